@@ -10,11 +10,15 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const port = z.coerce
-  .number()
-  .int()
-  .min(0, 'must be a port number from 0 to 65535')
-  .max(65535, 'must be a port number from 0 to 65535');
+/** An optional port: unset or empty means "off". */
+const optionalPort = optionalText.pipe(
+  z.coerce
+    .number<string | undefined>({ message: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65535, 'must be a port number from 0 to 65535')
+    .optional(),
+);
 
 const url = (what: string) =>
   optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
@@ -41,7 +45,7 @@ export const configSchema = z
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** `auto`: the console chat runs when standard input is a terminal or no platform is configured. */
     CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
-    HTTP_PORT: optionalText.pipe(port.optional()),
+    HTTP_PORT: optionalPort,
     HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
 
     TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]+$/.test(v), {
@@ -51,7 +55,7 @@ export const configSchema = z
     TELEGRAM_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https:\/\/\S+$|^http:\/\/(127\.0\.0\.1|localhost)[:/]\S*$/.test(v), {
       message: 'must be a public https:// URL that Telegram can reach',
     }),
-    TELEGRAM_WEBHOOK_PORT: optionalText.pipe(port.optional()),
+    TELEGRAM_WEBHOOK_PORT: optionalPort,
     TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
       message: 'must be 1–256 characters of A-Z, a-z, 0-9, _ and -',
     }),

@@ -26,3 +26,16 @@ export interface Mention {
   /** The words as written, e.g. "Ahmed Shah Massoud". */
   text: string;
 }
+
+/**
+ * What the story-analysis stages (dates, events, claims, conflicts) read: the sentences and
+ * mentions of every source, and the items extracted so far.
+ */
+export interface AnalysisInput {
+  sources: import('./model.js').Source[];
+  sentences: Sentence[];
+  mentions: Mention[];
+  entities: import('./model.js').Entity[];
+  facts: import('./model.js').Fact[];
+  quotes: import('./model.js').Quote[];
+}
