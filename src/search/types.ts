@@ -66,3 +66,15 @@ export interface KnowledgeSearch {
   /** Quotes whose words match (for `/quote <topic>`). */
   searchQuotes(query: string, options?: TextSearchOptions): QuoteHit[];
 }
+
+/** The knowledge base the bot answers from right now, with its search; replaced whole on reload. */
+export interface KnowledgeSnapshot {
+  kb: import('../knowledge/model.js').KnowledgeBase;
+  search: KnowledgeSearch;
+  /** Changes whenever the articles or registry change (a content hash). */
+  version: string;
+  loadedAt: Date;
+}
+
+/** Gives the current snapshot; commands call it on every request so a reload is seen at once. */
+export type KnowledgeProvider = () => KnowledgeSnapshot;
