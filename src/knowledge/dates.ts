@@ -1,0 +1,380 @@
+/**
+ * Finds the dates a news report gives and resolves them against its publication date, keeping
+ * their precision: "Monday (23)" is a day, "last week" a week, "in the 1980s" a decade.
+ *
+ * The rule throughout is that no date is better than a wrong one: a weekday whose bracketed
+ * day of month disagrees with it, a "September 11" that names an attack with no year in the
+ * sentence, "at night" (habitual as often as not) and "after 20 years" give no date.
+ */
+import {
+  addDays,
+  daysBetween,
+  lastDayOfMonth,
+  makeDay,
+  mondayOf,
+  parseIsoDay,
+  weekday,
+} from './analysis-calendar.js';
+import type { DateRef } from './model.js';
+
+/** A date found in a text: the resolved {@link DateRef} and where its words are. */
+export interface DateMention extends DateRef {
+  /** Offset of the date words within the text passed to {@link findDates}. */
+  index: number;
+  /** Length of the date words (`text.length`). */
+  length: number;
+}
+
+type Resolved = Omit<DateRef, 'text'>;
+
+interface Rule {
+  re: RegExp;
+  /** The resolved date, or `null` when the words match but cannot be resolved safely. */
+  resolve(m: RegExpExecArray, ctx: Context): Resolved | null;
+}
+
+interface Context {
+  text: string;
+  published: string;
+  pubYear: number;
+  pubMonth: number;
+}
+
+const MONTH_NUMBER: Record<string, number> = {
+  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5,
+  june: 6, jun: 6, july: 7, jul: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9,
+  october: 10, oct: 10, november: 11, nov: 11, december: 12, dec: 12,
+};
+
+const FULL_MONTH = '(January|February|March|April|May|June|July|August|September|October|November|December)';
+/** Full names or the usual abbreviations ("Aug.", "Sept."): only allowed next to a day number. */
+const ANY_MONTH =
+  '(January|February|March|April|May|June|July|August|September|October|November|December|' +
+  'Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept\\.?|Sep\\.?|Oct\\.?|Nov\\.?|Dec\\.?)';
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const WEEKDAY = `(${WEEKDAYS.join('|')})`;
+const ORDINAL = '(?:st|nd|rd|th)?';
+
+/** Weekdays that are part of a name ("Sunday Times", "Bloody Sunday"), not a date. */
+const NAMED_WEEKDAY_AFTER = /^\s+(?:Times|Telegraph|Express|Mirror|Post|Herald|Independent|Observer|Mail|Tribune|Business)\b/;
+const NAMED_WEEKDAY_BEFORE = /\b(?:Bloody|Good|Black|Easter|Palm|Ash|Holy|Super|Cyber|Maundy)\s+$/;
+/** Tense markers that make a weekday point forward ("talks will resume on Friday"). */
+const FUTURE_MARKERS = /\b(?:will|shall|is due to|are due to|is expected to|are expected to|plans? to|scheduled|is set to|are set to)\b/i;
+/** A year that counts things rather than naming a time ("2000 fighters"). */
+const YEAR_IS_A_COUNT = /^\s*(?:km|kilomet|mile|people|men|fighters|troops|soldiers|families|refugees|civilians|%|percent)/i;
+
+function monthNumber(word: string): number {
+  return MONTH_NUMBER[word.replace('.', '').toLowerCase()] ?? 0;
+}
+
+function day(iso: string): Resolved {
+  return { precision: 'day', start: iso, end: iso };
+}
+
+function yearRef(year: number): Resolved {
+  return { precision: 'year', start: `${year}-01-01`, end: `${year}-12-31` };
+}
+
+function monthRef(year: number, month: number): Resolved {
+  return {
+    precision: 'month',
+    start: makeDay(year, month, 1) ?? `${year}-01-01`,
+    end: lastDayOfMonth(year, month),
+  };
+}
+
+function isPlausibleYear(year: number): boolean {
+  return year >= 1800 && year <= 2099;
+}
+
+/** The text of the sentence up to `index` (from the last sentence end before it). */
+function sentenceBefore(text: string, index: number): string {
+  const before = text.slice(0, index);
+  const boundary = Math.max(before.lastIndexOf('. '), before.lastIndexOf('! '), before.lastIndexOf('? '), before.lastIndexOf('\n'));
+  return before.slice(boundary + 1);
+}
+
+/**
+ * The year a month-day without one belongs to: an explicit year earlier in the same sentence
+ * ("in 2001, at the time of the September 11 attack"), else the year that puts the day nearest
+ * the publication date; `null` when the words name an event ("the September 11 attacks") and
+ * the sentence gives no year.
+ */
+function yearForMonthDay(month: number, dom: number, m: RegExpExecArray, ctx: Context): number | null {
+  const before = sentenceBefore(ctx.text, m.index);
+  const years = [...before.matchAll(/\b(1[89]\d\d|20\d\d)\b(?!s)/g)].map((y) => Number(y[1]));
+  const contextYear = years.at(-1);
+  if (contextYear !== undefined) return contextYear;
+  const after = ctx.text.slice(m.index + m[0].length);
+  if (/^\s*(?:terror(?:ist)?\s+)?attacks?\b/i.test(after)) return null;
+  let best: number | null = null;
+  let bestDistance = Infinity;
+  for (const year of [ctx.pubYear - 1, ctx.pubYear, ctx.pubYear + 1]) {
+    const iso = makeDay(year, month, dom);
+    if (!iso) continue;
+    const distance = Math.abs(daysBetween(ctx.published, iso));
+    if (distance < bestDistance) {
+      best = year;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** The most recent `target` weekday on or before `iso` (strictly before when `strict`). */
+function previousWeekday(iso: string, target: number, strict: boolean): string {
+  let back = (weekday(iso) - target + 7) % 7;
+  if (strict && back === 0) back = 7;
+  return addDays(iso, -back);
+}
+
+const RULES: Rule[] = [
+  // 2021-08-23
+  {
+    re: /\b(\d{4})-(\d{2})-(\d{2})\b/g,
+    resolve: (m) => {
+      const iso = makeDay(Number(m[1]), Number(m[2]), Number(m[3]));
+      return iso ? day(iso) : null;
+    },
+  },
+  // 5 September 2019, 5th of September, 2019
+  {
+    re: new RegExp(`\\b(?:on\\s+)?(\\d{1,2})${ORDINAL}\\s+(?:of\\s+)?${ANY_MONTH},?\\s+(\\d{4})\\b`, 'g'),
+    resolve: (m) => {
+      const iso = makeDay(Number(m[3]), monthNumber(m[2] ?? ''), Number(m[1]));
+      return iso ? day(iso) : null;
+    },
+  },
+  // September 5, 2019 / Aug. 23 2021
+  {
+    re: new RegExp(`\\b(?:on\\s+)?${ANY_MONTH}\\s+(\\d{1,2})${ORDINAL},?\\s+(\\d{4})\\b`, 'g'),
+    resolve: (m) => {
+      const iso = makeDay(Number(m[3]), monthNumber(m[1] ?? ''), Number(m[2]));
+      return iso ? day(iso) : null;
+    },
+  },
+  // September 6 / Aug. 23 (no year)
+  {
+    re: new RegExp(`\\b(?:on\\s+)?${ANY_MONTH}\\s+(\\d{1,2})${ORDINAL}(?![\\d:])\\b`, 'g'),
+    resolve: (m, ctx) => {
+      const month = monthNumber(m[1] ?? '');
+      const dom = Number(m[2]);
+      const year = yearForMonthDay(month, dom, m, ctx);
+      const iso = year === null ? null : makeDay(year, month, dom);
+      return iso ? day(iso) : null;
+    },
+  },
+  // 23 August (no year)
+  {
+    re: new RegExp(`\\b(?:on\\s+)?(\\d{1,2})${ORDINAL}\\s+(?:of\\s+)?${ANY_MONTH}(?!\\.?\\w)`, 'g'),
+    resolve: (m, ctx) => {
+      const month = monthNumber(m[2] ?? '');
+      const dom = Number(m[1]);
+      const year = yearForMonthDay(month, dom, m, ctx);
+      const iso = year === null ? null : makeDay(year, month, dom);
+      return iso ? day(iso) : null;
+    },
+  },
+  // (in) (early) August 2021
+  {
+    re: new RegExp(`\\b(?:in\\s+)?(?:(?:early|mid|late)[-\\s]+)?${FULL_MONTH}\\s+(\\d{4})\\b`, 'g'),
+    resolve: (m) => {
+      const year = Number(m[2]);
+      return isPlausibleYear(year) ? monthRef(year, monthNumber(m[1] ?? '')) : null;
+    },
+  },
+  // in August (no year): this year's, when it is not after publication
+  {
+    re: new RegExp(`\\b(?:in|since|during|until|(?:early|mid|late)[-\\s]|in\\s+(?:early|mid|late)[-\\s])\\s*${FULL_MONTH}\\b(?!\\s+\\d)`, 'g'),
+    resolve: (m, ctx) => {
+      const month = monthNumber(m[1] ?? '');
+      return month <= ctx.pubMonth ? monthRef(ctx.pubYear, month) : null;
+    },
+  },
+  // between 1996 and 2001 / from 1996 to 2001 / 1996–2001
+  {
+    re: /\b(?:between\s+(\d{4})\s+and\s+(\d{4})|from\s+(\d{4})\s+(?:to|until|till)\s+(\d{4})|(\d{4})\s*[–—-]\s*(\d{4}))\b/g,
+    resolve: (m) => {
+      const from = Number(m[1] ?? m[3] ?? m[5]);
+      const to = Number(m[2] ?? m[4] ?? m[6]);
+      if (!isPlausibleYear(from) || !isPlausibleYear(to) || to <= from || to - from > 100) return null;
+      return { precision: 'span', start: `${from}-01-01`, end: `${to}-12-31` };
+    },
+  },
+  // in the 1980s / the 1990s / the 1980's
+  {
+    re: /\b(?:in\s+)?(?:the\s+)?(?:(?:early|mid|late)[-\s]+)?(1[89]\d0|20\d0)'?s\b/g,
+    resolve: (m) => {
+      const decade = Number(m[1]);
+      return { precision: 'decade', start: `${decade}-01-01`, end: `${decade + 9}-12-31` };
+    },
+  },
+  // in 2001 / since 2001 / the 2001 invasion
+  {
+    re: /\b(?:([Ii]n|[Dd]uring|[Ss]ince|[Uu]ntil)\s+)?(1[89]\d\d|20\d\d)\b(?![-–]\d|'?s\b)/g,
+    resolve: (m, ctx) => {
+      const year = Number(m[2]);
+      const after = ctx.text.slice(m.index + m[0].length);
+      if (YEAR_IS_A_COUNT.test(after)) return null;
+      const preposition = m[1]?.toLowerCase();
+      if (!preposition) {
+        // A bare number is a year only where English puts one: "the 2001 invasion", "of 2001".
+        const before = ctx.text.slice(0, m.index);
+        if (!/\b(?:the|of|early|late|mid|[Ii]n|[Ss]ince|until)[\s-]+$/.test(before)) return null;
+      }
+      if (preposition === 'since') {
+        if (`${year}-01-01` > ctx.published) return null;
+        return { precision: 'span', start: `${year}-01-01`, end: ctx.published };
+      }
+      return yearRef(year);
+    },
+  },
+  // on Monday (23): the bracketed day of month must agree with the weekday
+  {
+    re: new RegExp(`\\b(?:[Oo]n\\s+)?${WEEKDAY}\\s*\\((\\d{1,2})\\)`, 'g'),
+    resolve: (m, ctx) => {
+      const target = WEEKDAYS.indexOf(m[1] ?? '');
+      const dom = Number(m[2]);
+      for (let offset = -14; offset <= 14; offset++) {
+        const iso = addDays(ctx.published, offset);
+        if (weekday(iso) === target && parseIsoDay(iso).getUTCDate() === dom) return day(iso);
+      }
+      return null;
+    },
+  },
+  // (on|last|next|this) Sunday (morning|night)
+  {
+    re: new RegExp(`\\b(?:([Oo]n|[Ll]ast|[Nn]ext|[Tt]his|early on|late on)\\s+)?${WEEKDAY}(?:'s)?(?:\\s+(?:morning|afternoon|evening|night))?\\b`, 'g'),
+    resolve: (m, ctx) => {
+      const after = ctx.text.slice(m.index + m[0].length);
+      const before = ctx.text.slice(0, m.index);
+      if (NAMED_WEEKDAY_AFTER.test(after) || NAMED_WEEKDAY_BEFORE.test(before)) return null;
+      const target = WEEKDAYS.indexOf(m[2] ?? '');
+      const modifier = m[1]?.toLowerCase();
+      const pubDay = weekday(ctx.published);
+      if (modifier === 'last') return day(previousWeekday(ctx.published, target, true));
+      if (modifier === 'this') return day(addDays(mondayOf(ctx.published), (target + 6) % 7));
+      const future = modifier === 'next' || FUTURE_MARKERS.test(sentenceBefore(ctx.text, m.index));
+      if (future) {
+        // "will meet on Monday" written on a Monday: today or in a week? Too risky to guess.
+        if (target === pubDay && modifier !== 'next') return null;
+        return day(addDays(ctx.published, (target - pubDay + 7) % 7 || 7));
+      }
+      return day(previousWeekday(ctx.published, target, false));
+    },
+  },
+  // today / this morning / tonight
+  {
+    re: /\b(?:today|this (?:morning|afternoon|evening)|tonight)\b(?!'s\s+(?:Afghanistan|world))/gi,
+    resolve: (_m, ctx) => day(ctx.published),
+  },
+  {
+    re: /\byesterday\b/gi,
+    resolve: (_m, ctx) => day(addDays(ctx.published, -1)),
+  },
+  {
+    re: /\btomorrow\b/gi,
+    resolve: (_m, ctx) => day(addDays(ctx.published, 1)),
+  },
+  // overnight / last night: the night before publication, which straddles two days
+  {
+    re: /\b(?:overnight|last night)\b/gi,
+    resolve: (_m, ctx) => ({ precision: 'span', start: addDays(ctx.published, -1), end: ctx.published }),
+  },
+  // at the weekend / over the weekend / last weekend
+  {
+    re: /\b(?:(?:at|over|on|during|this)\s+the\s+weekend|(this|last)\s+weekend)\b/gi,
+    resolve: (m, ctx) => {
+      let saturday = previousWeekday(ctx.published, 6, false);
+      const pubDay = weekday(ctx.published);
+      if (m[1]?.toLowerCase() === 'last' && (pubDay === 6 || pubDay === 0)) saturday = addDays(saturday, -7);
+      return { precision: 'span', start: saturday, end: addDays(saturday, 1) };
+    },
+  },
+  // last week / this week / earlier this week / next week
+  {
+    re: /\b(last|this|next|earlier this|later this)\s+week\b/gi,
+    resolve: (m, ctx) => {
+      const which = (m[1] ?? '').toLowerCase();
+      const shift = which === 'last' ? -7 : which === 'next' ? 7 : 0;
+      const monday = addDays(mondayOf(ctx.published), shift);
+      return { precision: 'week', start: monday, end: addDays(monday, 6) };
+    },
+  },
+  // in the past week: the seven days up to publication
+  {
+    re: /\b(?:in|over|during)\s+the\s+(?:past|last)\s+week\b/gi,
+    resolve: (_m, ctx) => ({ precision: 'span', start: addDays(ctx.published, -6), end: ctx.published }),
+  },
+  // last month / this month / earlier this month / next month
+  {
+    re: /\b(last|this|next|earlier this|later this)\s+month\b/gi,
+    resolve: (m, ctx) => {
+      const which = (m[1] ?? '').toLowerCase();
+      const shift = which === 'last' ? -1 : which === 'next' ? 1 : 0;
+      const index = ctx.pubYear * 12 + (ctx.pubMonth - 1) + shift;
+      return monthRef(Math.floor(index / 12), (index % 12) + 1);
+    },
+  },
+  // last year / this year / earlier this year / next year
+  {
+    re: /\b(last|this|next|earlier this|later this)\s+year\b/gi,
+    resolve: (m, ctx) => {
+      const which = (m[1] ?? '').toLowerCase();
+      return yearRef(ctx.pubYear + (which === 'last' ? -1 : which === 'next' ? 1 : 0));
+    },
+  },
+  // in recent days / in the past few days: the week up to publication
+  {
+    re: /\b(?:in|over)\s+(?:recent|the\s+(?:past|last)(?:\s+(?:few|several))?)\s+days\b/gi,
+    resolve: (_m, ctx) => ({ precision: 'span', start: addDays(ctx.published, -6), end: ctx.published }),
+  },
+  // in recent weeks / in the past few weeks: the four weeks up to publication
+  {
+    re: /\b(?:in|over)\s+(?:recent|the\s+(?:past|last)(?:\s+(?:few|several))?)\s+weeks\b/gi,
+    resolve: (_m, ctx) => ({ precision: 'span', start: addDays(ctx.published, -27), end: ctx.published }),
+  },
+];
+
+interface Candidate {
+  index: number;
+  length: number;
+  order: number;
+  resolved: Resolved | null;
+}
+
+/**
+ * Find the dates in `text` and resolve each against the publication day.
+ *
+ * Overlapping matches are settled by position then length (the longer wording wins, so
+ * "September 5, 2019" is one day, not a day plus a year). Words that look like a date but
+ * cannot be resolved safely still claim their span, so a weaker rule cannot guess at them.
+ *
+ * @param text      a sentence or paragraph of the report
+ * @param published the publication day, `YYYY-MM-DD`
+ * @returns the dates in reading order, each with the words that gave it and their position
+ * @example
+ * findDates('The Taliban announced on Monday (23) that it has encircled the valley', '2021-08-23');
+ * // [{ text: 'on Monday (23)', precision: 'day', start: '2021-08-23', end: '2021-08-23', index: 22, length: 14 }]
+ */
+export function findDates(text: string, published: string): DateMention[] {
+  const pub = parseIsoDay(published);
+  const ctx: Context = { text, published, pubYear: pub.getUTCFullYear(), pubMonth: pub.getUTCMonth() + 1 };
+  const candidates: Candidate[] = [];
+  RULES.forEach((rule, order) => {
+    rule.re.lastIndex = 0;
+    for (const m of text.matchAll(rule.re)) {
+      candidates.push({ index: m.index, length: m[0].length, order, resolved: rule.resolve(m, ctx) });
+    }
+  });
+  candidates.sort((a, b) => a.index - b.index || b.length - a.length || a.order - b.order);
+  const found: DateMention[] = [];
+  let claimedUntil = 0;
+  for (const c of candidates) {
+    if (c.index < claimedUntil) continue;
+    claimedUntil = c.index + c.length;
+    if (!c.resolved) continue;
+    found.push({ text: text.slice(c.index, c.index + c.length), ...c.resolved, index: c.index, length: c.length });
+  }
+  return found;
+}
