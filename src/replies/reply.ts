@@ -72,6 +72,8 @@ export interface Reply {
   title: string;
   /** A short paragraph under the title. */
   summary?: string;
+  /** Citation numbers supporting the summary (rendered like a line's `cites`). */
+  summaryCites?: number[];
   sections: ReplySection[];
   quotes: ReplyQuote[];
   citations: ReplyCitation[];
