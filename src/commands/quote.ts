@@ -1,0 +1,94 @@
+/**
+ * /quote <person or topic>: what someone said, or quotes whose words match a topic. The same
+ * quote reported by several outlets is one quote with several sources, each wording kept.
+ */
+import type { Entity, KnowledgeBase, Quote } from '../knowledge/model.js';
+import { reply, type Reply, type ReplyAction } from '../replies/reply.js';
+import { parseArguments, withPage } from './arguments.js';
+import { CitationNumbers } from './citations.js';
+import { quoteForReply, rankQuotes } from './entity-answer.js';
+import type { KnowledgeCommandDeps } from './entity-commands.js';
+import { echo } from './input.js';
+import { knowledgeLookup } from './kb-lookup.js';
+import type { CommandDefinition } from './types.js';
+
+/** Quotes shown per page. */
+export const QUOTES_PER_PAGE = 5;
+
+function quotePage(kb: KnowledgeBase, title: string, quotes: Quote[], page: number, moreCommand: string, extra: ReplyAction[] = []): Reply {
+  const refs = new CitationNumbers(kb);
+  const pages = Math.max(1, Math.ceil(quotes.length / QUOTES_PER_PAGE));
+  const current = Math.min(page, pages);
+  const shown = quotes.slice((current - 1) * QUOTES_PER_PAGE, current * QUOTES_PER_PAGE);
+  const actions: ReplyAction[] = [];
+  if (current < pages) actions.push({ label: `More quotes (${current + 1}/${pages})`, command: withPage(moreCommand, current + 1) });
+  return reply({
+    kind: 'answer',
+    title,
+    summary: `${quotes.length} quote${quotes.length === 1 ? '' : 's'}${pages > 1 ? `, page ${current} of ${pages}` : ''}.`,
+    quotes: shown.map((q) => quoteForReply(kb, q, refs)),
+    citations: refs.list(),
+    actions: [...actions, ...extra].filter((a) => Buffer.byteLength(a.command) <= 64),
+  });
+}
+
+function speakersWithQuotes(kb: KnowledgeBase): Entity[] {
+  const lookup = knowledgeLookup(kb);
+  const ids = new Map<string, number>();
+  for (const q of kb.quotes) if (q.speakerId !== null) ids.set(q.speakerId, (ids.get(q.speakerId) ?? 0) + 1);
+  return [...ids.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([id]) => lookup.entity(id))
+    .filter((e): e is Entity => e !== undefined);
+}
+
+/** The /quote command. */
+export function quoteCommand(deps: KnowledgeCommandDeps): CommandDefinition {
+  return {
+    name: 'quote',
+    description: 'What someone said, or quotes about a topic, with speaker, date and outlet',
+    options: [{ name: 'who_or_what', description: 'A speaker (saleh, mujahid) or words from a quote (negotiations)', required: true, autocomplete: ['person', 'organisation'] }],
+    usage: '/quote <person or topic>',
+    examples: ['/quote saleh', '/quote mujahid', '/quote negotiations'],
+    run(input) {
+      const { kb, search } = deps.knowledge();
+      const lookup = knowledgeLookup(kb);
+      const { id, query, page } = parseArguments(input.text);
+
+      if (id !== undefined) {
+        const speaker = lookup.entity(id);
+        if (speaker === undefined) return reply({ kind: 'not-found', title: 'That speaker is no longer in the knowledge base.', private: true });
+        return quotePage(kb, `Quotes: ${speaker.label}`, rankQuotes(lookup.view(id).said), page, `/quote id:${id}`);
+      }
+
+      const resolution = search.resolveEntity(query, { prefer: ['person', 'organisation'] });
+      const candidates = resolution.kind === 'found' ? [resolution.hit, ...resolution.others] : resolution.kind === 'ambiguous' ? resolution.hits : [];
+      const closeEnough = resolution.kind === 'found' ? [resolution.hit] : resolution.kind === 'ambiguous' ? resolution.hits : [];
+      const speaker = closeEnough.find((hit) => lookup.view(hit.entity.id).said.length > 0);
+      if (speaker !== undefined) {
+        const others: ReplyAction[] = candidates
+          .filter((h) => h.entity.id !== speaker.entity.id && lookup.view(h.entity.id).said.length > 0)
+          .slice(0, 2)
+          .map((h) => ({ label: `Quotes: ${h.entity.label}`, command: `/quote id:${h.entity.id}` }));
+        return quotePage(kb, `Quotes: ${speaker.entity.label}`, rankQuotes(lookup.view(speaker.entity.id).said), page, `/quote id:${speaker.entity.id}`, others);
+      }
+
+      const byWords = search.searchQuotes(query, { limit: 50 }).map((h) => h.quote);
+      const entity = closeEnough[0]?.entity;
+      const about = entity === undefined ? [] : lookup.view(entity.id).about;
+      const found = [...new Set([...about, ...byWords])];
+      if (found.length > 0) {
+        const title = entity !== undefined && about.length > 0 ? `Quotes about ${entity.label}` : `Quotes matching “${echo(query, 40)}”`;
+        return quotePage(kb, title, found, page, `/quote ${echo(query, 40)}`);
+      }
+
+      const quoted = speakersWithQuotes(kb).slice(0, 5);
+      return reply({
+        kind: 'not-found',
+        title: `No quotes by or about “${echo(query, 60)}”.`,
+        summary: quoted.length > 0 ? `People quoted in the story: ${quoted.map((e) => e.label).join(', ')}.` : 'No quotes are in the knowledge base yet.',
+        suggestions: quoted.map((e) => ({ label: e.label, command: `/quote id:${e.id}` })),
+      });
+    },
+  };
+}

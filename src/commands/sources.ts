@@ -1,0 +1,52 @@
+/**
+ * /sources: the articles the bot knows, newest first.
+ */
+import { formatDay } from '../replies/format.js';
+import { reply } from '../replies/reply.js';
+import { CitationNumbers } from './citations.js';
+import type { KnowledgeCommandDeps } from './entity-commands.js';
+import type { CommandDefinition } from './types.js';
+
+/** The /sources command. */
+export function sourcesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
+  return {
+    name: 'sources',
+    description: 'The articles the bot knows: outlet, headline, date',
+    options: [],
+    usage: '/sources',
+    examples: ['/sources'],
+    run() {
+      const { kb } = deps.knowledge();
+      const refs = new CitationNumbers(kb);
+      const counts = new Map<string, { facts: number; quotes: number }>();
+      const count = (sourceId: string, key: 'facts' | 'quotes') => {
+        const entry = counts.get(sourceId) ?? { facts: 0, quotes: 0 };
+        entry[key] += 1;
+        counts.set(sourceId, entry);
+      };
+      for (const f of kb.facts) for (const id of new Set(f.citations.map((c) => c.sourceId))) count(id, 'facts');
+      for (const q of kb.quotes) for (const id of new Set(q.citations.map((c) => c.sourceId))) count(id, 'quotes');
+      const sources = [...kb.sources].sort((a, b) => b.published.localeCompare(a.published) || a.outlet.localeCompare(b.outlet));
+      return reply({
+        kind: 'answer',
+        title: `Sources: ${kb.story.title}`,
+        summary: `${sources.length} article${sources.length === 1 ? '' : 's'}.`,
+        sections: [
+          {
+            label: 'Articles',
+            lines: sources.map((s) => {
+              const c = counts.get(s.id) ?? { facts: 0, quotes: 0 };
+              const language = s.originalLanguage !== undefined && s.originalLanguage !== s.language ? `; translated from ${s.originalLanguage}` : '';
+              return {
+                text: `${s.outlet} — ${s.headline} (${formatDay(s.published)}${language})`,
+                cites: refs.cite([{ sourceId: s.id, start: 0, end: 0, text: '' }]),
+                note: `${c.facts} facts, ${c.quotes} quotes`,
+              };
+            }),
+          },
+        ],
+        citations: refs.list(),
+      });
+    },
+  };
+}
