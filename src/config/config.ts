@@ -1,29 +1,52 @@
 /**
  * Every setting, read from the environment (and `.env`), validated once at start with zod.
  * A bad or missing value stops the process with one message naming the setting and the fix.
+ *
+ * Blank values count as unset, so a copied `.env.example` with empty lines means "use the
+ * defaults". Relative paths (`DATA_DIR`, `DATABASE_PATH`) are relative to the working directory
+ * the process was started in, never to the compiled code in `dist/`.
  */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
+/** The exit code for a configuration error (`EX_CONFIG` from BSD sysexits.h). */
+export const EX_CONFIG = 78;
 
-/** An optional port: unset or empty means "off". */
-const optionalPort = optionalText.pipe(
-  z.coerce
-    .number<string | undefined>({ message: 'must be a port number from 0 to 65535' })
-    .int('must be a port number from 0 to 65535')
-    .min(0, 'must be a port number from 0 to 65535')
-    .max(65535, 'must be a port number from 0 to 65535')
-    .optional(),
-);
+const PORT_MESSAGE = 'must be a port number from 0 to 65535';
+
+/** Text that may be unset (the environment reading already turned blank into unset). */
+const optionalText = z.string().trim().optional();
+
+/** An optional port: unset means "off". */
+const optionalPort = z.coerce
+  .number<string | undefined>({ error: PORT_MESSAGE })
+  .int(PORT_MESSAGE)
+  .min(0, PORT_MESSAGE)
+  .max(65535, PORT_MESSAGE)
+  .optional();
 
 const url = (what: string) =>
   optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
     message: `must be an http(s) URL of ${what}`,
   });
+
+/** One of a fixed list of words, with an error that lists them. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of: ${values.join(', ')}` });
+}
+
+/** A whole number of milliseconds. */
+function milliseconds(fallback: number, max = 600_000) {
+  const message = `must be a whole number of milliseconds from 0 to ${max}`;
+  return z.coerce
+    .number<string | undefined>({ error: message })
+    .int(message)
+    .min(0, message)
+    .max(max, message)
+    .default(fallback);
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -34,19 +57,24 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The schema of every setting; `.env.example` documents each one. */
+/** The schema of every setting; `.env.example` and the Deploying guide document each one. */
 export const configSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    DATA_DIR: z.string().trim().min(1).default('data'),
-    STORY: z.string().trim().min(1).default('panjshir'),
-    DATABASE_PATH: z.string().trim().min(1).default('var/dossier.sqlite'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    NODE_ENV: oneOf(['development', 'production', 'test']).default('development'),
+    DATA_DIR: z.string().trim().default('data'),
+    STORY: z
+      .string()
+      .trim()
+      .default('panjshir')
+      .refine((v) => /^[a-z0-9][a-z0-9_-]*$/i.test(v), { message: 'must be a story folder name such as panjshir (letters, digits, _ and -)' }),
+    DATABASE_PATH: z.string().trim().default('var/dossier.sqlite'),
+    LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Unset: pretty at a terminal, JSON lines otherwise. */
+    LOG_FORMAT: oneOf(['json', 'pretty']).optional(),
     /** `auto`: the console chat runs when standard input is a terminal or no platform is configured. */
-    CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
+    CONSOLE: oneOf(['auto', 'on', 'off']).default('auto'),
     HTTP_PORT: optionalPort,
-    HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+    HTTP_HOST: z.string().trim().default('0.0.0.0'),
 
     TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]+$/.test(v), {
       message: 'must look like 123456:ABC-DEF… (the token @BotFather gave you)',
@@ -60,7 +88,9 @@ export const configSchema = z
       message: 'must be 1–256 characters of A-Z, a-z, 0-9, _ and -',
     }),
 
-    DISCORD_TOKEN: optionalText,
+    DISCORD_TOKEN: optionalText.refine((v) => v === undefined || /^[^\s"']+$/.test(v), {
+      message: 'must be the bot token alone, without "Bot " or quotes (Developer Portal → Bot → Reset Token)',
+    }),
     DISCORD_APPLICATION_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), {
       message: 'must be the numeric application id from the Discord developer portal',
     }),
@@ -71,8 +101,8 @@ export const configSchema = z
       .trim()
       .default('Asia/Kabul')
       .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Kabul or Europe/Dublin' }),
-    DIGEST_MISSED_SLOTS: z.enum(['latest', 'skip']).default('latest'),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    DIGEST_MISSED_SLOTS: oneOf(['latest', 'skip']).default('latest'),
+    SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   })
   .superRefine((c, ctx) => {
     if (c.DISCORD_TOKEN !== undefined && c.DISCORD_APPLICATION_ID === undefined) {
@@ -97,9 +127,15 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_PORT'], message: 'is required in webhook mode: the port the webhook listens on' });
       }
     }
+    if (c.HTTP_PORT !== undefined && c.HTTP_PORT !== 0 && c.HTTP_PORT === c.TELEGRAM_WEBHOOK_PORT) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_PORT'], message: 'must differ from HTTP_PORT (the health and metrics port)' });
+    }
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The name of every setting the schema knows, in the order `.env.example` lists them. */
+export const SETTING_NAMES = Object.keys(configSchema.shape) as Array<keyof Config>;
 
 /** Names of settings whose values must never be logged. */
 export const SECRET_SETTINGS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_TOKEN'] as const;
@@ -107,26 +143,118 @@ export const SECRET_SETTINGS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET',
 /** A configuration problem, with one line per bad setting. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Fix it in the environment or in .env (see .env.example for every setting).',
+    );
     this.name = 'ConfigError';
   }
+}
+
+/** Where {@link readEnvironment} looks: the working directory and the process environment. */
+export interface EnvironmentSource {
+  /** Folder holding `.env` (default: the working directory). */
+  cwd?: string;
+  /** Real environment variables; they win over `.env` (default: `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Merge `.env` under the real environment: a variable set in the environment always wins over
+ * the file, and the file never changes `process.env`. The file is `DOTENV_PATH` when set
+ * (it must then exist), otherwise `<cwd>/.env` when present.
+ *
+ * @example
+ * const env = readEnvironment({ cwd: '/srv/dossier', env: { LOG_LEVEL: 'debug' } });
+ * @throws {ConfigError} when `DOTENV_PATH` names a file that cannot be read.
+ */
+export function readEnvironment(source: EnvironmentSource = {}): Record<string, string | undefined> {
+  const cwd = source.cwd ?? process.cwd();
+  const env = source.env ?? process.env;
+  const explicit = blankToUndefined(env.DOTENV_PATH);
+  const path = explicit === undefined ? resolve(cwd, '.env') : isAbsolute(explicit) ? explicit : resolve(cwd, explicit);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (explicit === undefined && code === 'ENOENT') return { ...env };
+    throw new ConfigError([
+      `DOTENV_PATH ${code === 'ENOENT' ? 'names a file that does not exist' : `names a file that cannot be read (${code ?? 'error'})`}: ${path}. ` +
+        'Point it at your settings file, or unset it to use ./.env',
+    ]);
+  }
+  return { ...parseDotenv(text), ...env };
 }
 
 /**
  * Validate settings from an environment object.
  *
  * @example
- * const config = loadConfig(process.env);
+ * const config = loadConfig(readEnvironment());
  * @throws {ConfigError} naming each bad setting and how to fix it.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = configSchema.safeParse(env);
+  const known: Record<string, string | undefined> = {};
+  for (const name of SETTING_NAMES) known[name] = blankToUndefined(env[name]);
+  const result = configSchema.safeParse(known);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || 'configuration';
-    const value = env[name];
-    const shown = value === undefined || (SECRET_SETTINGS as readonly string[]).includes(name) ? '' : ` (got "${value}")`;
+    const value = known[name];
+    const shown = value === undefined || isSecret(name) ? '' : ` (got "${printable(value)}")`;
     return `${name} ${issue.message}${shown}`;
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...new Set(problems)]);
+}
+
+/**
+ * Read and validate the configuration at start-up; on a {@link ConfigError}, print its message
+ * (no stack trace) and exit with {@link EX_CONFIG}. Anything else is a bug and is rethrown.
+ *
+ * @example
+ * const config = loadConfigOrExit(); // in main.ts, before anything else starts
+ */
+export function loadConfigOrExit(
+  options: EnvironmentSource & { stderr?: { write(text: string): unknown }; exit?: (code: number) => never } = {},
+): Config {
+  try {
+    return loadConfig(readEnvironment(options));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    (options.stderr ?? process.stderr).write(`${error.message}\n`);
+    return (options.exit ?? process.exit)(EX_CONFIG);
+  }
+}
+
+/**
+ * A copy of the configuration that is safe to log: each secret is `[redacted]` when set.
+ *
+ * @example
+ * logger.info({ settings: redactConfig(config) }, 'starting');
+ */
+export function redactConfig(config: Config): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...config };
+  for (const name of SECRET_SETTINGS) if (copy[name] !== undefined) copy[name] = '[redacted]';
+  return copy;
+}
+
+/** The values of the secrets that are set, so a logger can scrub them from any line. */
+export function secretValues(config: Partial<Config>): string[] {
+  return SECRET_SETTINGS.map((name) => config[name]).filter((v): v is string => typeof v === 'string' && v.length >= 6);
+}
+
+function isSecret(name: string): boolean {
+  return (SECRET_SETTINGS as readonly string[]).includes(name);
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** The offending value as one short, printable line (it is echoed back to the operator). */
+function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return clean.length > 80 ? `${clean.slice(0, 79)}…` : clean;
 }
