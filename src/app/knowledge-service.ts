@@ -1,0 +1,141 @@
+/**
+ * Keeps the knowledge base the bot answers from up to date: loads the story folder, builds
+ * the search over it, and rebuilds when an article or the registry changes — so an editor's new
+ * article is answered and digested without a restart. A failed rebuild keeps the last good
+ * knowledge base and logs why.
+ */
+import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KnowledgeBase } from '../knowledge/model.js';
+import type { Logger } from '../observability/logger.js';
+import type { KnowledgeSearch, KnowledgeSnapshot } from '../search/types.js';
+
+export interface KnowledgeServiceOptions {
+  /** The story folder: story.yaml, registry.yaml and articles/. */
+  storyDir: string;
+  /** Builds a knowledge base from the story folder (the ingest pipeline). */
+  loadStory: (storyDir: string) => KnowledgeBase | Promise<KnowledgeBase>;
+  /** Builds the search over a knowledge base. */
+  createSearch: (kb: KnowledgeBase) => KnowledgeSearch;
+  logger: Logger;
+  now?: () => Date;
+  /** How long to wait for a burst of file changes to settle before rebuilding. */
+  debounceMs?: number;
+  /** Also check the folder on this period, for file systems that do not report changes. */
+  pollMs?: number;
+}
+
+export interface KnowledgeService {
+  /** The snapshot to answer from now. */
+  current(): KnowledgeSnapshot;
+  /** Rebuild if the story folder changed; resolves `true` when a new snapshot was made. */
+  refresh(): Promise<boolean>;
+  /** Call `listener` after every successful rebuild; returns an unsubscribe function. */
+  onChange(listener: (snapshot: KnowledgeSnapshot) => void): () => void;
+  /** Start watching the story folder. */
+  watch(): void;
+  stop(): void;
+}
+
+/** A signature of the story folder's files (name, size, modification time), cheap to compute. */
+async function folderSignature(storyDir: string): Promise<string> {
+  const entries: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) {
+        const info = await stat(path);
+        entries.push(`${path}\u0000${info.size}\u0000${info.mtimeMs}`);
+      }
+    }
+  }
+  await walk(storyDir);
+  return createHash('sha256').update(entries.sort().join('\n')).digest('hex').slice(0, 16);
+}
+
+/**
+ * Load the story and keep it fresh.
+ *
+ * @example
+ * const knowledge = await createKnowledgeService({ storyDir, loadStory, createSearch, logger });
+ * knowledge.watch();
+ * const { kb, search } = knowledge.current();
+ */
+export async function createKnowledgeService(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
+  const now = options.now ?? (() => new Date());
+  const listeners = new Set<(snapshot: KnowledgeSnapshot) => void>();
+  let watcher: FSWatcher | undefined;
+  let poller: NodeJS.Timeout | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let refreshing: Promise<boolean> | undefined;
+
+  async function build(version: string): Promise<KnowledgeSnapshot> {
+    const started = performance.now();
+    const kb = await options.loadStory(options.storyDir);
+    const search = options.createSearch(kb);
+    options.logger.info(
+      { version, sources: kb.sources.length, entities: kb.entities.length, facts: kb.facts.length, quotes: kb.quotes.length, ms: Math.round(performance.now() - started) },
+      'knowledge base loaded',
+    );
+    return { kb, search, version, loadedAt: now() };
+  }
+
+  let snapshot = await build(await folderSignature(options.storyDir));
+
+  async function refreshOnce(): Promise<boolean> {
+    const version = await folderSignature(options.storyDir);
+    if (version === snapshot.version) return false;
+    try {
+      snapshot = await build(version);
+    } catch (error) {
+      options.logger.error({ err: error, storyDir: options.storyDir }, 'knowledge base rebuild failed; still answering from the previous one');
+      return false;
+    }
+    for (const listener of listeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        options.logger.error({ err: error }, 'knowledge change listener failed');
+      }
+    }
+    return true;
+  }
+
+  const service: KnowledgeService = {
+    current: () => snapshot,
+    refresh() {
+      // One rebuild at a time; a change during a rebuild is picked up by the next call.
+      refreshing ??= refreshOnce().finally(() => {
+        refreshing = undefined;
+      });
+      return refreshing;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    watch() {
+      const schedule = () => {
+        clearTimeout(debounce);
+        debounce = setTimeout(() => void service.refresh(), options.debounceMs ?? 300);
+      };
+      try {
+        watcher = watch(options.storyDir, { recursive: true }, schedule);
+        watcher.on('error', (error) => options.logger.warn({ err: error }, 'watching the story folder failed; relying on polling'));
+      } catch (error) {
+        options.logger.warn({ err: error }, 'cannot watch the story folder; relying on polling');
+      }
+      poller = setInterval(() => void service.refresh(), options.pollMs ?? 30_000);
+      poller.unref();
+    },
+    stop() {
+      watcher?.close();
+      clearInterval(poller);
+      clearTimeout(debounce);
+    },
+  };
+  return service;
+}
