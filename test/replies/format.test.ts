@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { formatDateRef, formatDay } from '../../src/replies/format.js';
+
+describe('date formatting', () => {
+  it('shows a day', () => expect(formatDay('2021-08-23')).toBe('23 Aug 2021'));
+  it.each([
+    [{ text: 'Monday (23)', precision: 'day', start: '2021-08-23', end: '2021-08-23' }, '23 Aug 2021'],
+    [{ text: 'last week', precision: 'week', start: '2021-08-16', end: '2021-08-22' }, 'week of 16 Aug 2021'],
+    [{ text: 'August 2021', precision: 'month', start: '2021-08-01', end: '2021-08-31' }, 'Aug 2021'],
+    [{ text: 'in 2001', precision: 'year', start: '2001-01-01', end: '2001-12-31' }, '2001'],
+    [{ text: 'in the 1980s', precision: 'decade', start: '1980-01-01', end: '1989-12-31' }, '1980s'],
+    [{ text: 'between 1996 and 2001', precision: 'span', start: '1996-01-01', end: '2001-12-31' }, '1996–2001'],
+    [{ text: 'at the weekend', precision: 'span', start: '2021-08-21', end: '2021-08-22' }, '21 Aug 2021 – 22 Aug 2021'],
+  ] as const)('keeps the precision of %o', (date, text) => {
+    expect(formatDateRef(date)).toBe(text);
+  });
+});
