@@ -1,0 +1,255 @@
+/**
+ * The timeline stage: dated happenings from the report sentences.
+ *
+ * A sentence gives an event when it has a date {@link findDates} can resolve and a word that
+ * names a happening (announced, encircled, took over, killed, fell, clashes, invasion…). The
+ * same happening told by several sentences (two outlets, or one outlet twice) is one event
+ * with several citations. Photo captions give no events: their dates are the photo's, and a
+ * caption's version of history ranks below the report (disagreements surface as conflicts).
+ */
+import { datesOverlap, addDays, spanDays } from './analysis-calendar.js';
+import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash, tidy } from './analysis-text.js';
+import { findDates, type DateMention } from './dates.js';
+import type { Citation, DateRef, Source, StoryEvent } from './model.js';
+import type { AnalysisInput, Mention, Sentence } from './sentence.js';
+
+/**
+ * Words that name a happening, grouped by kind. `say` is the weakest kind: a sentence that
+ * only shares "said" with another is never taken for the same event.
+ */
+const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
+  ['say', /\b(?:said|says|told|announced|announcement|tweeted|posted|stated|statement|declared|appealed|interview|wrote|claimed|denied|dismissed)\b/i],
+  ['surround', /\b(?:encircl\w*|surround(?:ed|s|ing)?|besieged|siege)\b/i],
+  ['capture', /\b(?:t[ao]ok(?:en)? over|takeover|retook|retak(?:e|es|en)|regain(?:ed)?|seized?|captured?|overr[au]n)\b/i],
+  ['conquer', /\b(?:conquer\w*|penetrated|managed to|failed to)\b/i],
+  ['control', /\b(?:controlled|ruled|returned to power|came to power)\b/i],
+  ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed)\b/i],
+  ['collapse', /\b(?:fell|fall of|collapsed?|toppled|ousted)\b/i],
+  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensive|routed)\b/i],
+  ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out)\b/i],
+  ['found', /\b(?:founded|formed|established|set up)\b/i],
+  ['meet', /\b(?:met|meetings?|talks|negotiations?)\b/i],
+  ['move', /\b(?:massing|advanced?|arrived|entered|fled|positioned|deployed|on their way)\b/i],
+];
+
+/**
+ * Kinds of happening a text names, in order of first appearance: the first kind other than
+ * `say` is the sentence's main happening ("Massoud was murdered … at the time of the attack that
+ * triggered the invasion" is a killing, not an invasion).
+ */
+export function eventKinds(text: string): string[] {
+  return EVENT_KINDS.map(([kind, re]) => ({ kind, at: re.exec(text)?.index ?? -1 }))
+    .filter((k) => k.at >= 0)
+    .sort((a, b) => a.at - b.at)
+    .map((k) => k.kind);
+}
+
+function mainKind(kinds: string[]): string | undefined {
+  return kinds.find((k) => k !== 'say');
+}
+
+/** Minimum share of content words two tellings need to be taken for the same event. */
+const SAME_EVENT_OVERLAP = 0.3;
+/** An undated report sentence tells recent news: it may join events of the week before publication. */
+const RECENT_DAYS = 7;
+
+/** One sentence's telling of a happening: the sentence, and the words of it that tell it. */
+interface Telling {
+  sentence: Sentence;
+  /** The clause(s) of the sentence around its date, whitespace-tidied (the whole sentence when it has one date). */
+  text: string;
+  kind: string | undefined;
+  words: Set<string>;
+  entities: Set<string>;
+}
+
+interface Draft {
+  date: DateRef;
+  /** Tellings that gave the date; the event's text is taken from one of them. */
+  dated: Telling[];
+  /** Undated report sentences of other sources that tell the same recent happening. */
+  undated: Telling[];
+}
+
+/**
+ * How well two tellings match as one happening (0 = not the same): the same main kind of
+ * happening (never "said" alone), and enough shared content words.
+ */
+function sameHappening(a: Telling, b: Telling): number {
+  if (!a.kind || a.kind !== b.kind) return 0;
+  const sharedEntities = [...a.entities].filter((e) => b.entities.has(e)).length;
+  const score = overlap(a.words, b.words) + 0.05 * sharedEntities;
+  return score >= SAME_EVENT_OVERLAP ? score : 0;
+}
+
+/**
+ * Among dates of one sentence that overlap ("in 2001, at the time of the September 11
+ * attack") only the first is the event's; the others locate it.
+ */
+function distinctDates(dates: DateMention[]): DateMention[] {
+  const kept: DateMention[] = [];
+  for (const d of dates) if (!kept.some((k) => datesOverlap(k, d))) kept.push(d);
+  return kept;
+}
+
+function toDateRef(d: DateMention): DateRef {
+  return { text: d.text, precision: d.precision, start: d.start, end: d.end };
+}
+
+/** The narrower of two dates (the more precise statement of when it happened). */
+function narrower(a: DateRef, b: DateRef): DateRef {
+  return spanDays(b) < spanDays(a) ? b : a;
+}
+
+/** Where clauses part: punctuation, and the words that open a subordinate or parallel clause. */
+const CLAUSE_BREAK = /\s*[,;:]\s+|\s+[—–]\s+|\s+(?=(?:when|while|nor|whereas|because|although)\b)/gu;
+
+/** A clause that is only a time adverbial ("in the 1980s") or leans on the clause before it. */
+const LEANS_LEFT = /^(?:in|on|at|during|between|from|since|until|when|while|whereas|because|although|nor)\b/iu;
+
+/**
+ * For a sentence with several dates, the words that go with each: the date's own clause,
+ * widened left while it is only a time adverbial or a dependent clause ("when it controlled
+ * the country between 1996 and 2001" takes its main clause), and right until it names a
+ * happening. A sentence with one date is told whole.
+ */
+function clauseWindows(text: string, dates: DateMention[]): Array<[number, number]> {
+  if (dates.length === 1) return [[0, text.length]];
+  const bounds: Array<[number, number]> = [];
+  let from = 0;
+  for (const m of text.matchAll(CLAUSE_BREAK)) {
+    bounds.push([from, m.index]);
+    from = m.index + m[0].length;
+  }
+  bounds.push([from, text.length]);
+  const clause = (i: number): string => text.slice(bounds[i]![0], bounds[i]![1]);
+  return dates.map((d) => {
+    const own = Math.max(0, bounds.findIndex(([a, b]) => d.index >= a && d.index < b));
+    let first = own;
+    while (first > 0 && LEANS_LEFT.test(clause(first))) first--;
+    let last = own;
+    const happening = (): boolean => mainKind(eventKinds(text.slice(bounds[first]![0], bounds[last]![1]))) !== undefined;
+    while (last < bounds.length - 1 && !happening()) last++;
+    return [bounds[first]![0], bounds[last]![1]];
+  });
+}
+
+/**
+ * A clause as a timeline line: whitespace tidied, a leading "But"/"And" dropped, first letter
+ * capitalised. Nothing else changes, so the cited sentence still contains the line (case aside).
+ */
+function lineText(text: string): string {
+  const t = tidy(text)
+    .replace(/^(?:but|and|so|yet)\s+/iu, '')
+    .replace(/[,;:]$/u, '');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+function telling(sentence: Sentence, from: number, to: number, mentions: Mention[]): Telling {
+  const text = lineText(sentence.text.slice(from, to));
+  const span = mentionsWithin(mentions, sentence.sourceId, sentence.start + from, sentence.start + to);
+  return {
+    sentence,
+    text,
+    kind: mainKind(eventKinds(text)),
+    words: contentWords(text),
+    entities: new Set(span.sort((a, b) => a.start - b.start).map((m) => m.entityId)),
+  };
+}
+
+/**
+ * Dated events of the story, oldest first, each citing every sentence that tells it.
+ *
+ * @example
+ * const events = extractEvents({ sources, sentences, mentions, entities, facts: [], quotes: [] });
+ * events[0]; // { date: { text: 'in the 1980s', precision: 'decade', … }, text: '…', citations: [...] }
+ */
+export function extractEvents(input: AnalysisInput): StoryEvent[] {
+  const sources = new Map<string, Source>(input.sources.map((s) => [s.id, s]));
+  const mentions = mentionsBySource(input.mentions);
+  const drafts: Draft[] = [];
+  const undated: Telling[] = [];
+
+  for (const sentence of input.sentences) {
+    const source = sources.get(sentence.sourceId);
+    if (!source || sentence.caption) continue;
+    if (eventKinds(sentence.text).length === 0) continue;
+    const own = mentions.get(sentence.sourceId) ?? [];
+    const dates = distinctDates(findDates(sentence.text, source.published));
+    if (dates.length === 0) {
+      undated.push(telling(sentence, 0, sentence.text.length, own));
+      continue;
+    }
+    const windows = clauseWindows(sentence.text, dates);
+    dates.forEach((d, i) => {
+      const [from, to] = windows[i] ?? [0, sentence.text.length];
+      const told = telling(sentence, from, to, own);
+      const date = toDateRef(d);
+      const same = drafts.find(
+        (draft) =>
+          datesOverlap(draft.date, date) &&
+          !draft.dated.some((t) => t.sentence === sentence) &&
+          draft.dated.some((t) => sameHappening(t, told) > 0),
+      );
+      if (same) {
+        same.dated.push(told);
+        same.date = narrower(same.date, date);
+      } else {
+        drafts.push({ date, dated: [told], undated: [] });
+      }
+    });
+  }
+
+  attachUndatedReports(drafts, undated, sources);
+  return drafts.map(toEvent).sort(byDate);
+}
+
+/**
+ * A report often tells the latest news without a date ("The Taliban has said their fighters
+ * had surrounded…"). Such a sentence joins the recent event it best matches, once per source.
+ */
+function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<string, Source>): void {
+  const best = new Map<string, { draft: Draft; told: Telling; score: number }>();
+  for (const told of undated) {
+    const source = sources.get(told.sentence.sourceId);
+    if (!source) continue;
+    const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
+    drafts.forEach((draft, i) => {
+      if (draft.dated.some((t) => t.sentence.sourceId === told.sentence.sourceId)) return;
+      if (!datesOverlap(draft.date, recent)) return;
+      const score = Math.max(...draft.dated.map((t) => sameHappening(t, told)));
+      const key = `${i}|${told.sentence.sourceId}`;
+      if (score > 0 && score > (best.get(key)?.score ?? 0)) best.set(key, { draft, told, score });
+    });
+  }
+  for (const { draft, told } of best.values()) draft.undated.push(told);
+}
+
+function toEvent(draft: Draft): StoryEvent {
+  // The shortest dated telling reads best on a timeline; every telling stays cited.
+  const text = [...draft.dated].sort((a, b) => a.text.length - b.text.length)[0]?.text ?? '';
+  const tellings = [...draft.dated, ...draft.undated].sort(
+    (a, b) => a.sentence.sourceId.localeCompare(b.sentence.sourceId) || a.sentence.start - b.sentence.start,
+  );
+  const citations: Citation[] = [];
+  for (const t of tellings) {
+    if (!citations.some((c) => c.sourceId === t.sentence.sourceId && c.start === t.sentence.start)) citations.push(citationOf(t.sentence));
+  }
+  const entities = new Set<string>();
+  for (const t of tellings) for (const e of t.entities) entities.add(e);
+  return {
+    id: `event-${draft.date.start}-${shortHash(`${draft.date.start}|${text}`)}`,
+    date: draft.date,
+    text,
+    entities: [...entities],
+    citations,
+  };
+}
+
+function byDate(a: StoryEvent, b: StoryEvent): number {
+  if (a.date.start !== b.date.start) return a.date.start < b.date.start ? -1 : 1;
+  // Same first day: the wider period first ("2001" before "11 Sep 2001").
+  const width = spanDays(b.date) - spanDays(a.date);
+  if (width !== 0) return width;
+  return a.text.localeCompare(b.text);
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { extractEvents } from '../../src/knowledge/events.js';
+import type { StoryEvent } from '../../src/knowledge/model.js';
+import { analysisInputFor, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
+
+const input = analysisInputFor(SEED_STORY);
+const events = extractEvents(input);
+
+function eventAbout(pattern: RegExp, start?: string): StoryEvent {
+  const found = events.find((e) => pattern.test(e.text) && (start === undefined || e.date.start === start));
+  expect(found, `an event matching ${pattern} on ${start ?? 'any date'}`).toBeDefined();
+  return found!;
+}
+
+describe('extractEvents on the two seed reports', () => {
+  it('dates the Soviet failure to the 1980s and the Taliban years to 1996–2001', () => {
+    expect(eventAbout(/Soviet Union, in the 1980s/).date).toMatchObject({ precision: 'decade', start: '1980-01-01' });
+    const taliban = eventAbout(/failed to conquer the Panjshir when it controlled the country/);
+    expect(taliban.date).toMatchObject({ precision: 'span', start: '1996-01-01', end: '2001-12-31' });
+    expect(taliban.entities).toContain('taliban');
+  });
+
+  it('keeps the killing of 2001 and the 2001 invasion apart', () => {
+    const killing = eventAbout(/murdered by al-Qaeda/);
+    expect(killing.date).toMatchObject({ precision: 'year', start: '2001-01-01', text: 'in 2001' });
+    expect(killing.entities).toEqual(expect.arrayContaining(['al-qaeda', 'takhar']));
+    const invasion = eventAbout(/2001 invasion/);
+    expect(invasion.id).not.toBe(killing.id);
+  });
+
+  it('dates last week to the week of 16 August 2021', () => {
+    expect(eventAbout(/taken over by local militias/).date).toMatchObject({ precision: 'week', start: '2021-08-16', end: '2021-08-22' });
+    expect(eventAbout(/collapse of the US-backed government/).date).toMatchObject({ precision: 'week', start: '2021-08-16' });
+  });
+
+  it('dates the statements of Tuesday, Sunday and the weekend', () => {
+    expect(eventAbout(/Saleh, who was one of/).date.start).toBe('2021-08-17');
+    expect(eventAbout(/interview with Reuters/).date.start).toBe('2021-08-22');
+    expect(eventAbout(/pro-Taliban Twitter accounts announced Sunday/).date.start).toBe('2021-08-22');
+    expect(eventAbout(/said at the weekend/).date).toMatchObject({ precision: 'span', start: '2021-08-21', end: '2021-08-22' });
+  });
+
+  it('makes the encirclement of 23 August one event cited by both outlets', () => {
+    const encircled = eventAbout(/encircled the Panjshir Valley/, '2021-08-23');
+    expect(encircled.citations.map((c) => c.sourceId)).toEqual([G1, JOURNAL]);
+    expect(encircled.citations[1]!.text).toMatch(/surrounded/);
+    expect(events.filter((e) => e.date.start === '2021-08-23')).toHaveLength(1);
+  });
+
+  it('joins the undated G1 report of clashes at night to the clashes overnight', () => {
+    const clashes = eventAbout(/clashes overnight/);
+    expect(clashes.date).toMatchObject({ precision: 'span', start: '2021-08-22', end: '2021-08-23' });
+    expect(clashes.citations.map((c) => c.sourceId).sort()).toEqual([G1, JOURNAL]);
+  });
+
+  it('gives no event from photo captions', () => {
+    const captionStarts = new Set(input.sentences.filter((s) => s.caption).map((s) => `${s.sourceId}:${s.start}`));
+    for (const e of events) for (const c of e.citations) expect(captionStarts.has(`${c.sourceId}:${c.start}`)).toBe(false);
+    expect(events.some((e) => e.date.start === '2019-09-05')).toBe(false);
+  });
+
+  it('orders events oldest first and cites exact sentence spans of the raw text', () => {
+    const starts = events.map((e) => e.date.start);
+    expect(starts).toEqual([...starts].sort());
+    const raw = new Map(input.sources.map((s) => [s.id, s.raw]));
+    for (const e of events) {
+      expect(e.citations.length).toBeGreaterThan(0);
+      for (const c of e.citations) {
+        expect(raw.get(c.sourceId)!.slice(c.start, c.end)).toBe(c.text);
+        expect(input.sentences.some((s) => s.sourceId === c.sourceId && s.start === c.start && s.end === c.end)).toBe(true);
+      }
+      expect(e.citations.some((c) => c.text.replace(/\s+/g, ' ').toLowerCase().includes(e.text.toLowerCase()))).toBe(true);
+    }
+  });
+
+  it('gives stable ids across rebuilds', () => {
+    expect(extractEvents(analysisInputFor(SEED_STORY)).map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('returns nothing for an empty story', () => {
+    expect(extractEvents({ sources: [], sentences: [], mentions: [], entities: [], facts: [], quotes: [] })).toEqual([]);
+  });
+});
