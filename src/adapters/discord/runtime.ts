@@ -1,0 +1,153 @@
+/**
+ * The Discord bot: a discord.js client that answers slash commands, autocomplete and buttons
+ * through the command router, and sends digests to channels.
+ *
+ * Safety and resilience come from discord.js where it already does the job: `allowedMentions:
+ * { parse: [] }` on the client (no text can ping anyone), the REST queue (429s are waited out and
+ * retried), the gateway (a dropped connection is resumed). This module wires them up, keeps the
+ * intents to the minimum, and stops gracefully.
+ */
+import { Client, Events, GatewayIntentBits, RESTEvents, type Interaction } from 'discord.js';
+import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
+import { handleInteraction } from './interactions.js';
+import { createPageStore } from './pages.js';
+import { createDiscordSender } from './sender.js';
+
+export interface DiscordSettings {
+  /** The bot token (Developer Portal → Bot), without "Bot ". */
+  token: string;
+  /** The application id (Developer Portal → General Information). */
+  applicationId: string;
+  /** A Discord REST API base ending in `/api` (a proxy, or the fake in tests). Default: Discord's. */
+  apiUrl?: string;
+  /** The story's name, shown in every embed's footer. */
+  storyName?: string;
+  /** Defer a command not answered after this long (ms). Default 1500: half of Discord's 3 s. */
+  deferAfterMs?: number;
+  /** How long `stop()` waits for interactions in flight (ms). Default 5000. */
+  stopTimeoutMs?: number;
+  /** First wait before retrying a failed login (ms, doubles up to a minute). Default 5000. */
+  loginRetryMs?: number;
+}
+
+/** The runtime, plus the client for tests and diagnostics. */
+export interface DiscordRuntime extends PlatformRuntime {
+  readonly client: Client;
+}
+
+/**
+ * Create the Discord runtime: `start()` logs in and takes interactions; `stop()` finishes the
+ * ones in flight (bounded) and disconnects.
+ *
+ * @example
+ * const discord = createDiscordRuntime(
+ *   { token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID, apiUrl: config.DISCORD_API_URL, storyName: 'Panjshir 2021' },
+ *   { router, inlineAnswers, chatState, logger, telemetry, now: () => new Date() },
+ * );
+ * await discord.start();
+ */
+export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDeps): DiscordRuntime {
+  const logger = deps.logger.child({ platform: 'discord' });
+  const client = new Client({
+    // Interactions need no intent; Guilds (not privileged) keeps guild and channel caches right.
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [], repliedUser: false },
+    rest: settings.apiUrl === undefined ? {} : { api: settings.apiUrl },
+  });
+  client.rest.setToken(settings.token);
+
+  let health: ComponentHealth = { status: 'stopped', detail: 'not started' };
+  let started = false;
+  let stopping = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const inFlight = new Set<Promise<void>>();
+  const pages = createPageStore();
+  const render = settings.storyName === undefined ? {} : { storyName: settings.storyName };
+  const interactionDeps = {
+    router: deps.router,
+    logger,
+    telemetry: deps.telemetry,
+    now: deps.now,
+    pages,
+    render,
+    deferAfterMs: settings.deferAfterMs ?? 1500,
+    isStopping: () => stopping,
+  };
+
+  client.on(Events.ClientReady, (ready) => {
+    health = { status: 'connected' };
+    logger.info({ user: ready.user.tag, applicationId: settings.applicationId }, 'discord connected');
+  });
+  client.on(Events.ShardResume, (_shard, replayed) => {
+    health = { status: 'connected' };
+    logger.info({ replayed }, 'discord gateway resumed');
+  });
+  client.on(Events.ShardReconnecting, () => {
+    if (!stopping) health = { status: 'connecting', detail: 'reconnecting to the gateway' };
+  });
+  client.on(Events.ShardDisconnect, (event) => {
+    health = { status: 'down', detail: `gateway closed (${event.code}) and will not reconnect` };
+    logger.error({ code: event.code }, 'discord gateway disconnected for good');
+  });
+  client.on(Events.ShardError, (error) => logger.warn({ err: error }, 'discord gateway error'));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ detail: message }, 'discord warning'));
+  client.rest.on(RESTEvents.RateLimited, (info) => {
+    deps.telemetry.platformError('discord', 'rate-limited');
+    logger.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord rate limit hit; discord.js will retry');
+  });
+
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    const job = handleInteraction(interaction, interactionDeps);
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
+  });
+
+  async function login(attempt: number): Promise<void> {
+    if (stopping) return;
+    health = { status: 'connecting' };
+    try {
+      await client.login(settings.token);
+    } catch (error) {
+      const invalidToken = (error as { code?: string }).code === 'TokenInvalid';
+      health = { status: 'down', detail: invalidToken ? 'the token was rejected: set DISCORD_TOKEN to the bot token from the Developer Portal' : `login failed: ${(error as Error).message}` };
+      logger.error({ err: error, attempt }, invalidToken ? 'discord rejected the bot token; not retrying' : 'discord login failed; will retry');
+      deps.telemetry.platformError('discord', invalidToken ? 'forbidden' : 'transient');
+      if (invalidToken || stopping) return;
+      const delay = Math.min((settings.loginRetryMs ?? 5000) * 2 ** attempt, 60_000);
+      retryTimer = setTimeout(() => void login(attempt + 1), delay);
+    }
+  }
+
+  return {
+    platform: 'discord',
+    client,
+    sender: createDiscordSender({ rest: client.rest, chatState: deps.chatState, logger, telemetry: deps.telemetry, now: deps.now, render }),
+
+    async start() {
+      if (started) return;
+      started = true;
+      await login(0);
+    },
+
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      clearTimeout(retryTimer);
+      if (inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, settings.stopTimeoutMs ?? 5000)));
+        await Promise.race([Promise.allSettled([...inFlight]), limit]);
+        clearTimeout(timer);
+        if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'discord stopped with interactions still in flight');
+      }
+      await client.destroy();
+      health = { status: 'stopped' };
+      logger.info('discord stopped');
+    },
+
+    health() {
+      return health;
+    },
+  };
+}

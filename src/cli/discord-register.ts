@@ -1,0 +1,106 @@
+/**
+ * `npm run discord:register [-- --guild ID] [--dry-run]`: register Dossier's slash commands with
+ * Discord, globally or for one guild, and print what changed. Safe to run again: it compares
+ * first and writes with one bulk overwrite only when something differs.
+ *
+ * Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_API_URL from the environment or `.env`.
+ */
+import { REST } from 'discord.js';
+import { formatRegistrationReport, registerCommands } from '../adapters/discord/register.js';
+import { createCommandSet } from '../commands/index.js';
+import { ConfigError, EX_CONFIG, loadConfig, readEnvironment } from '../config/config.js';
+
+const USAGE = `Usage: npm run discord:register [-- --guild ID] [--dry-run]
+
+  --guild ID   register for one server only (changes show at once); default: globally
+  --dry-run    show what would change, change nothing
+
+Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (environment or .env).`;
+
+interface Arguments {
+  guildId?: string;
+  dryRun: boolean;
+  help: boolean;
+}
+
+/** Parse the command line; throws a message for the user on bad arguments. */
+function parseArguments(argv: string[]): Arguments {
+  const parsed: Arguments = { dryRun: false, help: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--dry-run') parsed.dryRun = true;
+    else if (arg === '--help' || arg === '-h') parsed.help = true;
+    else if (arg === '--guild' || arg?.startsWith('--guild=')) {
+      const value = arg === '--guild' ? argv[(i += 1)] : arg.slice('--guild='.length);
+      if (value === undefined || !/^\d{5,25}$/.test(value)) throw new Error('--guild needs a numeric server id (Discord: right-click the server → Copy Server ID).');
+      parsed.guildId = value;
+    } else throw new Error(`Unknown argument "${arg}".`);
+  }
+  return parsed;
+}
+
+/**
+ * Definitions only: registering reads names, descriptions and options, never the knowledge base.
+ */
+function commandDefinitions() {
+  return createCommandSet({
+    knowledge: () => {
+      throw new Error('The knowledge base is not loaded when registering commands.');
+    },
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Arguments;
+  try {
+    args = parseArguments(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 64; // EX_USAGE
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let token: string | undefined;
+  let applicationId: string | undefined;
+  let apiUrl: string | undefined;
+  try {
+    const config = loadConfig(readEnvironment());
+    token = config.DISCORD_TOKEN;
+    applicationId = config.DISCORD_APPLICATION_ID;
+    apiUrl = config.DISCORD_API_URL;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return EX_CONFIG;
+  }
+  if (token === undefined || applicationId === undefined) {
+    process.stderr.write('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your application) to register commands.\n');
+    return EX_CONFIG;
+  }
+
+  const rest = new REST(apiUrl === undefined ? {} : { api: apiUrl }).setToken(token);
+  try {
+    const report = await registerCommands(rest, {
+      applicationId,
+      definitions: commandDefinitions(),
+      dryRun: args.dryRun,
+      ...(args.guildId === undefined ? {} : { guildId: args.guildId }),
+    });
+    process.stdout.write(`${formatRegistrationReport(report)}\n`);
+    return 0;
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    const hint =
+      status === 401
+        ? ' Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).'
+        : status === 403
+          ? ' Check DISCORD_APPLICATION_ID, and for --guild that the bot was invited with the applications.commands scope.'
+          : '';
+    process.stderr.write(`Could not register the commands: ${(error as Error).message}.${hint}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
