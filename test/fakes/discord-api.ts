@@ -390,12 +390,15 @@ export class FakeDiscord {
       body = raw;
     }
     const method = req.method ?? 'GET';
-    const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
+    // discord.js encodes `@original` / `@me` as `%40…`; decode so routes read naturally.
+    const pathname = decodeURIComponent(url.pathname);
+    const path = pathname.startsWith(API_PREFIX) ? pathname.slice(API_PREFIX.length) : pathname;
     const record: RecordedRequest = { method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body, status: 0, at: Date.now() };
     this.requests.push(record);
     const answer = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      // Like Discord, a 204 carries no body and no content type.
+      res.writeHead(status, json === undefined ? headers : { 'content-type': 'application/json', ...headers });
       res.end(json === undefined ? undefined : JSON.stringify(json));
       this.notify();
     };

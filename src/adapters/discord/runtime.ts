@@ -92,9 +92,11 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
   client.on(Events.ShardError, (error) => logger.warn({ err: error }, 'discord gateway error'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ detail: message }, 'discord warning'));
-  client.rest.on(RESTEvents.RateLimited, (info) => {
+  // discord.js's REST queue waits out 429s and retries; this only makes them visible.
+  client.rest.on(RESTEvents.Response, (request, response) => {
+    if (response.status !== 429) return;
     deps.telemetry.platformError('discord', 'rate-limited');
-    logger.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord rate limit hit; discord.js will retry');
+    logger.warn({ route: request.route, method: request.method, retryAfter: response.headers.get('retry-after') }, 'discord rate limit hit; discord.js will retry');
   });
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
