@@ -20,16 +20,16 @@ import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
   ['say', /\b(?:said|says|told|announced|announcement|tweeted|posted|stated|statement|declared|appealed|interview|wrote|claimed|denied|dismissed)\b/i],
   ['surround', /\b(?:encircl\w*|surround(?:ed|s|ing)?|besieged|siege)\b/i],
-  ['capture', /\b(?:t[ao]ok(?:en)? over|takeover|retook|retak(?:e|es|en)|regain(?:ed)?|seized?|captured?|overr[au]n)\b/i],
+  ['capture', /\b(?:t[ao]ok(?:en)? over|(?:had|has|have) taken|t[ao]ok(?:en)? control|takeover|retook|retak(?:e|es|en)|regain(?:ed)?|seized?|captured?|overr[au]n)\b/i],
   ['conquer', /\b(?:conquer\w*|penetrated|managed to|failed to)\b/i],
   ['control', /\b(?:controlled|ruled|returned to power|came to power)\b/i],
   ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed)\b/i],
-  ['collapse', /\b(?:fell|fall of|collapsed?|toppled|ousted)\b/i],
+  ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted)\b/i],
   ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensive|routed)\b/i],
   ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out)\b/i],
   ['found', /\b(?:founded|formed|established|set up)\b/i],
   ['meet', /\b(?:met|meetings?|talks|negotiations?)\b/i],
-  ['move', /\b(?:massing|advanced?|arrived|entered|fled|positioned|deployed|on their way)\b/i],
+  ['move', /\b(?:massing|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
 ];
 
 /**
@@ -44,7 +44,8 @@ export function eventKinds(text: string): string[] {
     .map((k) => k.kind);
 }
 
-function mainKind(kinds: string[]): string | undefined {
+/** The first kind other than `say`: what a sentence mainly tells. */
+export function mainKind(kinds: string[]): string | undefined {
   return kinds.find((k) => k !== 'say');
 }
 

@@ -21,6 +21,7 @@ interface RegistryEntry {
   type: Entity['type'];
   label: string;
   aliases?: string[];
+  links?: Array<{ relation: Entity['links'][number]['relation']; target: string }>;
 }
 
 function registryEntities(storyDir: string): Entity[] {
@@ -33,7 +34,7 @@ function registryEntities(storyDir: string): Entity[] {
     aliases: e.aliases ?? [],
     description: '',
     descriptionCitation: { sourceId: '', start: 0, end: 0, text: '' },
-    links: [],
+    links: (e.links ?? []).map((l) => ({ relation: l.relation, target: l.target, citation: { sourceId: '', start: 0, end: 0, text: '' } })),
     mentions: [],
   }));
 }

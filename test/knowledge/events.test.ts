@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractEvents } from '../../src/knowledge/events.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
-import { analysisInputFor, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
+import { analysisInputFor, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
 
 const input = analysisInputFor(SEED_STORY);
 const events = extractEvents(input);
@@ -80,5 +80,18 @@ describe('extractEvents on the two seed reports', () => {
 
   it('returns nothing for an empty story', () => {
     expect(extractEvents({ sources: [], sentences: [], mentions: [], entities: [], facts: [], quotes: [] })).toEqual([]);
+  });
+});
+
+describe('extractEvents on an article it has never seen (published Monday 6 Sep 2021)', () => {
+  const fixture = extractEvents(analysisInputFor(FIXTURE_STORY));
+
+  it('resolves its weekdays and month-days against its own publication day, oldest first', () => {
+    expect(fixture.map((e) => [e.date.start, e.text.slice(0, 30)])).toEqual([
+      ['2021-08-15', 'Taliban fighters entered Kabul'],
+      ['2021-09-03', 'Heavy fighting broke out on Fr'],
+      ['2021-09-05', 'Zabihullah Mujahid, the Taliba'],
+      ['2021-09-06', 'The Taliban said on Monday tha'],
+    ]);
   });
 });

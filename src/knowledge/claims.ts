@@ -1,0 +1,416 @@
+/**
+ * The claims stage: what a party asserts that others dispute or nobody could verify.
+ *
+ * Found by general patterns, never by the seed sentences' wording:
+ * - an attribution ("X said/says/announced/tweeted that …", "X claiming …", "… who says he is
+ *   …", "reports of …") whose statement tells a happening or a state of affairs (surrounded,
+ *   took, massing, holding strong, "he is the legitimate president") — not an intention
+ *   ("wants to negotiate", "would not bow"), which is a quote, not a claim;
+ * - a denial ("X deny/dismissed …") is the counter-claim of the claim it best matches;
+ * - the sources' own verdict: "impossible to independently verify", "difficult to confirm"
+ *   (unverified, for every claim of that article), "unconfirmed reports" (unconfirmed, for
+ *   that claim); a claim with a counter-claim is disputed.
+ * The same claim told by two outlets is one claim with both citations.
+ */
+import { contentWords, citationOf, mentionsBySource, mentionsWithin, overlap, shortHash, tidy } from './analysis-text.js';
+import { findDates } from './dates.js';
+import { eventKinds, mainKind } from './events.js';
+import type { Citation, Claim, DateRef, Entity, EntityId, Source, VerificationStatus } from './model.js';
+import type { AnalysisInput, Mention, Sentence } from './sentence.js';
+
+/** Words with which a source says it could not verify what it reports. */
+export const UNVERIFIED_WORDING =
+  /\b(?:(?:impossible|difficult|hard|unable|not possible)\s+to\s+(?:be\s+)?(?:independently\s+)?(?:verify|confirm)|(?:could|can)\s*not\s+(?:be\s+)?(?:independently\s+)?(?:verified|confirmed|verify|confirm)|(?:has|have|had)\s+not\s+been\s+(?:independently\s+)?(?:verified|confirmed)|no\s+independent\s+(?:confirmation|verification))\b/iu;
+/** A report the source itself calls unconfirmed. */
+export const UNCONFIRMED_WORDING = /\bunconfirmed\b/iu;
+/** A report the source says was confirmed independently. */
+export const CONFIRMED_WORDING = /\b(?:independently\s+(?:verified|confirmed)|(?:verified|confirmed)\s+by\s+(?:independent|several|multiple))\b/iu;
+
+/**
+ * The words of a sentence that give its verification status, e.g. "impossible to
+ * independently verify", or `undefined` when it gives none.
+ */
+export function verificationWording(text: string): { status: VerificationStatus; words: string } | undefined {
+  const unverified = UNVERIFIED_WORDING.exec(text);
+  if (unverified) return { status: 'unverified', words: unverified[0] };
+  const unconfirmed = UNCONFIRMED_WORDING.exec(text);
+  if (unconfirmed) return { status: 'unconfirmed', words: unconfirmed[0] };
+  const confirmed = CONFIRMED_WORDING.exec(text);
+  if (confirmed) return { status: 'confirmed', words: confirmed[0] };
+  return undefined;
+}
+
+const ATTRIBUTION = /\b(says|said|claim(?:s|ed|ing)?|announc(?:ed|es)|tweeted|saying|reports?|reported|told)\b/giu;
+const DENIAL = /\b(deny|denies|denied|dismiss(?:ed|es)?|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es))\b/iu;
+/** Where a statement or a claimant phrase ends. */
+const CLAUSE_END = /,\s+(?:with|and|but|while|whereas)\s+|\s+but\s+|;\s+|,\s+(?=\S+\s+(?:said|says|tweeted|added)\b)|[.!?](?:\s|$)/u;
+/** Statements that tell a plan or a wish are quotes, not claims. */
+const INTENTION = /^(?:(?:it|he|she|they|we|the group)\s+)?(?:wants?|hopes?|would|will|prefers?|is trying|are trying|ready|is ready|are ready|(?:is|are|were|was) looking to|seeks?|plans?|intends?)\b/iu;
+/** A party's description of its own standing ("he is the country's legitimate interim president"). */
+const SELF_STATUS = /^(?:he|she|they|it|we)\s+(?:is|are|was|were)\b.*\b(?:president|leader|legitimate|head|government|ruler)\b/iu;
+/** States of affairs a party may claim, beyond the event kinds ("holding strong", "pushed back"). */
+const STATE_OF_AFFAIRS = /\b(?:holding (?:strong|out|firm)|held out|pushed back|stationed|positioned|in control|besieged|surrounded|advanc\w*|massing)\b/iu;
+const CLAIM_KINDS = new Set(['surround', 'capture', 'move', 'clash', 'kill', 'conquer', 'control', 'collapse']);
+
+/** A claim or counter-claim as found in one sentence, before matching across sentences. */
+interface Assertion {
+  sentence: Sentence;
+  claimant: string;
+  claimantEntity?: EntityId;
+  statement: string;
+  kinds: Set<string>;
+  /** The main kind of happening the statement tells (see {@link mainKind}). */
+  main: string | undefined;
+  /** The attribution verb ("claiming", "announced"). */
+  verb: string;
+  words: Set<string>;
+  entities: Set<EntityId>;
+  date?: DateRef;
+  /** The sentence's own verdict ("Unconfirmed reports of clashes"). */
+  ownVerdict?: VerificationStatus;
+}
+
+function claimWorthy(statement: string, verb: string): boolean {
+  if (statement.length < 8 || INTENTION.test(statement)) return false;
+  if (/^claim/iu.test(verb) || SELF_STATUS.test(statement) || STATE_OF_AFFAIRS.test(statement)) return true;
+  return eventKinds(statement).some((k) => CLAIM_KINDS.has(k));
+}
+
+/** Trim a claimant phrase to its noun phrase: no leading adverbials, no trailing auxiliaries. */
+function claimantPhrase(text: string, keepAppositive = false): string {
+  let t = text.replace(/[“”"]+|(?<!\p{L})[‘’]|[‘’](?!\p{L})/gu, ' ').trim();
+  const lastBreak = keepAppositive
+    ? Math.max(t.lastIndexOf(': '), t.lastIndexOf('; '))
+    : Math.max(t.lastIndexOf(', '), t.lastIndexOf(': '), t.lastIndexOf('; '));
+  if (lastBreak >= 0 && t.length - lastBreak > 3) t = t.slice(lastBreak + 2);
+  t = t
+    .replace(/^(?:despite [^,]*,\s*|also\s+|with\s+|and\s+|but\s+|while\s+)+/iu, '')
+    .replace(/\s+(?:had|has|have|was|were|is|are|also|then|now|who)$/iu, '');
+  return tidy(t);
+}
+
+/** The statement after an attribution verb, up to the end of its clause; `that` dropped. */
+function statementAfter(text: string, from: number, relativeClause = false): [number, number] {
+  let start = from;
+  const rest = text.slice(start);
+  const that = /^[^,.“"]{0,40}?\bthat\s+/iu.exec(rest);
+  if (that) start += that[0].length;
+  else start += rest.length - rest.trimStart().length;
+  // "X, who says he is …, fled": a relative clause ends at its comma.
+  const end = (relativeClause ? /,\s|[.!?](?:\s|$)/u : CLAUSE_END).exec(text.slice(start));
+  return [start, end ? start + end.index : text.length];
+}
+
+/** An assertion from its parts: entities of the claimant and statement spans, date, own verdict. */
+function assertion(
+  sentence: Sentence,
+  source: Source,
+  mentions: Mention[],
+  types: EntityTypes,
+  claimant: { text: string; start: number; end: number },
+  statement: string,
+  [from, to]: [number, number],
+  verb: string,
+): Assertion {
+  const inClaimant = mentionsWithin(mentions, sentence.sourceId, sentence.start + claimant.start, sentence.start + claimant.end);
+  const inStatement = mentionsWithin(mentions, sentence.sourceId, sentence.start + from, sentence.start + to);
+  const claimantMention = partyMention(inClaimant, types, sentence);
+  const kinds = eventKinds(statement).filter((k) => k !== 'say');
+  const date = findDates(sentence.text, source.published)[0];
+  return {
+    sentence,
+    claimant: claimant.text,
+    ...(claimantMention ? { claimantEntity: claimantMention.entityId } : {}),
+    statement,
+    kinds: new Set(kinds),
+    main: mainKind(kinds),
+    verb,
+    words: contentWords(statement),
+    entities: new Set([...inClaimant, ...inStatement].map((x) => x.entityId)),
+    ...(date ? { date: { text: date.text, precision: date.precision, start: date.start, end: date.end } } : {}),
+    ...(UNCONFIRMED_WORDING.test(`${claimant.text} ${statement}`) ? { ownVerdict: 'unconfirmed' as const } : {}),
+  };
+}
+
+/** Attributions of one sentence: who asserts what, with the spans of both. */
+function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], types: EntityTypes): Assertion[] {
+  const text = sentence.text;
+  const found: Assertion[] = [];
+  let coveredUntil = 0;
+  let lastClaimant: { text: string; start: number; end: number } | undefined;
+  const attributions = [...text.matchAll(ATTRIBUTION)];
+  // "Heavy fighting broke out on Friday, according to residents": the main clause is the statement.
+  const according = /,?\s+according to\s+([^,.;]+)/iu.exec(text);
+  for (const m of according ? [according, ...attributions] : attributions) {
+    if (m === according) {
+      const from = m.index + m[0].length - (m[1] ?? '').length;
+      const claimant = { text: claimantPhrase(m[1] ?? ''), start: from, end: from + (m[1] ?? '').length };
+      const statement = tidy(text.slice(0, m.index));
+      if (claimant.text && claimWorthy(statement, 'according to')) {
+        found.push(assertion(sentence, source, mentions, types, claimant, statement, [0, m.index], 'according to'));
+      }
+      continue;
+    }
+    if (m.index < coveredUntil) continue;
+    const verb = m[1] ?? '';
+    const afterVerb = m.index + m[0].length;
+    let claimant: { text: string; start: number; end: number } | undefined;
+    let statementSpan: [number, number];
+    const before = text.slice(0, m.index);
+    if (/^reports?$/iu.test(verb) && /^\s+(?:of|that)\b/iu.test(text.slice(afterVerb))) {
+      // The noun: "scattered reports of clashes overnight".
+      const phraseStart = before.search(/(?:\b\w+\s+)?$/u);
+      claimant = { text: tidy(text.slice(phraseStart, afterVerb)), start: phraseStart, end: afterVerb };
+      statementSpan = statementAfter(text, afterVerb + (/^\s+of\b/iu.exec(text.slice(afterVerb))?.[0].length ?? 0));
+    } else if (/^(?:saying|claiming)$/iu.test(verb) && /,\s*$/u.test(before) && lastClaimant) {
+      // "…, spokesman X tweeted, saying they had the area surrounded": the same speaker goes on.
+      claimant = lastClaimant;
+      statementSpan = statementAfter(text, afterVerb);
+    } else if (/[”"]\s*,?\s*$/u.test(before) || /^\s*[,.]/u.test(text.slice(afterVerb))) {
+      // "“Our fighters are positioned near Panjshir,” said X" or "“…”, X tweeted": the quote is the statement.
+      const quote = /[“"]([^”"]+)[”"]/u.exec(text);
+      if (!quote) continue;
+      const speakerEnd = text.slice(afterVerb).search(/[.,;]|$/u) + afterVerb;
+      const inverted = text.slice(afterVerb, speakerEnd).trim().length > 0;
+      const speakerFrom = quote.index + quote[0].length;
+      claimant = inverted
+        ? { text: claimantPhrase(text.slice(afterVerb, speakerEnd)), start: afterVerb, end: speakerEnd }
+        : { text: claimantPhrase(text.slice(speakerFrom, m.index)), start: speakerFrom, end: m.index };
+      statementSpan = [quote.index + 1, quote.index + 1 + (quote[1] ?? '').length];
+    } else {
+      // "Amrullah Saleh, the Afghan first vice president who says …": the appositive belongs to him.
+      // "Zabihullah Mujahid, the Taliban spokesman, said …": the appositive too.
+      const relative = /who\s+$/iu.test(before);
+      const appositive = relative || /,\s*$/u.test(before);
+      const subject = before.replace(/,?\s*who\s+$/iu, '').replace(/,\s*$/u, '');
+      const phrase = claimantPhrase(subject.split(/,\s+(?:with|and)\s+|:\s+|\s+and\s+(?=[A-Z])/u).at(-1) ?? subject, appositive);
+      const at = subject.lastIndexOf(phrase.split(' ')[0] ?? '');
+      claimant = { text: phrase, start: Math.max(0, at), end: subject.length };
+      statementSpan = statementAfter(text, afterVerb, relative);
+    }
+    if (!claimant || claimant.text.length === 0) continue;
+    lastClaimant = claimant;
+    coveredUntil = Math.max(coveredUntil, statementSpan[1]);
+    // "…, as well as having regained control of three districts": two claims.
+    const parts = splitStatement(text, statementSpan);
+    for (const [from, to] of parts) {
+      const statement = tidy(text.slice(from, to)).replace(/[,;:]$/u, '');
+      if (!claimWorthy(statement, verb)) continue;
+      found.push(assertion(sentence, source, mentions, types, claimant, statement, [from, to], verb));
+    }
+  }
+  return found;
+}
+
+function splitStatement(text: string, [start, end]: [number, number]): Array<[number, number]> {
+  const parts: Array<[number, number]> = [];
+  let from = start;
+  for (const m of text.slice(start, end).matchAll(/,?\s+as well as\s+/gu)) {
+    parts.push([from, start + m.index]);
+    from = start + m.index + m[0].length;
+  }
+  parts.push([from, end]);
+  return parts;
+}
+
+/** A denial as a counter-claim: who denies, and the denial from its verb to the sentence end. */
+function denialIn(sentence: Sentence, mentions: Mention[], types: EntityTypes): Assertion | undefined {
+  const m = DENIAL.exec(sentence.text);
+  if (!m) return undefined;
+  const claimant = claimantPhrase(sentence.text.slice(0, m.index));
+  if (!claimant) return undefined;
+  const statement = tidy(sentence.text.slice(m.index)).replace(/[.…]+$/u, '');
+  const claimantStart = sentence.text.lastIndexOf(claimant.split(' ')[0] ?? '', m.index);
+  const claimantMention = partyMention(mentionsWithin(mentions, sentence.sourceId, sentence.start + Math.max(0, claimantStart), sentence.start + m.index), types, sentence);
+  // What is denied is the clause right after the verb; "…, saying …" gives the denier's own version.
+  const denied = statement.split(/,\s+(?:saying|claiming|adding)\b/u)[0] ?? statement;
+  const kinds = eventKinds(denied).filter((k) => k !== 'say');
+  return {
+    sentence,
+    claimant,
+    ...(claimantMention ? { claimantEntity: claimantMention.entityId } : {}),
+    statement,
+    kinds: new Set(kinds),
+    main: mainKind(kinds),
+    verb: m[1] ?? '',
+    words: contentWords(denied),
+    entities: new Set(mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end).map((x) => x.entityId)),
+  };
+}
+
+type EntityTypes = Map<EntityId, Entity['type']>;
+/** Entities linked as one party: a spokesman speaks for his movement, a leader for his group. */
+type Parties = Map<EntityId, Set<EntityId>>;
+
+/**
+ * The mention that names a party: a person or organisation (a place never claims), and not
+ * one that only qualifies the claimant ("pro-Taliban accounts" are not the Taliban, "Twitter accounts" not Twitter).
+ */
+function partyMention(span: Mention[], types: EntityTypes, sentence: Sentence): Mention | undefined {
+  return span.find((m) => {
+    const before = sentence.text.slice(Math.max(0, m.start - sentence.start - 5), m.start - sentence.start);
+    const after = sentence.text.slice(m.end - sentence.start, m.end - sentence.start + 12);
+    return (
+      types.get(m.entityId) !== 'place' &&
+      !/\b(?:pro|anti)[-‐]$/iu.test(before) &&
+      !/^\s*(?:accounts?|users?|posts?|channels?|pages?)\b/iu.test(after)
+    );
+  });
+}
+
+function partiesOf(entities: Entity[]): Parties {
+  const parties: Parties = new Map();
+  const join = (a: EntityId, b: EntityId): void => {
+    parties.set(a, (parties.get(a) ?? new Set([a])).add(b));
+    parties.set(b, (parties.get(b) ?? new Set([b])).add(a));
+  };
+  for (const e of entities) {
+    for (const link of e.links) if (['spokesman-for', 'member-of', 'leads'].includes(link.relation)) join(e.id, link.target);
+  }
+  return parties;
+}
+
+/** Whether two claimants are the same party: one entity, linked entities, or mostly the same words. */
+function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
+  // "Reports of clashes" name no party: they agree with whoever reports the same.
+  if (ANONYMOUS.test(a.claimant) || ANONYMOUS.test(b.claimant)) return true;
+  if (a.claimantEntity && b.claimantEntity) {
+    return a.claimantEntity === b.claimantEntity || (parties.get(a.claimantEntity)?.has(b.claimantEntity) ?? false);
+  }
+  return overlap(contentWords(a.claimant), contentWords(b.claimant)) >= 0.5;
+}
+
+const ANONYMOUS = /^(?:\p{L}+\s+)?reports?$/iu;
+
+/** How well two assertions say the same thing (0 = not the same): one party, one happening, shared words. */
+function sameAssertion(a: Assertion, b: Assertion, parties: Parties): number {
+  if (a.main !== b.main || !sameParty(a, b, parties)) return 0;
+  const score = overlap(a.words, b.words);
+  return score >= 0.3 ? score : 0;
+}
+
+/** Kinds a denial may answer for one another: "the valley had not fallen" answers "captured the valley". */
+const KIND_FAMILY: Record<string, string> = { capture: 'control', collapse: 'control', conquer: 'control', control: 'control' };
+
+/** How well a denial answers a claim (0 = it does not): it denies the happening the claim tells. */
+function answers(denial: Assertion, claim: Assertion): number {
+  if (denial.claimant.toLowerCase() === claim.claimant.toLowerCase()) return 0;
+  const denialOfClaims = /\bclaims?\b/iu.test(denial.statement) && /^claim/iu.test(claim.verb);
+  const family = denial.main === undefined ? undefined : KIND_FAMILY[denial.main] ?? denial.main;
+  const kindMatch = family !== undefined && [...claim.kinds].some((k) => (KIND_FAMILY[k] ?? k) === family);
+  if (!kindMatch && !denialOfClaims) return 0;
+  // A denial answers what its report has just told: prefer the nearest claim before it.
+  const before = claim.sentence.sourceId === denial.sentence.sourceId && claim.sentence.start < denial.sentence.start;
+  const nearness = before ? 0.2 / (1 + (denial.sentence.start - claim.sentence.start) / 1000) : 0;
+  return (kindMatch ? 1 : 0) + (denialOfClaims ? 0.5 : 0) + overlap(denial.words, claim.words) + nearness;
+}
+
+interface ClaimDraft {
+  main: Assertion;
+  tellings: Assertion[];
+  counters: Array<{ main: Assertion; tellings: Assertion[] }>;
+}
+
+/**
+ * Contested or unverifiable claims of the story, in reading order, each with its counter-claims
+ * and the verification status its sources give.
+ *
+ * @example
+ * const claims = extractClaims({ sources, sentences, mentions, entities, facts: [], quotes: [] });
+ * claims[0]; // { claimant: { text: 'The Taliban', entityId: 'taliban' }, statement: 'it has encircled the Panjshir Valley…',
+ *            //   verification: { status: 'unverified', citations: [...] }, … }
+ */
+export function extractClaims(input: AnalysisInput): Claim[] {
+  const sources = new Map<string, Source>(input.sources.map((s) => [s.id, s]));
+  const mentions = mentionsBySource(input.mentions);
+  const drafts: ClaimDraft[] = [];
+  const denials: Assertion[] = [];
+  const verdicts = new Map<string, Sentence[]>();
+  const types: EntityTypes = new Map(input.entities.map((e) => [e.id, e.type]));
+  const parties = partiesOf(input.entities);
+
+  for (const sentence of input.sentences) {
+    const source = sources.get(sentence.sourceId);
+    if (!source || sentence.caption) continue;
+    const own = mentions.get(sentence.sourceId) ?? [];
+    if (UNVERIFIED_WORDING.test(sentence.text) || CONFIRMED_WORDING.test(sentence.text)) {
+      verdicts.set(sentence.sourceId, [...(verdicts.get(sentence.sourceId) ?? []), sentence]);
+      continue;
+    }
+    const denial = denialIn(sentence, own, types);
+    if (denial) {
+      denials.push(denial);
+      continue;
+    }
+    for (const assertion of assertionsIn(sentence, source, own, types)) {
+      const same = drafts.find((d) => d.tellings.some((t) => sameAssertion(t, assertion, parties) > 0));
+      if (same) same.tellings.push(assertion);
+      else drafts.push({ main: assertion, tellings: [assertion], counters: [] });
+    }
+  }
+
+  for (const denial of denials) {
+    let best: ClaimDraft | undefined;
+    let bestScore = 0;
+    for (const draft of drafts) {
+      const score = Math.max(...draft.tellings.map((t) => answers(denial, t)));
+      if (score > bestScore) [best, bestScore] = [draft, score];
+    }
+    if (!best) continue;
+    const sameCounter = best.counters.find((c) => c.tellings.some((t) => overlap(t.words, denial.words) >= 0.25));
+    if (sameCounter) sameCounter.tellings.push(denial);
+    else best.counters.push({ main: denial, tellings: [denial] });
+  }
+
+  return drafts.map((d) => toClaim(d, verdicts));
+}
+
+function uniqueCitations(assertions: Assertion[]): Citation[] {
+  const citations: Citation[] = [];
+  for (const a of assertions) {
+    if (!citations.some((c) => c.sourceId === a.sentence.sourceId && c.start === a.sentence.start)) citations.push(citationOf(a.sentence));
+  }
+  return citations;
+}
+
+function claimantOf(a: Assertion): Claim['claimant'] {
+  return { text: a.claimant, ...(a.claimantEntity ? { entityId: a.claimantEntity } : {}) };
+}
+
+function toClaim(draft: ClaimDraft, verdicts: Map<string, Sentence[]>): Claim {
+  const citations = uniqueCitations(draft.tellings);
+  const counterClaims = draft.counters.map((c) => ({
+    claimant: claimantOf(c.main),
+    statement: c.main.statement,
+    citations: uniqueCitations(c.tellings),
+  }));
+  // The sentence's own word ("Unconfirmed reports") outranks a dispute, which outranks the
+  // article-wide caveat ("claims from either side were impossible to verify").
+  const ownVerdicts = draft.tellings.filter((t) => t.ownVerdict);
+  const sourceIds = new Set(citations.map((c) => c.sourceId));
+  const articleVerdicts = [...sourceIds].flatMap((id) => verdicts.get(id) ?? []).map(citationOf);
+  let status: VerificationStatus = 'unverified';
+  let verdictCitations: Citation[] = articleVerdicts;
+  const confirmed = articleVerdicts.some((c) => verificationWording(c.text)?.status === 'confirmed');
+  if (ownVerdicts.length > 0) {
+    status = ownVerdicts[0]!.ownVerdict!;
+    verdictCitations = [...uniqueCitations(ownVerdicts), ...articleVerdicts];
+  } else if (counterClaims.length > 0) {
+    status = 'disputed';
+  } else if (confirmed) {
+    status = 'confirmed';
+  }
+  const entities = new Set<EntityId>();
+  for (const t of draft.tellings) for (const e of t.entities) entities.add(e);
+  const date = draft.tellings.find((t) => t.date)?.date;
+  return {
+    id: `claim-${shortHash(`${draft.main.sentence.sourceId}|${draft.main.sentence.start}|${draft.main.statement}`)}`,
+    claimant: claimantOf(draft.main),
+    statement: draft.main.statement,
+    citations,
+    counterClaims,
+    verification: { status, citations: verdictCitations },
+    entities: [...entities],
+    ...(date ? { date } : {}),
+  };
+}
