@@ -1,5 +1,5 @@
 /**
- * `npm run discord:register [-- --guild ID] [--dry-run]`: register Dossier's slash commands with
+ * `npm run discord:register [-- --guild ID] [--dry-run] [--clear]`: register Dossier's slash commands with
  * Discord, globally or for one guild, and print what changed. Safe to run again: it compares
  * first and writes with one bulk overwrite only when something differs.
  *
@@ -10,25 +10,28 @@ import { formatRegistrationReport, registerCommands } from '../adapters/discord/
 import { createCommandSet } from '../commands/index.js';
 import { ConfigError, EX_CONFIG, loadConfig, readEnvironment } from '../config/config.js';
 
-const USAGE = `Usage: npm run discord:register [-- --guild ID] [--dry-run]
+const USAGE = `Usage: npm run discord:register [-- --guild ID] [--dry-run] [--clear]
 
   --guild ID   register for one server only (changes show at once); default: globally
   --dry-run    show what would change, change nothing
+  --clear      remove every command in that scope (e.g. a test server's copy)
 
 Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (environment or .env).`;
 
 interface Arguments {
   guildId?: string;
   dryRun: boolean;
+  clear: boolean;
   help: boolean;
 }
 
 /** Parse the command line; throws a message for the user on bad arguments. */
 function parseArguments(argv: string[]): Arguments {
-  const parsed: Arguments = { dryRun: false, help: false };
+  const parsed: Arguments = { dryRun: false, clear: false, help: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--dry-run') parsed.dryRun = true;
+    else if (arg === '--clear') parsed.clear = true;
     else if (arg === '--help' || arg === '-h') parsed.help = true;
     else if (arg === '--guild' || arg?.startsWith('--guild=')) {
       const value = arg === '--guild' ? argv[(i += 1)] : arg.slice('--guild='.length);
@@ -84,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const report = await registerCommands(rest, {
       applicationId,
-      definitions: commandDefinitions(),
+      definitions: args.clear ? [] : commandDefinitions(),
       dryRun: args.dryRun,
       ...(args.guildId === undefined ? {} : { guildId: args.guildId }),
     });

@@ -88,6 +88,9 @@ describe('npm run discord:register', () => {
     const second = await cli(['--guild', '200000000000000001'], env);
     expect(second.stdout).toContain('= /who (unchanged)');
     expect(second.stdout).toContain('Already up to date');
+    const cleared = await cli(['--guild', '200000000000000001', '--clear'], env);
+    expect(cleared.stdout).toContain('- /who (removed)');
+    expect(discord.commands.get('200000000000000001')).toEqual([]);
   });
 
   it('explains a missing token, a bad argument and a rejected token', async () => {

@@ -3,10 +3,15 @@
  * against the fake Discord. Every check is on what the fake received.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDiscordRuntime } from '../../../src/adapters/discord/runtime.js';
+import { createRouter } from '../../../src/commands/router.js';
+import { noTelemetry } from '../../../src/observability/telemetry.js';
+import { FakeDiscord } from '../../fakes/discord-api.js';
 import type { InteractionResponse } from '../../fakes/discord-api.js';
 import { messageProblems } from '../../fakes/discord-limits.js';
 import { autocompleteInteraction, buttonInteraction, chatInputInteraction, CHANNEL_ID, PERMISSIONS } from '../../fakes/discord-payloads.js';
-import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { capturingLogger, startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { createMemoryChatState } from './memory-chat-state.js';
 import { suggestEntities, testCommands } from './test-commands.js';
 
 let harness: Harness | undefined;
@@ -57,6 +62,28 @@ describe('connecting', () => {
     expect(identify?.d).toMatchObject({ token: discord.token, intents: 1, shard: [0, 1] });
     expect(discord.dispatched('READY')).toHaveLength(1);
     expect(runtime.health()).toEqual({ status: 'connected' });
+  });
+
+  it('reports a rejected token as down, says which setting to fix, and does not retry', async () => {
+    const discord = await FakeDiscord.start();
+    const { logger, lines } = capturingLogger();
+    const router = createRouter({ commands: testCommands(), logger });
+    const runtime = createDiscordRuntime(
+      { token: 'not-the-token', applicationId: discord.applicationId, apiUrl: discord.apiUrl, loginRetryMs: 10 },
+      { router, inlineAnswers: () => [], chatState: createMemoryChatState(), logger, telemetry: noTelemetry, now: () => new Date() },
+    );
+    try {
+      await runtime.start();
+      expect(runtime.health().status).toBe('down');
+      expect(runtime.health().detail).toContain('DISCORD_TOKEN');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(discord.requests.filter((r) => r.path === '/gateway/bot')).toHaveLength(1);
+      expect(lines.some((l) => l.msg === 'discord rejected the bot token; not retrying')).toBe(true);
+      expect(JSON.stringify(lines)).not.toContain('not-the-token');
+    } finally {
+      await runtime.stop();
+      await discord.close();
+    }
   });
 
   it('resumes after the gateway drops the connection (close 4000), then answers a new command', async () => {
