@@ -44,6 +44,13 @@ export function eventKinds(text: string): string[] {
     .map((k) => k.kind);
 }
 
+/** Where a text names a happening of `kind` (offsets of each wording). */
+export function kindMatches(text: string, kind: string): Array<{ index: number; length: number }> {
+  const pattern = EVENT_KINDS.find(([k]) => k === kind)?.[1];
+  if (!pattern) return [];
+  return [...text.matchAll(new RegExp(pattern.source, 'gi'))].map((m) => ({ index: m.index, length: m[0].length }));
+}
+
 /** The first kind other than `say`: what a sentence mainly tells. */
 export function mainKind(kinds: string[]): string | undefined {
   return kinds.find((k) => k !== 'say');

@@ -1,6 +1,6 @@
 /**
  * Test helper: the {@link AnalysisInput} of a story folder, built with the ingest pipeline's own
- * article loading, cleaning and sentence splitting, and a plain alias matcher for mentions.
+ * article loading, cleaning, sentence splitting and mention finding, over the seed registry.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { cleanArticle } from '../../src/knowledge/clean.js';
 import type { Entity, Source } from '../../src/knowledge/model.js';
 import type { AnalysisInput, Mention, Sentence } from '../../src/knowledge/sentence.js';
 import { splitSentences } from '../../src/knowledge/sentences.js';
+import { findMentions } from '../../src/knowledge/mentions.js';
 
 export const SEED_STORY = join(import.meta.dirname, '../../data/stories/panjshir');
 export const FIXTURE_STORY = join(import.meta.dirname, '../fixtures/analysis');
@@ -39,32 +40,6 @@ function registryEntities(storyDir: string): Entity[] {
   }));
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Longest alias first, no overlaps; an alias two entities share goes to the first listed. */
-function findMentions(source: Source, sentences: Sentence[], entities: Entity[]): Mention[] {
-  const names = entities
-    .flatMap((e) => [e.label, ...e.aliases].map((name) => ({ id: e.id, name })))
-    .sort((a, b) => b.name.length - a.name.length);
-  const taken: Array<[number, number]> = [];
-  const mentions: Mention[] = [];
-  for (const s of sentences) {
-    for (const { id, name } of names) {
-      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'gu');
-      for (const m of s.text.matchAll(re)) {
-        const start = s.start + m.index;
-        const end = start + m[0].length;
-        if (taken.some(([a, b]) => start < b && a < end)) continue;
-        taken.push([start, end]);
-        mentions.push({ entityId: id, sourceId: source.id, start, end, text: m[0] });
-      }
-    }
-  }
-  return mentions;
-}
-
 /** Sources, sentences and mentions of every article in `storyDir/articles`. */
 export function analysisInputFor(storyDir: string): AnalysisInput {
   const entities = registryEntities(storyDir);
@@ -86,7 +61,7 @@ export function analysisInputFor(storyDir: string): AnalysisInput {
     const own = cleaned.body.flatMap((p, i) => splitSentences(article.id, p, i));
     sources.push(source);
     sentences.push(...own);
-    mentions.push(...findMentions(source, own, entities));
   }
+  mentions.push(...findMentions(sentences, entities));
   return { sources, sentences, mentions, entities, facts: [], quotes: [] };
 }

@@ -88,6 +88,7 @@ describe('extractEvents on an article it has never seen (published Monday 6 Sep 
 
   it('resolves its weekdays and month-days against its own publication day, oldest first', () => {
     expect(fixture.map((e) => [e.date.start, e.text.slice(0, 30)])).toEqual([
+      ['2001-01-01', "The valley's hero, Ahmad Shah "],
       ['2021-08-15', 'Taliban fighters entered Kabul'],
       ['2021-09-03', 'Heavy fighting broke out on Fr'],
       ['2021-09-05', 'Zabihullah Mujahid, the Taliba'],
