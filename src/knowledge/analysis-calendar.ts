@@ -1,7 +1,6 @@
 /**
- * Calendar arithmetic on ISO `YYYY-MM-DD` days, in UTC so no local time zone can shift a day,
- * and the human wording of a {@link DateRef} ("23 Aug 2021", "1980s", "week of 16 Aug 2021").
- * Used by date resolution, the timeline and the claims reply.
+ * Calendar arithmetic on ISO `YYYY-MM-DD` days, in UTC so no local time zone can shift a day.
+ * (Dates are worded for readers by `formatDateRef` in src/replies/format.ts.)
  */
 import type { DateRef } from './model.js';
 
@@ -55,50 +54,6 @@ export function lastDayOfMonth(year: number, month: number): string {
 /** Whole days from `a` to `b` (positive when `b` is later). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((parseIsoDay(b).getTime() - parseIsoDay(a).getTime()) / DAY_MS);
-}
-
-export const MONTH_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "23 Aug 2021". */
-export function formatDay(iso: string): string {
-  const d = parseIsoDay(iso);
-  return `${d.getUTCDate()} ${MONTH_SHORT[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-}
-
-/**
- * A date as a reader should see it, precision kept: "23 Aug 2021", "week of 16 Aug 2021",
- * "Aug 2021", "2001", "1980s", "1996–2001", "21–22 Aug 2021".
- *
- * @example
- * formatDateRef({ text: 'in the 1980s', precision: 'decade', start: '1980-01-01', end: '1989-12-31' }); // "1980s"
- */
-export function formatDateRef(date: DateRef): string {
-  const start = parseIsoDay(date.start);
-  const end = parseIsoDay(date.end);
-  const y1 = start.getUTCFullYear();
-  const y2 = end.getUTCFullYear();
-  switch (date.precision) {
-    case 'day':
-      return formatDay(date.start);
-    case 'week':
-      return `week of ${formatDay(date.start)}`;
-    case 'month':
-      return `${MONTH_SHORT[start.getUTCMonth()]} ${y1}`;
-    case 'year':
-      return String(y1);
-    case 'decade':
-      return `${y1}s`;
-    case 'span': {
-      if (date.start === date.end) return formatDay(date.start);
-      const wholeYears = date.start.endsWith('-01-01') && date.end.endsWith('-12-31');
-      if (wholeYears) return y1 === y2 ? String(y1) : `${y1}–${y2}`;
-      if (y1 !== y2) return `${formatDay(date.start)} – ${formatDay(date.end)}`;
-      if (start.getUTCMonth() !== end.getUTCMonth()) {
-        return `${start.getUTCDate()} ${MONTH_SHORT[start.getUTCMonth()]} – ${formatDay(date.end)}`;
-      }
-      return `${start.getUTCDate()}–${formatDay(date.end)}`;
-    }
-  }
 }
 
 /** Width of a date's range in days; the narrower of two equal starts is the more precise. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { findDates } from '../../src/knowledge/dates.js';
-import { formatDateRef } from '../../src/knowledge/analysis-calendar.js';
 
 /** Monday 23 August 2021: the day both seed reports were published. */
 const PUB = '2021-08-23';
@@ -130,20 +129,5 @@ describe('findDates is conservative: no date is better than a wrong one', () => 
     const found = findDates(text, PUB);
     expect(found).toHaveLength(2000);
     expect(found.every((d) => d.start === '2021-08-22')).toBe(true);
-  });
-});
-
-describe('formatDateRef shows a date at its own precision', () => {
-  it.each([
-    [{ precision: 'day', start: '2021-08-23', end: '2021-08-23' }, '23 Aug 2021'],
-    [{ precision: 'week', start: '2021-08-16', end: '2021-08-22' }, 'week of 16 Aug 2021'],
-    [{ precision: 'month', start: '2021-07-01', end: '2021-07-31' }, 'Jul 2021'],
-    [{ precision: 'year', start: '2001-01-01', end: '2001-12-31' }, '2001'],
-    [{ precision: 'decade', start: '1980-01-01', end: '1989-12-31' }, '1980s'],
-    [{ precision: 'span', start: '1996-01-01', end: '2001-12-31' }, '1996–2001'],
-    [{ precision: 'span', start: '2021-08-21', end: '2021-08-22' }, '21–22 Aug 2021'],
-    [{ precision: 'span', start: '2021-07-28', end: '2021-08-03' }, '28 Jul – 3 Aug 2021'],
-  ] as const)('%o → %s', (ref, shown) => {
-    expect(formatDateRef({ text: '', ...ref })).toBe(shown);
   });
 });
