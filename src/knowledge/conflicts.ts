@@ -13,7 +13,7 @@
 import { citationOf, mentionsBySource, shortHash, tidy } from './analysis-text.js';
 import { extractClaims } from './claims.js';
 import { eventKinds, kindMatches, mainKind } from './events.js';
-import type { Citation, Conflict, Entity, EntityId } from './model.js';
+import type { Citation, Claim, Conflict, Entity, EntityId } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 
 /** What {@link findConflicts} returns: the conflicts, and for each fact the conflicts it is a side of. */
@@ -40,17 +40,18 @@ const EXTENT = /\b(?:on (?:two|three|four|all) sides|from (?:two|three|all) (?:s
 /**
  * Find statements of the sources that disagree, and which facts they touch.
  *
+ * @param claims the story's claims when already extracted (the extent rule reads them)
  * @example
  * const { conflicts, factConflicts } = findConflicts(input);
  * conflicts[0].topic; // "Who killed Ahmad Shah Massoud"
  */
-export function findConflicts(input: AnalysisInput): ConflictResult {
+export function findConflicts(input: AnalysisInput, claims: Claim[] = extractClaims(input)): ConflictResult {
   const labels = new Map<EntityId, Entity>(input.entities.map((e) => [e.id, e]));
   const mentions = mentionsBySource(input.mentions);
   const conflicts: Conflict[] = [
     ...agentConflicts(input.sentences, mentions, labels),
     ...titleConflicts(input.sentences, mentions, labels),
-    ...extentConflicts(input),
+    ...extentConflicts(input, claims),
   ];
   return { conflicts, factConflicts: linkFacts(conflicts, input) };
 }
@@ -133,9 +134,9 @@ function titleConflicts(sentences: Sentence[], bySource: Map<string, Mention[]>,
 }
 
 /** One claim told with different extents ("surrounded" vs "surrounded on three sides"). */
-function extentConflicts(input: AnalysisInput): Conflict[] {
+function extentConflicts(input: AnalysisInput, claims: Claim[]): Conflict[] {
   const conflicts: Conflict[] = [];
-  for (const claim of extractClaims(input)) {
+  for (const claim of claims) {
     const sentences = claim.citations.map((c) => input.sentences.find((s) => s.sourceId === c.sourceId && s.start === c.start));
     const kind = mainKind(eventKinds(claim.statement));
     if (!kind) continue;
