@@ -1,0 +1,486 @@
+/**
+ * The name index behind `/who`, `/where` and autocomplete.
+ *
+ * fuse.js scores a query well but scans every name; this index finds a small candidate set
+ * first and lets fuse.js score only that:
+ * 1. a normalised-name map (exact match, O(1)) and a skeleton map (transliteration variant);
+ * 2. a token index (word and word-skeleton → names), which also covers descriptions;
+ * 3. a trigram index over each name and its skeleton, whose overlap picks the typo'd ones.
+ * The best {@link CANDIDATE_LIMIT} by token hits and trigram overlap are scored by rules
+ * (exact, variant, all-words-covered) and by fuse.js; an entity's score is its best name's.
+ */
+import Fuse from 'fuse.js';
+import type { Entity, EntityType, LinkRelation } from '../knowledge/model.js';
+import type { EntityHit } from '../search/types.js';
+import { boundedEditDistance, typoAllowance } from './edit-distance.js';
+import { normaliseText, skeletonKey, skeletonToken, STOPWORDS, trigrams, isArticleToken } from './normalise.js';
+import { TopK } from './top-k.js';
+
+/**
+ * How a name belongs to its entity. Descriptions only match on whole words, and weakly; a
+ * `linked-role` ("Taliban spokesman", made from a spokesman-for link) only when the query names
+ * the role word too, so "massoud" does not find Massoud's adviser.
+ */
+export type NameKind = 'label' | 'alias' | 'role' | 'linked-role' | 'description';
+
+interface NameEntry {
+  entity: number;
+  kind: NameKind;
+  text: string;
+  norm: string;
+  skel: string;
+  tokens: string[];
+  skelTokens: string[];
+  /** Words that are not stopwords: what "all words covered" counts against. */
+  contentTokens: number;
+  gramCount: number;
+  /** A word the query must contain for this name to count (the role word of a linked role). */
+  requires?: string;
+}
+
+/** A scored name: the entity index, the name entry, and the score (0 best). */
+export interface ScoredName {
+  entity: number;
+  entry: number;
+  score: number;
+  exact: boolean;
+}
+
+/** Names fuse.js scores per query, at most. */
+export const CANDIDATE_LIMIT = 150;
+/** Names scored by rules alone (cheap) when many share a query word, at most. */
+const RULE_CANDIDATE_LIMIT = 3000;
+/** Query length cap: longer input is cut, never rejected. */
+export const MAX_QUERY_LENGTH = 500;
+const MAX_QUERY_TOKENS = 12;
+const SKELETON_GRAM_PREFIX = '\u0001';
+const SKELETON_TOKEN_PREFIX = '~';
+
+/** Score of a one-word alias that is also a word of the label (a surname): as good as a word match. */
+const SURNAME_ALIAS_SCORE = 0.1;
+const SKELETON_EXACT_SCORE = 0.03;
+const ROLE_EXACT_SCORE = 0.02;
+const COVERAGE_BASE_SCORE = 0.1;
+/** Added in proportion to the name's words the query left out: a full name beats a surname. */
+const UNCOVERED_WEIGHT = 0.15;
+const DESCRIPTION_PENALTY = 0.2;
+/** fuse.js finds substrings perfect; this floor keeps "a fuzzy hit" below "all words matched". */
+const FUSE_FLOOR = 0.2;
+const FUSE_THRESHOLD = 0.45;
+/** Fuzzy completions worse than this are noise. */
+const SUGGEST_FUZZY_LIMIT = 0.45;
+
+/** Role phrases implied by a typed link ("spokesman for" the Taliban → "Taliban spokesman"). */
+const ROLE_TEMPLATES: Partial<Record<LinkRelation, { word: string; templates: string[] }>> = {
+  'spokesman-for': { word: 'spokesman', templates: ['{} spokesman', 'spokesman for {}'] },
+  leads: { word: 'leader', templates: ['{} leader', 'leader of {}'] },
+  'adviser-to': { word: 'adviser', templates: ['adviser to {}'] },
+  founded: { word: 'founder', templates: ['founder of {}'] },
+  'member-of': { word: 'member', templates: ['{} member'] },
+};
+
+/** Mutable scratch arrays reused by every query (queries run one at a time on the event loop). */
+interface Scratch {
+  tokenHits: Uint8Array;
+  gramHits: Uint16Array;
+  stamp: Uint32Array;
+  touched: number[];
+  stampValue: number;
+}
+
+/** The candidate index over every entity's names. Immutable once built. */
+export class EntityIndex {
+  readonly entities: readonly Entity[];
+  private readonly entries: NameEntry[] = [];
+  private readonly exact = new Map<string, number[]>();
+  private readonly skeletons = new Map<string, number[]>();
+  private readonly tokens = new Map<string, number[]>();
+  private readonly grams = new Map<string, Uint32Array>();
+  /** Name entries (not descriptions) sorted by normal form, for prefix search. */
+  private readonly sortedNames: Uint32Array;
+  /** Distinct name words, sorted, for word-prefix search. */
+  private readonly sortedTokens: string[];
+  private readonly idToIndex = new Map<string, number>();
+  private readonly labelEntries = new Map<number, number>();
+  private readonly scratch: Scratch;
+
+  constructor(entities: readonly Entity[]) {
+    this.entities = entities;
+    entities.forEach((entity, index) => this.idToIndex.set(entity.id, index));
+    const gramLists = new Map<string, number[]>();
+    entities.forEach((entity, index) => {
+      for (const [kind, text, requires] of this.namesOf(entity)) this.addEntry(index, kind, text, gramLists, requires);
+    });
+    for (const [gram, list] of gramLists) this.grams.set(gram, Uint32Array.from(list));
+    const named = [];
+    for (let i = 0; i < this.entries.length; i++) if ((this.entries[i] as NameEntry).kind !== 'description') named.push(i);
+    named.sort((a, b) => compareStrings((this.entries[a] as NameEntry).norm, (this.entries[b] as NameEntry).norm));
+    this.sortedNames = Uint32Array.from(named);
+    const words = new Set<string>();
+    for (const i of named) for (const t of (this.entries[i] as NameEntry).tokens) words.add(t);
+    this.sortedTokens = [...words].sort(compareStrings);
+    const n = this.entries.length;
+    this.scratch = { tokenHits: new Uint8Array(n), gramHits: new Uint16Array(n), stamp: new Uint32Array(n), touched: [], stampValue: 0 };
+  }
+
+  /** Number of indexed names (labels, aliases, roles, descriptions). */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  entityIndexOf(id: string): number | undefined {
+    return this.idToIndex.get(id);
+  }
+
+  /** The name entry of an entity's label. */
+  labelEntry(entity: number): number | undefined {
+    return this.labelEntries.get(entity);
+  }
+
+  /** What kind of name an entry is. */
+  entryKind(entry: number): NameKind {
+    return (this.entries[entry] as NameEntry).kind;
+  }
+
+  /** The text of a name entry. */
+  entryText(entry: number): string {
+    return (this.entries[entry] as NameEntry).text;
+  }
+
+  /**
+   * Every entity that could match `query`, each with its best-scoring name, best first.
+   * Scores: 0 exact name; 0.02–0.03 exact role / transliteration variant; 0.1–0.15 every word
+   * of the query matches a word of the name; fuse.js's score (≥ 0.12) otherwise.
+   */
+  match(query: string): ScoredName[] {
+    const q = prepareQuery(query);
+    if (!q) return [];
+    const candidates = this.candidates(q);
+    const best = new Map<number, ScoredName>();
+    const consider = (scored: ScoredName) => {
+      const previous = best.get(scored.entity);
+      if (!previous || scored.score < previous.score || (scored.score === previous.score && scored.exact && !previous.exact)) {
+        best.set(scored.entity, scored);
+      }
+    };
+    const ruled = new Set<number>();
+    for (const entry of candidates.ruleCandidates) {
+      const score = this.ruleScore(entry, q);
+      if (score === undefined) continue;
+      ruled.add(entry);
+      consider(score);
+    }
+    // fuse.js scores what the rules could not: typos inside words, merged or split words.
+    const fuzzy = candidates.fuseCandidates.filter((entry) => !ruled.has(entry) && (this.entries[entry] as NameEntry).kind !== 'linked-role');
+    if (fuzzy.length > 0) {
+      const docs = fuzzy.map((entry) => ({ entry, norm: (this.entries[entry] as NameEntry).norm }));
+      const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
+      for (const result of fuse.search(q.norm.slice(0, 64))) {
+        const entry = this.entries[result.item.entry] as NameEntry;
+        consider({ entity: entry.entity, entry: result.item.entry, score: FUSE_FLOOR + (1 - FUSE_FLOOR) * (result.score ?? 1), exact: false });
+      }
+    }
+    return [...best.values()].sort((a, b) => a.score - b.score || this.mentions(b.entity) - this.mentions(a.entity) || a.entity - b.entity);
+  }
+
+  /**
+   * Autocomplete tiers for a partial name: 0 exact name, 1 name prefix, 2 word prefix or
+   * contains, 3 fuzzy; within a tier the most mentioned first. Deduplicated by entity.
+   */
+  suggest(query: string, limit: number, types?: readonly EntityType[]): Array<ScoredName & { tier: number }> {
+    const q = prepareQuery(query);
+    if (!q || limit <= 0) return [];
+    const accept = (entity: number) => !types || types.length === 0 || types.includes((this.entities[entity] as Entity).type);
+    const chosen = new Map<number, ScoredName & { tier: number }>();
+    const offer = (entry: number, offeredTier: number, score: number) => {
+      let tier = offeredTier;
+      const e = this.entries[entry] as NameEntry;
+      if (!accept(e.entity)) return;
+      if (tier < 3 && e.kind !== 'label' && e.kind !== 'alias') tier = 3;
+      if (e.kind === 'description' || e.kind === 'linked-role') return;
+      const previous = chosen.get(e.entity);
+      if (previous && (previous.tier < tier || (previous.tier === tier && previous.score < score))) return;
+      // Same tier and score: show the label rather than a variant spelling.
+      if (previous && previous.tier === tier && previous.score === score && (e.kind !== 'label' || this.entryKind(previous.entry) === 'label')) return;
+      chosen.set(e.entity, { entity: e.entity, entry, score, exact: tier === 0 && e.norm === q.norm, tier });
+    };
+    for (const entry of this.exact.get(q.norm) ?? []) offer(entry, 0, 0);
+    for (const entry of this.skeletons.get(q.skel) ?? []) offer(entry, 0, SKELETON_EXACT_SCORE);
+    this.scanNamePrefix(q.norm, (entry) => offer(entry, 1, 0.05));
+    this.scanWordPrefix(q, (entry) => offer(entry, 2, 0.08));
+    if (this.countTiers(chosen) < limit) {
+      for (const scored of this.match(query)) {
+        const e = this.entries[scored.entry] as NameEntry;
+        if (scored.score > SUGGEST_FUZZY_LIMIT) continue;
+        offer(scored.entry, e.norm.includes(q.norm) ? 2 : 3, scored.score);
+      }
+    }
+    return [...chosen.values()]
+      .sort(
+        (a, b) =>
+          a.tier - b.tier ||
+          (a.tier === 3 ? a.score - b.score : 0) ||
+          this.mentions(b.entity) - this.mentions(a.entity) ||
+          (this.entries[a.entry] as NameEntry).norm.length - (this.entries[b.entry] as NameEntry).norm.length ||
+          a.entity - b.entity,
+      )
+      .slice(0, limit);
+  }
+
+  /** Persons whose label shares its last word (the surname) with this entity's label. */
+  namesakes(entity: number, limit: number): number[] {
+    const label = normaliseText((this.entities[entity] as Entity).label).split(' ');
+    const surname = label[label.length - 1];
+    if (label.length < 2 || !surname) return [];
+    const found = new Set<number>();
+    for (const entry of this.tokens.get(surname) ?? []) {
+      const e = this.entries[entry] as NameEntry;
+      if (e.entity === entity || (e.kind !== 'label' && e.kind !== 'alias')) continue;
+      if (e.tokens.length > 0 && e.tokens[e.tokens.length - 1] === surname) found.add(e.entity);
+    }
+    return [...found].sort((a, b) => this.mentions(b) - this.mentions(a) || a - b).slice(0, limit);
+  }
+
+  /** How often the sources mention an entity: the relevance order among equals. */
+  mentions(entity: number): number {
+    return (this.entities[entity] as Entity).mentions.length;
+  }
+
+  /** Converts a scored name to the public hit shape. */
+  toHit(scored: ScoredName): EntityHit {
+    return {
+      entity: this.entities[scored.entity] as Entity,
+      score: Math.min(1, Math.max(0, scored.score)),
+      matched: (this.entries[scored.entry] as NameEntry).text,
+      exact: scored.exact,
+    };
+  }
+
+  // ---- building ------------------------------------------------------------------------------
+
+  private namesOf(entity: Entity): Array<[NameKind, string, string?]> {
+    const names: Array<[NameKind, string, string?]> = [['label', entity.label]];
+    for (const alias of entity.aliases) names.push(['alias', alias]);
+    if (entity.role) names.push(['role', entity.role]);
+    for (const link of entity.links) {
+      const role = ROLE_TEMPLATES[link.relation];
+      const targetIndex = this.idToIndex.get(link.target);
+      if (!role || targetIndex === undefined) continue;
+      const target = this.entities[targetIndex] as Entity;
+      for (const targetName of [target.label, ...target.aliases]) {
+        for (const template of role.templates) names.push(['linked-role', template.replace('{}', targetName), role.word]);
+      }
+    }
+    if (entity.description) names.push(['description', entity.description]);
+    return names;
+  }
+
+  private addEntry(entity: number, kind: NameKind, text: string, gramLists: Map<string, number[]>, requires?: string): void {
+    const norm = normaliseText(text);
+    if (norm === '') return;
+    const id = this.entries.length;
+    if (kind === 'label') this.labelEntries.set(entity, id);
+    const tokens = norm.split(' ');
+    const skel = skeletonKey(norm);
+    const skelTokens = tokens.map(skeletonToken);
+    let grams: string[] = [];
+    if (kind !== 'description') {
+      grams = trigrams(norm);
+      if (skel !== norm) for (const g of trigrams(skel)) grams.push(SKELETON_GRAM_PREFIX + g);
+      push(this.exact, norm, id);
+      push(this.skeletons, skel, id);
+      for (const gram of grams) push(gramLists, gram, id);
+    }
+    const contentTokens = tokens.filter((t) => !STOPWORDS.has(t) && !isArticleToken(t)).length || tokens.length;
+    this.entries.push({ entity, kind, text, norm, skel, tokens, skelTokens, contentTokens, gramCount: grams.length, ...(requires ? { requires } : {}) });
+    const keys = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      keys.add(tokens[i] as string);
+      keys.add(SKELETON_TOKEN_PREFIX + (skelTokens[i] as string));
+    }
+    for (const key of keys) push(this.tokens, key, id);
+  }
+
+  // ---- querying ------------------------------------------------------------------------------
+
+  private candidates(q: PreparedQuery): { ruleCandidates: number[]; fuseCandidates: number[] } {
+    const s = this.scratch;
+    s.touched.length = 0;
+    const direct = new Set<number>([...(this.exact.get(q.norm) ?? []), ...(this.skeletons.get(q.skel) ?? [])]);
+    // Word hits: each query word counts once per name, whether it matched as written or as skeleton.
+    q.contentTokens.forEach((token, i) => {
+      s.stampValue++;
+      const lists = [this.tokens.get(token), this.tokens.get(SKELETON_TOKEN_PREFIX + (q.contentSkeletons[i] as string))];
+      for (const list of lists) {
+        if (!list) continue;
+        for (const entry of list) {
+          if (s.stamp[entry] === s.stampValue) continue;
+          s.stamp[entry] = s.stampValue;
+          if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched.push(entry);
+          s.tokenHits[entry] = (s.tokenHits[entry] as number) + 1;
+        }
+      }
+    });
+    for (const gram of q.grams) {
+      const list = this.grams.get(gram);
+      if (!list) continue;
+      for (let k = 0; k < list.length; k++) {
+        const entry = list[k] as number;
+        if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched.push(entry);
+        s.gramHits[entry] = (s.gramHits[entry] as number) + 1;
+      }
+    }
+    const top = new TopK(CANDIDATE_LIMIT);
+    const covered = new TopK(RULE_CANDIDATE_LIMIT);
+    const wanted = q.contentTokens.length;
+    for (const entry of s.touched) {
+      const e = this.entries[entry] as NameEntry;
+      const hits = s.tokenHits[entry] as number;
+      const gramHits = s.gramHits[entry] as number;
+      if (e.kind !== 'description') {
+        const jaccard = gramHits / (q.grams.length + e.gramCount - gramHits || 1);
+        top.offer(entry, hits * 2 + jaccard);
+      }
+      if (hits >= wanted && wanted > 0) covered.offer(entry, this.mentions(e.entity) - e.contentTokens / 100);
+      s.tokenHits[entry] = 0;
+      s.gramHits[entry] = 0;
+    }
+    const fuseCandidates = top.drain().map((c) => c.id);
+    const rule = new Set<number>(direct);
+    for (const c of covered.drain()) rule.add(c.id);
+    for (const id of fuseCandidates) rule.add(id);
+    return { ruleCandidates: [...rule], fuseCandidates };
+  }
+
+  /** Rule-based score of one name, or undefined when the rules do not apply (fuse.js decides). */
+  private ruleScore(entryId: number, q: PreparedQuery): ScoredName | undefined {
+    const e = this.entries[entryId] as NameEntry;
+    const isName = e.kind === 'label' || e.kind === 'alias';
+    if (e.requires !== undefined && !q.tokens.includes(e.requires)) return undefined;
+    if (e.kind !== 'description') {
+      if (e.norm === q.norm) {
+        if (!isName) return { entity: e.entity, entry: entryId, score: ROLE_EXACT_SCORE, exact: false };
+        const isSurnameAlias = e.kind === 'alias' && e.tokens.length === 1 && this.labelTokens(e.entity).length > 1 && this.labelTokens(e.entity).includes(e.norm);
+        return { entity: e.entity, entry: entryId, score: isSurnameAlias ? SURNAME_ALIAS_SCORE : 0, exact: isName };
+      }
+      if (e.skel === q.skel && q.skel !== '') {
+        return { entity: e.entity, entry: entryId, score: e.tokens.length === 1 && this.labelTokens(e.entity).length > 1 ? SURNAME_ALIAS_SCORE : SKELETON_EXACT_SCORE, exact: false };
+      }
+    }
+    if (q.contentTokens.length === 0) return undefined;
+    // Every query word must match a word of the name: as written, as skeleton, or within typo allowance.
+    let quality = 0;
+    const used = new Set<number>();
+    for (let i = 0; i < q.contentTokens.length; i++) {
+      const token = q.contentTokens[i] as string;
+      const skel = q.contentSkeletons[i] as string;
+      let best = 0;
+      let bestAt = -1;
+      for (let j = 0; j < e.tokens.length; j++) {
+        if (used.has(j)) continue;
+        const candidate = e.tokens[j] as string;
+        let value = 0;
+        if (candidate === token) value = 1;
+        else if (e.skelTokens[j] === skel) value = 0.95;
+        else {
+          const allowance = e.kind === 'description' ? 0 : typoAllowance(token.length);
+          if (allowance > 0) {
+            const d = boundedEditDistance(token, candidate, allowance);
+            if (d <= allowance) value = 1 - 0.1 * d;
+          }
+        }
+        if (value > best) {
+          best = value;
+          bestAt = j;
+        }
+      }
+      if (best === 0) return undefined;
+      used.add(bestAt);
+      quality += best;
+    }
+    const averageQuality = quality / q.contentTokens.length;
+    const uncovered = Math.max(0, e.contentTokens - q.contentTokens.length) / e.contentTokens;
+    let score = COVERAGE_BASE_SCORE + UNCOVERED_WEIGHT * uncovered + 0.25 * (1 - averageQuality);
+    if (e.kind === 'description') score += DESCRIPTION_PENALTY;
+    return { entity: e.entity, entry: entryId, score, exact: false };
+  }
+
+  private labelTokens(entity: number): string[] {
+    return normaliseText((this.entities[entity] as Entity).label).split(' ');
+  }
+
+  private scanNamePrefix(prefix: string, visit: (entry: number) => void): void {
+    const names = this.sortedNames;
+    let lo = 0;
+    let hi = names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.entries[names[mid] as number] as NameEntry).norm < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo, seen = 0; i < names.length && seen < RULE_CANDIDATE_LIMIT; i++, seen++) {
+      const entry = names[i] as number;
+      if (!(this.entries[entry] as NameEntry).norm.startsWith(prefix)) break;
+      visit(entry);
+    }
+  }
+
+  /** Names with a word starting with the query's last word and containing its other words. */
+  private scanWordPrefix(q: PreparedQuery, visit: (entry: number) => void): void {
+    const last = q.tokens[q.tokens.length - 1];
+    if (!last) return;
+    const earlier = q.tokens.slice(0, -1);
+    const words = this.sortedTokens;
+    let lo = 0;
+    let hi = words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((words[mid] as string) < last) lo = mid + 1;
+      else hi = mid;
+    }
+    let visited = 0;
+    for (let i = lo; i < words.length && (words[i] as string).startsWith(last) && visited < RULE_CANDIDATE_LIMIT; i++) {
+      for (const entry of this.tokens.get(words[i] as string) ?? []) {
+        const e = this.entries[entry] as NameEntry;
+        if (e.kind === 'description') continue;
+        if (earlier.every((t) => e.tokens.includes(t))) visit(entry);
+        if (++visited >= RULE_CANDIDATE_LIMIT) return;
+      }
+    }
+  }
+
+  private countTiers(chosen: Map<number, { tier: number }>): number {
+    return chosen.size;
+  }
+}
+
+interface PreparedQuery {
+  norm: string;
+  skel: string;
+  tokens: string[];
+  contentTokens: string[];
+  contentSkeletons: string[];
+  grams: string[];
+}
+
+function prepareQuery(query: string): PreparedQuery | undefined {
+  const norm = normaliseText(String(query ?? '').slice(0, MAX_QUERY_LENGTH));
+  if (norm === '') return undefined;
+  const tokens = norm.split(' ').slice(0, MAX_QUERY_TOKENS);
+  const meaningful = tokens.filter((t) => !STOPWORDS.has(t) && !isArticleToken(t));
+  const contentTokens = [...new Set(meaningful.length > 0 ? meaningful : tokens)];
+  const skel = skeletonKey(norm);
+  const grams = trigrams(norm.slice(0, 64));
+  if (skel !== norm) for (const g of trigrams(skel.slice(0, 64))) grams.push(SKELETON_GRAM_PREFIX + g);
+  return { norm, skel, tokens, contentTokens, contentSkeletons: contentTokens.map(skeletonToken), grams };
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
