@@ -3,7 +3,7 @@
  *
  * Scores follow fuse.js: 0 is a perfect match, 1 no match at all.
  */
-import type { Entity, EntityType, Fact, Quote } from '../knowledge/model.js';
+import type { Entity, EntityType, Fact, KnowledgeBase, Quote } from '../knowledge/model.js';
 
 /** One entity that a query matched. */
 export interface EntityHit {
@@ -69,7 +69,7 @@ export interface KnowledgeSearch {
 
 /** The knowledge base the bot answers from right now, with its search; replaced whole on reload. */
 export interface KnowledgeSnapshot {
-  kb: import('../knowledge/model.js').KnowledgeBase;
+  kb: KnowledgeBase;
   search: KnowledgeSearch;
   /** Changes whenever the articles or registry change (a content hash). */
   version: string;
