@@ -31,7 +31,10 @@ export interface LoggerOptions {
 
 export const REDACTED = '[redacted]';
 
-/** Field paths that hold secrets, wherever a caller puts a config object or request headers. */
+/**
+ * Field paths that hold secrets: a config object logged at the top or up to two levels down,
+ * and request headers. Deeper nesting is caught by the value scrubber (`secrets`).
+ */
 const REDACT_PATHS = [
   'token',
   '*.token',
@@ -43,7 +46,7 @@ const REDACT_PATHS = [
   'headers.authorization',
   '*.headers.authorization',
   '*.headers["x-telegram-bot-api-secret-token"]',
-  ...SECRET_SETTINGS.flatMap((name) => [name, `*.${name}`]),
+  ...SECRET_SETTINGS.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
 ];
 
 /**
