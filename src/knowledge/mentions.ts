@@ -1,0 +1,286 @@
+/**
+ * Entity mentions: where registry entities are named in the sentences, matched on their
+ * label and aliases (case- and accent-insensitive, longest match first, possessives allowed),
+ * with context rules for a name two entities share (the surname "Massoud"):
+ *
+ * - "son of [the legendary commander] Massoud" → the entity linked (son-of/father-of) to the
+ *   person just named in that sentence;
+ * - "Massoud's father" / "Massoud father" → the father of the Massoud meant, as one mention;
+ * - a bare shared name otherwise → the entity of that name most recently named in full in the
+ *   same source. Names that only qualify someone else ("son of Ahmad Shah Massoud") do not
+ *   count as "named", since the sentence is about the son.
+ *
+ * Also reports capitalised names that match no entity, as candidates for the registry.
+ */
+import type { Citation, EntityCandidate, EntityId, EntityType, LinkRelation } from './model.js';
+import type { Mention, Sentence } from './sentence.js';
+import { fold, foldWithOffsets, isWordChar } from './text.js';
+
+/** What mention finding needs of an entity. */
+export interface MentionableEntity {
+  id: EntityId;
+  type: EntityType;
+  label: string;
+  aliases: string[];
+  links: Array<{ relation: LinkRelation; target: EntityId }>;
+}
+
+interface AliasEntry {
+  /** The folded alias searched for in folded text. */
+  folded: string;
+  /** Short all-capital acronyms ("US", "AFP") must match exactly, or "us" would be the US. */
+  exact?: string;
+  entityIds: EntityId[];
+}
+
+/** True for an alias that must keep its case: an acronym of at most five capitals. */
+function isAcronym(alias: string): boolean {
+  return /^[\p{Lu}.]{2,6}$/u.test(alias) && alias.replace(/\./gu, '').length <= 5;
+}
+
+/** Builds the alias table: every label and alias, folded, with the entities it can mean. */
+export function buildAliasIndex(entities: readonly MentionableEntity[]): AliasEntry[] {
+  const byKey = new Map<string, AliasEntry>();
+  for (const entity of entities) {
+    for (const alias of [entity.label, ...entity.aliases]) {
+      const folded = fold(alias);
+      if (folded.length < 2) continue;
+      const exact = isAcronym(alias) ? alias : undefined;
+      const key = `${folded}\u0000${exact ?? ''}`;
+      const entry = byKey.get(key) ?? { folded, exact, entityIds: [] };
+      if (!entry.entityIds.includes(entity.id)) entry.entityIds.push(entity.id);
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()].sort((a, b) => b.folded.length - a.folded.length);
+}
+
+interface RawMatch {
+  start: number;
+  end: number;
+  entry: AliasEntry;
+}
+
+/** All alias matches in `text` (offsets relative to it), longest first, not overlapping. */
+function matchAliases(text: string, index: readonly AliasEntry[]): RawMatch[] {
+  const folded = foldWithOffsets(text);
+  const found: Array<RawMatch & { length: number }> = [];
+  for (const entry of index) {
+    for (let at = folded.text.indexOf(entry.folded); at !== -1; at = folded.text.indexOf(entry.folded, at + 1)) {
+      const after = at + entry.folded.length;
+      if (isWordChar(folded.text[at - 1]) || isWordChar(folded.text[after])) continue;
+      const start = folded.starts[at] ?? 0;
+      const end = folded.ends[after - 1] ?? start;
+      if (entry.exact !== undefined && text.slice(start, end) !== entry.exact) continue;
+      found.push({ start, end, entry, length: entry.folded.length });
+    }
+  }
+  found.sort((a, b) => b.length - a.length || a.start - b.start);
+  const chosen: RawMatch[] = [];
+  for (const m of found) {
+    if (chosen.some((c) => m.start < c.end && c.start < m.end)) continue;
+    chosen.push(m);
+  }
+  return chosen.sort((a, b) => a.start - b.start);
+}
+
+const PARENT_WORDS = /^(father|mother)$/iu;
+const KIN_AFTER = /^(?:['’]s)?\s+(father|mother|son|daughter)\b/iu;
+/** "son of [up to four words]" right before a name: the name only qualifies someone else. */
+const KIN_BEFORE = /\b(?:son|daughter|father|mother|brother|sister|wife|widow|husband|nephew|grandson)\s+of\s+(?:[\p{L}\p{M}'’-]+\s+){0,4}$/iu;
+
+/** The relative of `base` that a kinship word names ("father" → whom base is son of). */
+function relativeOf(base: EntityId, kinWord: string, byId: ReadonlyMap<EntityId, MentionableEntity>): EntityId | undefined {
+  const wantParent = PARENT_WORDS.test(kinWord);
+  const own = byId.get(base)?.links ?? [];
+  const forward = own.find((l) => l.relation === (wantParent ? 'son-of' : 'father-of'));
+  if (forward) return forward.target;
+  for (const other of byId.values()) {
+    if (other.links.some((l) => l.target === base && l.relation === (wantParent ? 'father-of' : 'son-of'))) return other.id;
+  }
+  return undefined;
+}
+
+/** True when two entities are linked in either direction. */
+function linked(a: EntityId, b: EntityId, byId: ReadonlyMap<EntityId, MentionableEntity>): boolean {
+  return Boolean(
+    byId.get(a)?.links.some((l) => l.target === b) || byId.get(b)?.links.some((l) => l.target === a),
+  );
+}
+
+/**
+ * Finds the mentions of registry entities in the sentences (all sources; sentences must be
+ * in reading order within each source).
+ *
+ * @example
+ * const mentions = findMentions(sentences, registry.entities);
+ * // "Massoud said" after "Ahmad Massoud said on Sunday" → entityId 'ahmad-massoud'
+ */
+export function findMentions(sentences: readonly Sentence[], entities: readonly MentionableEntity[]): Mention[] {
+  const index = buildAliasIndex(entities);
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  const mentions: Mention[] = [];
+  /** Per source: the position (counter) at which each entity was last named as the subject. */
+  const lastNamed = new Map<string, Map<EntityId, number>>();
+  let counter = 0;
+
+  for (const sentence of sentences) {
+    const recency = lastNamed.get(sentence.sourceId) ?? new Map<EntityId, number>();
+    lastNamed.set(sentence.sourceId, recency);
+    const inSentence: Mention[] = [];
+
+    for (const match of matchAliases(sentence.text, index)) {
+      counter++;
+      const before = sentence.text.slice(0, match.start);
+      const after = sentence.text.slice(match.end);
+      const qualifiesAnother = KIN_BEFORE.test(before);
+      const kin = KIN_AFTER.exec(after);
+      // "Massoud father": of the people called Massoud, only one has a father in the registry.
+      const withRelative = kin?.[1] ? match.entry.entityIds.filter((c) => relativeOf(c, kin[1] ?? '', byId)) : [];
+      const candidates = withRelative.length > 0 ? withRelative : match.entry.entityIds;
+      let entityId: EntityId | undefined;
+
+      if (candidates.length === 1) {
+        entityId = candidates[0];
+      } else if (qualifiesAnother) {
+        const antecedent = [...inSentence].reverse().find((m) => byId.get(m.entityId)?.type === 'person');
+        entityId = antecedent ? candidates.find((c) => linked(c, antecedent.entityId, byId)) : undefined;
+      }
+      if (entityId === undefined) {
+        // The candidate named most recently in full in this source.
+        let best = -1;
+        for (const c of candidates) {
+          const seen = recency.get(c) ?? -1;
+          if (seen > best) {
+            best = seen;
+            entityId = c;
+          }
+        }
+      }
+      if (entityId === undefined) continue;
+
+      let end = match.end;
+      const relative = kin?.[1] && byId.get(entityId)?.type === 'person' ? relativeOf(entityId, kin[1], byId) : undefined;
+      if (kin && relative) {
+        end = match.end + kin[0].length;
+      } else if (!qualifiesAnother) {
+        recency.set(entityId, counter);
+      }
+      const mention: Mention = {
+        entityId: relative ?? entityId,
+        sourceId: sentence.sourceId,
+        start: sentence.start + match.start,
+        end: sentence.start + end,
+        text: sentence.text.slice(match.start, end),
+      };
+      inSentence.push(mention);
+      mentions.push(mention);
+    }
+  }
+  return mentions;
+}
+
+// ── Candidates: capitalised names no entity matches ───────────────────────────────────
+
+const DAYS_MONTHS =
+  /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/iu;
+const TITLES =
+  /^(mr|mrs|ms|dr|sir|commander|president|vice|general|minister|prime|spokesman|spokeswoman|spokesperson|leader|chief|colonel|captain|sheikh|mullah|mawlawi|governor|former|the|a|an|photo|video|videos|image|images|i|and|but|or|of|in|on|at|for|with)$/iu;
+/** Capitalised words that are not names: direction adjectives, page words. */
+const NOT_NAMES = /^(western|eastern|northern|southern|central|international|breaking|update|live|exclusive|read|see|more)$/iu;
+const CONNECTORS = /^(of|de|du|da|dos|del|la|le|al|el|bin|ibn|e|van|von|der)$/u;
+
+interface Token {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function tokens(text: string): Token[] {
+  const out: Token[] = [];
+  const word = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*/gu;
+  for (let m = word.exec(text); m; m = word.exec(text)) {
+    const clean = m[0].replace(/['’]s?$/u, '').replace(/-+$/u, '');
+    out.push({ start: m.index, end: m.index + clean.length, text: clean });
+  }
+  return out;
+}
+
+const isCapitalised = (t: string): boolean => /^\p{Lu}/u.test(t);
+const isAllCaps = (t: string): boolean => t.length > 1 && t === t.toUpperCase() && /\p{Lu}/u.test(t);
+
+/** True when the token is where a sentence (or a quotation, or a clause after ":") begins. */
+function atSentenceStart(text: string, start: number): boolean {
+  return /^[\s"“‘'«([]*$/u.test(text.slice(0, start)) || /[:;.!?]\s*["“‘'«(]*\s*$/u.test(text.slice(0, start));
+}
+
+/** True for a single capitalised word that is probably an ordinary word, not a name. */
+function isCommonWord(word: string): boolean {
+  return (
+    DAYS_MONTHS.test(word) ||
+    TITLES.test(word) ||
+    NOT_NAMES.test(word) ||
+    /^\p{Lu}\p{Ll}+(ed|ing|ly|ment|ness|tion|sion)$/u.test(word)
+  );
+}
+
+/**
+ * Finds capitalised names that no entity mention covers: candidates for the registry, with
+ * how often each occurs and where. Skips words capitalised only because they begin a
+ * sentence, days and months, titles, and all-capital lead-ins ("THE TALIBAN HAS said").
+ */
+export function findCandidates(sentences: readonly Sentence[], mentions: readonly Mention[]): EntityCandidate[] {
+  const byName = new Map<string, EntityCandidate>();
+  for (const sentence of sentences) {
+    const covered = mentions.filter((m) => m.sourceId === sentence.sourceId && m.start < sentence.end && m.end > sentence.start);
+    const isCovered = (t: Token): boolean =>
+      covered.some((m) => sentence.start + t.start < m.end && sentence.start + t.end > m.start);
+    const toks = tokens(sentence.text);
+    const runs: Token[][] = [];
+    let run: Token[] = [];
+    const close = (): void => {
+      // A trailing connector ("of") is not part of the name.
+      while (run.length > 0 && CONNECTORS.test(run[run.length - 1]?.text ?? '')) run.pop();
+      if (run.length > 0) runs.push(run);
+      run = [];
+    };
+    toks.forEach((t, i) => {
+      const prev = toks[i - 1];
+      const adjacent = prev !== undefined && /^\s+$/u.test(sentence.text.slice(prev.end, t.start));
+      if (!adjacent) close();
+      const shouted = isAllCaps(t.text) && [toks[i - 1], toks[i + 1]].some((n) => n && isAllCaps(n.text));
+      if (isCapitalised(t.text) && !isCovered(t) && !shouted) {
+        run.push(t);
+      } else if (run.length > 0 && CONNECTORS.test(t.text) && !isCovered(t)) {
+        run.push(t);
+      } else {
+        close();
+      }
+    });
+    close();
+
+    for (let words of runs) {
+      if (words[0] && atSentenceStart(sentence.text, words[0].start)) words = words.slice(1);
+      while (words.length > 0 && (TITLES.test(words[0]?.text ?? '') || CONNECTORS.test(words[0]?.text ?? ''))) {
+        words = words.slice(1);
+      }
+      const first = words[0];
+      const last = words[words.length - 1];
+      if (!first || !last) continue;
+      if (words.length === 1 && isCommonWord(first.text)) continue;
+      const text = sentence.text.slice(first.start, last.end);
+      const citation: Citation = {
+        sourceId: sentence.sourceId,
+        start: sentence.start + first.start,
+        end: sentence.start + last.end,
+        text,
+      };
+      const key = fold(text);
+      const candidate = byName.get(key) ?? { name: text, count: 0, citations: [] };
+      candidate.count++;
+      if (candidate.citations.length < 5) candidate.citations.push(citation);
+      byName.set(key, candidate);
+    }
+  }
+  return [...byName.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,484 @@
+/**
+ * Quotes and speakers. Every passage between quotation marks is found (“ ” " " ‘ ’ ' ' « »,
+ * telling apostrophes such as Massoud’s or don’t apart) and classified:
+ *
+ * - `title`: the name of a work ("the American newspaper “The Washington Post”");
+ * - `term`: a nickname, a term or a translation in scare quotes ("which means “Five Lions”");
+ * - `speech`: words someone said, wrote or tweeted. Only these become {@link Quote}s.
+ *
+ * The speaker comes from the attribution around the quote ("…," said X; "…," X said; X said
+ * "…"; X said that … "…"; according to X), from a pronoun ("he added" → the last named speaker),
+ * from a spokesman's organisation (via the registry's `spokesman-for` link, when exactly one
+ * person has it), or from the previous quote when a quote continues without attribution. When
+ * no speaker can be found with confidence the quote is kept with `speakerId: null`.
+ */
+import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode } from './model.js';
+import type { Mention, Sentence } from './sentence.js';
+import { tidyWhitespace } from './text.js';
+
+/** What attribution needs to know of an entity. */
+export interface SpeakerEntity {
+  id: EntityId;
+  type: EntityType;
+  links: Array<{ relation: LinkRelation; target: EntityId }>;
+}
+
+export type PassageKind = 'speech' | 'title' | 'term';
+
+/** A passage between quotation marks, as a span of the raw text (marks excluded). */
+export interface QuotedPassage {
+  sourceId: string;
+  /** Offsets of the quoted words (trimmed, a trailing comma left out) in the raw text. */
+  start: number;
+  end: number;
+  text: string;
+  /** Offsets of the opening and closing marks within the sentence text. */
+  open: number;
+  close: number;
+  kind: PassageKind;
+}
+
+/** A quote before ids and dates are attached by the build. */
+export interface QuoteDraft extends Omit<Quote, 'id' | 'date'> {
+  sourceId: string;
+  /** The sentence the quote is in. */
+  sentence: Sentence;
+  /** Sentences whose date is the quote's date, in order of preference (attribution first). */
+  dateSentences: Sentence[];
+}
+
+// ── Finding quoted passages ───────────────────────────────────────────────────────────
+
+const DOUBLE_PAIRS: Record<string, string> = { '“': '”', '«': '»', '„': '“' };
+
+interface RawPassage {
+  open: number;
+  close: number;
+}
+
+/** Finds the top-level quoted passages of a text (positions of the marks within it). */
+export function findQuoteMarks(text: string): RawPassage[] {
+  const passages: RawPassage[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    const closer = DOUBLE_PAIRS[ch] ?? (ch === '"' ? '"' : undefined);
+    if (closer !== undefined) {
+      const close = text.indexOf(closer, i + 1);
+      const alt = ch === '„' ? text.indexOf('”', i + 1) : -1;
+      const end = close === -1 ? alt : alt === -1 ? close : Math.min(close, alt);
+      if (end > i + 1) {
+        passages.push({ open: i, close: end });
+        i = end;
+      }
+      continue;
+    }
+    if (ch === '‘' || ch === "'") {
+      // An opening single quote follows a space or bracket and precedes a letter; "Massoud’s"
+      // and "don't" have a letter before the mark, so they are apostrophes.
+      const before = text[i - 1];
+      if (before !== undefined && !/[\s([“"—–-]/u.test(before)) continue;
+      if (!/[\p{L}\p{N}]/u.test(text[i + 1] ?? '')) continue;
+      for (let j = i + 2; j < text.length; j++) {
+        const c = text[j];
+        if (c !== '’' && c !== "'") continue;
+        if (/[\p{L}]/u.test(text[j + 1] ?? '')) continue; // an apostrophe inside the quote
+        if (/\s/u.test(text[j - 1] ?? '')) continue;
+        passages.push({ open: i, close: j });
+        i = j;
+        break;
+      }
+    }
+  }
+  return passages;
+}
+
+// ── Classifying ───────────────────────────────────────────────────────────────────────
+
+const TITLE_BEFORE =
+  /\b(newspaper|magazine|journal|daily|weekly|paper|book|novel|film|movie|documentary|series|programme|program|show|song|album|titled|entitled|headlined|column|op-ed|article)\s*$/iu;
+const TERM_BEFORE =
+  /\b(nickname|nicknamed|known as|called|dubbed|means|meaning|so-called|term|word|words|slogan|translated as|translates as|literally|label|labelled|labeled|branded)\s*$/iu;
+const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
+
+const VERBS =
+  'said|says|say|saying|added|adds|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
+/** Words that report speech; group 1 is the verb as written. */
+const REPORTING_VERB = new RegExp(`\\b(${VERBS})\\b`, 'giu');
+const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
+
+function hasReportingVerb(text: string): boolean {
+  REPORTING_VERB.lastIndex = 0;
+  return REPORTING_VERB.test(text);
+}
+
+/** The sentence with every quoted passage blanked out (so verbs inside quotes do not count). */
+function outsideQuotes(text: string, marks: readonly RawPassage[]): string {
+  let out = text;
+  for (const m of marks) out = out.slice(0, m.open) + ' '.repeat(m.close - m.open + 1) + out.slice(m.close + 1);
+  return out;
+}
+
+/**
+ * Classifies each quoted passage of a sentence as speech, a title or a term, and returns
+ * them with raw offsets.
+ */
+export function quotedPassages(sentence: Sentence): QuotedPassage[] {
+  const marks = findQuoteMarks(sentence.text);
+  const outside = outsideQuotes(sentence.text, marks);
+  const reported = hasReportingVerb(outside);
+  return marks.map((mark, i) => {
+    const before = sentence.text.slice(0, mark.open);
+    const after = sentence.text.slice(mark.close + 1);
+    const inner = sentence.text.slice(mark.open + 1, mark.close);
+    const lead = inner.length - inner.trimStart().length;
+    const trimmed = inner.trim().replace(/,$/u, '').trimEnd();
+    const previous = marks[i - 1];
+    const translationOfPrevious = previous !== undefined && /^\s*\(\s*$/u.test(sentence.text.slice(previous.close + 1, mark.open));
+    let kind: PassageKind;
+    if (TITLE_BEFORE.test(before)) kind = 'title';
+    else if (TERM_BEFORE.test(before) || TERM_AFTER.test(after) || translationOfPrevious) kind = 'term';
+    else if (reported || isFullSentence(trimmed, before)) kind = 'speech';
+    else kind = 'term';
+    const start = sentence.start + mark.open + 1 + lead;
+    return {
+      sourceId: sentence.sourceId,
+      start,
+      end: start + trimmed.length,
+      text: trimmed,
+      open: mark.open,
+      close: mark.close,
+      kind,
+    };
+  });
+}
+
+/** A quote that stands as a sentence of its own: capitalised, at the start or after a colon. */
+function isFullSentence(text: string, before: string): boolean {
+  return /^\p{Lu}/u.test(text) && text.split(/\s+/u).length >= 3 && /(^|[:.]\s*)$/u.test(before.trim());
+}
+
+/** A quote is partial when it is a fragment woven into the reporter's own sentence. */
+function isPartial(p: QuotedPassage, sentence: Sentence): boolean {
+  const before = sentence.text.slice(0, p.open).trimEnd();
+  if (!/^\p{Lu}/u.test(p.text)) return true;
+  if (before === '' || /[:,]$/u.test(before)) return false;
+  const lastWord = /(\S+)$/u.exec(before)?.[1] ?? '';
+  return !IS_REPORTING_VERB.test(lastWord);
+}
+
+// ── Attribution ───────────────────────────────────────────────────────────────────────
+
+interface Attribution {
+  speakerId: EntityId | null;
+  speakerText?: string;
+  mode: QuoteMode;
+  context?: string;
+}
+
+const PRONOUN = /^(he|she)$/iu;
+const SPOKESMAN_FOR = /\bspokes(?:man|woman|person)\s+(?:for|of)\s+(.+)$/iu;
+const ORG_SPOKESMAN = /^(?:a|an|the)?\s*(.+?)\s+spokes(?:man|woman|person)$/iu;
+
+function modeOf(verb: string, sentenceText: string): QuoteMode {
+  if (/\binterview\b/iu.test(sentenceText)) return 'interview';
+  if (/^tweet/iu.test(verb) || /\bon twitter\b/iu.test(sentenceText)) return 'tweeted';
+  if (/^(wrote|writes|writing|posted)$/iu.test(verb)) return 'wrote';
+  if (/^(announced|announces|declared|declares|stated|states)$/iu.test(verb) || /\bin a statement\b/iu.test(sentenceText)) {
+    return 'statement';
+  }
+  return 'said';
+}
+
+const CONTEXT_PATTERNS = [
+  /\b[Ii]n an? (?:interview|statement|video|message|speech|post|press conference|televised address)(?: (?:with|to|on|posted on|broadcast by) [^,.;:]+)?/u,
+  /\btold (?:the )?\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*)*(?: news agency)?/u,
+  /\bon (?:Twitter|Facebook|Telegram|X|social media|television|state television)\b/u,
+];
+
+/** "in an interview with Reuters news agency", "told AFP", "on Twitter": how it reached the outlet. */
+export function contextOf(text: string): string | undefined {
+  for (const pattern of CONTEXT_PATTERNS) {
+    const m = pattern.exec(text);
+    if (m) return m[0].replace(/^In/u, 'in').trim();
+  }
+  return undefined;
+}
+
+interface Resolver {
+  entities: ReadonlyMap<EntityId, SpeakerEntity>;
+  /** The last attributed speaker in the current source (for "he added"). */
+  lastSpeaker: EntityId | null;
+}
+
+/** The one person whose `spokesman-for` link points at `orgId`, if exactly one. */
+function spokesmanOf(orgId: EntityId, r: Resolver): EntityId | null {
+  const people = [...r.entities.values()].filter((e) =>
+    e.links.some((l) => l.relation === 'spokesman-for' && l.target === orgId),
+  );
+  return people.length === 1 ? (people[0]?.id ?? null) : null;
+}
+
+/**
+ * Resolves a noun phrase naming a speaker (a span of the sentence) to an entity: the person
+ * or organisation the phrase is headed by, never one that only qualifies another noun
+ * ("pro-Taliban Twitter accounts" is neither the Taliban nor Twitter).
+ */
+function resolveSpeaker(
+  sentence: Sentence,
+  npStart: number,
+  npEnd: number,
+  mentions: readonly Mention[],
+  r: Resolver,
+): Attribution['speakerId'] {
+  const np = sentence.text.slice(npStart, npEnd).trim();
+  if (PRONOUN.test(np)) return r.lastSpeaker;
+  const inNp = mentions.filter(
+    (m) => m.start >= sentence.start + npStart && m.end <= sentence.start + npEnd,
+  );
+  const spokesman = SPOKESMAN_FOR.exec(np) ?? ORG_SPOKESMAN.exec(np);
+  if (spokesman) {
+    const orgs = inNp.filter((m) => r.entities.get(m.entityId)?.type === 'organisation');
+    const named = inNp.find((m) => r.entities.get(m.entityId)?.type === 'person' && isHead(m, sentence, npEnd));
+    if (named) return named.entityId;
+    const org = orgs[orgs.length - 1];
+    return org ? spokesmanOf(org.entityId, r) : null;
+  }
+  for (const m of inNp) {
+    const type = r.entities.get(m.entityId)?.type;
+    if (type === 'place') continue;
+    if (isHead(m, sentence, npEnd)) return m.entityId;
+  }
+  return null;
+}
+
+/** A mention heads the phrase when nothing but an apposition follows it and no "pro-" precedes. */
+function isHead(m: Mention, sentence: Sentence, npEnd: number): boolean {
+  if (sentence.text[m.start - sentence.start - 1] === '-') return false;
+  const rest = sentence.text.slice(m.end - sentence.start, npEnd).trim();
+  return rest === '' || /^[,(]/u.test(rest);
+}
+
+/** The noun phrase before a verb: the last clause chunk, relative clauses cut off. */
+function subjectSpan(text: string, verbAt: number, from: number): { start: number; end: number; relative: boolean } {
+  let chunk = text.slice(from, verbAt);
+  const relative = /\b(who|which|that)\s*$/iu.test(chunk);
+  if (relative) return { start: from, end: from + chunk.replace(/\s*\b(who|which|that)\s*$/iu, '').length, relative };
+  // "Saleh, who was one of …, said": the subject is what precedes the relative clause.
+  const rel = /^(.*?),\s*(?:who|which)\b[^]*,\s*$/u.exec(chunk);
+  if (rel?.[1] !== undefined) chunk = rel[1];
+  // "Despite the speech, pro-Taliban accounts": the last comma chunk is the subject.
+  const lastComma = chunk.lastIndexOf(', ');
+  const start = lastComma === -1 ? from : from + lastComma + 2;
+  const trimmedEnd = from + chunk.trimEnd().length;
+  return { start, end: Math.max(start, trimmedEnd), relative: false };
+}
+
+interface VerbHit {
+  index: number;
+  verb: string;
+}
+
+function verbsIn(text: string): VerbHit[] {
+  const hits: VerbHit[] = [];
+  REPORTING_VERB.lastIndex = 0;
+  for (let m = REPORTING_VERB.exec(text); m; m = REPORTING_VERB.exec(text)) hits.push({ index: m.index, verb: m[1] ?? m[0] });
+  return hits;
+}
+
+/**
+ * Attribution of the speech passages in one sentence. Returns one attribution per passage,
+ * or `undefined` for a passage whose sentence carries no attribution at all.
+ */
+function attributeSentence(
+  sentence: Sentence,
+  passages: readonly QuotedPassage[],
+  mentions: readonly Mention[],
+  r: Resolver,
+): Array<Attribution | undefined> {
+  const marks = findQuoteMarks(sentence.text);
+  const outside = outsideQuotes(sentence.text, marks);
+  const verbs = verbsIn(outside);
+  const context = contextOf(outside);
+  const results: Array<Attribution | undefined> = [];
+  let previous: Attribution | undefined;
+
+  for (const p of passages) {
+    let attribution: Attribution | undefined;
+    const verbsBefore = verbs.filter((v) => v.index < p.open);
+    const nearest = verbsBefore[verbsBefore.length - 1];
+    if (nearest) {
+      // Anything named between the previous quote and this verb? ("… and appealed" has not.)
+      const prevClose = passages.filter((q) => q.close < nearest.index).pop()?.close ?? -1;
+      const from = prevClose === -1 ? 0 : prevClose + 1;
+      const np = subjectSpan(outside, nearest.index, from);
+      const npText = sentence.text.slice(np.start, np.end).trim();
+      if (/^according to$/iu.test(nearest.verb)) {
+        const end = nearest.index + nearest.verb.length;
+        const target = /^\s*([^,.;:]+)/u.exec(outside.slice(end));
+        if (target?.[1]) {
+          const s = end + (target[0].length - target[1].length);
+          attribution = {
+            speakerId: resolveSpeaker(sentence, s, s + target[1].trimEnd().length, mentions, r),
+            speakerText: target[1].trim(),
+            mode: 'said',
+            context,
+          };
+        }
+      } else if (np.relative) {
+        const antecedent = mentions
+          .filter((m) => m.end <= sentence.start + np.end && r.entities.get(m.entityId)?.type === 'person')
+          .pop();
+        attribution = { speakerId: antecedent?.entityId ?? null, speakerText: antecedent?.text, mode: modeOf(nearest.verb, sentence.text), context };
+      } else if (npText === '' || /^(and|but|then|also)$/iu.test(npText)) {
+        attribution = previous;
+      } else {
+        attribution = {
+          speakerId: resolveSpeaker(sentence, np.start, np.end, mentions, r),
+          speakerText: npText,
+          mode: modeOf(nearest.verb, sentence.text),
+          context,
+        };
+      }
+    }
+    if (!attribution) attribution = attributeAfter(sentence, p, outside, mentions, r, context);
+    if (!attribution && previous) attribution = previous;
+    results.push(attribution);
+    if (attribution) previous = attribution;
+  }
+  return results;
+}
+
+/** Attribution after the quote: ', said X' / ', X said' / ', according to X'. */
+function attributeAfter(
+  sentence: Sentence,
+  p: QuotedPassage,
+  outside: string,
+  mentions: readonly Mention[],
+  r: Resolver,
+  context: string | undefined,
+): Attribution | undefined {
+  const from = p.close + 1;
+  const tail = outside.slice(from);
+  const verbs = verbsIn(tail);
+  const first = verbs[0];
+  if (!first) return undefined;
+  const lead = tail.slice(0, first.index);
+  // ', said Zabihullah Mujahid, a Taliban spokesman.' / ', according to X'
+  if (/^[\s,.;:–—-]*$/u.test(lead)) {
+    const afterVerb = from + first.index + first.verb.length;
+    const npMatch = /^\s*([^.;:!?]+?)\s*(?:[.;:!?]|, (?:saying|adding|who)\b|$)/u.exec(outside.slice(afterVerb));
+    if (!npMatch?.[1]) return undefined;
+    const start = afterVerb + npMatch[0].indexOf(npMatch[1]);
+    return {
+      speakerId: resolveSpeaker(sentence, start, start + npMatch[1].length, mentions, r),
+      speakerText: npMatch[1],
+      mode: modeOf(first.verb, sentence.text),
+      context,
+    };
+  }
+  // ', spokesman Ali Maisam Nazary said.' / ', he added.'
+  const np = /^[\s,]*(.*?)\s*$/u.exec(lead);
+  if (!np?.[1] || np[1].split(/\s+/u).length > 8 || /[.;:!?]/u.test(np[1])) return undefined;
+  const start = from + lead.indexOf(np[1]);
+  return {
+    speakerId: resolveSpeaker(sentence, start, start + np[1].length, mentions, r),
+    speakerText: np[1],
+    mode: modeOf(first.verb, sentence.text),
+    context,
+  };
+}
+
+/** The person a sentence reports as speaking ("Ahmad Massoud said on Sunday that …"), if any. */
+function reportedSpeaker(sentence: Sentence, mentions: readonly Mention[], r: Resolver): EntityId | null {
+  const marks = findQuoteMarks(sentence.text);
+  const outside = outsideQuotes(sentence.text, marks);
+  const verb = verbsIn(outside)[0];
+  if (!verb) return null;
+  const np = subjectSpan(outside, verb.index, 0);
+  return resolveSpeaker(sentence, np.start, np.end, mentions, { ...r, lastSpeaker: null });
+}
+
+/**
+ * Extracts the speech quotes of every sentence (sentences of each source in reading order),
+ * with speaker, mode, context and whether they are partial. Titles and terms in quotation
+ * marks are returned as passages but not as quotes.
+ *
+ * @example
+ * const { quotes } = extractQuotes(sentences, mentions, entities);
+ * // “Our fighters are positioned near Panjshir,” said Zabihullah Mujahid → speakerId 'zabihullah-mujahid'
+ */
+export function extractQuotes(
+  sentences: readonly Sentence[],
+  mentions: readonly Mention[],
+  entities: readonly SpeakerEntity[],
+): { quotes: QuoteDraft[]; passages: QuotedPassage[] } {
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  const quotes: QuoteDraft[] = [];
+  const passages: QuotedPassage[] = [];
+  let resolver: Resolver = { entities: byId, lastSpeaker: null };
+  let currentSource = '';
+  let previousQuote: QuoteDraft | undefined;
+  let previousSentence: Sentence | undefined;
+
+  for (const sentence of sentences) {
+    if (sentence.sourceId !== currentSource) {
+      currentSource = sentence.sourceId;
+      resolver = { entities: byId, lastSpeaker: null };
+      previousQuote = undefined;
+      previousSentence = undefined;
+    }
+    const found = quotedPassages(sentence);
+    passages.push(...found);
+    const speech = found.filter((p) => p.kind === 'speech');
+    const sentenceMentions = mentions.filter(
+      (m) => m.sourceId === sentence.sourceId && m.start >= sentence.start && m.end <= sentence.end,
+    );
+    const attributions = attributeSentence(sentence, speech, sentenceMentions, resolver);
+
+    speech.forEach((p, i) => {
+      let attribution = attributions[i];
+      let dateSentences = [sentence];
+      const partial = isPartial(p, sentence);
+      if (!attribution && !partial && previousQuote && previousQuote.sentence.paragraph >= sentence.paragraph - 1) {
+        // A quote that simply continues the previous speaker's words.
+        attribution = {
+          speakerId: previousQuote.speakerId,
+          speakerText: previousQuote.speakerText,
+          mode: previousQuote.mode ?? 'said',
+          context: previousQuote.context,
+        };
+        dateSentences = previousQuote.dateSentences;
+      }
+      if (attribution?.speakerId && !attribution.context && previousSentence && previousSentence.paragraph >= sentence.paragraph - 1) {
+        // "In an interview with Reuters, X said on Sunday that …" followed by "“…,” X said.":
+        // the quote comes from the same interview on the same day.
+        const context = contextOf(previousSentence.text);
+        if (context && reportedSpeaker(previousSentence, mentions, resolver) === attribution.speakerId) {
+          attribution = { ...attribution, context, mode: modeOf('', previousSentence.text) };
+          dateSentences = [sentence, previousSentence];
+        }
+      }
+      const citation: Citation = { sourceId: sentence.sourceId, start: p.start, end: p.end, text: p.text };
+      const inQuote = sentenceMentions.filter((m) => m.start >= p.start && m.end <= p.end).map((m) => m.entityId);
+      const speakerId = attribution?.speakerId ?? null;
+      const draft: QuoteDraft = {
+        sourceId: sentence.sourceId,
+        sentence,
+        dateSentences,
+        text: tidyWhitespace(p.text),
+        speakerId,
+        ...(attribution?.speakerText ? { speakerText: tidyWhitespace(attribution.speakerText) } : {}),
+        ...(attribution?.mode ? { mode: attribution.mode } : {}),
+        ...(attribution?.context ? { context: attribution.context } : {}),
+        partial,
+        entities: [...new Set([...(speakerId ? [speakerId] : []), ...inQuote])],
+        citations: [citation],
+      };
+      quotes.push(draft);
+      previousQuote = draft;
+      if (speakerId) resolver = { ...resolver, lastSpeaker: speakerId };
+    });
+    previousSentence = sentence;
+  }
+  return { quotes, passages };
+}
