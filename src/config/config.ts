@@ -228,14 +228,16 @@ export function loadConfigOrExit(
 }
 
 /**
- * A copy of the configuration that is safe to log: each secret is `[redacted]` when set.
+ * A copy of the configuration that is safe to log: unset settings left out, each secret set shown as `[redacted]`.
  *
  * @example
  * logger.info({ settings: redactConfig(config) }, 'starting');
  */
 export function redactConfig(config: Config): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...config };
-  for (const name of SECRET_SETTINGS) if (copy[name] !== undefined) copy[name] = '[redacted]';
+  const copy: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (value !== undefined) copy[name] = isSecret(name) ? '[redacted]' : value;
+  }
   return copy;
 }
 
