@@ -28,3 +28,137 @@ export interface ChatStateStore {
   /** Follow recorded migrations: the id to use now for a chat (itself if it never moved). */
   currentChatId(platform: Platform, chatId: string): string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Digest storage. Added for scheduled digests (issue 5). Synchronous, because better-sqlite3 is;
+// a PostgreSQL implementation would wrap the same operations in an async facade (see
+// docs/readme/digests.md). Every time is a `Date`; implementations store UTC.
+// ---------------------------------------------------------------------------------------------
+
+/** What a subscription does when nothing is new: send nothing, or one line saying so. */
+export type QuietMode = 'skip' | 'notice';
+
+/** `active` delivers; `inactive` was stopped by the platform (403/404); `removed` = unsubscribed. */
+export type SubscriptionStatus = 'active' | 'inactive' | 'removed';
+
+/** A chat's scheduled digest. */
+export interface Subscription {
+  id: number;
+  platform: Platform;
+  chatId: string;
+  /** The chat's type when subscribed (Telegram limits groups harder than private chats). */
+  chatType: 'private' | 'group' | 'channel';
+  /** The schedule in its canonical text form, e.g. `daily 08:00`, `every 6h`, `cron 0 8 * * 1-5`. */
+  schedule: string;
+  /** IANA time zone the schedule is read in. */
+  timeZone: string;
+  /** Narrows the digest to one entity. */
+  topic?: { entityId: string; label: string };
+  quiet: QuietMode;
+  createdAt: Date;
+  createdBy?: string;
+  status: SubscriptionStatus;
+  /** Why it stopped (e.g. "forbidden: bot was blocked by the user"), when not active. */
+  statusReason?: string;
+  statusAt?: Date;
+  /** The latest slot that was handled (delivered, skipped, failed or given up): slots after it are due. */
+  lastSlot?: Date;
+}
+
+export type NewSubscription = Pick<Subscription, 'platform' | 'chatId' | 'chatType' | 'schedule' | 'timeZone' | 'quiet' | 'createdAt'> & {
+  topic?: { entityId: string; label: string };
+  createdBy?: string;
+};
+
+/** Subscriptions: the schedule of each chat's digest. */
+export interface SubscriptionStore {
+  addSubscription(subscription: NewSubscription): Subscription;
+  subscription(id: number): Subscription | undefined;
+  /** A chat's subscriptions that are not removed (active and inactive), oldest first. */
+  subscriptionsForChat(platform: Platform, chatId: string): Subscription[];
+  /** Every active subscription, oldest first. */
+  activeSubscriptions(): Subscription[];
+  /** Stop delivering, keeping the subscription visible with its reason. */
+  deactivateSubscription(id: number, reason: string, at: Date): void;
+  /** Unsubscribe: the subscription disappears from lists; its delivery history is kept. */
+  removeSubscription(id: number, at: Date): boolean;
+  /** Move `lastSlot` forward (never backward) without delivering, e.g. for skipped missed slots. */
+  advanceLastSlot(id: number, slot: Date): void;
+}
+
+/**
+ * Where one (subscription, slot) stands.
+ * - `claimed`: a process owns it until `leaseUntil` and has not started sending.
+ * - `sending`: the send started; the platform may have received it.
+ * - `delivered` / `skipped` (nothing new, quiet) / `failed` (rejected, given up): final.
+ * - `abandoned`: a `sending` claim whose lease ran out (crash mid-send): final, never resent.
+ * - `released`: given back unsent (shutdown, expired `claimed` lease): may be claimed again.
+ */
+export type DeliveryStatus = 'claimed' | 'sending' | 'delivered' | 'skipped' | 'failed' | 'abandoned' | 'released';
+
+export interface DeliveryRecord {
+  subscriptionId: number;
+  slot: Date;
+  status: DeliveryStatus;
+  owner: string;
+  leaseUntil: Date;
+  attempts: number;
+  claimedAt: Date;
+  finishedAt?: Date;
+  /** The digest covered knowledge that entered up to this time; the next one starts here. */
+  contentUntil?: Date;
+  /** The chat id it was sent to (differs from the subscription's after a migration). */
+  chatId?: string;
+  detail?: string;
+}
+
+export type ClaimResult = { claimed: true; record: DeliveryRecord } | { claimed: false; existing: DeliveryRecord };
+
+export interface FinishOutcome {
+  status: 'delivered' | 'skipped' | 'failed';
+  contentUntil?: Date;
+  chatId?: string;
+  detail?: string;
+}
+
+/** The delivery ledger: one row per (subscription, slot), the key that makes delivery exactly once. */
+export interface DeliveryStore {
+  /**
+   * Claim a slot for `owner` until `now + leaseMs`. Succeeds only when no row exists or the row
+   * was `released` (and has had fewer than `maxAttempts` attempts).
+   */
+  claimSlot(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number, maxAttempts?: number): ClaimResult;
+  /** Mark that sending starts (and extend the lease); `false` when `owner` no longer holds it. */
+  markSending(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number): boolean;
+  /** Extend a held claim's lease (long 429 waits); `false` when `owner` no longer holds it. */
+  renewLease(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number): boolean;
+  /** Finish a held claim and advance the subscription's `lastSlot`, in one transaction. */
+  finishSlot(subscriptionId: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): boolean;
+  /** Give a held claim back unsent, so another tick or process may claim it. */
+  releaseSlot(subscriptionId: number, slot: Date, owner: string, now: Date, detail?: string): boolean;
+  /**
+   * Sweep expired leases: `claimed` → `released` (nothing was sent), `sending` → `abandoned`
+   * (it may have been sent: never resent; advances `lastSlot`). Returns the abandoned records.
+   */
+  expireLeases(now: Date): DeliveryRecord[];
+  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
+  /** The latest `delivered` or `skipped` record of a subscription (its `contentUntil` starts the next digest). */
+  lastCompleted(subscriptionId: number): DeliveryRecord | undefined;
+  /** When a chat's latest digest (any subscription) covered knowledge up to, if it ever got one. */
+  lastDigestForChat(platform: Platform, chatId: string): Date | undefined;
+  /** Every record of a subscription, oldest slot first (for tests and operators). */
+  deliveries(subscriptionId: number): DeliveryRecord[];
+}
+
+/** When each source first entered this database's knowledge: "new since" is measured with it. */
+export interface SourceLedger {
+  /** Record sources not seen before as first seen `at`; returns how many were new. */
+  recordSourcesSeen(sourceIds: readonly string[], at: Date): number;
+  /** First-seen time of every recorded source. */
+  sourcesSeen(): Map<string, Date>;
+}
+
+/** Everything the digests need from storage, plus closing it. */
+export interface DigestStore extends ChatStateStore, SubscriptionStore, DeliveryStore, SourceLedger {
+  close(): void;
+}

@@ -1,0 +1,118 @@
+/**
+ * The database schema, as an ordered list of migrations. Each runs once, in a transaction, and
+ * is recorded in `schema_migrations`; a database newer than this code is refused rather than
+ * guessed at. The SQL sticks to what SQLite and PostgreSQL share (TEXT, INTEGER, ISO-8601 UTC
+ * timestamps as text, `ON CONFLICT … DO UPDATE`), except the id column, which a PostgreSQL
+ * version would declare as `BIGINT GENERATED ALWAYS AS IDENTITY`.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'chat state, subscriptions, deliveries, sources seen',
+    sql: `
+      CREATE TABLE blocked_chats (
+        platform   TEXT NOT NULL,
+        chat_id    TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        blocked_at TEXT NOT NULL,
+        PRIMARY KEY (platform, chat_id)
+      );
+
+      CREATE TABLE chat_migrations (
+        platform     TEXT NOT NULL,
+        from_chat_id TEXT NOT NULL,
+        to_chat_id   TEXT NOT NULL,
+        migrated_at  TEXT NOT NULL,
+        PRIMARY KEY (platform, from_chat_id)
+      );
+
+      CREATE TABLE subscriptions (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform      TEXT NOT NULL,
+        chat_id       TEXT NOT NULL,
+        chat_type     TEXT NOT NULL CHECK (chat_type IN ('private', 'group', 'channel')),
+        schedule      TEXT NOT NULL,
+        time_zone     TEXT NOT NULL,
+        topic_id      TEXT,
+        topic_label   TEXT,
+        quiet         TEXT NOT NULL CHECK (quiet IN ('skip', 'notice')),
+        created_at    TEXT NOT NULL,
+        created_by    TEXT,
+        status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive', 'removed')),
+        status_reason TEXT,
+        status_at     TEXT,
+        last_slot     TEXT
+      );
+      CREATE INDEX subscriptions_by_chat ON subscriptions (platform, chat_id);
+      CREATE INDEX subscriptions_by_status ON subscriptions (status);
+
+      CREATE TABLE deliveries (
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        slot            TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('claimed', 'sending', 'delivered', 'skipped', 'failed', 'abandoned', 'released')),
+        owner           TEXT NOT NULL,
+        lease_until     TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 1,
+        claimed_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        content_until   TEXT,
+        chat_id         TEXT,
+        detail          TEXT,
+        PRIMARY KEY (subscription_id, slot)
+      );
+      CREATE INDEX deliveries_open ON deliveries (status, lease_until);
+
+      CREATE TABLE sources_seen (
+        source_id     TEXT PRIMARY KEY,
+        first_seen_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** Thrown when the database was written by a newer version of Dossier. */
+export class SchemaTooNewError extends Error {
+  constructor(path: string, found: number, known: number) {
+    super(
+      `The database ${path} has schema version ${found}, but this version of Dossier knows only up to ${known}. ` +
+        'Upgrade Dossier, or point DATABASE_PATH at another file.',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/**
+ * Bring a database up to the latest schema. Safe to call from several processes at once: the
+ * check and the migrations run in one IMMEDIATE transaction (a write lock), so only one applies them.
+ *
+ * @returns the schema version after migrating.
+ */
+export function migrate(db: Database.Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const run = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    INTEGER PRIMARY KEY,
+      name       TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )`);
+    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const current = row.version ?? 0;
+    if (current > latest) throw new SchemaTooNewError(path, current, latest);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }
+    return latest;
+  });
+  return run.immediate();
+}

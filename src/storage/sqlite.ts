@@ -1,0 +1,369 @@
+/**
+ * The embedded SQLite store (better-sqlite3): chat state, subscriptions, the delivery ledger and
+ * the sources-seen ledger in one local file, created and migrated on open.
+ *
+ * WAL mode lets readers and one writer work at once, `busy_timeout` makes a second process on
+ * the same file wait for the write lock instead of failing, and every read-then-write runs in
+ * an IMMEDIATE transaction so two processes never interleave one. The exactly-once guarantees
+ * rest on the `deliveries` primary key (subscription_id, slot) and on conditional updates that
+ * check the claim's owner and status.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Platform } from '../commands/types.js';
+import { migrate } from './migrations.js';
+import type {
+  ChatBlock,
+  ClaimResult,
+  DeliveryRecord,
+  DeliveryStatus,
+  DigestStore,
+  FinishOutcome,
+  NewSubscription,
+  QuietMode,
+  Subscription,
+  SubscriptionStatus,
+} from './types.js';
+
+export interface SqliteStoreOptions {
+  /** How long a write waits for another connection's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+/** The SQLite implementation of every storage interface. */
+export interface SqliteStore extends DigestStore {
+  readonly path: string;
+  /** The schema version after migrations ran. */
+  readonly schemaVersion: number;
+}
+
+/** How many migration hops {@link SqliteStore.currentChatId} follows before assuming a cycle. */
+const MAX_MIGRATION_HOPS = 16;
+
+interface SubscriptionRow {
+  id: number;
+  platform: string;
+  chat_id: string;
+  chat_type: string;
+  schedule: string;
+  time_zone: string;
+  topic_id: string | null;
+  topic_label: string | null;
+  quiet: string;
+  created_at: string;
+  created_by: string | null;
+  status: string;
+  status_reason: string | null;
+  status_at: string | null;
+  last_slot: string | null;
+}
+
+interface DeliveryRow {
+  subscription_id: number;
+  slot: string;
+  status: string;
+  owner: string;
+  lease_until: string;
+  attempts: number;
+  claimed_at: string;
+  finished_at: string | null;
+  content_until: string | null;
+  chat_id: string | null;
+  detail: string | null;
+}
+
+const iso = (date: Date): string => date.toISOString();
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    id: row.id,
+    platform: row.platform as Platform,
+    chatId: row.chat_id,
+    chatType: row.chat_type as Subscription['chatType'],
+    schedule: row.schedule,
+    timeZone: row.time_zone,
+    ...(row.topic_id === null ? {} : { topic: { entityId: row.topic_id, label: row.topic_label ?? row.topic_id } }),
+    quiet: row.quiet as QuietMode,
+    createdAt: new Date(row.created_at),
+    ...(row.created_by === null ? {} : { createdBy: row.created_by }),
+    status: row.status as SubscriptionStatus,
+    ...(row.status_reason === null ? {} : { statusReason: row.status_reason }),
+    ...(row.status_at === null ? {} : { statusAt: new Date(row.status_at) }),
+    ...(row.last_slot === null ? {} : { lastSlot: new Date(row.last_slot) }),
+  };
+}
+
+function toDelivery(row: DeliveryRow): DeliveryRecord {
+  return {
+    subscriptionId: row.subscription_id,
+    slot: new Date(row.slot),
+    status: row.status as DeliveryStatus,
+    owner: row.owner,
+    leaseUntil: new Date(row.lease_until),
+    attempts: row.attempts,
+    claimedAt: new Date(row.claimed_at),
+    ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
+    ...(row.content_until === null ? {} : { contentUntil: new Date(row.content_until) }),
+    ...(row.chat_id === null ? {} : { chatId: row.chat_id }),
+    ...(row.detail === null ? {} : { detail: row.detail }),
+  };
+}
+
+/**
+ * Open (creating and migrating if needed) the SQLite database at `path`. Parent folders are
+ * created; `:memory:` gives a private in-memory database (for tests and one-shot runs).
+ *
+ * @example
+ * const store = openSqliteStore(config.DATABASE_PATH);
+ * store.markChatBlocked('telegram', '42', 'bot was blocked by the user', new Date());
+ * store.close();
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma('foreign_keys = ON');
+    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
+    db.pragma('synchronous = NORMAL');
+    const schemaVersion = migrate(db, path);
+    return createStore(db, path, schemaVersion);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function createStore(db: Database.Database, path: string, schemaVersion: number): SqliteStore {
+  const sql = {
+    block: db.prepare(
+      `INSERT INTO blocked_chats (platform, chat_id, reason, blocked_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (platform, chat_id) DO UPDATE SET reason = excluded.reason, blocked_at = excluded.blocked_at`,
+    ),
+    deactivateChat: db.prepare(
+      `UPDATE subscriptions SET status = 'inactive', status_reason = ?, status_at = ?
+       WHERE platform = ? AND chat_id = ? AND status = 'active'`,
+    ),
+    unblock: db.prepare('DELETE FROM blocked_chats WHERE platform = ? AND chat_id = ?'),
+    blocked: db.prepare('SELECT platform, chat_id, reason, blocked_at FROM blocked_chats WHERE platform = ? AND chat_id = ?'),
+    recordMigration: db.prepare(
+      `INSERT INTO chat_migrations (platform, from_chat_id, to_chat_id, migrated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (platform, from_chat_id) DO UPDATE SET to_chat_id = excluded.to_chat_id, migrated_at = excluded.migrated_at`,
+    ),
+    moveSubscriptions: db.prepare('UPDATE subscriptions SET chat_id = ? WHERE platform = ? AND chat_id = ?'),
+    migratedTo: db.prepare('SELECT to_chat_id FROM chat_migrations WHERE platform = ? AND from_chat_id = ?'),
+
+    insertSubscription: db.prepare(
+      `INSERT INTO subscriptions (platform, chat_id, chat_type, schedule, time_zone, topic_id, topic_label, quiet, created_at, created_by)
+       VALUES (@platform, @chatId, @chatType, @schedule, @timeZone, @topicId, @topicLabel, @quiet, @createdAt, @createdBy)`,
+    ),
+    subscription: db.prepare('SELECT * FROM subscriptions WHERE id = ?'),
+    forChat: db.prepare(`SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? AND status <> 'removed' ORDER BY id`),
+    active: db.prepare(`SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id`),
+    setStatus: db.prepare(`UPDATE subscriptions SET status = ?, status_reason = ?, status_at = ? WHERE id = ? AND status <> 'removed'`),
+    advance: db.prepare('UPDATE subscriptions SET last_slot = ? WHERE id = ? AND (last_slot IS NULL OR last_slot < ?)'),
+
+    claim: db.prepare(
+      `INSERT INTO deliveries (subscription_id, slot, status, owner, lease_until, attempts, claimed_at)
+       VALUES (@id, @slot, 'claimed', @owner, @lease, 1, @now)
+       ON CONFLICT (subscription_id, slot) DO UPDATE SET
+         status = 'claimed', owner = excluded.owner, lease_until = excluded.lease_until,
+         attempts = deliveries.attempts + 1, claimed_at = excluded.claimed_at, finished_at = NULL, detail = NULL
+       WHERE deliveries.status = 'released' AND deliveries.attempts < @maxAttempts`,
+    ),
+    markSending: db.prepare(
+      `UPDATE deliveries SET status = 'sending', lease_until = ?
+       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'claimed'`,
+    ),
+    renew: db.prepare(
+      `UPDATE deliveries SET lease_until = ?
+       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status IN ('claimed', 'sending')`,
+    ),
+    finish: db.prepare(
+      `UPDATE deliveries SET status = @status, finished_at = @now, content_until = @contentUntil, chat_id = @chatId, detail = @detail
+       WHERE subscription_id = @id AND slot = @slot AND owner = @owner AND status IN ('claimed', 'sending')`,
+    ),
+    release: db.prepare(
+      `UPDATE deliveries SET status = 'released', finished_at = ?, detail = ?
+       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'claimed'`,
+    ),
+    releaseExpired: db.prepare(
+      `UPDATE deliveries SET status = 'released', detail = 'lease expired before sending started' WHERE status = 'claimed' AND lease_until < ?`,
+    ),
+    expiredSending: db.prepare(`SELECT * FROM deliveries WHERE status = 'sending' AND lease_until < ?`),
+    abandon: db.prepare(
+      `UPDATE deliveries SET status = 'abandoned', finished_at = ?, detail = 'lease expired while sending: the platform may have received it, so it is not resent'
+       WHERE subscription_id = ? AND slot = ? AND status = 'sending'`,
+    ),
+    delivery: db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? AND slot = ?'),
+    lastCompleted: db.prepare(
+      `SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('delivered', 'skipped') AND content_until IS NOT NULL
+       ORDER BY content_until DESC LIMIT 1`,
+    ),
+    lastForChat: db.prepare(
+      `SELECT MAX(d.content_until) AS until FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+       WHERE s.platform = ? AND s.chat_id = ? AND d.status IN ('delivered', 'skipped')`,
+    ),
+    deliveries: db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY slot'),
+
+    seen: db.prepare('INSERT INTO sources_seen (source_id, first_seen_at) VALUES (?, ?) ON CONFLICT (source_id) DO NOTHING'),
+    allSeen: db.prepare('SELECT source_id, first_seen_at FROM sources_seen'),
+  };
+
+  const markChatBlocked = db.transaction((platform: Platform, chatId: string, reason: string, at: Date) => {
+    sql.block.run(platform, chatId, reason, iso(at));
+    sql.deactivateChat.run(reason, iso(at), platform, chatId);
+  });
+  const recordChatMigration = db.transaction((platform: Platform, from: string, to: string, at: Date) => {
+    if (from === to) return;
+    sql.recordMigration.run(platform, from, to, iso(at));
+    sql.moveSubscriptions.run(to, platform, from);
+  });
+  const finishSlot = db.transaction((id: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): boolean => {
+    const changed = sql.finish.run({
+      id,
+      slot: iso(slot),
+      owner,
+      status: outcome.status,
+      now: iso(now),
+      contentUntil: outcome.contentUntil === undefined ? null : iso(outcome.contentUntil),
+      chatId: outcome.chatId ?? null,
+      detail: outcome.detail ?? null,
+    }).changes;
+    if (changed === 1) sql.advance.run(iso(slot), id, iso(slot));
+    return changed === 1;
+  });
+  const expireLeases = db.transaction((now: Date): DeliveryRecord[] => {
+    sql.releaseExpired.run(iso(now));
+    const expired = (sql.expiredSending.all(iso(now)) as DeliveryRow[]).map(toDelivery);
+    for (const record of expired) {
+      sql.abandon.run(iso(now), record.subscriptionId, iso(record.slot));
+      sql.advance.run(iso(record.slot), record.subscriptionId, iso(record.slot));
+    }
+    return expired.map((r) => ({ ...r, status: 'abandoned' as const, finishedAt: now }));
+  });
+  const recordSourcesSeen = db.transaction((ids: readonly string[], at: Date): number => {
+    let added = 0;
+    for (const id of ids) added += sql.seen.run(id, iso(at)).changes;
+    return added;
+  });
+
+  let open = true;
+
+  return {
+    path,
+    schemaVersion,
+
+    markChatBlocked(platform, chatId, reason, at) {
+      markChatBlocked.immediate(platform, chatId, reason, at);
+    },
+    unblockChat(platform, chatId) {
+      sql.unblock.run(platform, chatId);
+    },
+    blockedChat(platform, chatId): ChatBlock | undefined {
+      const row = sql.blocked.get(platform, chatId) as { platform: string; chat_id: string; reason: string; blocked_at: string } | undefined;
+      return row === undefined ? undefined : { platform: row.platform as Platform, chatId: row.chat_id, reason: row.reason, at: row.blocked_at };
+    },
+    recordChatMigration(platform, fromChatId, toChatId, at) {
+      recordChatMigration.immediate(platform, fromChatId, toChatId, at);
+    },
+    currentChatId(platform, chatId) {
+      let current = chatId;
+      const visited = new Set([current]);
+      for (let hop = 0; hop < MAX_MIGRATION_HOPS; hop++) {
+        const row = sql.migratedTo.get(platform, current) as { to_chat_id: string } | undefined;
+        if (row === undefined || visited.has(row.to_chat_id)) break;
+        current = row.to_chat_id;
+        visited.add(current);
+      }
+      return current;
+    },
+
+    addSubscription(s: NewSubscription) {
+      const info = sql.insertSubscription.run({
+        platform: s.platform,
+        chatId: s.chatId,
+        chatType: s.chatType,
+        schedule: s.schedule,
+        timeZone: s.timeZone,
+        topicId: s.topic?.entityId ?? null,
+        topicLabel: s.topic?.label ?? null,
+        quiet: s.quiet,
+        createdAt: iso(s.createdAt),
+        createdBy: s.createdBy ?? null,
+      });
+      return toSubscription(sql.subscription.get(Number(info.lastInsertRowid)) as SubscriptionRow);
+    },
+    subscription(id) {
+      const row = sql.subscription.get(id) as SubscriptionRow | undefined;
+      return row === undefined ? undefined : toSubscription(row);
+    },
+    subscriptionsForChat(platform, chatId) {
+      return (sql.forChat.all(platform, chatId) as SubscriptionRow[]).map(toSubscription);
+    },
+    activeSubscriptions() {
+      return (sql.active.all() as SubscriptionRow[]).map(toSubscription);
+    },
+    deactivateSubscription(id, reason, at) {
+      sql.setStatus.run('inactive', reason, iso(at), id);
+    },
+    removeSubscription(id, at) {
+      return sql.setStatus.run('removed', 'unsubscribed', iso(at), id).changes === 1;
+    },
+    advanceLastSlot(id, slot) {
+      sql.advance.run(iso(slot), id, iso(slot));
+    },
+
+    claimSlot(id, slot, owner, now, leaseMs, maxAttempts = 3): ClaimResult {
+      const changed = sql.claim.run({ id, slot: iso(slot), owner, lease: iso(new Date(now.getTime() + leaseMs)), now: iso(now), maxAttempts }).changes;
+      const record = toDelivery(sql.delivery.get(id, iso(slot)) as DeliveryRow);
+      return changed === 1 ? { claimed: true, record } : { claimed: false, existing: record };
+    },
+    markSending(id, slot, owner, now, leaseMs) {
+      return sql.markSending.run(iso(new Date(now.getTime() + leaseMs)), id, iso(slot), owner).changes === 1;
+    },
+    renewLease(id, slot, owner, now, leaseMs) {
+      return sql.renew.run(iso(new Date(now.getTime() + leaseMs)), id, iso(slot), owner).changes === 1;
+    },
+    finishSlot(id, slot, owner, outcome, now) {
+      return finishSlot.immediate(id, slot, owner, outcome, now);
+    },
+    releaseSlot(id, slot, owner, now, detail) {
+      return sql.release.run(iso(now), detail ?? 'released unsent', id, iso(slot), owner).changes === 1;
+    },
+    expireLeases(now) {
+      return expireLeases.immediate(now);
+    },
+    delivery(id, slot) {
+      const row = sql.delivery.get(id, iso(slot)) as DeliveryRow | undefined;
+      return row === undefined ? undefined : toDelivery(row);
+    },
+    lastCompleted(id) {
+      const row = sql.lastCompleted.get(id) as DeliveryRow | undefined;
+      return row === undefined ? undefined : toDelivery(row);
+    },
+    lastDigestForChat(platform, chatId) {
+      const row = sql.lastForChat.get(platform, chatId) as { until: string | null };
+      return row.until === null ? undefined : new Date(row.until);
+    },
+    deliveries(id) {
+      return (sql.deliveries.all(id) as DeliveryRow[]).map(toDelivery);
+    },
+
+    recordSourcesSeen(ids, at) {
+      return ids.length === 0 ? 0 : recordSourcesSeen.immediate(ids, at);
+    },
+    sourcesSeen() {
+      return new Map((sql.allSeen.all() as Array<{ source_id: string; first_seen_at: string }>).map((r) => [r.source_id, new Date(r.first_seen_at)]));
+    },
+
+    close() {
+      if (!open) return;
+      open = false;
+      db.close();
+    },
+  };
+}
