@@ -17,9 +17,7 @@ import { chatInputInteraction } from '../fakes/discord-payloads.js';
 const repo = resolve(import.meta.dirname, '../..');
 const MAIN_EXISTS = existsSync(join(repo, 'src/main.ts'));
 
-// TEMPORARY: src/main.ts (the composition root) is the lead's and had not landed when these
-// tests were written. Remove this guard once it exists; it must never hide a failure.
-describe.skipIf(!MAIN_EXISTS)('the compiled bot, started as a process', () => {
+describe('the compiled bot (npm run build)', () => {
   let outDir = '';
   const running: Bot[] = [];
 
@@ -86,114 +84,119 @@ describe.skipIf(!MAIN_EXISTS)('the compiled bot, started as a process', () => {
       }
     }
     expect(offenders).toEqual([]);
-    expect(existsSync(join(outDir, 'main.js'))).toBe(true);
     expect(existsSync(join(outDir, 'observability/healthcheck.js'))).toBe(true);
+    if (MAIN_EXISTS) expect(existsSync(join(outDir, 'main.js'))).toBe(true);
   });
 
-  describe('with a bad configuration', () => {
-    it('prints one clear message naming the setting and the fix, no stack trace, and exits 78', async () => {
-      const bot = startBot({ ...baseSettings(await freePort()), HTTP_PORT: 'eighty' });
-      const code = await bot.exited(15_000);
-      expect(code).toBe(78);
-      expect(bot.stderr).toContain('HTTP_PORT must be a port number from 0 to 65535 (got "eighty")');
-      expect(bot.stderr).toContain('.env.example');
-      expect(bot.stderr).not.toMatch(/^\s+at /m);
-      expect(bot.stdout).toBe('');
+  // TEMPORARY: src/main.ts (the composition root) is the lead's and had not landed when these
+  // tests were written. Remove this guard once it exists; it must never hide a failure.
+  describe.skipIf(!MAIN_EXISTS)('started as a process', () => {
+
+    describe('with a bad configuration', () => {
+      it('prints one clear message naming the setting and the fix, no stack trace, and exits 78', async () => {
+        const bot = startBot({ ...baseSettings(await freePort()), HTTP_PORT: 'eighty' });
+        const code = await bot.exited(15_000);
+        expect(code).toBe(78);
+        expect(bot.stderr).toContain('HTTP_PORT must be a port number from 0 to 65535 (got "eighty")');
+        expect(bot.stderr).toContain('.env.example');
+        expect(bot.stderr).not.toMatch(/^\s+at /m);
+        expect(bot.stdout).toBe('');
+      });
+
+      it('names a missing companion setting, and never prints a token', async () => {
+        const token = 'MTk4NjIy.process-test-secret.ZnCjm1XVW7';
+        const bot = startBot({ ...baseSettings(await freePort()), DISCORD_TOKEN: token });
+        expect(await bot.exited(15_000)).toBe(78);
+        expect(bot.stderr).toContain('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
+        expect(bot.stderr + bot.stdout).not.toContain('process-test-secret');
+      });
     });
 
-    it('names a missing companion setting, and never prints a token', async () => {
-      const token = 'MTk4NjIy.process-test-secret.ZnCjm1XVW7';
-      const bot = startBot({ ...baseSettings(await freePort()), DISCORD_TOKEN: token });
-      expect(await bot.exited(15_000)).toBe(78);
-      expect(bot.stderr).toContain('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
-      expect(bot.stderr + bot.stdout).not.toContain('process-test-secret');
-    });
-  });
+    describe('with a good configuration', () => {
+      let discord: FakeDiscord;
+      beforeAll(async () => {
+        discord = await FakeDiscord.start();
+      });
+      afterAll(async () => {
+        await discord.close();
+      });
 
-  describe('with a good configuration', () => {
-    let discord: FakeDiscord;
-    beforeAll(async () => {
-      discord = await FakeDiscord.start();
-    });
-    afterAll(async () => {
-      await discord.close();
-    });
+      function goodSettings(port: number): Record<string, string> {
+        return {
+          ...baseSettings(port),
+          CONSOLE: 'on',
+          DISCORD_TOKEN: discord.token,
+          DISCORD_APPLICATION_ID: discord.applicationId,
+          DISCORD_API_URL: discord.apiUrl,
+        };
+      }
 
-    function goodSettings(port: number): Record<string, string> {
-      return {
-        ...baseSettings(port),
-        CONSOLE: 'on',
-        DISCORD_TOKEN: discord.token,
-        DISCORD_APPLICATION_ID: discord.applicationId,
-        DISCORD_API_URL: discord.apiUrl,
-      };
-    }
+      it('says it is ready on /healthz and counts the commands a user sends on /metrics', async () => {
+        const port = await freePort();
+        const bot = startBot(goodSettings(port));
+        const health = await waitForReady(`http://127.0.0.1:${port}`, bot);
+        expect(health).toMatchObject({ status: 'ok', knowledge: { loaded: true }, platforms: { discord: 'connected' } });
+        expect(health.knowledge.items).toBeGreaterThan(0);
 
-    it('says it is ready on /healthz and counts the commands a user sends on /metrics', async () => {
-      const port = await freePort();
-      const bot = startBot(goodSettings(port));
-      const health = await waitForReady(`http://127.0.0.1:${port}`, bot);
-      expect(health).toMatchObject({ status: 'ok', knowledge: { loaded: true }, platforms: { discord: 'connected' } });
-      expect(health.knowledge.items).toBeGreaterThan(0);
+        // A console command, typed on standard input.
+        bot.child.stdin.write('/who massoud\n');
+        await waitFor(() => /massoud/i.test(bot.stdout), 10_000, () => `no console reply; stdout:\n${bot.stdout}\nstderr:\n${bot.stderr}`);
 
-      // A console command, typed on standard input.
-      bot.child.stdin.write('/who massoud\n');
-      await waitFor(() => /massoud/i.test(bot.stdout), 10_000, () => `no console reply; stdout:\n${bot.stdout}\nstderr:\n${bot.stderr}`);
+        // A Discord slash command, through the fake gateway.
+        const id = discord.sendInteraction(chatInputInteraction(discord, { command: 'where', options: { place: 'panjshir' } }));
+        await discord.waitForInteractionResponses(id, 1, 10_000);
 
-      // A Discord slash command, through the fake gateway.
-      const id = discord.sendInteraction(chatInputInteraction(discord, { command: 'where', options: { place: 'panjshir' } }));
-      await discord.waitForInteractionResponses(id, 1, 10_000);
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toMatch(/^dossier_commands_total\{platform="console",command="who",outcome="answer"\} 1$/m);
+        expect(metrics).toMatch(/^dossier_commands_total\{platform="discord",command="where",outcome="[a-z-]+"\} 1$/m);
+        expect(metrics).toMatch(/^dossier_reply_latency_seconds_count\{platform="console"\} 1$/m);
+        expect(metrics).toMatch(/^dossier_knowledge_items\{kind="facts"\} [1-9]\d*$/m);
+        expect(metrics).toContain('process_resident_memory_bytes');
 
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      expect(metrics).toMatch(/^dossier_commands_total\{platform="console",command="who",outcome="answer"\} 1$/m);
-      expect(metrics).toMatch(/^dossier_commands_total\{platform="discord",command="where",outcome="[a-z-]+"\} 1$/m);
-      expect(metrics).toMatch(/^dossier_reply_latency_seconds_count\{platform="console"\} 1$/m);
-      expect(metrics).toMatch(/^dossier_knowledge_items\{kind="facts"\} [1-9]\d*$/m);
-      expect(metrics).toContain('process_resident_memory_bytes');
+        // Each command was logged as one JSON line, without the token.
+        const commands = bot.logLines().filter((l) => l.event === 'command');
+        expect(commands.map((l) => [l.platform, l.command])).toEqual(expect.arrayContaining([['console', 'who'], ['discord', 'where']]));
+        expect(bot.stderr).not.toContain(discord.token);
 
-      // Each command was logged as one JSON line, without the token.
-      const commands = bot.logLines().filter((l) => l.event === 'command');
-      expect(commands.map((l) => [l.platform, l.command])).toEqual(expect.arrayContaining([['console', 'who'], ['discord', 'where']]));
-      expect(bot.stderr).not.toContain(discord.token);
+        // Relative DATABASE_PATH resolved against the working directory.
+        expect(existsSync(join(bot.cwd, 'state/dossier.sqlite'))).toBe(true);
 
-      // Relative DATABASE_PATH resolved against the working directory.
-      expect(existsSync(join(bot.cwd, 'state/dossier.sqlite'))).toBe(true);
+        bot.child.kill('SIGTERM');
+        expect(await bot.exited(15_000)).toBe(0);
+      });
 
-      bot.child.kill('SIGTERM');
-      expect(await bot.exited(15_000)).toBe(0);
-    });
+      it('on SIGTERM mid-work lets the reply in flight finish, answers it exactly once, and exits 0', async () => {
+        const port = await freePort();
+        const bot = startBot(goodSettings(port));
+        await waitForReady(`http://127.0.0.1:${port}`, bot);
 
-    it('on SIGTERM mid-work lets the reply in flight finish, answers it exactly once, and exits 0', async () => {
-      const port = await freePort();
-      const bot = startBot(goodSettings(port));
-      await waitForReady(`http://127.0.0.1:${port}`, bot);
+        // Discord makes the bot wait 1 s before it may answer: the reply is in flight meanwhile.
+        const payload = chatInputInteraction(discord, { command: 'who', options: { name: 'saleh' } });
+        const interactionId = String(payload.id);
+        discord.injectError({ method: 'POST', path: new RegExp(`^/interactions/${interactionId}/[^/]+/callback$`), status: 429, retryAfter: 1, times: 1 });
+        discord.sendInteraction(payload);
+        await discord.waitForRequest((r) => r.status === 429 && r.path.startsWith(`/interactions/${interactionId}/`), 10_000);
 
-      // Discord makes the bot wait 1 s before it may answer: the reply is in flight meanwhile.
-      const payload = chatInputInteraction(discord, { command: 'who', options: { name: 'saleh' } });
-      const interactionId = String(payload.id);
-      discord.injectError({ method: 'POST', path: new RegExp(`^/interactions/${interactionId}/[^/]+/callback$`), status: 429, retryAfter: 1, times: 1 });
-      discord.sendInteraction(payload);
-      await discord.waitForRequest((r) => r.status === 429 && r.path.startsWith(`/interactions/${interactionId}/`), 10_000);
+        bot.child.kill('SIGTERM');
+        const code = await bot.exited(15_000);
 
-      bot.child.kill('SIGTERM');
-      const code = await bot.exited(15_000);
+        expect(code).toBe(0);
+        const answers = discord.interactionResponses.filter((r) => r.interactionId === interactionId);
+        expect(answers).toHaveLength(1);
+        const logs = bot.logLines();
+        expect(logs.filter((l) => l.event === 'command' && l.platform === 'discord')).toHaveLength(1);
+        expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
+        expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+      });
 
-      expect(code).toBe(0);
-      const answers = discord.interactionResponses.filter((r) => r.interactionId === interactionId);
-      expect(answers).toHaveLength(1);
-      const logs = bot.logLines();
-      expect(logs.filter((l) => l.event === 'command' && l.platform === 'discord')).toHaveLength(1);
-      expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
-      expect(logs.filter((l) => l.level >= 50)).toEqual([]);
-    });
-
-    it('answers 503 "stopping" while it stops, and a second SIGTERM is not needed', async () => {
-      const port = await freePort();
-      const bot = startBot(goodSettings(port));
-      await waitForReady(`http://127.0.0.1:${port}`, bot);
-      bot.child.kill('SIGINT');
-      expect(await bot.exited(15_000)).toBe(0);
-      expect(bot.logLines().some((l) => l.msg === 'stopping' && l.reason === 'SIGINT')).toBe(true);
+      it('stops the same way on SIGINT (Ctrl-C) and exits 0', async () => {
+        const port = await freePort();
+        const bot = startBot(goodSettings(port));
+        await waitForReady(`http://127.0.0.1:${port}`, bot);
+        bot.child.kill('SIGINT');
+        expect(await bot.exited(15_000)).toBe(0);
+        expect(bot.logLines().some((l) => l.msg === 'stopping' && l.reason === 'SIGINT')).toBe(true);
+      });
     });
   });
 });
