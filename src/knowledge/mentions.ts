@@ -101,6 +101,10 @@ function relativeOf(base: EntityId, kinWord: string, byId: ReadonlyMap<EntityId,
   return undefined;
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
+
 /** True when two entities are linked in either direction. */
 function linked(a: EntityId, b: EntityId, byId: ReadonlyMap<EntityId, MentionableEntity>): boolean {
   return Boolean(
@@ -120,17 +124,15 @@ export function findMentions(sentences: readonly Sentence[], entities: readonly 
   const index = buildAliasIndex(entities);
   const byId = new Map(entities.map((e) => [e.id, e]));
   const mentions: Mention[] = [];
-  /** Per source: the position (counter) at which each entity was last named as the subject. */
-  const lastNamed = new Map<string, Map<EntityId, number>>();
-  let counter = 0;
+  /** Per source, in reading order: who was named as a subject, and the words used. */
+  const named = new Map<string, Array<{ entityId: EntityId; folded: string }>>();
 
   for (const sentence of sentences) {
-    const recency = lastNamed.get(sentence.sourceId) ?? new Map<EntityId, number>();
-    lastNamed.set(sentence.sourceId, recency);
+    const history = named.get(sentence.sourceId) ?? [];
+    named.set(sentence.sourceId, history);
     const inSentence: Mention[] = [];
 
     for (const match of matchAliases(sentence.text, index)) {
-      counter++;
       const before = sentence.text.slice(0, match.start);
       const after = sentence.text.slice(match.end);
       const qualifiesAnother = KIN_BEFORE.test(before);
@@ -147,15 +149,10 @@ export function findMentions(sentences: readonly Sentence[], entities: readonly 
         entityId = antecedent ? candidates.find((c) => linked(c, antecedent.entityId, byId)) : undefined;
       }
       if (entityId === undefined) {
-        // The candidate named most recently in full in this source.
-        let best = -1;
-        for (const c of candidates) {
-          const seen = recency.get(c) ?? -1;
-          if (seen > best) {
-            best = seen;
-            entityId = c;
-          }
-        }
+        // The candidate most recently named in full with this very name ("Ahmad Massoud"
+        // counts for "Massoud"; the nickname "Lion of Panjshir" does not).
+        const shared = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(match.entry.folded)}($|[^\\p{L}\\p{N}])`, 'u');
+        entityId = [...history].reverse().find((h) => candidates.includes(h.entityId) && shared.test(h.folded))?.entityId;
       }
       if (entityId === undefined) continue;
 
@@ -164,7 +161,7 @@ export function findMentions(sentences: readonly Sentence[], entities: readonly 
       if (kin && relative) {
         end = match.end + kin[0].length;
       } else if (!qualifiesAnother) {
-        recency.set(entityId, counter);
+        history.push({ entityId, folded: fold(sentence.text.slice(match.start, match.end)) });
       }
       const mention: Mention = {
         entityId: relative ?? entityId,
@@ -188,6 +185,9 @@ const TITLES =
   /^(mr|mrs|ms|dr|sir|commander|president|vice|general|minister|prime|spokesman|spokeswoman|spokesperson|leader|chief|colonel|captain|sheikh|mullah|mawlawi|governor|former|the|a|an|photo|video|videos|image|images|i|and|but|or|of|in|on|at|for|with)$/iu;
 /** Capitalised words that are not names: direction adjectives, page words. */
 const NOT_NAMES = /^(western|eastern|northern|southern|central|international|breaking|update|live|exclusive|read|see|more)$/iu;
+/** Words that often open a sentence and are not the first word of a name. */
+const OPENERS =
+  /^(the|a|an|in|on|at|but|and|also|despite|following|former|after|before|when|while|his|her|their|its|this|that|these|those|due|to|for|from|with|by|as|if|since|although|meanwhile|however|some|many|most|there|then|today|yesterday|last|next|every|each)$/iu;
 const CONNECTORS = /^(of|de|du|da|dos|del|la|le|al|el|bin|ibn|e|van|von|der)$/u;
 
 interface Token {
@@ -260,7 +260,12 @@ export function findCandidates(sentences: readonly Sentence[], mentions: readonl
     close();
 
     for (let words of runs) {
-      if (words[0] && atSentenceStart(sentence.text, words[0].start)) words = words.slice(1);
+      // A word capitalised only because it opens the sentence is dropped; a full name that
+      // opens it ("Nasrin Rahimi, a teacher, …") is kept whole.
+      const opener = words[0];
+      if (opener && atSentenceStart(sentence.text, opener.start) && (words.length === 1 || OPENERS.test(opener.text))) {
+        words = words.slice(1);
+      }
       while (words.length > 0 && (TITLES.test(words[0]?.text ?? '') || CONNECTORS.test(words[0]?.text ?? ''))) {
         words = words.slice(1);
       }

@@ -97,7 +97,7 @@ export function findQuoteMarks(text: string): RawPassage[] {
 const TITLE_BEFORE =
   /\b(newspaper|magazine|journal|daily|weekly|paper|book|novel|film|movie|documentary|series|programme|program|show|song|album|titled|entitled|headlined|column|op-ed|article)\s*$/iu;
 const TERM_BEFORE =
-  /\b(nickname|nicknamed|known as|called|dubbed|means|meaning|so-called|term|word|words|slogan|translated as|translates as|literally|label|labelled|labeled|branded)\s*$/iu;
+  /\b(nickname|nicknamed|known as|called|dubbed|means|meaning|so-called|term|word|words|slogan|translated as|translates as|literally|label|labelled|labeled|branded)(\s+(the|a|an))?\s*$/iu;
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
@@ -183,7 +183,7 @@ function modeOf(verb: string, sentenceText: string): QuoteMode {
   if (/\binterview\b/iu.test(sentenceText)) return 'interview';
   if (/^tweet/iu.test(verb) || /\bon twitter\b/iu.test(sentenceText)) return 'tweeted';
   if (/^(wrote|writes|writing|posted)$/iu.test(verb)) return 'wrote';
-  if (/^(announced|announces|declared|declares|stated|states)$/iu.test(verb) || /\bin a statement\b/iu.test(sentenceText)) {
+  if (/^(announced|announces|declared|declares|stated|states)$/iu.test(verb) || /\bstatement\b/iu.test(sentenceText)) {
     return 'statement';
   }
   return 'said';
@@ -204,10 +204,16 @@ export function contextOf(text: string): string | undefined {
   return undefined;
 }
 
+/** Who a pronoun refers to: the last speaker named, or the subject of a later sentence. */
+interface Named {
+  speakerId: EntityId | null;
+  speakerText: string;
+}
+
 interface Resolver {
   entities: ReadonlyMap<EntityId, SpeakerEntity>;
-  /** The last attributed speaker in the current source (for "he added"). */
-  lastSpeaker: EntityId | null;
+  /** The person last named in the current source (for "he added", "she said"). */
+  lastNamed: Named | undefined;
 }
 
 /** The one person whose `spokesman-for` link points at `orgId`, if exactly one. */
@@ -231,7 +237,7 @@ function resolveSpeaker(
   r: Resolver,
 ): Attribution['speakerId'] {
   const np = sentence.text.slice(npStart, npEnd).trim();
-  if (PRONOUN.test(np)) return r.lastSpeaker;
+  if (PRONOUN.test(np)) return r.lastNamed?.speakerId ?? null;
   const inNp = mentions.filter(
     (m) => m.start >= sentence.start + npStart && m.end <= sentence.start + npEnd,
   );
@@ -388,6 +394,31 @@ function attributeAfter(
   };
 }
 
+/** A capitalised name of two or more words that no registry entity matched ("Nasrin Rahimi"). */
+const UNKNOWN_FULL_NAME = /\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)+/gu;
+const SENTENCE_OPENER = /^(The|A|An|In|On|At|But|And|Also|Despite|Following|Former|After|Before|When|While|His|Her|Their)\s/u;
+
+/**
+ * The first person a sentence names (a registry person, or an unknown full name), so that a
+ * later "she said" refers to her and not to an earlier speaker.
+ */
+function sentenceSubject(
+  sentence: Sentence,
+  mentions: readonly Mention[],
+  entities: ReadonlyMap<EntityId, SpeakerEntity>,
+): Named | undefined {
+  const people = mentions
+    .filter((m) => entities.get(m.entityId)?.type === 'person')
+    .map((m) => ({ at: m.start - sentence.start, named: { speakerId: m.entityId, speakerText: m.text } as Named }));
+  for (const m of sentence.text.matchAll(UNKNOWN_FULL_NAME)) {
+    const start = sentence.start + m.index;
+    const overlaps = mentions.some((x) => x.start < start + m[0].length && x.end > start);
+    // "In Kabul", "The Taliban": a capitalised sentence opener is not a first name.
+    if (!overlaps && !SENTENCE_OPENER.test(m[0])) people.push({ at: m.index, named: { speakerId: null, speakerText: m[0] } });
+  }
+  return people.sort((a, b) => a.at - b.at)[0]?.named;
+}
+
 /** The person a sentence reports as speaking ("Ahmad Massoud said on Sunday that …"), if any. */
 function reportedSpeaker(sentence: Sentence, mentions: readonly Mention[], r: Resolver): EntityId | null {
   const marks = findQuoteMarks(sentence.text);
@@ -395,7 +426,7 @@ function reportedSpeaker(sentence: Sentence, mentions: readonly Mention[], r: Re
   const verb = verbsIn(outside)[0];
   if (!verb) return null;
   const np = subjectSpan(outside, verb.index, 0);
-  return resolveSpeaker(sentence, np.start, np.end, mentions, { ...r, lastSpeaker: null });
+  return resolveSpeaker(sentence, np.start, np.end, mentions, { ...r, lastNamed: undefined });
 }
 
 /**
@@ -415,7 +446,7 @@ export function extractQuotes(
   const byId = new Map(entities.map((e) => [e.id, e]));
   const quotes: QuoteDraft[] = [];
   const passages: QuotedPassage[] = [];
-  let resolver: Resolver = { entities: byId, lastSpeaker: null };
+  let resolver: Resolver = { entities: byId, lastNamed: undefined };
   let currentSource = '';
   let previousQuote: QuoteDraft | undefined;
   let previousSentence: Sentence | undefined;
@@ -423,7 +454,7 @@ export function extractQuotes(
   for (const sentence of sentences) {
     if (sentence.sourceId !== currentSource) {
       currentSource = sentence.sourceId;
-      resolver = { entities: byId, lastSpeaker: null };
+      resolver = { entities: byId, lastNamed: undefined };
       previousQuote = undefined;
       previousSentence = undefined;
     }
@@ -460,6 +491,9 @@ export function extractQuotes(
       }
       const citation: Citation = { sourceId: sentence.sourceId, start: p.start, end: p.end, text: p.text };
       const inQuote = sentenceMentions.filter((m) => m.start >= p.start && m.end <= p.end).map((m) => m.entityId);
+      if (attribution?.speakerText && PRONOUN.test(attribution.speakerText) && resolver.lastNamed) {
+        attribution = { ...attribution, speakerText: resolver.lastNamed.speakerText };
+      }
       const speakerId = attribution?.speakerId ?? null;
       const draft: QuoteDraft = {
         sourceId: sentence.sourceId,
@@ -476,8 +510,12 @@ export function extractQuotes(
       };
       quotes.push(draft);
       previousQuote = draft;
-      if (speakerId) resolver = { ...resolver, lastSpeaker: speakerId };
+      if (draft.speakerText) resolver = { ...resolver, lastNamed: { speakerId, speakerText: draft.speakerText } };
     });
+    if (speech.length === 0) {
+      const subject = sentenceSubject(sentence, sentenceMentions, byId);
+      if (subject) resolver = { ...resolver, lastNamed: subject };
+    }
     previousSentence = sentence;
   }
   return { quotes, passages };
