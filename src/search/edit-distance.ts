@@ -14,9 +14,11 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > max) return max + 1;
-  let prevPrev = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let current = new Array<number>(lb + 1);
+  if (lb + 1 > rowA.length) growRows(lb + 1);
+  // Three reused rows: no allocation per call (this runs for many word pairs per query).
+  let prevPrev = rowA;
+  let prev = rowB;
+  let current = rowC;
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
     current[0] = i;
@@ -33,10 +35,23 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > max) return max + 1;
-    [prevPrev, prev, current] = [prev, current, prevPrev];
+    const recycled = prevPrev;
+    prevPrev = prev;
+    prev = current;
+    current = recycled;
   }
   const result = prev[lb] as number;
   return result > max ? max + 1 : result;
+}
+
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
+
+function growRows(size: number): void {
+  rowA = new Int32Array(size * 2);
+  rowB = new Int32Array(size * 2);
+  rowC = new Int32Array(size * 2);
 }
 
 /** How many typos a word of this length may carry and still count as the same word. */

@@ -46,10 +46,17 @@ export interface ScoredName {
   exact: boolean;
 }
 
-/** Names fuse.js scores per query, at most. */
+/** Names picked by trigram and word overlap per query, at most. */
 export const CANDIDATE_LIMIT = 150;
+/** Of those, the names fuse.js scores (the ones the rules could not), at most. */
+const FUSE_CANDIDATE_LIMIT = 50;
 /** Names scored by rules alone (cheap) when many share a query word, at most. */
 const RULE_CANDIDATE_LIMIT = 3000;
+/** A gram in more than this share of names (and at least COMMON_GRAM_MIN) is "common". */
+const COMMON_GRAM_SHARE = 0.01;
+const COMMON_GRAM_MIN = 300;
+/** At least this many grams are counted, however common. */
+const MIN_GRAMS = 4;
 /** Query length cap: longer input is cut, never rejected. */
 export const MAX_QUERY_LENGTH = 500;
 const MAX_QUERY_TOKENS = 12;
@@ -86,26 +93,29 @@ interface Scratch {
   stamp: Uint32Array;
   touched: number[];
   stampValue: number;
+  top: TopK;
+  covered: TopK;
 }
 
 /** The candidate index over every entity's names. Immutable once built. */
 export class EntityIndex {
-  readonly entities: readonly Entity[];
+  private readonly entityList: Entity[];
   private readonly entries: NameEntry[] = [];
   private readonly exact = new Map<string, number[]>();
   private readonly skeletons = new Map<string, number[]>();
   private readonly tokens = new Map<string, number[]>();
-  private readonly grams = new Map<string, Uint32Array>();
+  /** Gram → names; typed arrays after the build, plain arrays once an addition touched them. */
+  private readonly grams = new Map<string, Uint32Array | number[]>();
   /** Name entries (not descriptions) sorted by normal form, for prefix search. */
-  private readonly sortedNames: Uint32Array;
+  private readonly sortedNames: number[];
   /** Distinct name words, sorted, for word-prefix search. */
   private readonly sortedTokens: string[];
   private readonly idToIndex = new Map<string, number>();
   private readonly labelEntries = new Map<number, number>();
-  private readonly scratch: Scratch;
+  private scratch: Scratch;
 
   constructor(entities: readonly Entity[]) {
-    this.entities = entities;
+    this.entityList = [...entities];
     entities.forEach((entity, index) => this.idToIndex.set(entity.id, index));
     const gramLists = new Map<string, number[]>();
     entities.forEach((entity, index) => {
@@ -115,12 +125,52 @@ export class EntityIndex {
     const named = [];
     for (let i = 0; i < this.entries.length; i++) if ((this.entries[i] as NameEntry).kind !== 'description') named.push(i);
     named.sort((a, b) => compareStrings((this.entries[a] as NameEntry).norm, (this.entries[b] as NameEntry).norm));
-    this.sortedNames = Uint32Array.from(named);
+    this.sortedNames = named;
     const words = new Set<string>();
     for (const i of named) for (const t of (this.entries[i] as NameEntry).tokens) words.add(t);
     this.sortedTokens = [...words].sort(compareStrings);
-    const n = this.entries.length;
-    this.scratch = { tokenHits: new Uint8Array(n), gramHits: new Uint16Array(n), stamp: new Uint32Array(n), touched: [], stampValue: 0 };
+    this.scratch = newScratch(this.entries.length);
+  }
+
+  /** Every indexed entity, in index order. */
+  get entities(): readonly Entity[] {
+    return this.entityList;
+  }
+
+  /**
+   * Adds entities whose ids are new, in place (a new article's people and places); the caller
+   * rebuilds the index instead when an existing entity changed.
+   */
+  addEntities(added: readonly Entity[]): void {
+    const firstEntry = this.entries.length;
+    const fresh = [...new Map(added.map((e) => [e.id, e] as const)).values()].filter((e) => !this.idToIndex.has(e.id));
+    for (const entity of fresh) {
+      this.idToIndex.set(entity.id, this.entityList.length);
+      this.entityList.push(entity);
+    }
+    const gramLists = new Map<string, number[]>();
+    for (const entity of fresh) {
+      const index = this.idToIndex.get(entity.id) as number;
+      for (const [kind, text, requires] of this.namesOf(entity)) this.addEntry(index, kind, text, gramLists, requires);
+    }
+    for (const [gram, list] of gramLists) {
+      const existing = this.grams.get(gram);
+      if (!existing) this.grams.set(gram, list);
+      else if (Array.isArray(existing)) existing.push(...list);
+      else this.grams.set(gram, [...existing, ...list]);
+    }
+    const words = new Set(this.sortedTokens);
+    for (let entry = firstEntry; entry < this.entries.length; entry++) {
+      const e = this.entries[entry] as NameEntry;
+      if (e.kind === 'description') continue;
+      insertSorted(this.sortedNames, entry, (a, b) => compareStrings((this.entries[a] as NameEntry).norm, (this.entries[b] as NameEntry).norm));
+      for (const token of e.tokens) {
+        if (words.has(token)) continue;
+        words.add(token);
+        insertSorted(this.sortedTokens, token, compareStrings);
+      }
+    }
+    this.scratch = newScratch(this.entries.length);
   }
 
   /** Number of indexed names (labels, aliases, roles, descriptions). */
@@ -171,7 +221,9 @@ export class EntityIndex {
       consider(score);
     }
     // fuse.js scores what the rules could not: typos inside words, merged or split words.
-    const fuzzy = candidates.fuseCandidates.filter((entry) => !ruled.has(entry) && (this.entries[entry] as NameEntry).kind !== 'linked-role');
+    const fuzzy = candidates.fuseCandidates
+      .filter((entry) => !ruled.has(entry) && (this.entries[entry] as NameEntry).kind !== 'linked-role')
+      .slice(0, FUSE_CANDIDATE_LIMIT);
     if (fuzzy.length > 0) {
       const docs = fuzzy.map((entry) => ({ entry, norm: (this.entries[entry] as NameEntry).norm }));
       const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
@@ -220,11 +272,17 @@ export class EntityIndex {
         (a, b) =>
           a.tier - b.tier ||
           (a.tier === 3 ? a.score - b.score : 0) ||
+          (a.tier === 1 || a.tier === 2 ? this.completionShare(b.entry, q.norm) - this.completionShare(a.entry, q.norm) : 0) ||
           this.mentions(b.entity) - this.mentions(a.entity) ||
           (this.entries[a.entry] as NameEntry).norm.length - (this.entries[b.entry] as NameEntry).norm.length ||
           a.entity - b.entity,
       )
       .slice(0, limit);
+  }
+
+  /** How much of a name the typed text already covers, in tenths: closer completions first. */
+  private completionShare(entry: number, typed: string): number {
+    return Math.round((10 * typed.length) / Math.max(typed.length, (this.entries[entry] as NameEntry).norm.length));
   }
 
   /** Persons whose label shares its last word (the surname) with this entity's label. */
@@ -321,29 +379,41 @@ export class EntityIndex {
         }
       }
     });
+    // Grams that half the names share say little and cost most: the rarest grams are counted,
+    // common ones only while fewer than MIN_GRAMS have been counted.
+    const lists: Array<Uint32Array | number[]> = [];
     for (const gram of q.grams) {
       const list = this.grams.get(gram);
-      if (!list) continue;
+      if (list) lists.push(list);
+    }
+    lists.sort((a, b) => a.length - b.length);
+    const commonCap = Math.max(COMMON_GRAM_MIN, Math.floor(this.entries.length * COMMON_GRAM_SHARE));
+    let usedGrams = 0;
+    for (const list of lists) {
+      if (list.length > commonCap && usedGrams >= MIN_GRAMS) break;
+      usedGrams++;
       for (let k = 0; k < list.length; k++) {
         const entry = list[k] as number;
         if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched.push(entry);
         s.gramHits[entry] = (s.gramHits[entry] as number) + 1;
       }
     }
-    const top = new TopK(CANDIDATE_LIMIT);
-    const covered = new TopK(RULE_CANDIDATE_LIMIT);
+    const top = s.top.reset();
+    const covered = s.covered.reset();
     const wanted = q.contentTokens.length;
     for (const entry of s.touched) {
       const e = this.entries[entry] as NameEntry;
       const hits = s.tokenHits[entry] as number;
       const gramHits = s.gramHits[entry] as number;
-      if (e.kind !== 'description') {
-        const jaccard = gramHits / (q.grams.length + e.gramCount - gramHits || 1);
-        top.offer(entry, hits * 2 + jaccard);
-      }
-      if (hits >= wanted && wanted > 0) covered.offer(entry, this.mentions(e.entity) - e.contentTokens / 100);
       s.tokenHits[entry] = 0;
       s.gramHits[entry] = 0;
+      if (e.requires !== undefined && !q.tokens.includes(e.requires)) continue;
+      if (e.kind !== 'description') {
+        // Dice overlap, the name's gram count scaled by the share of query grams counted.
+        const jaccard = (2 * gramHits) / (usedGrams + (e.gramCount * usedGrams) / Math.max(1, q.grams.length) || 1);
+        top.offer(entry, jaccard + (0.5 * hits) / Math.max(1, wanted));
+      }
+      if (hits >= wanted && wanted > 0) covered.offer(entry, this.mentions(e.entity) - e.contentTokens / 100);
     }
     const fuseCandidates = top.drain().map((c) => c.id);
     const rule = new Set<number>(direct);
@@ -473,6 +543,29 @@ function prepareQuery(query: string): PreparedQuery | undefined {
   const grams = trigrams(norm.slice(0, 64));
   if (skel !== norm) for (const g of trigrams(skel.slice(0, 64))) grams.push(SKELETON_GRAM_PREFIX + g);
   return { norm, skel, tokens, contentTokens, contentSkeletons: contentTokens.map(skeletonToken), grams };
+}
+
+function newScratch(size: number): Scratch {
+  return {
+    tokenHits: new Uint8Array(size),
+    gramHits: new Uint16Array(size),
+    stamp: new Uint32Array(size),
+    touched: [],
+    stampValue: 0,
+    top: new TopK(CANDIDATE_LIMIT),
+    covered: new TopK(RULE_CANDIDATE_LIMIT),
+  };
+}
+
+function insertSorted<T>(list: T[], value: T, compare: (a: T, b: T) => number): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(list[mid] as T, value) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, value);
 }
 
 function push<K>(map: Map<K, number[]>, key: K, value: number): void {

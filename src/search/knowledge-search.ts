@@ -207,10 +207,14 @@ class IndexedSearch implements IndexedKnowledgeSearch {
   }
 
   add(addition: KnowledgeAddition): void {
-    if (addition.entities && addition.entities.length > 0) {
+    const added = addition.entities ?? [];
+    if (added.some((e) => this.entityIndex.entityIndexOf(e.id) !== undefined)) {
+      // A changed entity may change others' names (linked roles): rebuild the name index.
       const byId = new Map(this.entityIndex.entities.map((e) => [e.id, e] as const));
-      for (const entity of addition.entities) byId.set(entity.id, entity);
+      for (const entity of added) byId.set(entity.id, entity);
       this.entityIndex = new EntityIndex([...byId.values()]);
+    } else if (added.length > 0) {
+      this.entityIndex.addEntities(added);
     }
     for (const fact of addition.facts ?? []) this.facts.upsert(fact);
     for (const quote of addition.quotes ?? []) this.quotes.upsert(quote);

@@ -12,6 +12,12 @@ export class TopK {
     this.ids = new Uint32Array(Math.max(1, k));
   }
 
+  /** Empties the heap so one instance can serve many queries without allocating. */
+  reset(): this {
+    this.count = 0;
+    return this;
+  }
+
   /** Offers `id` with `key`; kept when it beats the worst of the current best `k`. */
   offer(id: number, key: number): void {
     if (this.k <= 0) return;

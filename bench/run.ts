@@ -1,0 +1,83 @@
+/**
+ * `npm run bench [-- --quick] [-- --json] [-- --only search|digest] [-- --seed N]`
+ *
+ * Runs the benchmark sections and prints one table (or, with `--json`, one JSON line per row).
+ * Sections: `search` (bench/search-bench.ts) and, when bench/digest-fanout.ts exists, `digest`.
+ * Progress goes to stderr so stdout stays a clean table or JSON stream.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { searchSection } from './search-bench.js';
+import type { BenchOptions, BenchRow, BenchSection } from './sections.js';
+import { formatTable } from './table.js';
+
+export type { BenchOptions, BenchRow, BenchSection } from './sections.js';
+
+/** Sections that live in files other engineers may or may not have written yet. */
+const OPTIONAL_SECTIONS: Array<{ name: string; file: string; exportName: string }> = [
+  { name: 'digest', file: 'digest-fanout.ts', exportName: 'runDigestBench' },
+];
+
+/** Every available section: the built-in ones plus optional files that exist. */
+export async function loadSections(): Promise<BenchSection[]> {
+  const sections: BenchSection[] = [searchSection];
+  for (const optional of OPTIONAL_SECTIONS) {
+    const path = fileURLToPath(new URL(`./${optional.file}`, import.meta.url));
+    if (!existsSync(path)) continue;
+    const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    const run = module[optional.exportName];
+    if (typeof run !== 'function') throw new Error(`bench/${optional.file} must export ${optional.exportName}(options): Promise<BenchRow[]>`);
+    sections.push({ name: optional.name, run: run as BenchSection['run'] });
+  }
+  return sections;
+}
+
+export interface CliArguments {
+  quick: boolean;
+  json: boolean;
+  only?: string;
+  seed: number;
+}
+
+/** Parses the command line; throws with a usage line on anything it does not know. */
+export function parseArguments(argv: readonly string[]): CliArguments {
+  const args: CliArguments = { quick: false, json: false, seed: 42 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--json') args.json = true;
+    else if (arg === '--only') args.only = argv[++i];
+    else if (arg?.startsWith('--only=')) args.only = arg.slice('--only='.length);
+    else if (arg === '--seed') args.seed = Number(argv[++i]);
+    else throw new Error(`Unknown argument "${arg}". Usage: npm run bench -- [--quick] [--json] [--only search|digest] [--seed N]`);
+  }
+  if (!Number.isFinite(args.seed)) throw new Error('--seed needs a number');
+  return args;
+}
+
+/** Runs the selected sections and returns all rows. */
+export async function runBench(args: CliArguments, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<BenchRow[]> {
+  const sections = await loadSections();
+  const selected = args.only ? sections.filter((s) => s.name === args.only) : sections;
+  if (selected.length === 0) throw new Error(`No benchmark section "${args.only}". Available: ${sections.map((s) => s.name).join(', ')}`);
+  const options: BenchOptions = { quick: args.quick, seed: args.seed, log };
+  const rows: BenchRow[] = [];
+  for (const section of selected) rows.push(...(await section.run(options)));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const args = parseArguments(process.argv.slice(2));
+  if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('note: run with --expose-gc (npm run bench does) for accurate heap figures\n');
+  const started = Date.now();
+  const rows = await runBench(args);
+  if (args.json) for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+  else process.stdout.write(`${formatTable(rows)}\nTotal ${Math.round((Date.now() - started) / 1000)} s on ${process.version}.\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
