@@ -118,6 +118,18 @@ function withEarlierDate<T extends { date?: DateRef }>(kept: T, other: T): T {
   return kept.date || !other.date ? kept : { ...kept, date: other.date };
 }
 
+/** A quote reported by two outlets: the more specific "how" wins ("tweeted" over "said"). */
+function fillQuote(kept: Quote, other: Quote): Quote {
+  const dated = withEarlierDate(kept, other);
+  const mode = (!dated.mode || dated.mode === 'said') && other.mode ? other.mode : dated.mode;
+  return {
+    ...dated,
+    ...(mode ? { mode } : {}),
+    ...(!dated.context && other.context ? { context: other.context } : {}),
+    ...(!dated.speakerText && other.speakerText ? { speakerText: other.speakerText } : {}),
+  };
+}
+
 /**
  * Builds the knowledge base of one story. Pure: reads nothing from disk.
  *
@@ -142,7 +154,7 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
   const quotes = corroborate(datedQuotes, {
     threshold: QUOTE_SIMILARITY_THRESHOLD,
     sameSpeaker: true,
-    fill: withEarlierDate,
+    fill: fillQuote,
   });
 
   const datedFacts: Fact[] = extractFacts(sentences, mentions, passages).map(({ sentence, ...fact }) => {

@@ -108,7 +108,9 @@ function isHeadlineLine(text: string, headline: string): boolean {
   const title = fold(headline);
   if (line === title) return true;
   if (!line.startsWith(title)) return false;
-  return /^\s*[|:\-–—]\s*[^.!?]{0,40}$/u.test(line.slice(title.length));
+  // Folding turned dashes into spaces: "Headline - Outlet" and "Headline | World" both match.
+  const rest = line.slice(title.length);
+  return /^\s*[|:]?\s+[^.!?]{0,40}$/u.test(rest) && /^\s*[|:\-–—]/u.test(text.slice(headline.trim().length));
 }
 
 /** A line too short to be a sentence and without sentence punctuation: a heading or widget. */

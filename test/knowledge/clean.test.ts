@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { captionWithoutCredit, cleanArticle, splitParagraphs } from '../../src/knowledge/clean.js';
+import { G1_ID, JOURNAL_ID, sourceById } from './seed.js';
+
+const removedTexts = (id: string): string[] => sourceById(id).removed.map((r) => r.text);
+const bodyTexts = (id: string): string[] => sourceById(id).body.map((b) => b.text);
+const reasonOf = (id: string, start: string): string | undefined =>
+  sourceById(id).removed.find((r) => r.text.startsWith(start))?.reason;
+
+describe('cleaning the G1 page', () => {
+  it('removes the title line, which repeats the headline with the section', () => {
+    expect(reasonOf(G1_ID, 'Taliban says surrounded Panjshir Valley')).toMatch(/page title/u);
+  });
+
+  it('removes every video teaser, including the repeated ones and "VIDEOS:"', () => {
+    const teasers = removedTexts(G1_ID).filter((t) => /^VIDEOS?:/u.test(t));
+    expect(teasers).toHaveLength(5);
+    expect(bodyTexts(G1_ID).some((t) => t.includes('VIDEO'))).toBe(false);
+  });
+
+  it('removes the crosshead "Taliban negotiations", which is no sentence of the report', () => {
+    expect(reasonOf(G1_ID, 'Taliban negotiations')).toMatch(/heading/u);
+  });
+
+  it('keeps photo captions as captions, with the "— Photo: Name/Agency" credit cut off', () => {
+    const body = bodyTexts(G1_ID);
+    expect(body).toContain('Taliban retakes 3 districts in Baghlan province and surrounds the Panjshir Valley');
+    expect(body.some((t) => t.startsWith('Ahmad Massoud, son of anti-Soviet resistance hero') && t.endsWith('Photo of September 5, 2019.'))).toBe(true);
+    expect(body.join('\n')).not.toMatch(/Lucas Sampaio|Mohammad Ismail|— Photo/u);
+  });
+
+  it('keeps every paragraph of the report itself', () => {
+    const body = bodyTexts(G1_ID).join('\n');
+    for (const words of [
+      'The Taliban announced on Monday (23)',
+      'The capital of Panjshir is Bazarak',
+      '“Our fighters are positioned near Panjshir,”',
+      'pro-Taliban Twitter accounts announced Sunday',
+      'difficult to confirm with independent sources..',
+      'drive al-Qaeda out of the country.',
+    ]) {
+      expect(body).toContain(words);
+    }
+    expect(bodyTexts(G1_ID)).toHaveLength(20);
+  });
+});
+
+describe('cleaning the TheJournal page', () => {
+  it('removes the advertisement label and the donation appeal', () => {
+    expect(reasonOf(JOURNAL_ID, 'Advertisement')).toBe('advertisement label');
+    for (const start of ['We need your help now', 'Support from readers like you', 'You are visiting us', "If you've seen value"]) {
+      expect(reasonOf(JOURNAL_ID, start)).toBe('donation appeal');
+    }
+  });
+
+  it('removes the comment widget: counts, buttons, policy lines and the video strip', () => {
+    for (const line of ['Author', 'View 5 comments', 'Close', '5 Comments', 'Leave a Comment', 'Submit a report', 'Thank you for the feedback', 'JournalTv', 'News in 60 seconds']) {
+      expect(removedTexts(JOURNAL_ID)).toContain(line);
+    }
+    expect(reasonOf(JOURNAL_ID, 'This is YOUR comments community')).toBe('comment widget');
+    expect(bodyTexts(JOURNAL_ID).join('\n')).not.toMatch(/comment/iu);
+  });
+
+  it("removes the headline line (with its 'besieged'), since the headline is metadata", () => {
+    expect(reasonOf(JOURNAL_ID, "Taliban say Afghan resistance force 'besieged'")).toMatch(/page title/u);
+  });
+
+  it('removes the standfirst only because the report repeats it word for word', () => {
+    const standfirst = 'Pro-resistance accounts on social media had dismissed earlier claims of being pushed back.';
+    expect(reasonOf(JOURNAL_ID, standfirst)).toMatch(/repeats text of the report/u);
+    expect(bodyTexts(JOURNAL_ID).some((t) => t.startsWith(standfirst.slice(0, -1)))).toBe(true);
+  });
+
+  it('keeps the opening photo caption without its "SIPA USA/PA Images" credit', () => {
+    expect(bodyTexts(JOURNAL_ID)[0]).toBe(
+      'Taliban fighters stand guard on their side at a border crossing point between Pakistan and Afghanistan.',
+    );
+  });
+
+  it('keeps the whole report, from the all-capitals lead to the last paragraph', () => {
+    const body = bodyTexts(JOURNAL_ID);
+    expect(body[1]).toMatch(/^THE TALIBAN HAS said/u);
+    expect(body[body.length - 1]).toMatch(/opposition politicians and warlords\.$/u);
+    expect(body).toHaveLength(13);
+  });
+});
+
+describe('cleaning rules are patterns, not the seed strings', () => {
+  const clean = (raw: string) => cleanArticle('x', raw, { headline: 'Fighting spreads in the north' });
+
+  it('recognises other outlets’ furniture', () => {
+    const raw = [
+      'Fighting spreads in the north - Example News',
+      'Sponsored content',
+      'Please donate to support our journalism.',
+      'Watch: the valley from above',
+      'Photo: Jane Doe/EPA',
+      '23 comments',
+      'Fighting spread to two more districts on Monday, officials said.',
+    ].join('\n\n');
+    const result = clean(raw);
+    expect(result.body.map((b) => b.text)).toEqual(['Fighting spread to two more districts on Monday, officials said.']);
+    expect(result.removed).toHaveLength(6);
+  });
+
+  it('cuts "(Photo: …)" and "Photograph: …/…" credits from captions', () => {
+    expect(captionWithoutCredit('Fighters on a road. (Photo: AFP)')).toBe('Fighters on a road.'.length);
+    expect(captionWithoutCredit('Fighters on a road. Photograph: Jane Doe/Reuters')).toBe('Fighters on a road.'.length);
+    expect(captionWithoutCredit('Fighters said they would hold the road.')).toBeUndefined();
+  });
+
+  it('splits paragraphs on lines with exact offsets', () => {
+    const raw = 'One.\n\n  Two words here.  \nThree.';
+    for (const p of splitParagraphs(raw)) expect(raw.slice(p.start, p.end)).toBe(p.text);
+    expect(splitParagraphs(raw).map((p) => p.text)).toEqual(['One.', 'Two words here.', 'Three.']);
+  });
+});
