@@ -74,6 +74,10 @@ const DESCRIPTION_PENALTY = 0.2;
 /** fuse.js finds substrings perfect; this floor keeps "a fuzzy hit" below "all words matched". */
 const FUSE_FLOOR = 0.2;
 const FUSE_THRESHOLD = 0.45;
+/** Queries shorter than this are matched on whole words and names only, not fuzzily. */
+const MIN_FUZZY_QUERY_LENGTH = 4;
+/** Trigram/word overlap that makes a name worth suggesting even when nothing else matched. */
+const WEAK_OVERLAP = 0.35;
 /** Fuzzy completions worse than this are noise. */
 const SUGGEST_FUZZY_LIMIT = 0.45;
 
@@ -224,13 +228,21 @@ export class EntityIndex {
     const fuzzy = candidates.fuseCandidates
       .filter((entry) => !ruled.has(entry) && (this.entries[entry] as NameEntry).kind !== 'linked-role')
       .slice(0, FUSE_CANDIDATE_LIMIT);
-    if (fuzzy.length > 0) {
+    // fuse.js finds any short string inside some name: too short or stopword-only queries skip it.
+    if (fuzzy.length > 0 && q.contentTokens.length > 0 && q.norm.length >= MIN_FUZZY_QUERY_LENGTH) {
       const docs = fuzzy.map((entry) => ({ entry, norm: (this.entries[entry] as NameEntry).norm }));
       const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
       for (const result of fuse.search(q.norm.slice(0, 64))) {
         const entry = this.entries[result.item.entry] as NameEntry;
         consider({ entity: entry.entity, entry: result.item.entry, score: FUSE_FLOOR + (1 - FUSE_FLOOR) * (result.score ?? 1), exact: false });
       }
+    }
+    // Names that share much of the query's letters but fit no rule and no fuzzy match stay
+    // as weak hits (score ≥ 0.5): never an answer, but a "did you mean" for a near miss.
+    for (const { id, key } of candidates.overlap) {
+      const e = this.entries[id] as NameEntry;
+      if (key < WEAK_OVERLAP || best.has(e.entity) || e.kind === 'linked-role' || e.kind === 'description') continue;
+      consider({ entity: e.entity, entry: id, score: 1 - 0.5 * Math.min(1, key), exact: false });
     }
     return [...best.values()].sort((a, b) => a.score - b.score || this.mentions(b.entity) - this.mentions(a.entity) || a.entity - b.entity);
   }
@@ -361,7 +373,7 @@ export class EntityIndex {
 
   // ---- querying ------------------------------------------------------------------------------
 
-  private candidates(q: PreparedQuery): { ruleCandidates: number[]; fuseCandidates: number[] } {
+  private candidates(q: PreparedQuery): { ruleCandidates: number[]; fuseCandidates: number[]; overlap: Array<{ id: number; key: number }> } {
     const s = this.scratch;
     s.touched.length = 0;
     const direct = new Set<number>([...(this.exact.get(q.norm) ?? []), ...(this.skeletons.get(q.skel) ?? [])]);
@@ -415,11 +427,12 @@ export class EntityIndex {
       }
       if (hits >= wanted && wanted > 0) covered.offer(entry, this.mentions(e.entity) - e.contentTokens / 100);
     }
-    const fuseCandidates = top.drain().map((c) => c.id);
+    const ranked = top.drain();
+    const fuseCandidates = ranked.map((c) => c.id);
     const rule = new Set<number>(direct);
     for (const c of covered.drain()) rule.add(c.id);
     for (const id of fuseCandidates) rule.add(id);
-    return { ruleCandidates: [...rule], fuseCandidates };
+    return { ruleCandidates: [...rule], fuseCandidates, overlap: ranked };
   }
 
   /** Rule-based score of one name, or undefined when the rules do not apply (fuse.js decides). */
@@ -538,7 +551,7 @@ function prepareQuery(query: string): PreparedQuery | undefined {
   if (norm === '') return undefined;
   const tokens = norm.split(' ').slice(0, MAX_QUERY_TOKENS);
   const meaningful = tokens.filter((t) => !STOPWORDS.has(t) && !isArticleToken(t));
-  const contentTokens = [...new Set(meaningful.length > 0 ? meaningful : tokens)];
+  const contentTokens = [...new Set(meaningful)];
   const skel = skeletonKey(norm);
   const grams = trigrams(norm.slice(0, 64));
   if (skel !== norm) for (const g of trigrams(skel.slice(0, 64))) grams.push(SKELETON_GRAM_PREFIX + g);

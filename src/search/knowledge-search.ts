@@ -135,10 +135,12 @@ class IndexedSearch implements IndexedKnowledgeSearch {
     if (!best || best.eff > FOUND_THRESHOLD) {
       return { kind: 'none', suggestions: matches.slice(0, MAX_SUGGESTIONS).map((m) => index.toHit(m)) };
     }
-    // An exact full name beats everything that is not also exact; otherwise near-equals tie.
-    const tied = ranked.filter((r) =>
-      best.m.exact && best.m.score === 0 ? r.m.exact && r.eff === best.eff : r.eff <= best.eff + AMBIGUITY_MARGIN,
-    );
+    // An exact name only ties with other exact names (a full name with full names, a shared
+    // surname alias with the same alias); a fuzzy best ties with anything about as good.
+    const tied = ranked.filter((r) => {
+      if (!best.m.exact) return r.eff <= best.eff + AMBIGUITY_MARGIN;
+      return r.m.exact && (best.m.score === 0 ? r.eff === best.eff : r.eff <= best.eff + AMBIGUITY_MARGIN);
+    });
     if (tied.length > 1) {
       const hits = tied
         .sort(
@@ -152,12 +154,13 @@ class IndexedSearch implements IndexedKnowledgeSearch {
         .map((r) => index.toHit(r.m));
       return { kind: 'ambiguous', hits };
     }
-    // Look-alikes: other names the query fits (not entities whose description merely mentions it).
+    // Look-alikes: other names the query fits (not entities whose role or description mentions it).
     const others: EntityHit[] = [];
     const seen = new Set<number>([best.m.entity]);
     for (const r of ranked.slice(1)) {
       if (others.length >= MAX_OTHERS || r.m.score > OTHERS_THRESHOLD) break;
-      if (index.entryKind(r.m.entry) === 'description') continue;
+      const kind = index.entryKind(r.m.entry);
+      if (kind !== 'label' && kind !== 'alias') continue;
       seen.add(r.m.entity);
       others.push(index.toHit(r.m));
     }
