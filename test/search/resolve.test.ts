@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EntityResolution } from '../../src/search/types.js';
+import type { EntityResolution, ResolveOptions } from '../../src/search/types.js';
 import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
 import { entity, seedLikeKb } from './fixtures.js';
 
 const search = createKnowledgeSearch(seedLikeKb());
-const WHO = { prefer: ['person', 'organisation'] as const };
-const WHERE = { prefer: ['place'] as const };
+const WHO: ResolveOptions = { prefer: ['person', 'organisation'] };
+const WHERE: ResolveOptions = { prefer: ['place'] };
 
 function foundId(resolution: EntityResolution): string | undefined {
   return resolution.kind === 'found' ? resolution.hit.entity.id : undefined;
