@@ -126,8 +126,8 @@ describe('loadConfig', () => {
 
   it('shows control characters in a bad value as ? so the message stays one line', () => {
     const [problem] = problemsOf({ LOG_LEVEL: 'info\nLOG_LEVEL=debug\u001b[31m' });
-    expect(problem).not.toContain("\n");
-    expect(problem).not.toContain("\u001b");
+    expect(problem).not.toContain('\n');
+    expect(problem).not.toContain('\u001b');
     expect(problem).toContain('info?LOG_LEVEL=debug?[31m');
   });
 });
