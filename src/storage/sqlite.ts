@@ -188,7 +188,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     ),
     release: db.prepare(
       `UPDATE deliveries SET status = 'released', finished_at = ?, detail = ?
-       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'claimed'`,
+       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status IN ('claimed', 'sending')`,
     ),
     releaseExpired: db.prepare(
       `UPDATE deliveries SET status = 'released', detail = 'lease expired before sending started' WHERE status = 'claimed' AND lease_until < ?`,

@@ -134,7 +134,10 @@ export interface DeliveryStore {
   renewLease(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number): boolean;
   /** Finish a held claim and advance the subscription's `lastSlot`, in one transaction. */
   finishSlot(subscriptionId: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): boolean;
-  /** Give a held claim back unsent, so another tick or process may claim it. */
+  /**
+   * Give a held claim back unsent, so another tick or process may claim it. Also from `sending`:
+   * the caller knows nothing was delivered (e.g. it stopped while waiting out a 429).
+   */
   releaseSlot(subscriptionId: number, slot: Date, owner: string, now: Date, detail?: string): boolean;
   /**
    * Sweep expired leases: `claimed` → `released` (nothing was sent), `sending` → `abandoned`
