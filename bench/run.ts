@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --only search|digest] [-- --seed N]`
+ * `npm run bench -- [--quick | --tiny] [--json] [--only search|digest] [--seed N]`
  *
  * Runs the benchmark sections and prints one table (or, with `--json`, one JSON line per row).
  * Sections: `search` (bench/search-bench.ts) and, when bench/digest-fanout.ts exists, `digest`.
@@ -34,6 +34,8 @@ export async function loadSections(): Promise<BenchSection[]> {
 
 export interface CliArguments {
   quick: boolean;
+  /** Smallest size, few queries: proves the script works in seconds. */
+  tiny?: boolean;
   json: boolean;
   only?: string;
   seed: number;
@@ -45,11 +47,12 @@ export function parseArguments(argv: readonly string[]): CliArguments {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
+    else if (arg === '--tiny') args.tiny = true;
     else if (arg === '--json') args.json = true;
     else if (arg === '--only') args.only = argv[++i];
     else if (arg?.startsWith('--only=')) args.only = arg.slice('--only='.length);
     else if (arg === '--seed') args.seed = Number(argv[++i]);
-    else throw new Error(`Unknown argument "${arg}". Usage: npm run bench -- [--quick] [--json] [--only search|digest] [--seed N]`);
+    else throw new Error(`Unknown argument "${arg}". Usage: npm run bench -- [--quick | --tiny] [--json] [--only search|digest] [--seed N]`);
   }
   if (!Number.isFinite(args.seed)) throw new Error('--seed needs a number');
   return args;
@@ -60,7 +63,7 @@ export async function runBench(args: CliArguments, log: (line: string) => void =
   const sections = await loadSections();
   const selected = args.only ? sections.filter((s) => s.name === args.only) : sections;
   if (selected.length === 0) throw new Error(`No benchmark section "${args.only}". Available: ${sections.map((s) => s.name).join(', ')}`);
-  const options: BenchOptions = { quick: args.quick, seed: args.seed, log };
+  const options: BenchOptions = { quick: args.quick, tiny: args.tiny ?? false, seed: args.seed, log };
   const rows: BenchRow[] = [];
   for (const section of selected) rows.push(...(await section.run(options)));
   return rows;
