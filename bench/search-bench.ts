@@ -253,12 +253,16 @@ async function benchSize(size: SearchBenchSize, options: BenchOptions): Promise<
       const queries = op.queries(variant);
       if (queries.length === 0) continue;
       warmUp(queries, op.ours);
+      // Collect the garbage of earlier rows (the baseline's build, its queries) first, so each
+      // row measures its own queries and not another's cleanup.
+      memoryAfterGc();
       const ours = runQueries(queries, op.ours);
       const skipBaseline = op.operation === '/search' && size.baselineSearchExactOnly && variant !== 'exact';
       let base: RunResult | undefined;
       if (!skipBaseline) {
         const answer = baseline;
         answer(queries[0]?.text ?? '');
+        memoryAfterGc();
         base = runQueries(queries, answer, size.baselineBudgetMs);
       }
       const row = queryRow({ ...shape, operation: op.operation, variant }, ours, base, skipBaseline ? 'baseline skipped: plain fuse.js needs about a minute per query at this size' : undefined);
