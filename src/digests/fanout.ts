@@ -11,7 +11,7 @@ import { DeliveryError, type MessageSender } from '../delivery/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Reply } from '../replies/reply.js';
-import type { DigestStore, Subscription } from '../storage/types.js';
+import type { ClaimResult, DigestStore, Subscription } from '../storage/types.js';
 import type { DeliveryRateLimiter, Sleep } from './rate-limit.js';
 
 /** One due pair. */
@@ -122,7 +122,13 @@ export async function deliverJob(job: FanoutJob, deps: FanoutDeps, signal?: Abor
   };
 
   if (signal?.aborted) return 'released';
-  const claim = store.claimSlot(sub.id, slot, deps.owner, deps.clock(), deps.leaseMs);
+  let claim: ClaimResult;
+  try {
+    claim = store.claimSlot(sub.id, slot, deps.owner, deps.clock(), deps.leaseMs);
+  } catch (error) {
+    log.error({ err: error }, 'could not claim a digest slot; a later tick tries again');
+    return 'failed';
+  }
   if (!claim.claimed) {
     const existing = claim.existing;
     if (existing.status !== 'claimed' && existing.status !== 'sending') {

@@ -65,7 +65,7 @@ const WEEKDAYS: Record<string, number> = {
 const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const WEEKDAY_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 const SCHEDULE_WORDS = new Set(['daily', 'weekdays', 'weekly', 'every', 'cron']);
-const CRON_FIELD = /^[\d*][\d*,/-]*$|^[a-z]{3}([,-][a-z]{3})*$/i;
+const CRON_FIELD = /^[\d*][\d*,/-]*$|^L$|^[a-z]{3}([,-][a-z]{3})*$/i;
 
 function badSchedule(message: string): UserFacingError {
   return new UserFacingError(message, SCHEDULE_EXAMPLES.map((e) => `/subscribe ${e}`));

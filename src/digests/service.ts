@@ -154,6 +154,11 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   }
 
   async function runTick(now: Date): Promise<TickReport> {
+    // Within a tick, time never runs behind the tick's own `now` (tests pass any instant).
+    const tickClock = () => {
+      const current = clock();
+      return current.getTime() > now.getTime() ? current : now;
+    };
     onKnowledgeChanged(options.knowledge(), now);
     const abandoned = store.expireLeases(now);
     for (const record of abandoned) {
@@ -169,7 +174,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       store.advanceLastSlot(subscription.id, slot);
       log.info({ subscriptionId: subscription.id, slot: slot.toISOString() }, 'missed digest slot skipped (DIGEST_MISSED_SLOTS=skip)');
     }
-    const report = await fanOut(plan.jobs, { store, senders: options.senders, limiter, compose, clock, sleep, logger: log, telemetry, owner, leaseMs, retry }, abort.signal);
+    const report = await fanOut(plan.jobs, { store, senders: options.senders, limiter, compose, clock: tickClock, sleep, logger: log, telemetry, owner, leaseMs, retry }, abort.signal);
     if (plan.jobs.length > 0) log.info({ ...report, due: plan.jobs.length }, 'digest tick done');
     return { ...report, missedSkipped: plan.skipped.length, abandoned: abandoned.length };
   }

@@ -1,0 +1,431 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Platform } from '../../src/commands/types.js';
+import type { MessageSender } from '../../src/delivery/types.js';
+import { createDigestService, type DigestServiceOptions } from '../../src/digests/service.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import type { Telemetry } from '../../src/observability/telemetry.js';
+import type { KnowledgeSnapshot } from '../../src/search/types.js';
+import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
+import type { NewSubscription } from '../../src/storage/types.js';
+import { addLaterArticle, copyStory, FakeChatPlatform, httpSender, LATER_ARTICLE, loadSnapshot, manualClock, tempDir } from './support.js';
+
+// Sunday 22 Aug 2021. 08:00 in Kabul (UTC+4:30) is 03:30Z.
+const T0 = '2021-08-22T00:00:00.000Z';
+const KABUL_8AM = (day: number) => new Date(Date.UTC(2021, 7, day, 3, 30));
+const MINUTE = 60_000;
+
+let story: { path: string; remove(): void };
+let firstOnly: KnowledgeSnapshot;
+let withLater: KnowledgeSnapshot;
+
+beforeAll(() => {
+  story = tempDir();
+  const storyDir = copyStory(story.path);
+  firstOnly = loadSnapshot(storyDir);
+  addLaterArticle(storyDir);
+  withLater = loadSnapshot(storyDir);
+});
+afterAll(() => story.remove());
+
+describe('digest service', () => {
+  let dir: { path: string; remove(): void };
+  let platform: FakeChatPlatform;
+  let clock: ReturnType<typeof manualClock>;
+  let snapshot: KnowledgeSnapshot;
+  let sleeps: number[];
+  let telemetryEvents: string[];
+  const stores: SqliteStore[] = [];
+
+  const dbPath = () => join(dir.path, 'var', 'dossier.sqlite');
+  const senders = (): Map<Platform, MessageSender> =>
+    new Map<Platform, MessageSender>([
+      ['telegram', httpSender('telegram', platform.url)],
+      ['discord', httpSender('discord', platform.url)],
+    ]);
+  const telemetry: Telemetry = {
+    commandHandled() {},
+    platformError(p, kind) {
+      telemetryEvents.push(`${p}:error:${kind}`);
+    },
+    digestDelivered(p, outcome) {
+      telemetryEvents.push(`${p}:${outcome}`);
+    },
+  };
+
+  /** A service instance on the shared database file, as a (re)started process would make. */
+  function startProcess(overrides: Partial<DigestServiceOptions> = {}) {
+    const store = openSqliteStore(dbPath());
+    stores.push(store);
+    const service = createDigestService({
+      store,
+      knowledge: () => snapshot,
+      senders: senders(),
+      clock: clock.now,
+      logger: silentLogger(),
+      telemetry,
+      missedSlots: 'latest',
+      defaultTimeZone: 'Asia/Kabul',
+      sleep: async (ms) => {
+        if (ms > 0) sleeps.push(Math.round(ms));
+      },
+      ...overrides,
+    });
+    return { store, service };
+  }
+
+  function subscribe(store: SqliteStore, overrides: Partial<NewSubscription> = {}) {
+    return store.addSubscription({
+      platform: 'telegram',
+      chatId: '-1001',
+      chatType: 'group',
+      schedule: 'daily 08:00',
+      timeZone: 'Asia/Kabul',
+      quiet: 'notice',
+      createdAt: clock.now(),
+      ...overrides,
+    });
+  }
+
+  beforeEach(async () => {
+    dir = tempDir();
+    platform = await new FakeChatPlatform().start();
+    clock = manualClock(T0);
+    snapshot = firstOnly;
+    sleeps = [];
+    telemetryEvents = [];
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) s.close();
+    await platform.stop();
+    dir.remove();
+  });
+
+  describe('a new subscription starts from now', () => {
+    it('sends nothing before its first slot, then only what entered after it was made', async () => {
+      const { store, service } = startProcess();
+      service.onKnowledgeChanged(snapshot); // the archive was there before the subscription
+      clock.advance(MINUTE);
+      subscribe(store);
+      expect(await service.tick(new Date(KABUL_8AM(22).getTime() - MINUTE))).toMatchObject({ sent: 0 });
+      expect(platform.received).toEqual([]);
+
+      const report = await service.tick(KABUL_8AM(22));
+      expect(report.sent).toBe(1);
+      expect(platform.received.map((r) => [r.chatId, r.title])).toEqual([
+        ['-1001', 'No new developments since Sun 22 Aug 2021, 04:31 (Asia/Kabul).'],
+      ]);
+      expect(telemetryEvents).toContain('telegram:sent');
+    });
+
+    it('a quiet "only new" subscription sends nothing when nothing is new, but still uses up the slot', async () => {
+      const { store, service } = startProcess();
+      service.onKnowledgeChanged(snapshot);
+      const sub = subscribe(store, { quiet: 'skip' });
+      expect(await service.tick(KABUL_8AM(22))).toMatchObject({ sent: 0, skipped: 1 });
+      expect(platform.received).toEqual([]);
+      expect(store.delivery(sub.id, KABUL_8AM(22))?.status).toBe('skipped');
+      expect(await service.tick(new Date(KABUL_8AM(22).getTime() + MINUTE))).toMatchObject({ skipped: 0, taken: 0 });
+      expect(telemetryEvents).toEqual(['telegram:skipped']);
+    });
+  });
+
+  it('an article added while running shows up in the next digest, and only once', async () => {
+    const { store, service } = startProcess();
+    service.onKnowledgeChanged(snapshot); // the app records the knowledge it starts with
+    subscribe(store);
+    await service.tick(KABUL_8AM(22));
+    expect(platform.received.at(-1)?.title).toMatch(/^No new developments/);
+
+    clock.set('2021-08-22T12:00:00Z');
+    snapshot = withLater; // the app reloaded after an editor dropped an article into the folder
+    service.onKnowledgeChanged(snapshot);
+
+    await service.tick(KABUL_8AM(23));
+    const digest = platform.received.at(-1)!;
+    expect(digest.title).toBe(`Digest: ${withLater.kb.story.title}`);
+    const later = withLater.kb.sources.find((s) => s.id === LATER_ARTICLE)!;
+    const sources = digest.reply.sections.find((s) => s.label === 'New sources')!;
+    expect(sources.lines.map((l) => l.text)).toEqual([`${later.outlet}: ${later.headline} (6 Sep 2021)`]);
+    // Every item comes from the new article (older sources are cited only where they corroborate it).
+    const newNumber = digest.reply.citations.findIndex((c) => c.headline === later.headline) + 1;
+    expect(newNumber).toBeGreaterThan(0);
+    const items = [...digest.reply.quotes, ...digest.reply.sections.flatMap((s) => s.lines)];
+    expect(items.length).toBeGreaterThan(3);
+    for (const item of items) expect(item.cites).toContain(newNumber);
+    expect(digest.reply.summary).toMatch(/^Since Sun 22 Aug 2021, 08:00 \(Asia\/Kabul\): 1 new source, \d+ (quotes?|claims?|events?|facts?)/);
+
+    await service.tick(KABUL_8AM(24));
+    expect(platform.received.at(-1)?.title).toBe('No new developments since Mon 23 Aug 2021, 08:00 (Asia/Kabul).');
+    expect(platform.accepted()).toHaveLength(3);
+  });
+
+  describe('daylight-saving changes, ticking every minute', () => {
+    async function tickThrough(from: string, to: string, service: { tick(now: Date): Promise<unknown> }) {
+      clock.set(from);
+      for (let t = new Date(from).getTime(); t <= new Date(to).getTime(); t += MINUTE) await service.tick(new Date(t));
+    }
+
+    it('Europe/Dublin spring forward: every real half hour delivered once', async () => {
+      clock.set('2021-03-27T23:50:00Z');
+      const { store, service } = startProcess();
+      const sub = subscribe(store, { schedule: 'every 30m', timeZone: 'Europe/Dublin', quiet: 'notice' });
+      await tickThrough('2021-03-27T23:50:00Z', '2021-03-28T03:10:00Z', service);
+      const slots = store.deliveries(sub.id).map((d) => [d.slot.toISOString(), d.status]);
+      expect(slots).toEqual(
+        ['00:00', '00:30', '01:00', '01:30', '02:00', '02:30', '03:00'].map((t) => [`2021-03-28T${t}:00.000Z`, 'delivered']),
+      );
+      expect(platform.accepted()).toHaveLength(7);
+    });
+
+    it('Europe/Dublin fall back: the repeated hour fires once; daily 01:30 once a day', async () => {
+      clock.set('2021-10-30T23:50:00Z');
+      const { store, service } = startProcess();
+      const halfHourly = subscribe(store, { chatId: 'a', schedule: 'every 30m', timeZone: 'Europe/Dublin' });
+      const daily = subscribe(store, { chatId: 'b', schedule: 'daily 01:30', timeZone: 'Europe/Dublin' });
+      await tickThrough('2021-10-30T23:50:00Z', '2021-10-31T03:10:00Z', service);
+      expect(store.deliveries(halfHourly.id).map((d) => d.slot.toISOString().slice(11, 16))).toEqual([
+        '00:00', // 01:00 IST
+        '00:30', // 01:30 IST (the second 01:00 and 01:30, in GMT, do not fire again)
+        '02:00',
+        '02:30',
+        '03:00',
+      ]);
+      expect(store.deliveries(daily.id).map((d) => d.slot.toISOString())).toEqual(['2021-10-31T00:30:00.000Z']);
+      expect(platform.deliveredTo('b')).toHaveLength(1);
+    });
+
+    it('America/New_York spring forward: daily 02:30 fires at 03:00 EDT', async () => {
+      clock.set('2021-03-13T12:00:00Z');
+      const { store, service } = startProcess();
+      const sub = subscribe(store, { schedule: 'daily 02:30', timeZone: 'America/New_York' });
+      for (const t of ['2021-03-14T06:59:00Z', '2021-03-14T07:00:00Z', '2021-03-14T07:30:00Z', '2021-03-14T08:00:00Z']) await service.tick(new Date(t));
+      expect(store.deliveries(sub.id).map((d) => d.slot.toISOString())).toEqual(['2021-03-14T07:00:00.000Z']);
+    });
+  });
+
+  describe('slots missed while down', () => {
+    it('latest: one digest for the latest missed slot, covering everything since the last one', async () => {
+      const { store, service } = startProcess({ missedSlots: 'latest' });
+      service.onKnowledgeChanged(snapshot);
+      const sub = subscribe(store);
+      await service.tick(KABUL_8AM(22));
+      // Down from 22 Aug to 25 Aug 12:00 Kabul; meanwhile an article was added.
+      snapshot = withLater;
+      clock.set('2021-08-25T07:30:00Z');
+      const after = startProcess({ missedSlots: 'latest' }).service;
+      const report = await after.tick(clock.now());
+      expect(report.sent).toBe(1);
+      expect(store.deliveries(sub.id).map((d) => [d.slot.toISOString(), d.status])).toEqual([
+        [KABUL_8AM(22).toISOString(), 'delivered'],
+        [KABUL_8AM(25).toISOString(), 'delivered'],
+      ]);
+      expect(platform.received.at(-1)?.reply.summary).toMatch(/^Since Sun 22 Aug 2021, 08:00/);
+      expect(await after.tick(new Date(clock.now().getTime() + MINUTE))).toMatchObject({ sent: 0, taken: 0 });
+    });
+
+    it('skip: nothing for missed slots; the next slot on time is sent', async () => {
+      const { store } = startProcess();
+      const sub = subscribe(store);
+      clock.set('2021-08-25T07:30:00Z');
+      const { service } = startProcess({ missedSlots: 'skip' });
+      expect(await service.tick(clock.now())).toMatchObject({ sent: 0, missedSkipped: 1 });
+      expect(platform.received).toEqual([]);
+      expect(store.subscription(sub.id)?.lastSlot).toEqual(KABUL_8AM(25));
+      expect(await service.tick(new Date(KABUL_8AM(26).getTime() + 5 * MINUTE))).toMatchObject({ sent: 1 });
+    });
+
+    it('a slot within the grace period is on time under either rule', async () => {
+      const { store } = startProcess();
+      subscribe(store);
+      const { service } = startProcess({ missedSlots: 'skip', graceMs: 10 * MINUTE });
+      expect(await service.tick(new Date(KABUL_8AM(22).getTime() + 9 * MINUTE))).toMatchObject({ sent: 1 });
+    });
+  });
+
+  describe('exactly once', () => {
+    it('a duplicate firing in one process and a second instance on the same file post each slot once', async () => {
+      const { store, service } = startProcess();
+      for (let i = 0; i < 30; i++) subscribe(store, { chatId: `chat-${i}` });
+      const other = startProcess().service;
+      platform.latencyMs = 2;
+      const reports = await Promise.all([service.tick(KABUL_8AM(22)), service.tick(KABUL_8AM(22)), other.tick(KABUL_8AM(22))]);
+      expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(30);
+      expect(platform.received).toHaveLength(30);
+      expect(new Set(platform.received.map((r) => r.chatId)).size).toBe(30);
+    });
+
+    it('a restart in the middle of a fan-out posts nothing twice and delivers the rest', async () => {
+      const slowRates = { telegram: { perSecond: 1000, burst: 1000, perChatPerMinute: { private: 600, group: 600, channel: 600 }, concurrency: 1 } };
+      const first = startProcess({ rates: slowRates, leaseMs: 5 * MINUTE });
+      const subs = Array.from({ length: 12 }, (_, i) => subscribe(first.store, { chatId: `chat-${i}` }));
+      // The platform takes chat-4's message and the process dies before it hears back.
+      platform.answer = ({ chatId }) => (chatId === 'chat-4' ? 'hang' : undefined);
+      const dying = first.service.tick(KABUL_8AM(22)).catch(() => undefined);
+      await expect.poll(() => platform.received.length).toBe(5);
+
+      clock.set(new Date(KABUL_8AM(22).getTime() + MINUTE));
+      const second = startProcess({ rates: slowRates });
+      const report = await second.service.tick(clock.now());
+      expect(report).toMatchObject({ sent: 7, taken: 1 }); // chat-4 is still held by the dead process
+      expect(platform.received.map((r) => r.chatId).sort()).toEqual(subs.map((s) => s.chatId).sort());
+
+      // Once the dead process's lease runs out, its in-flight send is given up, never resent.
+      clock.set(new Date(KABUL_8AM(22).getTime() + 7 * MINUTE));
+      const third = startProcess({ rates: slowRates });
+      expect(await third.service.tick(clock.now())).toMatchObject({ sent: 0, abandoned: 1 });
+      expect(third.store.delivery(subs[4]!.id, KABUL_8AM(22))?.status).toBe('abandoned');
+      expect(platform.received.filter((r) => r.chatId === 'chat-4')).toHaveLength(1);
+      platform.answer = () => undefined;
+      expect(await third.service.tick(KABUL_8AM(23))).toMatchObject({ sent: 12 });
+      await first.service.stop(0);
+      void dying;
+    });
+
+    it('a claim whose process died before sending is retried once its lease expires', async () => {
+      const { store, service } = startProcess({ leaseMs: 2 * MINUTE });
+      const sub = subscribe(store);
+      store.claimSlot(sub.id, KABUL_8AM(22), 'crashed-process', KABUL_8AM(22), 2 * MINUTE);
+      expect(await service.tick(KABUL_8AM(22))).toMatchObject({ sent: 0, taken: 1 });
+      expect(await service.tick(new Date(KABUL_8AM(22).getTime() + 3 * MINUTE))).toMatchObject({ sent: 1 });
+      expect(store.delivery(sub.id, KABUL_8AM(22))).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect(platform.received).toHaveLength(1);
+    });
+
+    it('stop() gives back claims that have not started sending; the next process delivers them once', async () => {
+      const oneAtATime = { telegram: { perSecond: 1000, burst: 1000, perChatPerMinute: { private: 600, group: 600, channel: 600 }, concurrency: 1 } };
+      const first = startProcess({ rates: oneAtATime });
+      for (let i = 0; i < 10; i++) subscribe(first.store, { chatId: `chat-${i}` });
+      platform.latencyMs = 30;
+      const ticking = first.service.tick(KABUL_8AM(22));
+      await expect.poll(() => platform.received.length).toBeGreaterThanOrEqual(2);
+      await first.service.stop(5000);
+      const stopped = await ticking;
+      expect(stopped.sent).toBeGreaterThanOrEqual(2);
+      expect(stopped.sent).toBeLessThan(10);
+      const second = startProcess({ rates: oneAtATime });
+      const rest = await second.service.tick(new Date(KABUL_8AM(22).getTime() + MINUTE));
+      expect(stopped.sent + rest.sent).toBe(10);
+      expect(platform.received).toHaveLength(10);
+      expect(new Set(platform.received.map((r) => r.chatId)).size).toBe(10);
+    });
+  });
+
+  describe('platform failures', () => {
+    it('403: the chat is recorded as blocked, its subscription deactivated with the reason, others still delivered', async () => {
+      const { store, service } = startProcess();
+      const blocked = subscribe(store, { chatId: '42', chatType: 'private' });
+      const fine = subscribe(store, { chatId: '43', chatType: 'private' });
+      platform.answer = ({ chatId }) => (chatId === '42' ? { status: 403, body: { description: 'Forbidden: bot was blocked by the user' } } : undefined);
+      expect(await service.tick(KABUL_8AM(22))).toMatchObject({ sent: 1, blocked: 1 });
+      expect(store.subscription(blocked.id)).toMatchObject({ status: 'inactive', statusReason: 'forbidden: Forbidden: bot was blocked by the user' });
+      expect(store.blockedChat('telegram', '42')?.reason).toMatch(/blocked by the user/);
+      expect(store.subscription(fine.id)?.status).toBe('active');
+      await service.tick(KABUL_8AM(23));
+      expect(platform.received.filter((r) => r.chatId === '42')).toHaveLength(1);
+      expect(platform.deliveredTo('43')).toHaveLength(2);
+      expect(telemetryEvents).toContain('telegram:error:forbidden');
+    });
+
+    it('a migrated group: the subscription moves to the new id and the digest is resent there', async () => {
+      const { store, service } = startProcess();
+      const sub = subscribe(store, { chatId: '-42' });
+      platform.answer = ({ chatId }) =>
+        chatId === '-42' ? { status: 400, body: { description: 'Bad Request: group chat was upgraded to a supergroup chat', migrate_to: '-10042' } } : undefined;
+      expect(await service.tick(KABUL_8AM(22))).toMatchObject({ sent: 1 });
+      expect(platform.deliveredTo('-10042')).toHaveLength(1);
+      expect(store.subscription(sub.id)?.chatId).toBe('-10042');
+      expect(store.currentChatId('telegram', '-42')).toBe('-10042');
+      expect(store.delivery(sub.id, KABUL_8AM(22))).toMatchObject({ status: 'delivered', chatId: '-10042' });
+      await service.tick(KABUL_8AM(23));
+      expect(platform.received.filter((r) => r.chatId === '-42')).toHaveLength(1);
+      expect(platform.deliveredTo('-10042')).toHaveLength(2);
+    });
+
+    it('a 429 storm: every retry-after is waited out and every chat gets its digest exactly once', async () => {
+      const { store, service } = startProcess();
+      for (let i = 0; i < 20; i++) subscribe(store, { chatId: `chat-${i}`, platform: i % 2 === 0 ? 'telegram' : 'discord' });
+      platform.answer = ({ attempt }) => (attempt <= 2 ? { status: 429, body: { retry_after_ms: 3000 + attempt } } : undefined);
+      const report = await service.tick(KABUL_8AM(22));
+      expect(report).toMatchObject({ sent: 20, failed: 0 });
+      expect(platform.received).toHaveLength(60);
+      expect(platform.accepted()).toHaveLength(20);
+      expect(new Set(platform.accepted().map((r) => r.chatId)).size).toBe(20);
+      expect(sleeps.filter((ms) => ms === 3001)).toHaveLength(20);
+      expect(sleeps.filter((ms) => ms === 3002)).toHaveLength(20);
+    });
+
+    it('honours retry-after in real time', async () => {
+      const { store, service } = startProcess({ sleep: undefined });
+      subscribe(store);
+      platform.answer = ({ attempt }) => (attempt === 1 ? { status: 429, body: { retry_after_ms: 120 } } : undefined);
+      await service.tick(KABUL_8AM(22));
+      const [refused, accepted] = platform.received;
+      expect(refused?.status).toBe(429);
+      expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(110);
+    });
+
+    it('a transient failure is retried with backoff; an invalid message is not retried and the slot is closed', async () => {
+      const { store, service } = startProcess();
+      const flaky = subscribe(store, { chatId: 'flaky' });
+      const invalid = subscribe(store, { chatId: 'invalid' });
+      platform.answer = ({ chatId, attempt }) =>
+        chatId === 'flaky' && attempt <= 2 ? { status: 502 } : chatId === 'invalid' ? { status: 400, body: { description: "can't parse entities" } } : undefined;
+      expect(await service.tick(KABUL_8AM(22))).toMatchObject({ sent: 1, failed: 1 });
+      expect(sleeps).toEqual(expect.arrayContaining([1000, 2000]));
+      expect(store.delivery(flaky.id, KABUL_8AM(22))?.status).toBe('delivered');
+      expect(store.delivery(invalid.id, KABUL_8AM(22))).toMatchObject({ status: 'failed', detail: "invalid: can't parse entities" });
+      expect(platform.received.filter((r) => r.chatId === 'invalid')).toHaveLength(1);
+      expect(store.subscription(invalid.id)?.status).toBe('active');
+    });
+
+    it('a chat that keeps failing is given back after bounded retries and given up after repeated claims', async () => {
+      const { store, service } = startProcess({ retry: { maxAttempts: 2 } });
+      const sub = subscribe(store);
+      platform.answer = () => ({ status: 503 });
+      for (let i = 0; i < 5; i++) await service.tick(new Date(KABUL_8AM(22).getTime() + i * MINUTE));
+      expect(platform.received).toHaveLength(6); // 3 claims × 2 attempts
+      expect(store.delivery(sub.id, KABUL_8AM(22))).toMatchObject({ status: 'released', attempts: 3 });
+      expect(store.subscription(sub.id)?.lastSlot).toEqual(KABUL_8AM(22));
+    });
+  });
+
+  it('start() catches up on what is due at once; after stop() nothing more is sent', async () => {
+    clock.set(new Date(KABUL_8AM(22).getTime() + 2 * MINUTE));
+    const { store, service } = startProcess();
+    subscribe(store, { createdAt: new Date(T0) });
+    await service.start();
+    expect(platform.received).toHaveLength(1);
+    await service.stop();
+    expect(await service.tick(KABUL_8AM(23))).toMatchObject({ sent: 0 });
+    expect(platform.received).toHaveLength(1);
+  });
+
+  it('subscriptions of a platform without a sender in this process wait, unclaimed', async () => {
+    const { store, service } = startProcess({ senders: new Map([['discord', httpSender('discord', 'http://127.0.0.1:9')]]) });
+    const sub = subscribe(store);
+    expect(await service.tick(KABUL_8AM(22))).toMatchObject({ sent: 0, taken: 0 });
+    expect(store.deliveries(sub.id)).toEqual([]);
+  });
+
+  it('digestFor: an overview before any digest, then what is new since the last one', async () => {
+    const { store, service } = startProcess();
+    service.onKnowledgeChanged(snapshot);
+    const chat = { platform: 'telegram' as const, id: '-1001' };
+    const overview = service.digestFor(chat);
+    expect(overview.title).toBe(`Overview: ${snapshot.kb.story.title}`);
+    expect(overview.citations.length).toBeGreaterThan(0);
+    subscribe(store);
+    await service.tick(KABUL_8AM(22));
+    expect(service.digestFor(chat, new Date(KABUL_8AM(22).getTime() + MINUTE)).title).toBe(
+      'No new developments since Sun 22 Aug 2021, 08:00 (Asia/Kabul).',
+    );
+    clock.set(new Date(KABUL_8AM(22).getTime() + 2 * MINUTE));
+    snapshot = withLater;
+    const fresh = service.digestFor(chat, new Date(KABUL_8AM(22).getTime() + 3 * MINUTE));
+    expect(fresh.title).toBe(`Digest: ${snapshot.kb.story.title}`);
+    // Asking does not use up anything: the next scheduled digest still carries the news.
+    await service.tick(KABUL_8AM(23));
+    expect(platform.received.at(-1)?.title).toBe(`Digest: ${snapshot.kb.story.title}`);
+  });
+});
