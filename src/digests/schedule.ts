@@ -94,7 +94,8 @@ function clock(minuteOfDay: number): string {
 
 /** `6h`, `30m`, `90 minutes`, `2 hours` → minutes; `undefined` if not an interval. */
 function parseInterval(tokens: string[]): { minutes: number; used: number } | undefined {
-  const joined = `${tokens[0] ?? ''}${/^[a-z]/i.test(tokens[1] ?? '') ? ` ${tokens[1]}` : ''}`;
+  // `6h` is one token; `6 hours` is two (only when the first is a bare number).
+  const joined = /^\d+$/.test(tokens[0] ?? '') && tokens[1] !== undefined ? `${tokens[0]} ${tokens[1]}` : (tokens[0] ?? '');
   const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?)?$/i.exec(joined.trim());
   if (m === null || m[2] === undefined) return undefined;
   const n = Number(m[1]);

@@ -17,6 +17,7 @@ describe('parsing schedules', () => {
     ['every 6h', 'every 6h', 'every 6 hours'],
     ['every 30m', 'every 30m', 'every 30 minutes'],
     ['every 2 hours', 'every 2h', 'every 2 hours'],
+    ['every 45 minutes', 'every 45m', 'every 45 minutes'],
     ['every 60m', 'every 1h', 'every hour'],
     ['0 8 * * 1-5', 'cron 0 8 * * 1-5', 'on the cron schedule 0 8 * * 1-5'],
     ['cron */30 * * * *', 'cron */30 * * * *', 'on the cron schedule */30 * * * *'],
