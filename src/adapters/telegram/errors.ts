@@ -1,0 +1,91 @@
+/**
+ * Telegram failures mapped to the one delivery error taxonomy every platform shares.
+ *
+ * grammY throws a `GrammyError` for an answer with `ok: false` (it carries Telegram's
+ * `error_code`, `description` and `parameters`) and an `HttpError` when Telegram could not be
+ * reached at all.
+ */
+import { GrammyError, HttpError } from 'grammy';
+import { DeliveryError, type DeliveryErrorKind } from '../../delivery/types.js';
+
+/** 400 descriptions that mean "this chat is gone or closed to the bot", not "our request was wrong". */
+const CHAT_GONE = /chat not found|PEER_ID_INVALID|user not found|CHAT_ID_INVALID/i;
+const NO_RIGHTS = /have no rights to send|not enough rights|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|need administrator rights/i;
+
+/** The parts of a Telegram error answer that decide what to do. */
+export interface TelegramFailure {
+  code: number;
+  description: string;
+  retryAfter?: number;
+  migrateTo?: number;
+}
+
+/** Read Telegram's error fields from a GrammyError (or `undefined` for anything else). */
+export function telegramFailure(error: unknown): TelegramFailure | undefined {
+  if (!(error instanceof GrammyError)) return undefined;
+  return {
+    code: error.error_code,
+    description: error.description,
+    ...(error.parameters.retry_after === undefined ? {} : { retryAfter: error.parameters.retry_after }),
+    ...(error.parameters.migrate_to_chat_id === undefined ? {} : { migrateTo: error.parameters.migrate_to_chat_id }),
+  };
+}
+
+/**
+ * The delivery error kind of a Telegram answer: 429 → rate-limited, 403 and "no rights" →
+ * forbidden, "chat not found" → not-found, group upgraded → migrated, 5xx → transient, any other
+ * 4xx → invalid (a request Telegram will never accept as it is).
+ */
+export function failureKind(failure: TelegramFailure): DeliveryErrorKind {
+  if (failure.code === 429) return 'rate-limited';
+  if (failure.migrateTo !== undefined) return 'migrated';
+  if (failure.code === 403 || NO_RIGHTS.test(failure.description)) return 'forbidden';
+  if (failure.code === 400 && CHAT_GONE.test(failure.description)) return 'not-found';
+  if (failure.code >= 500) return 'transient';
+  return 'invalid';
+}
+
+/**
+ * Map anything a grammY API call threw to a {@link DeliveryError} with a message an operator can
+ * act on.
+ *
+ * @example
+ * try { await bot.api.sendMessage(chatId, html); }
+ * catch (error) { throw toDeliveryError(error, chatId); }
+ */
+export function toDeliveryError(error: unknown, chatId: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const failure = telegramFailure(error);
+  if (failure !== undefined) {
+    const kind = failureKind(failure);
+    const said = `Telegram said ${failure.code} "${failure.description}"`;
+    switch (kind) {
+      case 'rate-limited':
+        return new DeliveryError('rate-limited', `Telegram rate-limited sending to chat ${chatId}; ${said}.`, {
+          retryAfterMs: Math.max(1, failure.retryAfter ?? 1) * 1000,
+          cause: error,
+        });
+      case 'migrated':
+        return new DeliveryError('migrated', `Telegram chat ${chatId} became supergroup ${failure.migrateTo}.`, {
+          migratedTo: String(failure.migrateTo),
+          cause: error,
+        });
+      case 'forbidden':
+        return new DeliveryError('forbidden', `The bot can no longer post in Telegram chat ${chatId} (${said}): it was blocked, kicked or lost its rights there.`, { cause: error });
+      case 'not-found':
+        return new DeliveryError('not-found', `Telegram chat ${chatId} does not exist any more (${said}).`, { cause: error });
+      case 'transient':
+        return new DeliveryError('transient', `Telegram failed sending to chat ${chatId} (${said}); try again later.`, { cause: error });
+      default:
+        if (failure.code === 401 || failure.code === 404) {
+          return new DeliveryError('invalid', `Telegram rejected the bot token (${said}): check TELEGRAM_BOT_TOKEN.`, { cause: error });
+        }
+        return new DeliveryError('invalid', `Telegram rejected a message for chat ${chatId} (${said}). This is a bug in the bot.`, { cause: error });
+    }
+  }
+  if (error instanceof HttpError) {
+    return new DeliveryError('transient', `Could not reach Telegram sending to chat ${chatId}: ${error.message}`, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new DeliveryError('transient', `Sending to Telegram chat ${chatId} failed: ${message}`, { cause: error });
+}
