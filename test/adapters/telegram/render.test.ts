@@ -61,7 +61,8 @@ describe('renderReply: the reply model as Telegram HTML', () => {
     expect(text).toContain('</blockquote><a href="x">');
     expect(text).toContain('“&amp; already”');
     expect(text).toContain('<Speaker>');
-    expect(checkTelegramHtml(html).ok && checkTelegramHtml(html).tags.filter((t) => t === 'a')).toEqual(['a']);
+    const parsed = checkTelegramHtml(html);
+    expect(parsed.ok && parsed.tags.filter((t) => t === 'a')).toEqual(['a']);
   });
 
   it('leaves markdown characters alone: HTML mode needs no escaping of *_[]()~>#+-=|{}.!', () => {
