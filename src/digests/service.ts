@@ -133,7 +133,16 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       now,
     );
     recordedVersion = snapshot.version;
+    seenCache = undefined;
     if (added > 0) log.info({ added, version: snapshot.version }, 'new sources recorded for digests');
+  }
+
+  /** The sources-seen ledger, read once per knowledge version and tick (a fan-out composes thousands). */
+  let seenCache: { version: string; tick: number; seen: Map<string, Date> } | undefined;
+  let tickNumber = 0;
+  function sourcesSeen(version: string): Map<string, Date> {
+    if (seenCache?.version !== version || seenCache.tick !== tickNumber) seenCache = { version, tick: tickNumber, seen: store.sourcesSeen() };
+    return seenCache.seen;
   }
 
   function compose(subscription: Subscription, _slot: Date, now: Date): ComposedDigest {
@@ -143,7 +152,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     const content = buildDigest(snapshot.kb, {
       since,
       until: now,
-      seen: store.sourcesSeen(),
+      seen: sourcesSeen(snapshot.version),
       timeZone: subscription.timeZone,
       limits: { perKind },
       moreCommand: '/digest',
@@ -159,6 +168,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       const current = clock();
       return current.getTime() > now.getTime() ? current : now;
     };
+    tickNumber++;
     onKnowledgeChanged(options.knowledge(), now);
     const abandoned = store.expireLeases(now);
     for (const record of abandoned) {
