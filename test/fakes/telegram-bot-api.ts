@@ -11,6 +11,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { UserFromGetMe } from 'grammy/types';
 import { checkTelegramHtml } from './telegram-html.js';
 import {
   ALICE,
@@ -178,9 +179,12 @@ export class FakeTelegramBotApi {
   }
 
   /** The bot as `getMe` returns it (usable as grammY's `botInfo`). */
-  get botInfo() {
+  get botInfo(): UserFromGetMe {
     return {
       ...this.botUser,
+      is_bot: true,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
       can_join_groups: true,
       can_read_all_group_messages: false,
       supports_inline_queries: true,
@@ -266,7 +270,7 @@ export class FakeTelegramBotApi {
   }
 
   /** Queue a button press on a message the bot sent. */
-  pressButton(sent: SentMessage, callbackData: string, from: FakeUser = ALICE): FakeUpdate {
+  pressButton(sent: SentMessage, callbackData: string, from: FakeUser = ALICE): FakeUpdate & { callback_query: { id: string } } {
     const chat = this.#chats.get(sent.chatId) ?? { id: Number(sent.chatId), type: Number(sent.chatId) > 0 ? 'private' : 'supergroup' };
     const message: FakeMessage = {
       message_id: sent.messageId,
@@ -278,14 +282,14 @@ export class FakeTelegramBotApi {
     };
     const body = callbackQueryBody(callbackData, message, from);
     if ('callback_query' in body) this.#openCallbackQueries.add(body.callback_query.id);
-    return this.queue(body);
+    return this.queue(body) as FakeUpdate & { callback_query: { id: string } };
   }
 
   /** Queue an inline query (`@bot <query>` typed in any chat). */
-  inlineQuery(query: string, from: FakeUser = ALICE): FakeUpdate {
+  inlineQuery(query: string, from: FakeUser = ALICE): FakeUpdate & { inline_query: { id: string } } {
     const body = inlineQueryBody(query, from);
     if ('inline_query' in body) this.#openInlineQueries.add(body.inline_query.id);
-    return this.queue(body);
+    return this.queue(body) as FakeUpdate & { inline_query: { id: string } };
   }
 
   /** Queue a change of the bot's own membership in a chat (added, kicked, blocked…). */

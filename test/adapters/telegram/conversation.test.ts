@@ -104,7 +104,7 @@ describe('groups', () => {
 describe('inline mode', () => {
   it('lists matching entities and quotes (≤ 50), each carrying the full answer as HTML', async () => {
     const update = h.telegram.inlineQuery('panjshir');
-    const call = await h.telegram.waitForCall('answerInlineQuery', (c) => c.params.inline_query_id === update.inline_query?.id);
+    const call = await h.telegram.waitForCall('answerInlineQuery', (c) => c.params.inline_query_id === update.inline_query.id);
     expect(call.answer?.ok).toBe(true);
     expect(call.params.cache_time).toBe(60);
     expect(call.params.is_personal).toBe(false);
@@ -121,7 +121,7 @@ describe('inline mode', () => {
 
   it('answers an empty or unmatched query with no results rather than an error', async () => {
     const update = h.telegram.inlineQuery('');
-    const call = await h.telegram.waitForCall('answerInlineQuery', (c) => c.params.inline_query_id === update.inline_query?.id);
+    const call = await h.telegram.waitForCall('answerInlineQuery', (c) => c.params.inline_query_id === update.inline_query.id);
     expect(call.answer?.ok).toBe(true);
     expect(call.params.results).toEqual([]);
   });
@@ -132,7 +132,7 @@ describe('buttons', () => {
     const [answer] = await ask(() => h.telegram.privateMessage('/who massoud'), ALICE.id);
     if (answer === undefined) throw new Error('no answer');
     const press = h.telegram.pressButton(answer, '/who id:ahmad-shah-massoud');
-    const answered = await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query?.id);
+    const answered = await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query.id);
     expect(answered.answer?.ok).toBe(true);
     const edited = h.telegram.sent(ALICE.id).find((m) => m.messageId === answer.messageId);
     expect(edited?.edits).toBe(1);
@@ -154,7 +154,7 @@ describe('buttons', () => {
     const [answer] = await ask(() => h.telegram.privateMessage('/sources'), ALICE.id);
     if (answer === undefined) throw new Error('no answer');
     const press = h.telegram.pressButton(answer, 'k:doesnotexist');
-    const call = await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query?.id);
+    const call = await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query.id);
     expect(String(call.params.text)).toContain('expired');
   });
 
@@ -163,7 +163,7 @@ describe('buttons', () => {
     if (answer === undefined) throw new Error('no answer');
     const before = h.telegram.sent(ALICE.id).length;
     const press = h.telegram.pressButton(answer, '/long');
-    await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query?.id);
+    await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query.id);
     expect(h.telegram.sent(ALICE.id).length).toBeGreaterThan(before + 1);
     expect(h.telegram.sent(ALICE.id).find((m) => m.messageId === answer.messageId)?.edits).toBe(0);
   });
