@@ -176,7 +176,8 @@ export async function deliverJob(job: FanoutJob, deps: FanoutDeps, signal?: Abor
     for (let attempt = 1; ; attempt++) {
       try {
         await sender.send(chatId, composed.reply);
-        finish('delivered', { contentUntil: composed.contentUntil, chatId });
+        // A sender may follow a chat migration itself (and record it): note where it really went.
+        finish('delivered', { contentUntil: composed.contentUntil, chatId: store.currentChatId(sub.platform, chatId) });
         deps.telemetry.digestDelivered(sub.platform, 'sent');
         return 'sent';
       } catch (error) {

@@ -429,3 +429,50 @@ describe('digest service', () => {
     expect(platform.received.at(-1)?.title).toBe(`Digest: ${snapshot.kb.story.title}`);
   });
 });
+
+describe('two OS processes on one database file', () => {
+  it('each slot is delivered once when a forked process ticks at the same time', async () => {
+    const { fork } = await import('node:child_process');
+    const dir = tempDir();
+    const platform = await new FakeChatPlatform().start();
+    platform.latencyMs = 3;
+    const dbPath = join(dir.path, 'shared.sqlite');
+    const store = openSqliteStore(dbPath);
+    try {
+      const createdAt = new Date(T0);
+      for (let i = 0; i < 60; i++) {
+        store.addSubscription({ platform: 'telegram', chatId: `chat-${i}`, chatType: 'group', schedule: 'daily 08:00', timeZone: 'Asia/Kabul', quiet: 'notice', createdAt });
+      }
+      const now = KABUL_8AM(22);
+      const child = fork(join(import.meta.dirname, 'processes', 'tick-process.ts'), [dbPath, platform.url, now.toISOString()], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      const childReport = new Promise<{ sent: number }>((resolve, reject) => {
+        child.on('message', (m: unknown) => {
+          if (m === 'ready') child.send('go');
+          else resolve((m as { report: { sent: number } }).report);
+        });
+        child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`child exited with ${code}`))));
+      });
+      await new Promise<void>((resolve) => child.once('message', () => resolve()));
+      const service = createDigestService({
+        store,
+        knowledge: () => firstOnly,
+        senders: new Map<Platform, MessageSender>([['telegram', httpSender('telegram', platform.url)]]),
+        clock: () => now,
+        logger: silentLogger(),
+        missedSlots: 'latest',
+        defaultTimeZone: 'Asia/Kabul',
+      });
+      const [mine, theirs] = await Promise.all([service.tick(now), childReport]);
+      expect(mine.sent + theirs.sent).toBe(60);
+      expect(platform.received).toHaveLength(60);
+      expect(new Set(platform.received.map((r) => r.chatId)).size).toBe(60);
+    } finally {
+      store.close();
+      await platform.stop();
+      dir.remove();
+    }
+  });
+});
