@@ -349,7 +349,11 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
   async function boot(afterFirstAttempt: () => void): Promise<void> {
     const known = await untilDone(
       'getMe',
-      () => bot.init(stopSignal.signal as Parameters<typeof bot.init>[0]),
+      async () => {
+        // getMe ourselves rather than bot.init(): init retries 5xx silently for up to 20 minutes,
+        // and the operator should see (in logs and health) why the bot is not up.
+        if (!bot.isInited()) bot.botInfo = await bot.api.getMe(stopSignal.signal as Parameters<typeof bot.api.getMe>[0]);
+      },
       (detail) => {
         parts.identity = { state: 'failing', detail: `cannot reach Telegram: ${detail}` };
       },

@@ -159,7 +159,7 @@ describe('long replies and hostile text', () => {
     expect(checkTelegramHtml(answer?.source ?? '').ok).toBe(true);
     expect(answer?.text).toContain(`You said: ${hostile}`);
     // Title, summary, section label, line and note: five places, each exactly as typed.
-    expect(answer?.text.split(hostile).length - 1).toBe(5);
+    expect((answer?.text ?? '').split(hostile).length - 1).toBe(5);
     expect(answer?.source).not.toContain('<b>bold</b>');
   });
 });

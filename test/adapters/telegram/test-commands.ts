@@ -54,6 +54,14 @@ export const TEST_COMMANDS: CommandDefinition[] = [
     run: () => reply({ kind: 'notice', title: 'Hidden command ran.' }),
   }),
   command({
+    name: 'slow',
+    description: 'Takes 300 ms to answer (graceful stop)',
+    run: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return reply({ kind: 'notice', title: 'Slow answer finished.' });
+    },
+  }),
+  command({
     name: 'longbutton',
     description: 'Offers a button whose command is over 64 bytes',
     run: () => reply({ kind: 'answer', title: 'Press the button', actions: [{ label: 'Long one', command: LONG_COMMAND }] }),
