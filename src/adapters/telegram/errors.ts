@@ -78,7 +78,7 @@ export function toDeliveryError(error: unknown, chatId: string): DeliveryError {
         return new DeliveryError('transient', `Telegram failed sending to chat ${chatId} (${said}); try again later.`, { cause: error });
       default:
         if (failure.code === 401 || failure.code === 404) {
-          return new DeliveryError('invalid', `Telegram rejected the bot token (${said}): check TELEGRAM_BOT_TOKEN.`, { cause: error });
+          return new DeliveryError('invalid', `Telegram rejected the bot token sending to chat ${chatId} (${said}): check TELEGRAM_BOT_TOKEN.`, { cause: error });
         }
         return new DeliveryError('invalid', `Telegram rejected a message for chat ${chatId} (${said}). This is a bug in the bot.`, { cause: error });
     }

@@ -1,0 +1,99 @@
+import { GrammyError, HttpError } from 'grammy';
+import { describe, expect, it } from 'vitest';
+import { createCallbackDataStore, inlineKeyboard } from '../../../src/adapters/telegram/callback-data.js';
+import { toDeliveryError } from '../../../src/adapters/telegram/errors.js';
+import { addressedText } from '../../../src/adapters/telegram/handlers.js';
+
+const me = { username: 'DossierBot', id: 77 };
+const privateChat = { id: 5, type: 'private' as const, first_name: 'A' };
+const group = { id: -100, type: 'supergroup' as const, title: 'G' };
+
+function grammyError(code: number, description: string, parameters: Record<string, number> = {}): GrammyError {
+  return new GrammyError('Call failed', { ok: false, error_code: code, description, parameters }, 'sendMessage', {});
+}
+
+describe('addressedText: which messages are for the bot', () => {
+  it('private chats: everything, with plain questions; /start means /help', () => {
+    expect(addressedText({ text: 'who is massoud?', chat: privateChat }, me)).toEqual({ text: 'who is massoud?', questions: true, conversational: true });
+    expect(addressedText({ text: '/start', chat: privateChat }, me)).toMatchObject({ text: '/help' });
+    expect(addressedText({ text: '/start@DossierBot payload', chat: privateChat }, me)).toMatchObject({ text: '/help' });
+  });
+
+  it('groups: commands (not for other bots), mentions with the mention removed, replies to the bot', () => {
+    expect(addressedText({ text: '/who massoud', chat: group }, me)).toEqual({ text: '/who massoud', questions: false, conversational: false });
+    expect(addressedText({ text: '/who@dossierbot massoud', chat: group }, me)).toMatchObject({ text: '/who@dossierbot massoud' });
+    expect(addressedText({ text: '/who@OtherBot massoud', chat: group }, me)).toBeNull();
+    expect(addressedText({ text: '@DossierBot who is massoud', chat: group }, me)).toEqual({ text: 'who is massoud', questions: true, conversational: true });
+    expect(addressedText({ text: 'hey @DossierBot, where is bazarak?', chat: group }, me)).toMatchObject({ text: 'hey where is bazarak?' });
+    expect(addressedText({ text: 'ask @DossierBotFan instead', chat: group }, me)).toBeNull();
+    expect(addressedText({ text: 'who is saleh', chat: group }, me)).toBeNull();
+    const replyToBot = { message_id: 1, date: 0, chat: group, from: { id: 77, is_bot: true, first_name: 'Dossier' }, text: 'x', reply_to_message: undefined } as const;
+    expect(addressedText({ text: 'who is saleh', chat: group, reply_to_message: replyToBot }, me)).toMatchObject({ text: 'who is saleh', questions: true });
+  });
+});
+
+describe('callback data', () => {
+  it('short command lines travel as they are; long ones under a short key that expires', () => {
+    let now = 0;
+    const store = createCallbackDataStore({ ttlMs: 1_000, now: () => now });
+    expect(store.encode('/who id:ahmad-shah-massoud')).toBe('/who id:ahmad-shah-massoud');
+    const long = `/search ${'word '.repeat(20)}`;
+    const key = store.encode(long);
+    expect(Buffer.byteLength(key)).toBeLessThanOrEqual(64);
+    expect(store.encode(long)).toBe(key);
+    expect(store.decode(key)).toBe(long);
+    now = 1_000;
+    expect(store.decode(key)).toBeUndefined();
+    expect(store.decode('something else')).toBeUndefined();
+  });
+
+  it('multi-byte text counts in bytes, not characters', () => {
+    const store = createCallbackDataStore();
+    const dari = '/who احمد مسعود احمد مسعود احمد'; // 31 characters, more than 50 bytes
+    const encoded = store.encode(dari);
+    expect(Buffer.byteLength(encoded)).toBeLessThanOrEqual(64);
+    expect(store.decode(encoded)).toBe(dari);
+  });
+
+  it('forgets the oldest long commands beyond its capacity', () => {
+    const store = createCallbackDataStore({ maxEntries: 2 });
+    const keys = [1, 2, 3].map((n) => store.encode(`/search ${String(n).repeat(70)}`));
+    expect(store.decode(keys[0] ?? '')).toBeUndefined();
+    expect(store.decode(keys[2] ?? '')).toContain('333');
+  });
+
+  it('builds an inline keyboard only when there are buttons', () => {
+    const store = createCallbackDataStore();
+    expect(inlineKeyboard([], store)).toBeUndefined();
+    expect(inlineKeyboard([[{ label: 'More', command: '/quote x' }]], store)).toEqual({ inline_keyboard: [[{ text: 'More', callback_data: '/quote x' }]] });
+  });
+});
+
+describe('toDeliveryError: every Telegram failure gets a kind', () => {
+  it.each([
+    [429, 'Too Many Requests: retry after 7', { retry_after: 7 }, 'rate-limited'],
+    [403, 'Forbidden: bot was blocked by the user', {}, 'forbidden'],
+    [403, 'Forbidden: bot was kicked from the group chat', {}, 'forbidden'],
+    [403, 'Forbidden: user is deactivated', {}, 'forbidden'],
+    [400, 'Bad Request: not enough rights to send text messages to the chat', {}, 'forbidden'],
+    [400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1009 }, 'migrated'],
+    [400, 'Bad Request: chat not found', {}, 'not-found'],
+    [500, 'Internal Server Error', {}, 'transient'],
+    [502, 'Bad Gateway', {}, 'transient'],
+    [400, "Bad Request: can't parse entities: unsupported start tag", {}, 'invalid'],
+    [401, 'Unauthorized', {}, 'invalid'],
+  ] as const)('%i %s → %s', (code, description, parameters, kind) => {
+    const error = toDeliveryError(grammyError(code, description, parameters), '42');
+    expect(error.kind).toBe(kind);
+    expect(error.message).toContain('42');
+  });
+
+  it('keeps retry-after and the new chat id', () => {
+    expect(toDeliveryError(grammyError(429, 'Too Many Requests', { retry_after: 7 }), '1').details.retryAfterMs).toBe(7_000);
+    expect(toDeliveryError(grammyError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1009 }), '1').details.migratedTo).toBe('-1009');
+  });
+
+  it('a network failure is transient', () => {
+    expect(toDeliveryError(new HttpError('Network request failed', new Error('ECONNREFUSED')), '1').kind).toBe('transient');
+  });
+});
