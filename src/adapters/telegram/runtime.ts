@@ -140,6 +140,8 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
   let runner: RunnerHandle | undefined;
   let webhookServer: Server | undefined;
   const stopSignal = new AbortController();
+  // grammY types its signal parameter with a shim of AbortSignal; the runtime object is the same.
+  const abortSignal = stopSignal.signal as Parameters<typeof bot.api.getMe>[0];
   const inFlight = new Set<Promise<unknown>>();
 
   // Sees every raw call (auto-retry, installed after it, wraps it): the one place failures are
@@ -271,7 +273,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
 
   async function registerMenu(): Promise<void> {
     const commands = menuCommands(deps.router.definitions);
-    const done = await untilDone('setMyCommands', () => bot.api.setMyCommands(commands), (detail) => {
+    const done = await untilDone('setMyCommands', () => bot.api.setMyCommands(commands, undefined, abortSignal), (detail) => {
       parts.menu = { state: 'failing', detail: `command menu not registered yet: ${detail}` };
     });
     if (stopping) return;
@@ -336,7 +338,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
   async function registerWebhook(webhook: TelegramWebhookSettings): Promise<void> {
     const registered = await untilDone(
       'setWebhook',
-      () => bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] }),
+      () => bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] }, abortSignal),
       (detail) => {
         parts.updates = { state: 'failing', detail: `webhook not registered yet: ${detail}` };
       },
@@ -352,7 +354,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       async () => {
         // getMe ourselves rather than bot.init(): init retries 5xx silently for up to 20 minutes,
         // and the operator should see (in logs and health) why the bot is not up.
-        if (!bot.isInited()) bot.botInfo = await bot.api.getMe(stopSignal.signal as Parameters<typeof bot.api.getMe>[0]);
+        if (!bot.isInited()) bot.botInfo = await bot.api.getMe(abortSignal);
       },
       (detail) => {
         parts.identity = { state: 'failing', detail: `cannot reach Telegram: ${detail}` };
@@ -374,7 +376,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
     } else {
       afterFirstAttempt();
       // A webhook left over from an earlier deployment would make getUpdates fail with 409.
-      const ready = await untilDone('deleteWebhook', () => bot.api.deleteWebhook(), (detail) => {
+      const ready = await untilDone('deleteWebhook', () => bot.api.deleteWebhook(undefined, abortSignal), (detail) => {
         parts.updates = { state: 'failing', detail: `cannot prepare long polling: ${detail}` };
       });
       if (ready && !stopping) {
