@@ -8,6 +8,7 @@
 import { REPLY_LIMITS } from '../replies/reply.js';
 
 // C0/C1 controls except tab and newline; bidi embeddings/overrides/isolates; zero-width and BOM.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 
 export interface CleanInput {

@@ -2,7 +2,7 @@
  * The units the ingest stages pass between them: sentences of the cleaned report and the
  * entity mentions found in them. Both are spans of a source's raw text.
  */
-import type { EntityId, SourceId } from './model.js';
+import type { Entity, EntityId, Fact, Quote, Source, SourceId } from './model.js';
 
 /** A sentence (or photo caption) of a source's cleaned body. */
 export interface Sentence {
@@ -32,10 +32,10 @@ export interface Mention {
  * mentions of every source, and the items extracted so far.
  */
 export interface AnalysisInput {
-  sources: import('./model.js').Source[];
+  sources: Source[];
   sentences: Sentence[];
   mentions: Mention[];
-  entities: import('./model.js').Entity[];
-  facts: import('./model.js').Fact[];
-  quotes: import('./model.js').Quote[];
+  entities: Entity[];
+  facts: Fact[];
+  quotes: Quote[];
 }
