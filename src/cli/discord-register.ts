@@ -7,7 +7,7 @@
  */
 import { REST } from 'discord.js';
 import { formatRegistrationReport, registerCommands } from '../adapters/discord/register.js';
-import { createCommandSet } from '../commands/index.js';
+import { commandDefinitionsOnly } from '../app/commands.js';
 import { ConfigError, EX_CONFIG, loadConfig, readEnvironment } from '../config/config.js';
 
 const USAGE = `Usage: npm run discord:register [-- --guild ID] [--dry-run] [--clear]
@@ -42,17 +42,6 @@ function parseArguments(argv: string[]): Arguments {
   return parsed;
 }
 
-/**
- * Definitions only: registering reads names, descriptions and options, never the knowledge base.
- */
-function commandDefinitions() {
-  return createCommandSet({
-    knowledge: () => {
-      throw new Error('The knowledge base is not loaded when registering commands.');
-    },
-  });
-}
-
 async function main(argv: string[]): Promise<number> {
   let args: Arguments;
   try {
@@ -68,11 +57,13 @@ async function main(argv: string[]): Promise<number> {
   let token: string | undefined;
   let applicationId: string | undefined;
   let apiUrl: string | undefined;
+  let defaultTimeZone: string;
   try {
     const config = loadConfig(readEnvironment());
     token = config.DISCORD_TOKEN;
     applicationId = config.DISCORD_APPLICATION_ID;
     apiUrl = config.DISCORD_API_URL;
+    defaultTimeZone = config.DIGEST_TIMEZONE;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -87,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const report = await registerCommands(rest, {
       applicationId,
-      definitions: args.clear ? [] : commandDefinitions(),
+      definitions: args.clear ? [] : commandDefinitionsOnly(defaultTimeZone),
       dryRun: args.dryRun,
       ...(args.guildId === undefined ? {} : { guildId: args.guildId }),
     });

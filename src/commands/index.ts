@@ -2,11 +2,13 @@
  * The full command set over one story: what every platform registers and the router runs.
  */
 import type { KnowledgeProvider } from '../search/types.js';
+import { claimsCommand } from './claims.js';
 import { whereCommand, whoCommand } from './entity-commands.js';
 import { helpCommand } from './help.js';
 import { quoteCommand } from './quote.js';
 import { searchCommand } from './search.js';
 import { sourcesCommand } from './sources.js';
+import { timelineCommand } from './timeline.js';
 import type { CommandDefinition } from './types.js';
 
 export interface CommandSetDeps {
@@ -27,6 +29,8 @@ export function createCommandSet(deps: CommandSetDeps): CommandDefinition[] {
     whoCommand({ knowledge }),
     whereCommand({ knowledge }),
     quoteCommand({ knowledge }),
+    timelineCommand({ knowledge }),
+    claimsCommand({ knowledge }),
     searchCommand({ knowledge }),
     sourcesCommand({ knowledge }),
     ...(deps.extra ?? []),

@@ -15,7 +15,6 @@ import { FakeDiscord } from '../fakes/discord-api.js';
 import { chatInputInteraction } from '../fakes/discord-payloads.js';
 
 const repo = resolve(import.meta.dirname, '../..');
-const MAIN_EXISTS = existsSync(join(repo, 'src/main.ts'));
 
 describe('the compiled bot (npm run build)', () => {
   let outDir = '';
@@ -85,12 +84,10 @@ describe('the compiled bot (npm run build)', () => {
     }
     expect(offenders).toEqual([]);
     expect(existsSync(join(outDir, 'observability/healthcheck.js'))).toBe(true);
-    if (MAIN_EXISTS) expect(existsSync(join(outDir, 'main.js'))).toBe(true);
+    expect(existsSync(join(outDir, 'main.js'))).toBe(true);
   });
 
-  // TEMPORARY: src/main.ts (the composition root) is the lead's and had not landed when these
-  // tests were written. Remove this guard once it exists; it must never hide a failure.
-  describe.skipIf(!MAIN_EXISTS)('started as a process', () => {
+  describe('started as a process', () => {
 
     describe('with a bad configuration', () => {
       it('prints one clear message naming the setting and the fix, no stack trace, and exits 78', async () => {

@@ -19,6 +19,8 @@ export interface ConsoleChatOptions {
   /** Print each reply as one JSON line `{title, text, reply}` instead of text. */
   json?: boolean;
   now?: () => Date;
+  /** Stop reading (a graceful stop): the message being answered is finished, no more are read. */
+  signal?: AbortSignal;
 }
 
 /** The context of every console message: a private chat with its only user, a moderator. */
@@ -36,7 +38,7 @@ export function replyAsJsonLine(reply: Reply): string {
 }
 
 /**
- * Run the console chat until the input ends (Ctrl-D) or the user types /quit.
+ * Run the console chat until the input ends (Ctrl-D), the user types /quit or `signal` aborts.
  * Resolves with the number of messages answered.
  *
  * @example
@@ -49,12 +51,17 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
   const write = (text: string) => output.write(`${text}\n`);
   let lastFollowUps: string[] = [];
   let answered = 0;
+  const stopReading = () => lines.close();
+  if (options.signal?.aborted === true) stopReading();
+  options.signal?.addEventListener('abort', stopReading, { once: true });
 
   if (interactive) {
     write('Dossier console chat. Ask e.g. /who massoud, /where panjshir, or “who is saleh?”. /help lists commands, /quit leaves.');
     output.write('> ');
   }
   for await (const rawLine of lines) {
+    // Lines read before a stop may still be queued: they are not answered.
+    if (options.signal?.aborted === true) break;
     const line = rawLine.trim();
     if (line === '/quit' || line === '/exit') break;
     if (line !== '') {
@@ -69,6 +76,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
     }
     if (interactive) output.write('> ');
   }
+  options.signal?.removeEventListener('abort', stopReading);
   lines.close();
   return answered;
 }

@@ -1,0 +1,206 @@
+/**
+ * The running bot: the core (knowledge, database, digests, commands) plus every platform the
+ * settings switch on, the health and metrics port, and the graceful stop that ties them together.
+ *
+ * Platforms: Telegram when TELEGRAM_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, and the
+ * console chat when CONSOLE=on, or CONSOLE=auto and (standard input is a terminal or no other
+ * platform is configured) — so `npm start` with no settings at all is a working console bot.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { createConsoleSender } from '../adapters/console/sender.js';
+import { runConsoleChat } from '../adapters/console/console-chat.js';
+import { createDiscordRuntime } from '../adapters/discord/index.js';
+import { createTelegramRuntime } from '../adapters/telegram/index.js';
+import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../adapters/types.js';
+import type { Platform } from '../commands/types.js';
+import { redactConfig, type Config } from '../config/config.js';
+import { HealthRegistry } from '../observability/health.js';
+import { startHttpServer, type RunningHttpServer } from '../observability/http-server.js';
+import type { Logger } from '../observability/logger.js';
+import { countKnowledge, createMetrics, type DossierMetrics } from '../observability/metrics.js';
+import { createTelemetry } from '../observability/telemetry.js';
+import { createCore, type Core } from './core.js';
+import { createShutdown, type Shutdown, type SignalSource } from './shutdown.js';
+
+/** The terminal the console chat talks to. */
+export interface ConsoleIo {
+  input: Readable & { isTTY?: boolean };
+  output: Writable & { isTTY?: boolean };
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  io: ConsoleIo;
+  now?: () => Date;
+  /** Where stop signals come from (default `process`). */
+  signals?: SignalSource;
+  /** How the process ends after a stop (default `process.exit`). */
+  exit?: (code: number) => void;
+}
+
+export interface RunningApp {
+  readonly core: Core;
+  readonly metrics: DossierMetrics;
+  readonly health: HealthRegistry;
+  readonly platforms: readonly PlatformRuntime[];
+  /** Whether the console chat runs. */
+  readonly console: boolean;
+  /** The health and metrics server, when HTTP_PORT is set. */
+  readonly http: RunningHttpServer | undefined;
+  readonly shutdown: Shutdown;
+}
+
+/** Share of SHUTDOWN_TIMEOUT_MS each stop step may take, so the whole stop fits in the bound. */
+const STOP_SHARE = { console: 0.25, digests: 0.25, platform: 0.4 } as const;
+
+/** Whether the console chat runs, from CONSOLE and what else is configured. */
+export function consoleEnabled(config: Pick<Config, 'CONSOLE'>, inputIsTerminal: boolean, otherPlatforms: number): boolean {
+  if (config.CONSOLE === 'on') return true;
+  if (config.CONSOLE === 'off') return false;
+  return inputIsTerminal || otherPlatforms === 0;
+}
+
+/**
+ * Start everything the settings ask for and return once the bot is taking messages.
+ * SIGTERM and SIGINT then stop it gracefully (see {@link createShutdown}).
+ *
+ * @throws {StartupError} when the story or the database cannot be opened (nothing is left running).
+ * @example
+ * const app = await startApp({ config: loadConfigOrExit(), logger, io: { input: process.stdin, output: process.stdout } });
+ */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config, logger, io } = options;
+  const now = options.now ?? (() => new Date());
+  const timeoutMs = config.SHUTDOWN_TIMEOUT_MS;
+  const wanted: Platform[] = [];
+  if (config.TELEGRAM_BOT_TOKEN !== undefined) wanted.push('telegram');
+  if (config.DISCORD_TOKEN !== undefined) wanted.push('discord');
+  const withConsole = consoleEnabled(config, io.input.isTTY === true, wanted.length);
+  if (withConsole) wanted.push('console');
+
+  logger.info({ settings: redactConfig(config), platforms: wanted }, 'starting');
+  const metrics = createMetrics({ platforms: wanted });
+  const telemetry = createTelemetry({ logger, metrics });
+  const health = new HealthRegistry({ logger });
+  const shutdown = createShutdown({
+    logger,
+    timeoutMs,
+    ...(options.exit === undefined ? {} : { exit: options.exit }),
+    ...(options.signals === undefined ? {} : { signals: options.signals }),
+  });
+  shutdown.register('intake', 'health says stopping', () => health.markStopping());
+
+  // The health port comes up first, so an orchestrator sees "starting" while the story loads.
+  let http: RunningHttpServer | undefined;
+  if (config.HTTP_PORT !== undefined) {
+    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger });
+    logger.info({ url: http.url }, 'health and metrics listening');
+  }
+  const closeHttp = async () => http?.close();
+
+  let core: Core;
+  try {
+    core = await createCore({ config, logger, telemetry, metrics, now });
+  } catch (error) {
+    await closeHttp();
+    throw error;
+  }
+  health.setKnowledge(() => {
+    const snapshot = core.provider();
+    const counts = countKnowledge(snapshot.kb);
+    return { loaded: true, version: snapshot.version, items: Object.values(counts).reduce((a, b) => a + b, 0) };
+  });
+  let databaseOpen = true;
+  health.register('database', () => ({ status: databaseOpen ? 'connected' : 'stopped' }), 'component');
+
+  const adapterDeps: AdapterDeps = {
+    router: core.router,
+    inlineAnswers: (query) => core.inlineAnswers(query),
+    chatState: core.store,
+    logger,
+    telemetry,
+    now,
+  };
+  const platformStopMs = Math.round(timeoutMs * STOP_SHARE.platform);
+  const platforms: PlatformRuntime[] = [];
+  if (config.TELEGRAM_BOT_TOKEN !== undefined) {
+    const webhook =
+      config.TELEGRAM_WEBHOOK_URL === undefined
+        ? undefined
+        : { url: config.TELEGRAM_WEBHOOK_URL, port: config.TELEGRAM_WEBHOOK_PORT ?? 8443, host: config.HTTP_HOST, secret: config.TELEGRAM_WEBHOOK_SECRET ?? '' };
+    platforms.push(
+      createTelegramRuntime(
+        {
+          token: config.TELEGRAM_BOT_TOKEN,
+          ...(config.TELEGRAM_API_ROOT === undefined ? {} : { apiRoot: config.TELEGRAM_API_ROOT }),
+          ...(webhook === undefined ? {} : { webhook }),
+          stopTimeoutMs: platformStopMs,
+        },
+        adapterDeps,
+      ),
+    );
+  }
+  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined) {
+    platforms.push(
+      createDiscordRuntime(
+        {
+          token: config.DISCORD_TOKEN,
+          applicationId: config.DISCORD_APPLICATION_ID,
+          ...(config.DISCORD_API_URL === undefined ? {} : { apiUrl: config.DISCORD_API_URL }),
+          storyName: core.provider().kb.story.title,
+          stopTimeoutMs: platformStopMs,
+        },
+        adapterDeps,
+      ),
+    );
+  }
+  for (const runtime of platforms) {
+    core.senders.set(runtime.platform, runtime.sender);
+    health.register(runtime.platform, () => runtime.health());
+  }
+
+  // Stop order: no new messages → finish the ones in flight → digests → platforms → database → port.
+  const consoleStop = new AbortController();
+  let consoleDone: Promise<void> = Promise.resolve();
+  shutdown.register('intake', 'console input', () => consoleStop.abort());
+  shutdown.register('intake', 'story folder watcher', () => core.knowledge.stop());
+  shutdown.register('drain', 'console reply in flight', () => consoleDone, { timeoutMs: Math.round(timeoutMs * STOP_SHARE.console) });
+  shutdown.register('schedulers', 'digests', () => core.digests.stop(Math.round(timeoutMs * STOP_SHARE.digests)));
+  for (const runtime of platforms) shutdown.register('platforms', runtime.platform, () => runtime.stop());
+  shutdown.register('storage', 'database', () => {
+    databaseOpen = false;
+    core.close();
+  });
+  shutdown.register('http', 'health and metrics server', closeHttp);
+  shutdown.listen();
+
+  let consoleHealth: ComponentHealth = { status: 'connected' };
+  if (withConsole) {
+    core.senders.set('console', createConsoleSender(io.output));
+    health.register('console', () => consoleHealth);
+  }
+
+  // Start-up failures of a platform are logged and retried inside the runtime, never thrown.
+  await Promise.all(platforms.map((runtime) => runtime.start()));
+  await core.digests.start();
+  core.knowledge.watch();
+  logger.info({ platforms: wanted, story: core.provider().kb.story.title, http: http?.url }, 'ready');
+  // The console starts last: its input may already be at its end (piped), which stops the bot.
+  if (withConsole) {
+    const interactive = io.input.isTTY === true && io.output.isTTY === true;
+    consoleDone = runConsoleChat({ router: core.router, input: io.input, output: io.output, interactive, now, signal: consoleStop.signal })
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error({ err: error }, 'console chat failed'),
+      )
+      .finally(() => {
+        consoleHealth = { status: 'stopped' };
+        if (shutdown.stopping) return;
+        if (platforms.length === 0) void shutdown.stop('console closed');
+        else logger.info('console input ended; the other platforms keep running');
+      });
+  }
+
+  return { core, metrics, health, platforms, console: withConsole, http, shutdown };
+}

@@ -1,0 +1,162 @@
+/**
+ * The platform-free heart of the bot, shared by `npm start` and `npm run ask`: the story's
+ * knowledge (kept fresh), the database, the digest service and the command router.
+ *
+ * Data flows one way through it: story folder → knowledge service → search → commands →
+ * router → (adapters, outside this module).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { inlineAnswers, type InlineAnswer } from '../commands/inline.js';
+import { createRouter, type CommandRouter } from '../commands/router.js';
+import type { Platform } from '../commands/types.js';
+import type { Config } from '../config/config.js';
+import type { MessageSender } from '../delivery/types.js';
+import { createDigestService, type DigestService } from '../digests/service.js';
+import { ArticleError } from '../knowledge/articles.js';
+import { loadStory, StoryError } from '../knowledge/load.js';
+import { RegistryError } from '../knowledge/registry.js';
+import type { Logger } from '../observability/logger.js';
+import { countKnowledge, type DossierMetrics } from '../observability/metrics.js';
+import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
+import { createKnowledgeSearch } from '../search/knowledge-search.js';
+import type { KnowledgeProvider } from '../search/types.js';
+import { openSqliteStore, type SqliteStore } from '../storage/sqlite.js';
+import { createAppCommands } from './commands.js';
+import { createKnowledgeService, type KnowledgeService } from './knowledge-service.js';
+
+/** Exit code for data the bot cannot read (`EX_DATAERR` from BSD sysexits.h). */
+export const EX_DATAERR = 65;
+/** Exit code for a file that cannot be opened or created (`EX_CANTCREAT`). */
+export const EX_CANTCREAT = 73;
+
+/** Start-up stopped for a reason the operator can fix; `message` says what and how. */
+export class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+export interface CoreOptions {
+  config: Config;
+  logger: Logger;
+  telemetry?: Telemetry;
+  /** Told the knowledge base's size after every (re)load. */
+  metrics?: Pick<DossierMetrics, 'setKnowledgeItems'>;
+  now?: () => Date;
+}
+
+export interface Core {
+  /** The story folder the knowledge comes from. */
+  readonly storyDir: string;
+  readonly knowledge: KnowledgeService;
+  /** What commands read: the current knowledge snapshot. */
+  readonly provider: KnowledgeProvider;
+  readonly store: SqliteStore;
+  readonly digests: DigestService;
+  /** The platforms digests can be sent to; adapters add theirs as they are created. */
+  readonly senders: Map<Platform, MessageSender>;
+  readonly router: CommandRouter;
+  inlineAnswers(query: string): InlineAnswer[];
+  /** Stop watching the story folder and close the database (digests must be stopped first). */
+  close(): void;
+}
+
+/** Where the story folder is: `<DATA_DIR>/stories/<STORY>`, relative to the working directory. */
+export function storyFolder(config: Pick<Config, 'DATA_DIR' | 'STORY'>): string {
+  return resolve(config.DATA_DIR, 'stories', config.STORY);
+}
+
+/**
+ * Load the story, open the database and wire the commands. Nothing is scheduled or connected
+ * yet: the caller starts the digests and the platforms.
+ *
+ * @throws {StartupError} when the story folder is missing or unreadable, or the database cannot be opened.
+ * @example
+ * const core = await createCore({ config, logger });
+ * const result = await core.router.handle('/who massoud', context);
+ */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const { config, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const telemetry = options.telemetry ?? noTelemetry;
+  const storyDir = storyFolder(config);
+  if (!existsSync(storyDir)) {
+    throw new StartupError(
+      `The story folder ${storyDir} does not exist. Set DATA_DIR (now "${config.DATA_DIR}") and STORY (now "${config.STORY}") ` +
+        'so that <DATA_DIR>/stories/<STORY> holds story.yaml, registry.yaml and articles/.',
+      78,
+    );
+  }
+
+  let knowledge: KnowledgeService;
+  try {
+    knowledge = await createKnowledgeService({ storyDir, loadStory, createSearch: (kb) => createKnowledgeSearch(kb), logger: logger.child({ component: 'knowledge' }), now });
+  } catch (error) {
+    if (error instanceof StoryError || error instanceof ArticleError || error instanceof RegistryError) {
+      throw new StartupError(`The story in ${storyDir} cannot be read: ${error.message}`, EX_DATAERR, { cause: error });
+    }
+    throw error;
+  }
+  const provider: KnowledgeProvider = () => knowledge.current();
+
+  const databasePath = config.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(config.DATABASE_PATH);
+  let store: SqliteStore;
+  try {
+    store = openSqliteStore(databasePath);
+  } catch (error) {
+    knowledge.stop();
+    throw new StartupError(
+      `The database ${databasePath} cannot be opened (${(error as Error).message}). Set DATABASE_PATH to a file in a writable folder.`,
+      EX_CANTCREAT,
+      { cause: error },
+    );
+  }
+
+  const senders = new Map<Platform, MessageSender>();
+  const digests = createDigestService({
+    store,
+    knowledge: provider,
+    senders,
+    clock: now,
+    logger,
+    telemetry,
+    missedSlots: config.DIGEST_MISSED_SLOTS,
+    defaultTimeZone: config.DIGEST_TIMEZONE,
+  });
+
+  const recordKnowledge = () => options.metrics?.setKnowledgeItems(countKnowledge(knowledge.current().kb));
+  recordKnowledge();
+  knowledge.onChange((snapshot) => {
+    recordKnowledge();
+    digests.onKnowledgeChanged(snapshot);
+  });
+
+  const commands = createAppCommands({ knowledge: provider, store, digests, defaultTimeZone: config.DIGEST_TIMEZONE });
+  const router = createRouter({
+    commands,
+    logger,
+    telemetry,
+    suggestEntities: (partial, types) => provider().search.suggestEntities(partial, { types }),
+  });
+
+  return {
+    storyDir,
+    knowledge,
+    provider,
+    store,
+    digests,
+    senders,
+    router,
+    inlineAnswers: (query) => inlineAnswers(provider, query),
+    close() {
+      knowledge.stop();
+      store.close();
+    },
+  };
+}
