@@ -89,6 +89,20 @@ describe('the compiled bot (npm run build)', () => {
 
   describe('started as a process', () => {
 
+    describe('with no platform settings', () => {
+      it('is a console bot: answers the lines piped to it on stdout, logs on stderr, and exits 0 at the end of input', async () => {
+        // Only where the story is: everything else is the default, as after `npm install && npm start`.
+        const bot = startBot({ DATA_DIR: join(repo, 'data'), LOG_FORMAT: 'json' });
+        bot.child.stdin.end('/who masood\n/quote mujahid\n');
+        expect(await bot.exited(30_000)).toBe(0);
+        expect(bot.stdout).toMatch(/^Ahmad (Shah )?Massoud/);
+        expect(bot.stdout).toContain('Zabihullah Mujahid');
+        expect(bot.stdout).not.toContain('"level"');
+        expect(bot.logLines().some((l) => l.msg === 'stopping' && l.reason === 'console closed')).toBe(true);
+        expect(existsSync(join(bot.cwd, 'var/dossier.sqlite'))).toBe(true);
+      });
+    });
+
     describe('with a bad configuration', () => {
       it('prints one clear message naming the setting and the fix, no stack trace, and exits 78', async () => {
         const bot = startBot({ ...baseSettings(await freePort()), HTTP_PORT: 'eighty' });
