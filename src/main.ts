@@ -6,12 +6,16 @@
  */
 import { startApp } from './app/app.js';
 import { StartupError } from './app/core.js';
-import { loadConfigOrExit, secretValues } from './config/config.js';
+import { loadConfigOrExit, readEnvironment, secretValues } from './config/config.js';
 import { createLogger } from './observability/logger.js';
 
 const config = loadConfigOrExit();
+// A person chatting at a terminal with no platform wants the conversation, not routine log
+// lines: warnings only, unless LOG_LEVEL says otherwise.
+const chattingAtTerminal = process.stdin.isTTY && config.TELEGRAM_BOT_TOKEN === undefined && config.DISCORD_TOKEN === undefined && config.CONSOLE !== 'off';
+const level = chattingAtTerminal && readEnvironment().LOG_LEVEL === undefined ? 'warn' : config.LOG_LEVEL;
 const logger = createLogger({
-  level: config.LOG_LEVEL,
+  level,
   ...(config.LOG_FORMAT === undefined ? {} : { format: config.LOG_FORMAT }),
   secrets: secretValues(config),
 });
