@@ -80,6 +80,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (withConsole) wanted.push('console');
 
   logger.info({ settings: redactConfig(config), platforms: wanted }, 'starting');
+  if (wanted.length === 0) {
+    logger.warn('no platform is on: set TELEGRAM_BOT_TOKEN, or DISCORD_TOKEN and DISCORD_APPLICATION_ID, or CONSOLE=on; until then nobody can ask the bot anything');
+  }
   const metrics = createMetrics({ platforms: wanted });
   const telemetry = createTelemetry({ logger, metrics });
   const health = new HealthRegistry({ logger });
