@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { claimsCommand } from '../../src/commands/claims.js';
-import { SEED_STORY } from '../knowledge/analysis-input.js';
-import { CONTEXT, providerFor, storyKnowledgeBase } from './analysis-kb.js';
+import { CONTEXT, knowledge } from './analysis-kb.js';
 
-const kb = storyKnowledgeBase(SEED_STORY);
-const claims = claimsCommand({ knowledge: providerFor(kb) });
+const claims = claimsCommand({ knowledge });
 const run = async (text: string) => claims.run({ text }, CONTEXT);
 
 describe('/claims', () => {
@@ -50,9 +48,10 @@ describe('/claims', () => {
     expect(all.some((t) => /Who killed/.test(t))).toBe(false);
   });
 
-  it('says not-found with suggestions for a topic that matches nothing', async () => {
-    const r = await run('Kabool');
+  it('says not-found with the closest names for a topic that matches no name', async () => {
+    const r = await run('Kabul airport');
     expect(r.kind).toBe('not-found');
+    expect(r.title).toContain('Kabul airport');
     expect(r.suggestions.map((s) => s.command)).toContain('/claims id:kabul');
   });
 
@@ -61,5 +60,11 @@ describe('/claims', () => {
     expect(r.kind).toBe('not-found');
     expect(r.title).toBe('No contested claims about Bernard-Henri Lévy.');
     expect(r.suggestions[0]).toEqual({ label: 'All claims', command: '/claims' });
+  });
+
+  it('resolves a misspelt topic before saying it has no claims', async () => {
+    const r = await run('Kabool');
+    expect(r.kind).toBe('not-found');
+    expect(r.title).toBe('No contested claims about Kabul.');
   });
 });

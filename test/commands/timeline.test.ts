@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EVENTS_PER_PAGE, timelineCommand } from '../../src/commands/timeline.js';
 import { REPLY_LIMITS } from '../../src/replies/reply.js';
-import { SEED_STORY } from '../knowledge/analysis-input.js';
-import { CONTEXT, providerFor, storyKnowledgeBase } from './analysis-kb.js';
+import { CONTEXT, kb, knowledge } from './analysis-kb.js';
 
-const kb = storyKnowledgeBase(SEED_STORY);
-const timeline = timelineCommand({ knowledge: providerFor(kb) });
+const timeline = timelineCommand({ knowledge });
 const run = async (text: string) => timeline.run({ text }, CONTEXT);
 
 describe('/timeline', () => {
@@ -51,11 +49,24 @@ describe('/timeline', () => {
     for (const a of r.actions) expect(Buffer.byteLength(a.command)).toBeLessThanOrEqual(REPLY_LIMITS.actionCommandBytes);
   });
 
-  it('says not-found with suggestions for a topic that matches nothing', async () => {
+  it('finds a misspelt topic the way the search does', async () => {
     const r = await run('Talibann');
+    expect(r.kind).toBe('answer');
+    expect(r.title).toBe('Timeline: Taliban');
+  });
+
+  it('says not-found with the closest names for a topic that matches no name', async () => {
+    const r = await run('Kabul airport');
     expect(r.kind).toBe('not-found');
-    expect(r.title).toContain('Talibann');
-    expect(r.suggestions.map((s) => s.command)).toContain('/timeline id:taliban');
+    expect(r.title).toContain('Kabul airport');
+    expect(r.suggestions.map((s) => s.command)).toContain('/timeline id:kabul');
+  });
+
+  it('points to the whole timeline when nothing is even close', async () => {
+    const r = await run('london');
+    expect(r.kind).toBe('not-found');
+    expect(r.suggestions).toEqual([]);
+    expect(r.summary).toContain('/timeline without a topic');
   });
 
   it('copes with hostile input without a crash', async () => {

@@ -3,7 +3,7 @@ import { CommandDefinitionError, toApplicationCommands } from '../../../src/adap
 import { createCommandSet } from '../../../src/commands/index.js';
 import type { CommandDefinition } from '../../../src/commands/types.js';
 import { commandProblems } from '../../fakes/discord-limits.js';
-import { testCommands } from './test-commands.js';
+import { commandSet } from './harness.js';
 
 const noKnowledge = () => {
   throw new Error('not needed to describe commands');
@@ -13,22 +13,32 @@ describe('toApplicationCommands', () => {
   it('turns the real command set into valid Discord slash commands', () => {
     const commands = toApplicationCommands(createCommandSet({ knowledge: noKnowledge }));
     expect(commandProblems(commands)).toEqual([]);
-    expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['who', 'where', 'quote', 'search', 'sources', 'help']));
+    expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['who', 'where', 'quote', 'timeline', 'claims', 'search', 'sources', 'help']));
     const who = commands.find((c) => c.name === 'who');
     expect(who?.options).toEqual([expect.objectContaining({ type: 3, name: 'name', required: true, autocomplete: true })]);
+    for (const name of ['timeline', 'claims']) {
+      const optional = commands.find((c) => c.name === name);
+      expect(optional?.options).toEqual([expect.objectContaining({ type: 3, name: 'topic', required: false, autocomplete: true })]);
+    }
     const search = commands.find((c) => c.name === 'search');
     expect(search?.options?.[0]).not.toHaveProperty('autocomplete');
   });
 
+  it('keeps the real commands valid next to the test commands the other tests add', () => {
+    expect(commandProblems(toApplicationCommands(commandSet()))).toEqual([]);
+  });
+
   it('limits moderator-only commands to Manage Channels by default, and offers commands in servers and DMs', () => {
-    const commands = toApplicationCommands(testCommands());
-    expect(commands.find((c) => c.name === 'subscribe')?.default_member_permissions).toBe('16');
+    const commands = toApplicationCommands(commandSet());
+    expect(commands.find((c) => c.name === 'modonly')?.default_member_permissions).toBe('16');
     expect(commands.find((c) => c.name === 'who')?.default_member_permissions).toBeNull();
     expect(commands.find((c) => c.name === 'who')?.contexts).toEqual([0, 1]);
   });
 
   it('leaves out hidden commands, which only buttons reach', () => {
-    expect(toApplicationCommands(testCommands()).map((c) => c.name)).not.toContain('quotes');
+    const definitions = commandSet();
+    expect(definitions.some((d) => d.name === 'secret' && d.hidden === true)).toBe(true);
+    expect(toApplicationCommands(definitions).map((c) => c.name)).not.toContain('secret');
   });
 
   it('puts required options first, as Discord requires, and shortens descriptions to 100 characters', () => {
@@ -50,7 +60,7 @@ describe('toApplicationCommands', () => {
   });
 
   it('refuses a name Discord would reject, saying which', () => {
-    const bad = { ...testCommands()[0]!, name: 'Who Is' };
+    const bad = { ...commandSet()[0]!, name: 'Who Is' };
     expect(() => toApplicationCommands([bad])).toThrow(CommandDefinitionError);
     expect(() => toApplicationCommands([bad])).toThrow('"Who Is"');
   });

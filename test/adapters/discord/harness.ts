@@ -1,18 +1,47 @@
 /**
- * Starts the Discord runtime the way `npm start` does (`createDiscordRuntime` with the real router
- * and discord.js client) against the fake Discord, with a log that tests can read.
+ * Starts the Discord runtime the way `npm start` does — `createDiscordRuntime` with the real
+ * router over the seed story's command set (plus a few test commands), entity autocomplete from
+ * the real search, the real SQLite store and the real discord.js client — against the fake
+ * Discord, with logs and telemetry tests can read.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createDiscordRuntime, type DiscordRuntime, type DiscordSettings } from '../../../src/adapters/discord/runtime.js';
+import { createCommandSet } from '../../../src/commands/index.js';
+import { inlineAnswers } from '../../../src/commands/inline.js';
 import { createRouter, type CommandRouter } from '../../../src/commands/router.js';
 import type { CommandDefinition } from '../../../src/commands/types.js';
+import { loadStory } from '../../../src/knowledge/load.js';
 import type { EntityType } from '../../../src/knowledge/model.js';
 import type { CommandEvent, Telemetry } from '../../../src/observability/telemetry.js';
-import type { EntityHit } from '../../../src/search/types.js';
-import type { ChatStateStore } from '../../../src/storage/types.js';
+import { createKnowledgeSearch } from '../../../src/search/knowledge-search.js';
+import type { EntityHit, KnowledgeProvider, KnowledgeSnapshot } from '../../../src/search/types.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/storage/sqlite.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord-api.js';
-import { createMemoryChatState } from './memory-chat-state.js';
+import { testCommands, type TestCommandOptions } from './test-commands.js';
+
+export const NOW = new Date('2021-09-01T08:00:00Z');
+
+let snapshot: KnowledgeSnapshot | undefined;
+
+/** The seed story, loaded once per test file. */
+export const knowledge: KnowledgeProvider = () => {
+  if (snapshot === undefined) {
+    const kb = loadStory('data/stories/panjshir');
+    snapshot = { kb, search: createKnowledgeSearch(kb), version: 'test', loadedAt: NOW };
+  }
+  return snapshot;
+};
+
+/** The story's real commands plus the test commands, as the bot would register them. */
+export function commandSet(options: TestCommandOptions = {}): CommandDefinition[] {
+  return createCommandSet({ knowledge, extra: testCommands(options) });
+}
+
+/** Entity completions from the real search, as the app wires them into the router. */
+export function suggestFromStory(partial: string, types: EntityType[]): EntityHit[] {
+  return knowledge().search.suggestEntities(partial, { types });
+}
 
 /** A pino logger whose JSON lines the test can read. */
 export function capturingLogger() {
@@ -42,7 +71,7 @@ export interface Harness {
   discord: FakeDiscord;
   runtime: DiscordRuntime;
   router: CommandRouter;
-  chatState: ChatStateStore;
+  store: SqliteStore;
   logs: Array<Record<string, unknown>>;
   commands: CommandEvent[];
   platformErrors: string[];
@@ -50,42 +79,54 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  commands: CommandDefinition[];
+  /** Options of the test commands (how long /slow takes). */
+  testCommands?: TestCommandOptions;
+  /**
+   * Replace the real search's completions, for what the seed story cannot produce (more than 25
+   * matches, a failing index).
+   */
   suggestEntities?: (partial: string, types: EntityType[]) => EntityHit[];
   settings?: Partial<DiscordSettings>;
   fake?: FakeDiscordOptions;
-  chatState?: ChatStateStore;
 }
 
 /** Start the fake, then the runtime against it, and wait until the bot is connected. */
-export async function startHarness(options: HarnessOptions): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const discord = await FakeDiscord.start(options.fake);
   const { logger, lines } = capturingLogger();
   const { telemetry, commands, platformErrors } = recordingTelemetry();
   const router = createRouter({
-    commands: options.commands,
+    commands: commandSet(options.testCommands),
     logger,
     telemetry,
-    ...(options.suggestEntities === undefined ? {} : { suggestEntities: options.suggestEntities }),
+    suggestEntities: options.suggestEntities ?? suggestFromStory,
   });
-  const chatState = options.chatState ?? createMemoryChatState();
+  const store = openSqliteStore(':memory:');
   const runtime = createDiscordRuntime(
     { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, storyName: 'Panjshir Valley resistance, 2021', ...options.settings },
-    { router, inlineAnswers: () => [], chatState, logger, telemetry, now: () => new Date('2021-09-01T08:00:00Z') },
+    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, logger, telemetry, now: () => NOW },
   );
-  await runtime.start();
-  await discord.waitFor(() => (runtime.health().status === 'connected' ? true : undefined), 5_000, 'the bot to connect');
+  try {
+    await runtime.start();
+    await discord.waitFor(() => (runtime.health().status === 'connected' ? true : undefined), 5_000, 'the bot to connect');
+  } catch (error) {
+    await runtime.stop();
+    await discord.close();
+    store.close();
+    throw error;
+  }
   return {
     discord,
     runtime,
     router,
-    chatState,
+    store,
     logs: lines,
     commands,
     platformErrors,
     async stop() {
       await runtime.stop();
       await discord.close();
+      store.close();
     },
   };
 }

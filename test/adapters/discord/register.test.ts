@@ -7,7 +7,7 @@ import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatRegistrationReport, registerCommands } from '../../../src/adapters/discord/register.js';
 import { FakeDiscord } from '../../fakes/discord-api.js';
-import { testCommands } from './test-commands.js';
+import { commandSet } from './harness.js';
 
 const run = promisify(execFile);
 let discord: FakeDiscord;
@@ -25,7 +25,7 @@ const puts = () => discord.requests.filter((r) => r.method === 'PUT');
 
 describe('registerCommands', () => {
   it('adds every command on the first run, and changes nothing on the second', async () => {
-    const definitions = testCommands();
+    const definitions = commandSet();
     const first = await registerCommands(rest, { applicationId: discord.applicationId, definitions });
     expect(first.applied).toBe(true);
     expect(first.changes.every((c) => c.change === 'added')).toBe(true);
@@ -40,8 +40,8 @@ describe('registerCommands', () => {
   });
 
   it('reports updated and removed commands, and overwrites them in one request', async () => {
-    await registerCommands(rest, { applicationId: discord.applicationId, definitions: testCommands() });
-    const changed = testCommands()
+    await registerCommands(rest, { applicationId: discord.applicationId, definitions: commandSet() });
+    const changed = commandSet()
       .filter((c) => c.name !== 'boom')
       .map((c) => (c.name === 'who' ? { ...c, description: 'Who is someone, with sources' } : c));
     const report = await registerCommands(rest, { applicationId: discord.applicationId, definitions: changed });
@@ -57,14 +57,14 @@ describe('registerCommands', () => {
   });
 
   it('registers for one guild only, leaving global commands alone', async () => {
-    const report = await registerCommands(rest, { applicationId: discord.applicationId, guildId: '200000000000000001', definitions: testCommands() });
+    const report = await registerCommands(rest, { applicationId: discord.applicationId, guildId: '200000000000000001', definitions: commandSet() });
     expect(report.scope).toEqual({ kind: 'guild', guildId: '200000000000000001' });
     expect(puts()[0]?.path).toBe(`/applications/${discord.applicationId}/guilds/200000000000000001/commands`);
     expect(discord.commands.get('global')).toBeUndefined();
   });
 
   it('changes nothing on a dry run', async () => {
-    const report = await registerCommands(rest, { applicationId: discord.applicationId, definitions: testCommands(), dryRun: true });
+    const report = await registerCommands(rest, { applicationId: discord.applicationId, definitions: commandSet(), dryRun: true });
     expect(report.applied).toBe(false);
     expect(report.changes.every((c) => c.change === 'added')).toBe(true);
     expect(puts()).toHaveLength(0);

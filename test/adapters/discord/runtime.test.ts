@@ -1,18 +1,18 @@
 /**
  * The real discord.js client, started through `createDiscordRuntime` exactly as `npm start` does,
- * against the fake Discord. Every check is on what the fake received.
+ * over the seed story's commands and search, against the fake Discord. Every check is on what
+ * the fake received.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordRuntime } from '../../../src/adapters/discord/runtime.js';
 import { createRouter } from '../../../src/commands/router.js';
 import { noTelemetry } from '../../../src/observability/telemetry.js';
+import { openSqliteStore } from '../../../src/storage/sqlite.js';
 import { FakeDiscord } from '../../fakes/discord-api.js';
 import type { InteractionResponse } from '../../fakes/discord-api.js';
 import { messageProblems } from '../../fakes/discord-limits.js';
 import { autocompleteInteraction, buttonInteraction, chatInputInteraction, CHANNEL_ID, PERMISSIONS } from '../../fakes/discord-payloads.js';
-import { capturingLogger, startHarness, type Harness, type HarnessOptions } from './harness.js';
-import { createMemoryChatState } from './memory-chat-state.js';
-import { suggestEntities, testCommands } from './test-commands.js';
+import { capturingLogger, commandSet, knowledge, startHarness, type Harness, type HarnessOptions } from './harness.js';
 
 let harness: Harness | undefined;
 /** Set by a test that provokes errors on purpose; otherwise any error logged fails the test. */
@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<HarnessOptions> = {}): Promise<Harness> {
-  harness = await startHarness({ commands: testCommands({ slowMs: 600 }), suggestEntities, settings: { deferAfterMs: 200 }, ...options });
+  harness = await startHarness({ testCommands: { slowMs: 600 }, settings: { deferAfterMs: 200 }, ...options });
   return harness;
 }
 
@@ -67,10 +67,11 @@ describe('connecting', () => {
   it('reports a rejected token as down, says which setting to fix, and does not retry', async () => {
     const discord = await FakeDiscord.start();
     const { logger, lines } = capturingLogger();
-    const router = createRouter({ commands: testCommands(), logger });
+    const router = createRouter({ commands: commandSet(), logger });
+    const store = openSqliteStore(':memory:');
     const runtime = createDiscordRuntime(
       { token: 'not-the-token', applicationId: discord.applicationId, apiUrl: discord.apiUrl, loginRetryMs: 10 },
-      { router, inlineAnswers: () => [], chatState: createMemoryChatState(), logger, telemetry: noTelemetry, now: () => new Date() },
+      { router, inlineAnswers: () => [], chatState: store, logger, telemetry: noTelemetry, now: () => new Date() },
     );
     try {
       await runtime.start();
@@ -83,6 +84,7 @@ describe('connecting', () => {
     } finally {
       await runtime.stop();
       await discord.close();
+      store.close();
     }
   });
 
@@ -97,7 +99,7 @@ describe('connecting', () => {
     expect(h.discord.received(2)).toHaveLength(1); // no second IDENTIFY
     await h.discord.waitFor(() => (h.runtime.health().status === 'connected' ? true : undefined));
     const { response } = await ask(h, 'who', { name: 'saleh' });
-    expect(embedOf(response.data).title).toBe('Amrullah Saleh');
+    expect(embedOf(response.data).title).toMatch(/^Amrullah Saleh — /);
   });
 
   it('after an abrupt drop, resumes and answers a command sent while it was away (replayed)', async () => {
@@ -105,29 +107,61 @@ describe('connecting', () => {
     h.discord.dropConnection('abrupt');
     const id = h.discord.sendInteraction(chatInputInteraction(h.discord, { command: 'who', options: { name: 'mujahid' } }));
     const [response] = await h.discord.waitForInteractionResponses(id, 1, 10_000);
-    expect(embedOf(response?.data).title).toBe('Zabihullah Mujahid');
+    expect(embedOf(response?.data).title).toMatch(/^Zabihullah Mujahid — /);
     expect(h.discord.received(6)).toHaveLength(1);
   });
 });
 
 describe('slash commands', () => {
-  it('answers /who with an embed: title, cited summary, fields, linked sources, story footer, buttons', async () => {
+  it('answers /who massoud with an embed: the most mentioned Massoud, the other one as a button, cited fields, sources, story footer', async () => {
     const h = await start();
-    const { response } = await ask(h, 'who', { name: 'ahmad massoud' });
+    const { response } = await ask(h, 'who', { name: 'massoud' });
     expect(response.type).toBe(4);
     expect(response.data?.flags ?? 0).toBe(0); // public
     const embed = embedOf(response.data);
-    expect(embed.title).toBe('Ahmad Massoud');
-    expect(embed.description).toBe('Leader of the National Resistance Front, son of Ahmad Shah Massoud [1]');
+    expect(embed.title).toMatch(/^Ahmad Massoud — /);
+    expect(embed.description).toContain('fits 2 people');
     expect(embed.footer?.text).toBe('Panjshir Valley resistance, 2021');
-    expect(embed.fields?.map((f) => f.name)).toEqual(['Key facts', 'Ahmad Massoud, 22 Aug 2021', 'Sources']);
-    expect(embed.fields?.[2]?.value).toContain('**1.** [Reuters: Resistance holds out in Panjshir](https://www.reuters.com/world/panjshir-2021-08-22/)');
-    expect(buttonsOf(response.data)).toEqual([
-      expect.objectContaining({ custom_id: '/who id:ahmad-shah-massoud', label: 'The other Ahmad Shah Massoud' }),
-      expect.objectContaining({ custom_id: '/quotes ahmad-massoud', label: 'More quotes' }),
-    ]);
+    const names = embed.fields?.map((f) => f.name) ?? [];
+    expect(names).toEqual(expect.arrayContaining(['Who they are', 'Key facts']));
+    expect(names).toContainEqual(expect.stringMatching(/^Ahmad Massoud, \d{1,2} \w{3} 2021$/)); // a dated quote
+    expect(names.at(-1)).toBe('Sources');
+    const sources = embed.fields?.at(-1)?.value.split('\n') ?? [];
+    const { kb } = knowledge();
+    expect(sources).toHaveLength(kb.sources.length);
+    for (const source of kb.sources) expect(sources).toContainEqual(expect.stringContaining(`${source.outlet}: ${source.headline}`));
+    // Every [n] in the answer is one of the listed sources.
+    const cited = [...JSON.stringify(embed.fields?.slice(0, -1)).matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(cited.length).toBeGreaterThan(0);
+    for (const n of cited) expect(n).toBeLessThanOrEqual(sources.length);
+    expect(buttonsOf(response.data)).toEqual([expect.objectContaining({ custom_id: '/who id:ahmad-shah-massoud', label: 'Not this one? Ahmad Shah Massoud' })]);
     expect(response.data?.allowed_mentions).toEqual({ parse: [], replied_user: false });
-    expect(h.commands.at(-1)).toMatchObject({ platform: 'discord', command: 'who', argument: 'ahmad massoud', chatId: CHANNEL_ID, outcome: 'answer' });
+    expect(h.commands.at(-1)).toMatchObject({ platform: 'discord', command: 'who', argument: 'massoud', chatId: CHANNEL_ID, outcome: 'answer' });
+  });
+
+  it('answers /where panjshir with the province, where it lies and what happened there', async () => {
+    const h = await start();
+    const { response } = await ask(h, 'where', { place: 'panjshir' });
+    const embed = embedOf(response.data);
+    expect(embed.title).toMatch(/^Panjshir — Province/);
+    const where = embed.fields?.find((f) => f.name === 'Where it lies');
+    expect(where?.value).toContain('Capital: Bazarak');
+    expect(embed.fields?.map((f) => f.name)).toContain('What happened here');
+  });
+
+  it('pages /timeline with its own button, updating the message in place', async () => {
+    const h = await start();
+    const { id, response } = await ask(h, 'timeline');
+    const { kb } = knowledge();
+    expect(embedOf(response.data).title).toBe(`Timeline: ${kb.story.title}`);
+    const more = buttonsOf(response.data).find((b) => b.label.startsWith('More events'));
+    expect(more?.custom_id).toBe('/timeline page:2');
+    const message = h.discord.originalMessage(id) ?? {};
+    const pressId = h.discord.sendInteraction(buttonInteraction(h.discord, { customId: more?.custom_id ?? '', message }));
+    const [update] = await h.discord.waitForInteractionResponses(pressId);
+    expect(update?.type).toBe(7);
+    expect(embedOf(update?.data).description).toContain('page 2 of 2');
+    expect(buttonsOf(update?.data).some((b) => b.label.startsWith('More events'))).toBe(false);
   });
 
   it('joins option values in their declared order, whatever order they arrive in', async () => {
@@ -186,13 +220,13 @@ describe('slash commands', () => {
 
   it('only lets members with Manage Channels run moderator commands in a server; anyone in a DM', async () => {
     const h = await start();
-    const member = await ask(h, 'subscribe', { time: '08:00' }, { permissions: PERMISSIONS.member });
+    const member = await ask(h, 'modonly', { time: '08:00' }, { permissions: PERMISSIONS.member });
     expect(member.response.data?.flags).toBe(64);
-    expect(embedOf(member.response.data).title).toBe('Only moderators can use /subscribe here.');
-    const moderator = await ask(h, 'subscribe', { time: '08:00' }, { permissions: PERMISSIONS.moderator });
-    expect(embedOf(moderator.response.data).title).toBe('Subscribed at 08:00.');
-    const dm = await ask(h, 'subscribe', {}, { in: 'dm' });
-    expect(embedOf(dm.response.data).title).toBe('Subscribed.');
+    expect(embedOf(member.response.data).title).toBe('Only moderators can use /modonly here.');
+    const moderator = await ask(h, 'modonly', { time: '08:00' }, { permissions: PERMISSIONS.moderator });
+    expect(embedOf(moderator.response.data).title).toBe('Done at 08:00.');
+    const dm = await ask(h, 'modonly', {}, { in: 'dm' });
+    expect(embedOf(dm.response.data).title).toBe('Done.');
   });
 });
 
@@ -216,10 +250,26 @@ describe('autocomplete', () => {
     return (response?.data?.choices ?? []) as Array<{ name: string; value: string }>;
   }
 
-  it('offers exact alias matches first for a name', async () => {
+  it('offers both Massouds for "massoud", and already for "mas", each with its description', async () => {
     const h = await start();
     const choices = await complete(h, 'massoud');
-    expect(choices.slice(0, 2).map((c) => c.value)).toEqual(['Ahmad Massoud', 'Ahmad Shah Massoud']);
+    expect(choices.map((c) => c.value)).toEqual(['Ahmad Massoud', 'Ahmad Shah Massoud']);
+    for (const choice of choices) {
+      expect(choice.name.startsWith(`${choice.value} — `)).toBe(true);
+      expect(choice.name.length).toBeLessThanOrEqual(100);
+    }
+    const partial = await complete(h, 'mas');
+    expect(partial.map((c) => c.value)).toEqual(expect.arrayContaining(['Ahmad Massoud', 'Ahmad Shah Massoud']));
+  });
+
+  it('offers only the types the option asks for: places for /where', async () => {
+    const h = await start();
+    const places = await complete(h, 'panj', 'where', 'place');
+    expect(places[0]?.value).toBe('Panjshir');
+    const { kb } = knowledge();
+    for (const choice of places) expect(kb.entities.find((e) => e.label === choice.value)?.type).toBe('place');
+    const people = await complete(h, 'panj', 'who', 'name');
+    expect(people.map((c) => c.value)).not.toContain('Panjshir');
   });
 
   it('finds a misspelt name', async () => {
@@ -235,7 +285,16 @@ describe('autocomplete', () => {
   });
 
   it('answers at most 25 choices, each name and value within 100 characters', async () => {
-    const h = await start();
+    // The seed story never matches more than 25 names, so a suggester returns 40 long ones.
+    const [entity] = knowledge().kb.entities;
+    if (entity === undefined) throw new Error('the seed story has no entities');
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      entity: { ...entity, label: `Commander Massoudi ${i} ${'of the valley '.repeat(10)}`, description: 'with a very long description '.repeat(8) },
+      score: 0.1,
+      matched: 'massoudi',
+      exact: false,
+    }));
+    const h = await start({ suggestEntities: () => many });
     const choices = await complete(h, 'commander massoudi');
     expect(choices).toHaveLength(25);
     for (const choice of choices) {
@@ -258,15 +317,17 @@ describe('autocomplete', () => {
 });
 
 describe('buttons', () => {
-  it('runs the button’s command and updates the message in place', async () => {
+  it('runs the button’s command and updates the message in place: "the other Massoud"', async () => {
     const h = await start();
-    const { id } = await ask(h, 'who', { name: 'ahmad massoud' });
+    const { id, response } = await ask(h, 'who', { name: 'massoud' });
+    const other = buttonsOf(response.data).find((b) => b.label.includes('Ahmad Shah Massoud'));
+    expect(other).toBeDefined();
     const message = h.discord.originalMessage(id);
-    const pressId = h.discord.sendInteraction(buttonInteraction(h.discord, { customId: '/who id:ahmad-shah-massoud', message: message ?? {} }));
+    const pressId = h.discord.sendInteraction(buttonInteraction(h.discord, { customId: other?.custom_id ?? '', message: message ?? {} }));
     const [update] = await h.discord.waitForInteractionResponses(pressId);
     expect(update?.type).toBe(7);
-    expect(embedOf(update?.data).title).toBe('Ahmad Shah Massoud');
-    expect(embedOf(h.discord.messages.get(String(message?.id))).title).toBe('Ahmad Shah Massoud');
+    expect(embedOf(update?.data).title).toMatch(/^Ahmad Shah Massoud — /);
+    expect(embedOf(h.discord.messages.get(String(message?.id))).title).toMatch(/^Ahmad Shah Massoud — /);
   });
 
   it('keeps an ephemeral message ephemeral when its button is pressed (updated, not re-posted)', async () => {
@@ -275,10 +336,11 @@ describe('buttons', () => {
     const message = h.discord.originalMessage(id);
     expect(message?.flags).toBe(64);
     const [example] = buttonsOf(message);
+    expect(example?.custom_id).toBe('/who massoud');
     const pressId = h.discord.sendInteraction(buttonInteraction(h.discord, { customId: example?.custom_id ?? '', message: message ?? {} }));
     const [update] = await h.discord.waitForInteractionResponses(pressId);
     expect(update?.type).toBe(7);
-    expect(embedOf(update?.data).title).toBe('Ahmad Massoud');
+    expect(embedOf(update?.data).title).toMatch(/^Ahmad Massoud — /);
     expect(h.discord.messages.get(String(message?.id))?.flags).toBe(64);
   });
 
@@ -320,7 +382,7 @@ describe('rate limits', () => {
     const h = await start();
     h.discord.injectError({ method: 'POST', path: /^\/interactions\/.*\/callback$/, status: 429, retryAfter: 0.3 });
     const { id, response } = await ask(h, 'who', { name: 'saleh' });
-    expect(embedOf(response.data).title).toBe('Amrullah Saleh');
+    expect(embedOf(response.data).title).toMatch(/^Amrullah Saleh — /);
     const calls = h.discord.requests.filter((r) => r.path.startsWith(`/interactions/${id}/`));
     expect(calls.map((c) => c.status)).toEqual([429, 204]);
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);

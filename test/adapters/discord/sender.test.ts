@@ -7,7 +7,6 @@ import { DeliveryError } from '../../../src/delivery/types.js';
 import { reply } from '../../../src/replies/reply.js';
 import { messageProblems } from '../../fakes/discord-limits.js';
 import { startHarness, type Harness } from './harness.js';
-import { testCommands } from './test-commands.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -36,7 +35,7 @@ async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
 
 describe('Discord sender (digests)', () => {
   it('posts the reply as an embed to the channel, with the bot token and no pings', async () => {
-    harness = await startHarness({ commands: testCommands() });
+    harness = await startHarness();
     await harness.runtime.sender.send(CHANNEL, digest);
     const posted = harness.discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL}/messages`);
     expect(posted).toHaveLength(1);
@@ -49,7 +48,7 @@ describe('Discord sender (digests)', () => {
   });
 
   it('sends a long digest as several messages, each within limits, buttons under the last', async () => {
-    harness = await startHarness({ commands: testCommands() });
+    harness = await startHarness();
     const long = reply({ ...digest, sections: [{ label: 'New', lines: Array.from({ length: 80 }, (_, i) => ({ text: `Item ${i} ${'word '.repeat(40)}`, cites: [1] })) }] });
     await harness.runtime.sender.send(CHANNEL, long);
     const bodies = harness.discord.requests.filter((r) => r.path === `/channels/${CHANNEL}/messages`).map((r) => r.body as Record<string, unknown>);
@@ -59,34 +58,34 @@ describe('Discord sender (digests)', () => {
   });
 
   it('maps 403 Missing Access to "forbidden" and records the channel as blocked', async () => {
-    harness = await startHarness({ commands: testCommands() });
+    harness = await startHarness();
     harness.discord.injectError({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 403, code: 50001 });
     const error = await failure(harness.runtime.sender.send(CHANNEL, digest));
     expect(error.kind).toBe('forbidden');
     expect(error.permanent).toBe(true);
-    expect(harness.chatState.blockedChat('discord', CHANNEL)?.reason).toContain('Missing Access');
+    expect(harness.store.blockedChat('discord', CHANNEL)?.reason).toContain('Missing Access');
     expect(harness.platformErrors).toContain('forbidden');
   });
 
   it('maps 404 Unknown Channel to "not-found" and records it', async () => {
-    harness = await startHarness({ commands: testCommands() });
+    harness = await startHarness();
     harness.discord.injectError({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 404, code: 10003 });
     const error = await failure(harness.runtime.sender.send(CHANNEL, digest));
     expect(error.kind).toBe('not-found');
-    expect(harness.chatState.blockedChat('discord', CHANNEL)).toBeDefined();
+    expect(harness.store.blockedChat('discord', CHANNEL)).toBeDefined();
   });
 
   it('maps a lasting 5xx to "transient" (after discord.js’s own retries) and keeps the channel', async () => {
-    harness = await startHarness({ commands: testCommands() });
+    harness = await startHarness();
     harness.discord.injectError({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 500, times: 10 });
     const error = await failure(harness.runtime.sender.send(CHANNEL, digest));
     expect(error.kind).toBe('transient');
-    expect(harness.chatState.blockedChat('discord', CHANNEL)).toBeUndefined();
+    expect(harness.store.blockedChat('discord', CHANNEL)).toBeUndefined();
     expect(harness.discord.requests.filter((r) => r.path === `/channels/${CHANNEL}/messages`).length).toBe(4);
   });
 
   it('waits out a 429 and delivers once', async () => {
-    harness = await startHarness({ commands: testCommands() });
+    harness = await startHarness();
     harness.discord.injectError({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 429, retryAfter: 0.2 });
     await harness.runtime.sender.send(CHANNEL, digest);
     expect(harness.discord.requests.filter((r) => r.path === `/channels/${CHANNEL}/messages`).map((r) => r.status)).toEqual([429, 200]);
