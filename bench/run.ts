@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- [--quick | --tiny] [--json] [--only search|digest] [--seed N]`
+ * `npm run bench -- [--quick | --tiny] [--json] [--only search|digest] [--sizes 5000,50000]
+ * [--ops who,where,autocomplete,search] [--no-baseline] [--seed N]`
  *
  * Runs the benchmark sections and prints one table (or, with `--json`, one JSON line per row).
  * Sections: `search` (bench/search-bench.ts) and, when bench/digest-fanout.ts exists, `digest`.
@@ -38,7 +39,29 @@ export interface CliArguments {
   tiny?: boolean;
   json: boolean;
   only?: string;
+  /** Search section: only these entity counts (300, 5000, 50000). */
+  sizes?: number[];
+  /** Search section: only these query operations (who, where, autocomplete, search). */
+  ops?: string[];
+  /** Search section: skip plain fuse.js (faster iterations; no ratios). */
+  noBaseline?: boolean;
+  help?: boolean;
   seed: number;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --quick            only 5,000 entities / 100,000 facts
+  --tiny             smallest size, a few seconds: proves the script works
+  --json             one JSON object per row instead of the table
+  --only NAME        one section: search | digest
+  --sizes N,N        search: only these entity counts (300, 5000, 50000)
+  --ops OP,OP        search: only these operations (who, where, autocomplete, search)
+  --no-baseline      search: skip plain fuse.js (no ratios, much faster)
+  --seed N           generator seed (default 42)
+  --help             this text`;
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
 }
 
 /** Parses the command line; throws with a usage line on anything it does not know. */
@@ -52,9 +75,14 @@ export function parseArguments(argv: readonly string[]): CliArguments {
     else if (arg === '--only') args.only = argv[++i];
     else if (arg?.startsWith('--only=')) args.only = arg.slice('--only='.length);
     else if (arg === '--seed') args.seed = Number(argv[++i]);
-    else throw new Error(`Unknown argument "${arg}". Usage: npm run bench -- [--quick | --tiny] [--json] [--only search|digest] [--seed N]`);
+    else if (arg === '--sizes') args.sizes = list(argv[++i]).map(Number);
+    else if (arg === '--ops') args.ops = list(argv[++i]).map((op) => op.replace(/^\//, ''));
+    else if (arg === '--no-baseline') args.noBaseline = true;
+    else if (arg === '--help' || arg === '-h') args.help = true;
+    else throw new Error(`Unknown argument "${arg}". ${USAGE}`);
   }
   if (!Number.isFinite(args.seed)) throw new Error('--seed needs a number');
+  if (args.sizes?.some((n) => !Number.isFinite(n))) throw new Error('--sizes needs numbers, e.g. --sizes 5000,50000');
   return args;
 }
 
@@ -63,7 +91,15 @@ export async function runBench(args: CliArguments, log: (line: string) => void =
   const sections = await loadSections();
   const selected = args.only ? sections.filter((s) => s.name === args.only) : sections;
   if (selected.length === 0) throw new Error(`No benchmark section "${args.only}". Available: ${sections.map((s) => s.name).join(', ')}`);
-  const options: BenchOptions = { quick: args.quick, tiny: args.tiny ?? false, seed: args.seed, log };
+  const options: BenchOptions = {
+    quick: args.quick,
+    tiny: args.tiny ?? false,
+    seed: args.seed,
+    log,
+    ...(args.sizes ? { sizes: args.sizes } : {}),
+    ...(args.ops ? { ops: args.ops } : {}),
+    ...(args.noBaseline ? { noBaseline: true } : {}),
+  };
   const rows: BenchRow[] = [];
   for (const section of selected) rows.push(...(await section.run(options)));
   return rows;
@@ -71,6 +107,10 @@ export async function runBench(args: CliArguments, log: (line: string) => void =
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('note: run with --expose-gc (npm run bench does) for accurate heap figures\n');
   const started = Date.now();
   const rows = await runBench(args);

@@ -36,8 +36,8 @@ export const FULL_SIZES: SearchBenchSize[] = [
 export const QUICK_SIZES: SearchBenchSize[] = [FULL_SIZES[1] as SearchBenchSize];
 export const TINY_SIZES: SearchBenchSize[] = [{ entities: 120, facts: 1_500, queries: 12, baselineBudgetMs: 200, startup: true }];
 
-type Variant = 'exact' | 'typo1' | 'typo2' | 'translit';
-const VARIANTS: Variant[] = ['exact', 'typo1', 'typo2', 'translit'];
+export type Variant = 'exact' | 'typo1' | 'typo2' | 'translit';
+export const VARIANTS: Variant[] = ['exact', 'typo1', 'typo2', 'translit'];
 const WARM_UP_QUERIES = 20;
 
 interface BenchQuery {
@@ -59,7 +59,7 @@ function nameQuery(entity: Entity, variant: Variant, random: Random): string | u
   }
 }
 
-function entityQueries(entities: readonly Entity[], types: readonly EntityType[], variant: Variant, count: number, random: Random, prefix = false): BenchQuery[] {
+export function entityQueries(entities: readonly Entity[], types: readonly EntityType[], variant: Variant, count: number, random: Random, prefix = false): BenchQuery[] {
   const pool = entities.filter((e) => types.includes(e.type));
   const out: BenchQuery[] = [];
   for (let attempts = 0; out.length < count && attempts < count * 20; attempts++) {
@@ -115,7 +115,7 @@ function runQueries(queries: readonly BenchQuery[], answer: (q: string) => strin
   return { latencies, hit1: ran ? hit1 / ran : 0, hit10: ran ? hit10 / ran : 0, ran };
 }
 
-function resolutionIds(resolution: EntityResolution): string[] {
+export function resolutionIds(resolution: EntityResolution): string[] {
   switch (resolution.kind) {
     case 'found':
       return [resolution.hit.entity.id, ...resolution.others.map((h) => h.entity.id)];
@@ -247,8 +247,9 @@ async function benchSize(size: SearchBenchSize, options: BenchOptions): Promise<
   ];
 
   for (const op of operations) {
+    if (options.ops && !options.ops.includes(op.operation.replace(/^\//, ''))) continue;
     options.log(`search: ${op.operation} — building the plain fuse.js baseline…`);
-    const { result: baseline, ms: baselineBuildMs } = timed(op.baseline);
+    const { result: baseline, ms: baselineBuildMs } = options.noBaseline ? { result: undefined, ms: 0 } : timed(op.baseline);
     for (const variant of VARIANTS) {
       const queries = op.queries(variant);
       if (queries.length === 0) continue;
@@ -259,14 +260,14 @@ async function benchSize(size: SearchBenchSize, options: BenchOptions): Promise<
       const ours = runQueries(queries, op.ours);
       const skipBaseline = op.operation === '/search' && size.baselineSearchExactOnly && variant !== 'exact';
       let base: RunResult | undefined;
-      if (!skipBaseline) {
+      if (!skipBaseline && baseline) {
         const answer = baseline;
         answer(queries[0]?.text ?? '');
         memoryAfterGc();
         base = runQueries(queries, answer, size.baselineBudgetMs);
       }
       const row = queryRow({ ...shape, operation: op.operation, variant }, ours, base, skipBaseline ? 'baseline skipped: plain fuse.js needs about a minute per query at this size' : undefined);
-      if (variant === 'exact') row.baselineBuildMs = round(baselineBuildMs, 0);
+      if (variant === 'exact' && baseline) row.baselineBuildMs = round(baselineBuildMs, 0);
       rows.push(row);
       options.log(`search: ${op.operation} ${variant}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, hit@1 ${row.hit1}`);
       await new Promise((resolve) => setImmediate(resolve));
@@ -281,7 +282,7 @@ async function benchSize(size: SearchBenchSize, options: BenchOptions): Promise<
 
 /** Runs every size the options ask for. */
 export async function runSearchBench(options: BenchOptions): Promise<BenchRow[]> {
-  const sizes = options.tiny ? TINY_SIZES : options.quick ? QUICK_SIZES : FULL_SIZES;
+  const sizes = (options.tiny ? TINY_SIZES : options.quick ? QUICK_SIZES : FULL_SIZES).filter((s) => !options.sizes || options.sizes.includes(s.entities));
   const rows: BenchRow[] = [];
   for (const size of sizes) rows.push(...(await benchSize(size, options)));
   return rows;

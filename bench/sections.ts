@@ -36,6 +36,12 @@ export interface BenchOptions {
   /** Smallest sizes and few queries: proves the script works (used by the test). */
   tiny?: boolean;
   seed: number;
+  /** Search section: only these entity counts. */
+  sizes?: number[];
+  /** Search section: only these operations (who, where, autocomplete, search). */
+  ops?: string[];
+  /** Search section: skip the plain fuse.js baseline. */
+  noBaseline?: boolean;
   /** Progress lines go here (stderr by default), never into the table or JSON. */
   log: (line: string) => void;
 }

@@ -42,6 +42,23 @@ describe('npm run bench', () => {
     expect(() => parseArguments(['--seed', 'x'])).toThrow(/--seed/);
   });
 
+  it('narrows the search section to some sizes and operations, and explains itself on --help', () => {
+    expect(parseArguments(['--sizes', '5000,50000', '--ops', '/who,autocomplete', '--no-baseline'])).toMatchObject({
+      sizes: [5000, 50000],
+      ops: ['who', 'autocomplete'],
+      noBaseline: true,
+    });
+    expect(parseArguments(['--help']).help).toBe(true);
+    expect(() => parseArguments(['--sizes', 'big'])).toThrow(/--sizes/);
+  });
+
+  it('runs only the chosen operations, without the baseline when asked', async () => {
+    const rows = await runBench({ quick: false, tiny: true, json: false, seed: 42, only: 'search', ops: ['who'], noBaseline: true }, () => {});
+    const queryRows = rows.filter((r) => r.variant !== undefined);
+    expect(new Set(queryRows.map((r) => r.operation))).toEqual(new Set(['/who']));
+    for (const row of queryRows) expect(row.baselineP50Ms).toBeUndefined();
+  }, 60_000);
+
   it('rejects a section that does not exist', async () => {
     await expect(runBench({ quick: false, json: false, seed: 1, only: 'nope' }, () => {})).rejects.toThrow(/No benchmark section "nope"/);
   });
