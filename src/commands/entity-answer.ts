@@ -42,6 +42,9 @@ export const ENTITY_ANSWER_LIMITS = { facts: 5, quotes: 2, events: 5, claims: 3,
 
 const NATIVE_SCRIPT = /[\u0600-\u06FF]/;
 
+/** The note on the one kind of line no article supports: names in Dari or Pashto script from the registry. */
+export const NATIVE_SPELLING_NOTE = 'from the story’s name list, not an article';
+
 /** Facts ordered for an entity's answer: body before captions, corroborated first, then shorter. */
 export function rankFacts(facts: readonly Fact[]): Fact[] {
   return [...facts].sort(
@@ -101,15 +104,20 @@ function linkLines(kb: KnowledgeBase, entity: Entity, refs: CitationNumbers): Re
   return lines;
 }
 
-/** Spellings the sources used for the entity, when they differ from the label. */
+/**
+ * Other names the sources used for the entity (spellings, titles, nicknames), with the outlets
+ * that used them. Only mentions that are one of the entity's registered names count: "Massoud’s
+ * father" points at a person but is no name of his.
+ */
 function spellingLine(entity: Entity, refs: CitationNumbers): ReplyLine | undefined {
   const label = normalise(entity.label);
+  const names = new Set(entity.aliases.map(normalise));
   const bySpelling = new Map<string, { text: string; citations: Entity['mentions'] }>();
   for (const mention of entity.mentions) {
     const text = mention.text.replace(/[’']s$/, '').trim();
     const key = normalise(text);
-    // A bare surname or an exact label is no spelling variant worth showing.
-    if (key === label || !key.includes(' ')) continue;
+    // A bare surname, the label itself ("The Taliban" for Taliban) or a descriptive mention is no other name.
+    if (key === label || key.replace(/^the /, '') === label || !key.includes(' ') || !names.has(key)) continue;
     const entry = bySpelling.get(key) ?? { text, citations: [] };
     entry.citations.push(mention);
     bySpelling.set(key, entry);
@@ -120,7 +128,7 @@ function spellingLine(entity: Entity, refs: CitationNumbers): ReplyLine | undefi
     return `${s.text} (${outlets})`;
   });
   return {
-    text: `Also spelt ${spellings.join('; ')}`,
+    text: `Also called ${spellings.join('; ')}`,
     cites: refs.cite([...bySpelling.values()].flatMap((s) => s.citations.slice(0, 1))),
   };
 }
@@ -129,7 +137,8 @@ function knownAsLine(entity: Entity): ReplyLine | undefined {
   const native = entity.aliases.filter((a) => NATIVE_SCRIPT.test(a));
   const parts: string[] = [];
   if (native.length > 0) parts.push(`Native spelling: ${native.join(', ')}`);
-  return parts.length === 0 ? undefined : { text: parts.join(' · '), cites: [] };
+  // No article is in Dari or Pashto: the native spelling comes from the story's curated registry, and says so.
+  return parts.length === 0 ? undefined : { text: parts.join(' · '), cites: [], note: NATIVE_SPELLING_NOTE };
 }
 
 export interface EntityAnswerOptions {
@@ -196,7 +205,7 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
     sections.push({
       label: 'Conflicting reports',
       lines: view.conflicts.slice(0, ENTITY_ANSWER_LIMITS.conflicts).flatMap((conflict) => [
-        { text: conflict.topic, cites: [] },
+        { text: conflict.topic, cites: refs.cite(conflict.sides.map((side) => side.citation)), note: 'conflicting reports' },
         ...conflict.sides.map((side) => ({ text: `${refs.outlet(side.citation.sourceId)}: ${side.statement}`, cites: refs.cite([side.citation]) })),
       ]),
     });

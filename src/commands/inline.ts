@@ -6,6 +6,7 @@ import { reply, type Reply } from '../replies/reply.js';
 import type { KnowledgeProvider } from '../search/types.js';
 import { CitationNumbers } from './citations.js';
 import { entityAnswer, quoteForReply } from './entity-answer.js';
+import { commandFor, nameFits } from './entity-commands.js';
 import { cleanInput, echo, isTooLong } from './input.js';
 
 export interface InlineAnswer {
@@ -33,8 +34,10 @@ export function inlineAnswers(knowledge: KnowledgeProvider, rawQuery: string, li
   if (query === '' || isTooLong(query)) return [];
   const { kb, search } = knowledge();
   const answers: InlineAnswer[] = [];
-  for (const hit of search.suggestEntities(query, { limit: Math.min(limit, 10) })) {
-    const command = hit.entity.type === 'place' ? 'where' : 'who';
+  // Completions match inside words ("ghani" in "Afghanistan"); a result must fit the words typed.
+  const hits = search.suggestEntities(query, { limit: 25 }).filter((hit) => hit.exact || nameFits(query, hit.entity));
+  for (const hit of hits.slice(0, Math.min(limit, 10))) {
+    const command = commandFor(hit.entity);
     answers.push({
       id: `e-${hit.entity.id}`.slice(0, 64),
       title: hit.entity.role === undefined ? hit.entity.label : `${hit.entity.label} — ${hit.entity.role}`,

@@ -4,10 +4,11 @@
  */
 import type { Entity, KnowledgeBase, Quote } from '../knowledge/model.js';
 import { reply, type Reply, type ReplyAction } from '../replies/reply.js';
+import { tokenize } from '../search/normalise.js';
 import { parseArguments, withPage } from './arguments.js';
 import { CitationNumbers } from './citations.js';
 import { quoteForReply, rankQuotes } from './entity-answer.js';
-import type { KnowledgeCommandDeps } from './entity-commands.js';
+import { resolveName, type KnowledgeCommandDeps } from './entity-commands.js';
 import { echo } from './input.js';
 import { knowledgeLookup } from './kb-lookup.js';
 import type { CommandDefinition } from './types.js';
@@ -42,6 +43,28 @@ function speakersWithQuotes(kb: KnowledgeBase): Entity[] {
     .filter((e): e is Entity => e !== undefined);
 }
 
+/** The reply for an entity the story never quotes and no quote mentions. */
+function notQuoted(kb: KnowledgeBase, entity: Entity): Reply {
+  const quoted = speakersWithQuotes(kb).slice(0, 5);
+  return reply({
+    kind: 'not-found',
+    title: `${entity.label} is not quoted in the story.`,
+    summary: quoted.length > 0 ? `People quoted in the story: ${quoted.map((e) => e.label).join(', ')}.` : 'No quotes are in the knowledge base yet.',
+    suggestions: quoted.map((e) => ({ label: e.label, command: `/quote id:${e.id}` })),
+  });
+}
+
+/** What an entity said or, when it said nothing, the quotes that mention it (what `/quote id:` shows). */
+function entityQuotes(kb: KnowledgeBase, entity: Entity, page: number): Reply {
+  const view = knowledgeLookup(kb).view(entity.id);
+  if (view.said.length > 0) return quotePage(kb, `Quotes: ${entity.label}`, rankQuotes(view.said), page, `/quote id:${entity.id}`);
+  if (view.about.length > 0) {
+    const about = quotePage(kb, `Quotes about ${entity.label}`, rankQuotes(view.about), page, `/quote id:${entity.id}`);
+    return { ...about, summary: `${entity.label} is not quoted in the story; these quotes mention ${entity.type === 'person' ? 'them' : 'it'}. ${about.summary ?? ''}`.trim() };
+  }
+  return notQuoted(kb, entity);
+}
+
 /** The /quote command. */
 export function quoteCommand(deps: KnowledgeCommandDeps): CommandDefinition {
   return {
@@ -58,14 +81,37 @@ export function quoteCommand(deps: KnowledgeCommandDeps): CommandDefinition {
       if (id !== undefined) {
         const speaker = lookup.entity(id);
         if (speaker === undefined) return reply({ kind: 'not-found', title: 'That speaker is no longer in the knowledge base.', private: true });
-        return quotePage(kb, `Quotes: ${speaker.label}`, rankQuotes(lookup.view(id).said), page, `/quote id:${id}`);
+        return entityQuotes(kb, speaker, page);
       }
 
-      const resolution = search.resolveEntity(query, { prefer: ['person', 'organisation'] });
-      const candidates = resolution.kind === 'found' ? [resolution.hit, ...resolution.others] : resolution.kind === 'ambiguous' ? resolution.hits : [];
-      const closeEnough = resolution.kind === 'found' ? [resolution.hit] : resolution.kind === 'ambiguous' ? resolution.hits : [];
-      const speaker = closeEnough.find((hit) => lookup.view(hit.entity.id).said.length > 0);
+      const resolution = resolveName(search, query, ['person', 'organisation']);
+      if (resolution.kind === 'choices') {
+        const shown = resolution.hits.slice(0, 5);
+        // Words that fit several names' roles ("resistance") are more likely a topic: quotes saying them come first.
+        const words = tokenize(query);
+        const byWords = search
+          .searchQuotes(query, { limit: 50 })
+          .map((h) => h.quote)
+          .filter((q) => tokenize(q.text).some((t) => words.includes(t)));
+        if (byWords.length > 0) {
+          const speakers = shown
+            .filter((h) => lookup.view(h.entity.id).said.length > 0)
+            .slice(0, 2)
+            .map((h) => ({ label: `Quotes: ${h.entity.label}`, command: `/quote id:${h.entity.id}` }));
+          return quotePage(kb, `Quotes matching “${echo(query, 40)}”`, byWords, page, `/quote ${echo(query, 40)}`, speakers);
+        }
+        return reply({
+          kind: 'not-found',
+          title: `Whose quotes do you mean by “${echo(query, 60)}”?`,
+          summary: `It fits ${shown.map((h) => h.entity.label).join(', ')}.`,
+          suggestions: shown.map((h) => ({ label: h.entity.label, command: `/quote id:${h.entity.id}` })),
+        });
+      }
+      // Namesakes first (the son and the father share "Massoud"): whichever of them was quoted.
+      const named = resolution.kind === 'entity' ? [resolution.hit, ...resolution.namesakes] : [];
+      const speaker = named.find((hit) => lookup.view(hit.entity.id).said.length > 0);
       if (speaker !== undefined) {
+        const candidates = resolution.kind === 'entity' ? [...named, ...resolution.others] : [];
         const others: ReplyAction[] = candidates
           .filter((h) => h.entity.id !== speaker.entity.id && lookup.view(h.entity.id).said.length > 0)
           .slice(0, 2)
@@ -73,14 +119,12 @@ export function quoteCommand(deps: KnowledgeCommandDeps): CommandDefinition {
         return quotePage(kb, `Quotes: ${speaker.entity.label}`, rankQuotes(lookup.view(speaker.entity.id).said), page, `/quote id:${speaker.entity.id}`, others);
       }
 
-      const byWords = search.searchQuotes(query, { limit: 50 }).map((h) => h.quote);
-      const entity = closeEnough[0]?.entity;
-      const about = entity === undefined ? [] : lookup.view(entity.id).about;
-      const found = [...new Set([...about, ...byWords])];
-      if (found.length > 0) {
-        const title = entity !== undefined && about.length > 0 ? `Quotes about ${entity.label}` : `Quotes matching “${echo(query, 40)}”`;
-        return quotePage(kb, title, found, page, `/quote ${echo(query, 40)}`);
-      }
+      // A named entity nobody quotes: quotes that mention it, never quotes that merely share a word.
+      const entity = named[0]?.entity;
+      if (entity !== undefined) return entityQuotes(kb, entity, page);
+
+      const found = search.searchQuotes(query, { limit: 50 }).map((h) => h.quote);
+      if (found.length > 0) return quotePage(kb, `Quotes matching “${echo(query, 40)}”`, found, page, `/quote ${echo(query, 40)}`);
 
       const quoted = speakersWithQuotes(kb).slice(0, 5);
       return reply({

@@ -4,7 +4,7 @@
 import { reply } from '../replies/reply.js';
 import { parseArguments, withPage } from './arguments.js';
 import { CitationNumbers, corroborationNote } from './citations.js';
-import type { KnowledgeCommandDeps } from './entity-commands.js';
+import { commandFor, nameFits, type KnowledgeCommandDeps } from './entity-commands.js';
 import { echo } from './input.js';
 import type { CommandDefinition } from './types.js';
 
@@ -21,19 +21,23 @@ export function searchCommand(deps: KnowledgeCommandDeps): CommandDefinition {
     examples: ['/search districts baghlan', '/search negotiations', '/search soviet'],
     run(input) {
       const { kb, search } = deps.knowledge();
-      const { query, page } = parseArguments(input.text);
+      const { query, page: asked } = parseArguments(input.text);
+      let page = asked;
       if (query === '') return reply({ kind: 'usage', title: 'Usage: /search <words>', summary: 'For example: /search districts baghlan', private: true });
       const hits = search.searchFacts(query, { limit: FACTS_PER_PAGE * page + 1 });
-      const shown = hits.slice(FACTS_PER_PAGE * (page - 1), FACTS_PER_PAGE * page);
-      if (shown.length === 0) {
-        const names = search.suggestEntities(query, { limit: 3 });
+      if (hits.length === 0) {
+        const names = search.suggestEntities(query, { limit: 10 }).filter((n) => nameFits(query, n.entity)).slice(0, 3);
         return reply({
           kind: 'not-found',
           title: `Nothing in the story matches “${echo(query, 60)}”.`,
           summary: names.length > 0 ? `Did you mean ${names.map((n) => n.entity.label).join(', ')}?` : 'Try fewer or different words, or /sources to see what the bot knows.',
-          suggestions: names.map((n) => ({ label: n.entity.label, command: `/${n.entity.type === 'place' ? 'where' : 'who'} id:${n.entity.id}` })),
+          suggestions: names.map((n) => ({ label: n.entity.label, command: `/${commandFor(n.entity)} id:${n.entity.id}` })),
         });
       }
+      // A page past the end (an old button, a typed page:99) shows the last page, not "nothing matches".
+      const lastPage = Math.max(1, Math.ceil(hits.length / FACTS_PER_PAGE));
+      if (page > lastPage) page = lastPage;
+      const shown = hits.slice(FACTS_PER_PAGE * (page - 1), FACTS_PER_PAGE * page);
       const refs = new CitationNumbers(kb);
       const more = hits.length > FACTS_PER_PAGE * page;
       const command = withPage(`/search ${echo(query, 40)}`, page + 1);
