@@ -100,7 +100,7 @@ export function claimsCommand(deps: KnowledgeCommandDeps): CommandDefinition {
     description: 'Contested claims: who claims what, who disputes it, whether anyone could verify it',
     options: [{ name: 'topic', description: 'Only claims about this person, place or group (optional)', required: false, autocomplete: ['person', 'place', 'organisation'] }],
     usage: '/claims [person, place or group]',
-    examples: ['/claims', '/claims taliban', '/claims massoud'],
+    examples: ['/claims', '/claims taliban', '/claims mujahid'],
     run(input) {
       const { kb, search } = deps.knowledge();
       const { id, query, page } = parseArguments(input.text);

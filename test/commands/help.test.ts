@@ -58,9 +58,9 @@ describe('/help', () => {
     for (const suggestion of r.suggestions) expect((await router.handle(suggestion.command, CONTEXT))?.reply.kind, suggestion.command).toBe('answer');
   });
 
-  it('every example of /who, /where, /quote, /search and /sources answers, as a button or menu would send it', async () => {
+  it('every example of every story command answers, as a button or menu would send it', async () => {
     const router = seedRouter();
-    for (const name of ['who', 'where', 'quote', 'search', 'sources']) {
+    for (const name of ['who', 'where', 'quote', 'timeline', 'claims', 'search', 'sources']) {
       for (const example of router.find(name)!.examples) {
         const result = await router.handle(example, CONTEXT);
         expect(result?.reply.kind, example).toBe('answer');
