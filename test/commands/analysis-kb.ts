@@ -3,20 +3,15 @@
  * the real search over it, and a chat to ask from.
  */
 import type { CommandContext } from '../../src/commands/types.js';
-import { loadStory } from '../../src/knowledge/load.js';
 import type { KnowledgeBase } from '../../src/knowledge/model.js';
-import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
 import type { KnowledgeProvider } from '../../src/search/types.js';
-import { SEED_STORY } from '../knowledge/analysis-input.js';
+import { seedKnowledge, seedSnapshot } from '../support/seed-story.js';
 
-/** The seed story's knowledge base, loaded once per test file. */
-export const kb: KnowledgeBase = loadStory(SEED_STORY);
+/** The seed story's knowledge base. */
+export const kb: KnowledgeBase = seedSnapshot().kb;
 
 /** The seed story with the real search, as commands receive it. */
-export const knowledge: KnowledgeProvider = (() => {
-  const snapshot = { kb, search: createKnowledgeSearch(kb), version: 'test', loadedAt: new Date(0) };
-  return () => snapshot;
-})();
+export const knowledge: KnowledgeProvider = seedKnowledge;
 
 export const CONTEXT: CommandContext = {
   chat: { platform: 'console', id: 'c1', type: 'private' },

@@ -9,24 +9,19 @@ import { NATIVE_SPELLING_NOTE } from '../../src/commands/entity-answer.js';
 import { createCommandSet } from '../../src/commands/index.js';
 import { createRouter, type CommandRouter, type HandleOptions } from '../../src/commands/router.js';
 import type { CommandContext, CommandDefinition } from '../../src/commands/types.js';
-import { loadStory } from '../../src/knowledge/load.js';
 import type { KnowledgeBase, Source } from '../../src/knowledge/model.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { Reply, ReplyCitation } from '../../src/replies/reply.js';
-import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
 import type { KnowledgeProvider } from '../../src/search/types.js';
+import { SEED_STORY, seedKnowledge, seedSnapshot } from '../support/seed-story.js';
 
-/** The seed story's folder. */
-export const SEED_STORY = join(import.meta.dirname, '../../data/stories/panjshir');
+export { SEED_STORY };
 
-/** The seed story's knowledge base, loaded once per test file. */
-export const kb: KnowledgeBase = loadStory(SEED_STORY);
+/** The seed story's knowledge base. */
+export const kb: KnowledgeBase = seedSnapshot().kb;
 
 /** The seed story with the real search, as commands receive it. */
-export const knowledge: KnowledgeProvider = (() => {
-  const snapshot = { kb, search: createKnowledgeSearch(kb), version: 'test', loadedAt: new Date(0) };
-  return () => snapshot;
-})();
+export const knowledge: KnowledgeProvider = seedKnowledge;
 
 /** A private console chat, as `npm start` gives one. */
 export const CONTEXT: CommandContext = {

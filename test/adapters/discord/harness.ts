@@ -11,27 +11,18 @@ import { createCommandSet } from '../../../src/commands/index.js';
 import { inlineAnswers } from '../../../src/commands/inline.js';
 import { createRouter, type CommandRouter } from '../../../src/commands/router.js';
 import type { CommandDefinition } from '../../../src/commands/types.js';
-import { loadStory } from '../../../src/knowledge/load.js';
 import type { EntityType } from '../../../src/knowledge/model.js';
 import type { CommandEvent, Telemetry } from '../../../src/observability/telemetry.js';
-import { createKnowledgeSearch } from '../../../src/search/knowledge-search.js';
-import type { EntityHit, KnowledgeProvider, KnowledgeSnapshot } from '../../../src/search/types.js';
+import type { EntityHit, KnowledgeProvider } from '../../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/storage/sqlite.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord-api.js';
 import { testCommands, type TestCommandOptions } from './test-commands.js';
+import { seedKnowledge } from '../../support/seed-story.js';
 
 export const NOW = new Date('2021-09-01T08:00:00Z');
 
-let snapshot: KnowledgeSnapshot | undefined;
-
 /** The seed story, loaded once per test file. */
-export const knowledge: KnowledgeProvider = () => {
-  if (snapshot === undefined) {
-    const kb = loadStory('data/stories/panjshir');
-    snapshot = { kb, search: createKnowledgeSearch(kb), version: 'test', loadedAt: NOW };
-  }
-  return snapshot;
-};
+export const knowledge: KnowledgeProvider = seedKnowledge;
 
 /** The story's real commands plus the test commands, as the bot would register them. */
 export function commandSet(options: TestCommandOptions = {}): CommandDefinition[] {

@@ -11,26 +11,17 @@ import { createTelegramRuntime, type TelegramRuntime, type TelegramSettings } fr
 import { createCommandSet } from '../../../src/commands/index.js';
 import { inlineAnswers } from '../../../src/commands/inline.js';
 import { createRouter, type CommandRouter } from '../../../src/commands/router.js';
-import { loadStory } from '../../../src/knowledge/load.js';
 import type { CommandEvent, Telemetry } from '../../../src/observability/telemetry.js';
-import { createKnowledgeSearch } from '../../../src/search/knowledge-search.js';
-import type { KnowledgeProvider, KnowledgeSnapshot } from '../../../src/search/types.js';
+import type { KnowledgeProvider } from '../../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/storage/sqlite.js';
 import { FakeTelegramBotApi, type FakeTelegramOptions } from '../../fakes/telegram-bot-api.js';
 import { TEST_COMMANDS } from './test-commands.js';
+import { seedKnowledge } from '../../support/seed-story.js';
 
 export const NOW = new Date('2021-09-01T08:00:00Z');
 
-let snapshot: KnowledgeSnapshot | undefined;
-
 /** The seed story, loaded once per test file. */
-export const knowledge: KnowledgeProvider = () => {
-  if (snapshot === undefined) {
-    const kb = loadStory('data/stories/panjshir');
-    snapshot = { kb, search: createKnowledgeSearch(kb), version: 'test', loadedAt: NOW };
-  }
-  return snapshot;
-};
+export const knowledge: KnowledgeProvider = seedKnowledge;
 
 /** A pino logger whose JSON lines the test can read. */
 export function capturingLogger() {
