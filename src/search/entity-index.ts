@@ -14,6 +14,7 @@ import type { Entity, EntityType, LinkRelation } from '../knowledge/model.js';
 import type { EntityHit } from '../search/types.js';
 import { boundedEditDistance, typoAllowance } from './edit-distance.js';
 import { normaliseText, skeletonKey, skeletonToken, STOPWORDS, trigrams, isArticleToken } from './normalise.js';
+import { FUSE_MAX_PATTERN, fuseChunks, fuseWouldMatch } from './fuse-screen.js';
 import { TopK } from './top-k.js';
 
 /**
@@ -50,8 +51,10 @@ export interface ScoredName {
 export const CANDIDATE_LIMIT = 150;
 /** Of those, the names fuse.js scores (the ones the rules could not), at most. */
 const FUSE_CANDIDATE_LIMIT = 50;
-/** Names scored by rules alone (cheap) when many share a query word, at most. */
+/** Names scanned for an autocomplete prefix, at most. */
 const RULE_CANDIDATE_LIMIT = 3000;
+/** Names holding every query word that the rules score, most mentioned first, at most. */
+const COVERED_LIMIT = 300;
 /** A gram in more than this share of names (and at least COMMON_GRAM_MIN) is "common". */
 const COMMON_GRAM_SHARE = 0.01;
 const COMMON_GRAM_MIN = 300;
@@ -74,12 +77,16 @@ const DESCRIPTION_PENALTY = 0.2;
 /** fuse.js finds substrings perfect; this floor keeps "a fuzzy hit" below "all words matched". */
 const FUSE_FLOOR = 0.2;
 const FUSE_THRESHOLD = 0.45;
+/** Fuzzy hits past SUGGEST_FUZZY_LIMIT (look-alikes, completions) are only wanted for a "did you mean" list. */
+const WEAK_HITS_WANTED = 5;
 /** Queries shorter than this are matched on whole words and names only, not fuzzily. */
 const MIN_FUZZY_QUERY_LENGTH = 4;
 /** Trigram/word overlap that makes a name worth suggesting even when nothing else matched. */
 const WEAK_OVERLAP = 0.35;
 /** Fuzzy completions worse than this are noise. */
 const SUGGEST_FUZZY_LIMIT = 0.45;
+/** The fuse.js score that maps to SUGGEST_FUZZY_LIMIT: anything worse is neither answer nor look-alike. */
+const FUSE_STRONG_THRESHOLD = (SUGGEST_FUZZY_LIMIT - FUSE_FLOOR) / (1 - FUSE_FLOOR);
 
 /** Role phrases implied by a typed link ("spokesman for" the Taliban → "Taliban spokesman"). */
 const ROLE_TEMPLATES: Partial<Record<LinkRelation, { word: string; templates: string[] }>> = {
@@ -95,11 +102,31 @@ interface Scratch {
   tokenHits: Uint8Array;
   gramHits: Uint16Array;
   stamp: Uint32Array;
-  touched: number[];
+  /** Names with a word or gram hit this query: `touched[0 .. touchedCount)`. */
+  touched: Uint32Array;
+  touchedCount: number;
   stampValue: number;
   top: TopK;
   covered: TopK;
+  wordLists: Array<readonly number[]>;
+  descriptionLists: Array<readonly number[]>;
+  coveredIds: number[];
+  coveredKeys: number[];
+  gramLists: Array<Uint32Array | number[]>;
+  candidates: Candidates;
 }
+
+/** A query's candidate names; arrays owned by the scratch and refilled by the next query. */
+interface Candidates {
+  /** Names the rules score: exact and variant names, names holding every word, the overlap set. */
+  rule: number[];
+  /** Names by trigram and word overlap, best first: what fuse.js may score. */
+  fuse: number[];
+  overlapIds: number[];
+  overlapKeys: number[];
+}
+
+const EMPTY: readonly number[] = [];
 
 /** The candidate index over every entity's names. Immutable once built. */
 export class EntityIndex {
@@ -107,7 +134,10 @@ export class EntityIndex {
   private readonly entries: NameEntry[] = [];
   private readonly exact = new Map<string, number[]>();
   private readonly skeletons = new Map<string, number[]>();
+  /** Word and word-skeleton → names (labels, aliases, roles). */
   private readonly tokens = new Map<string, number[]>();
+  /** Word and word-skeleton → descriptions, kept apart: they only ever match on every word. */
+  private readonly descriptionTokens = new Map<string, number[]>();
   /** Gram → names; typed arrays after the build, plain arrays once an addition touched them. */
   private readonly grams = new Map<string, Uint32Array | number[]>();
   /** Name entries (not descriptions) sorted by normal form, for prefix search. */
@@ -217,34 +247,78 @@ export class EntityIndex {
         best.set(scored.entity, scored);
       }
     };
-    const ruled = new Set<number>();
-    for (const entry of candidates.ruleCandidates) {
+    const s = this.scratch;
+    s.stampValue++;
+    const ruled = s.stampValue;
+    for (const entry of candidates.rule) {
       const score = this.ruleScore(entry, q);
       if (score === undefined) continue;
-      ruled.add(entry);
+      s.stamp[entry] = ruled;
       consider(score);
     }
     // fuse.js scores what the rules could not: typos inside words, merged or split words.
-    const fuzzy = candidates.fuseCandidates
-      .filter((entry) => !ruled.has(entry) && (this.entries[entry] as NameEntry).kind !== 'linked-role')
-      .slice(0, FUSE_CANDIDATE_LIMIT);
+    const fuzzy: number[] = [];
+    for (const entry of candidates.fuse) {
+      if (fuzzy.length >= FUSE_CANDIDATE_LIMIT) break;
+      if (s.stamp[entry] !== ruled && (this.entries[entry] as NameEntry).kind !== 'linked-role') fuzzy.push(entry);
+    }
     // fuse.js finds any short string inside some name: too short or stopword-only queries skip it.
     if (fuzzy.length > 0 && q.contentTokens.length > 0 && q.norm.length >= MIN_FUZZY_QUERY_LENGTH) {
-      const docs = fuzzy.map((entry) => ({ entry, norm: (this.entries[entry] as NameEntry).norm }));
-      const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
-      for (const result of fuse.search(q.norm.slice(0, 64))) {
-        const entry = this.entries[result.item.entry] as NameEntry;
-        consider({ entity: entry.entity, entry: result.item.entry, score: FUSE_FLOOR + (1 - FUSE_FLOOR) * (result.score ?? 1), exact: false });
+      const pattern = q.norm.slice(0, 64);
+      const fuseHit = (entry: number, fuseScore: number) => {
+        consider({ entity: (this.entries[entry] as NameEntry).entity, entry, score: FUSE_FLOOR + (1 - FUSE_FLOOR) * fuseScore, exact: false });
+      };
+      // Two passes give what one pass at FUSE_THRESHOLD gives, cheaper: first only the fuzzy
+      // hits good enough to be an answer or a look-alike; the weaker ones only when the query
+      // has too few hits for a "did you mean" list. fuse.js patterns over 32 letters are
+      // scored in chunks (a stricter first pass would change their scores): one pass for them.
+      const twoPass = pattern.length <= FUSE_MAX_PATTERN;
+      const firstThreshold = twoPass ? FUSE_STRONG_THRESHOLD : FUSE_THRESHOLD;
+      const matched = this.fuseScore(pattern, fuzzy, firstThreshold, fuseHit);
+      if (twoPass && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED) {
+        const rest = fuzzy.filter((entry) => !matched.has(entry));
+        this.fuseScore(pattern, rest, FUSE_THRESHOLD, fuseHit);
       }
     }
     // Names that share much of the query's letters but fit no rule and no fuzzy match stay
     // as weak hits (score ≥ 0.5): never an answer, but a "did you mean" for a near miss.
-    for (const { id, key } of candidates.overlap) {
+    for (let i = 0; i < candidates.overlapIds.length; i++) {
+      const id = candidates.overlapIds[i] as number;
+      const key = candidates.overlapKeys[i] as number;
       const e = this.entries[id] as NameEntry;
       if (key < WEAK_OVERLAP || best.has(e.entity) || e.kind === 'linked-role' || e.kind === 'description') continue;
       consider({ entity: e.entity, entry: id, score: 1 - 0.5 * Math.min(1, key), exact: false });
     }
     return [...best.values()].sort((a, b) => a.score - b.score || this.mentions(b.entity) - this.mentions(a.entity) || a.entity - b.entity);
+  }
+
+  /**
+   * Scores `entries` against `pattern` with fuse.js at `threshold`; calls `hit` per match and
+   * returns the matched entries. Names fuse.js would not match (more errors than the threshold
+   * allows, counted by {@link substringDistance}) are skipped before it sees them: it then
+   * builds and scans only the names that match.
+   */
+  private fuseScore(pattern: string, entries: readonly number[], threshold: number, hit: (entry: number, score: number) => void): Set<number> {
+    const matched = new Set<number>();
+    const chunks = fuseChunks(pattern);
+    const docs: Array<{ entry: number; norm: string }> = [];
+    for (const entry of entries) {
+      const norm = (this.entries[entry] as NameEntry).norm;
+      if (fuseWouldMatch(chunks, norm, threshold)) docs.push({ entry, norm });
+    }
+    if (docs.length === 0) return matched;
+    const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold });
+    for (const result of fuse.search(pattern)) {
+      matched.add(result.item.entry);
+      hit(result.item.entry, result.score ?? 1);
+    }
+    return matched;
+  }
+
+  private countWithin(best: ReadonlyMap<number, ScoredName>, limit: number): number {
+    let count = 0;
+    for (const scored of best.values()) if (scored.score <= limit) count++;
+    return count;
   }
 
   /**
@@ -368,71 +442,124 @@ export class EntityIndex {
       keys.add(tokens[i] as string);
       keys.add(SKELETON_TOKEN_PREFIX + (skelTokens[i] as string));
     }
-    for (const key of keys) push(this.tokens, key, id);
+    const wordMap = kind === 'description' ? this.descriptionTokens : this.tokens;
+    for (const key of keys) push(wordMap, key, id);
   }
 
   // ---- querying ------------------------------------------------------------------------------
 
-  private candidates(q: PreparedQuery): { ruleCandidates: number[]; fuseCandidates: number[]; overlap: Array<{ id: number; key: number }> } {
+  private candidates(q: PreparedQuery): Candidates {
     const s = this.scratch;
-    s.touched.length = 0;
-    const direct = new Set<number>([...(this.exact.get(q.norm) ?? []), ...(this.skeletons.get(q.skel) ?? [])]);
-    // Word hits: each query word counts once per name, whether it matched as written or as skeleton.
-    q.contentTokens.forEach((token, i) => {
-      s.stampValue++;
-      const lists = [this.tokens.get(token), this.tokens.get(SKELETON_TOKEN_PREFIX + (q.contentSkeletons[i] as string))];
-      for (const list of lists) {
-        if (!list) continue;
-        for (const entry of list) {
-          if (s.stamp[entry] === s.stampValue) continue;
-          s.stamp[entry] = s.stampValue;
-          if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched.push(entry);
-          s.tokenHits[entry] = (s.tokenHits[entry] as number) + 1;
-        }
+    const out = s.candidates;
+    out.rule.length = 0;
+    out.fuse.length = 0;
+    out.overlapIds.length = 0;
+    out.overlapKeys.length = 0;
+    s.touchedCount = 0;
+    const commonCap = Math.max(COMMON_GRAM_MIN, Math.floor(this.entries.length * COMMON_GRAM_SHARE));
+    const wanted = q.contentTokens.length;
+    // Word hits: each query word counts once per name, whether it matched as written or as
+    // skeleton (the skeleton list of a word holds every name with the word as written too).
+    const wordLists = this.wordLists(q, this.tokens, s.wordLists);
+    for (const list of wordLists) {
+      for (let k = 0; k < list.length; k++) {
+        const entry = list[k] as number;
+        if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched[s.touchedCount++] = entry;
+        s.tokenHits[entry] = (s.tokenHits[entry] as number) + 1;
       }
-    });
+    }
     // Grams that half the names share say little and cost most: the rarest grams are counted,
     // common ones only while fewer than MIN_GRAMS have been counted.
-    const lists: Array<Uint32Array | number[]> = [];
+    const gramLists = s.gramLists;
+    gramLists.length = 0;
     for (const gram of q.grams) {
       const list = this.grams.get(gram);
-      if (list) lists.push(list);
+      if (list) gramLists.push(list);
     }
-    lists.sort((a, b) => a.length - b.length);
-    const commonCap = Math.max(COMMON_GRAM_MIN, Math.floor(this.entries.length * COMMON_GRAM_SHARE));
+    gramLists.sort((a, b) => a.length - b.length);
     let usedGrams = 0;
-    for (const list of lists) {
+    for (const list of gramLists) {
       if (list.length > commonCap && usedGrams >= MIN_GRAMS) break;
       usedGrams++;
       for (let k = 0; k < list.length; k++) {
         const entry = list[k] as number;
-        if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched.push(entry);
+        if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched[s.touchedCount++] = entry;
         s.gramHits[entry] = (s.gramHits[entry] as number) + 1;
       }
     }
     const top = s.top.reset();
-    const covered = s.covered.reset();
-    const wanted = q.contentTokens.length;
-    for (const entry of s.touched) {
+    for (let t = 0; t < s.touchedCount; t++) {
+      const entry = s.touched[t] as number;
       const e = this.entries[entry] as NameEntry;
       const hits = s.tokenHits[entry] as number;
       const gramHits = s.gramHits[entry] as number;
       s.tokenHits[entry] = 0;
       s.gramHits[entry] = 0;
-      if (e.requires !== undefined && !q.tokens.includes(e.requires)) continue;
-      if (e.kind !== 'description') {
-        // Dice overlap, the name's gram count scaled by the share of query grams counted.
-        const jaccard = (2 * gramHits) / (usedGrams + (e.gramCount * usedGrams) / Math.max(1, q.grams.length) || 1);
-        top.offer(entry, jaccard + (0.5 * hits) / Math.max(1, wanted));
-      }
-      if (hits >= wanted && wanted > 0) covered.offer(entry, this.mentions(e.entity) - e.contentTokens / 100);
+      if (e.kind === 'description' || (e.requires !== undefined && !q.tokens.includes(e.requires))) continue;
+      // Dice overlap, the name's gram count scaled by the share of query grams counted.
+      const dice = (2 * gramHits) / (usedGrams + (e.gramCount * usedGrams) / Math.max(1, q.grams.length) || 1);
+      top.offer(entry, dice + (0.5 * hits) / Math.max(1, wanted));
     }
-    const ranked = top.drain();
-    const fuseCandidates = ranked.map((c) => c.id);
-    const rule = new Set<number>(direct);
-    for (const c of covered.drain()) rule.add(c.id);
-    for (const id of fuseCandidates) rule.add(id);
-    return { ruleCandidates: [...rule], fuseCandidates, overlap: ranked };
+    top.drainInto(out.overlapIds, out.overlapKeys);
+    for (const id of out.overlapIds) out.fuse.push(id);
+
+    // Names and descriptions holding every query word (as written or as skeleton): walk the
+    // shortest word list and check the other words on the name itself.
+    const covered = s.covered.reset();
+    this.offerCovered(q, wordLists, covered);
+    this.offerCovered(q, this.wordLists(q, this.descriptionTokens, s.descriptionLists), covered);
+    s.stampValue++;
+    const addRule = (entry: number) => {
+      if (s.stamp[entry] === s.stampValue) return;
+      s.stamp[entry] = s.stampValue;
+      out.rule.push(entry);
+    };
+    for (const entry of this.exact.get(q.norm) ?? EMPTY) addRule(entry);
+    for (const entry of this.skeletons.get(q.skel) ?? EMPTY) addRule(entry);
+    s.coveredIds.length = 0;
+    s.coveredKeys.length = 0;
+    covered.drainInto(s.coveredIds, s.coveredKeys);
+    for (const entry of s.coveredIds) addRule(entry);
+    for (const entry of out.fuse) addRule(entry);
+    return out;
+  }
+
+  /** Per query word, the names holding it as written or as skeleton. */
+  private wordLists(q: PreparedQuery, map: ReadonlyMap<string, readonly number[]>, into: Array<readonly number[]>): Array<readonly number[]> {
+    into.length = 0;
+    for (let i = 0; i < q.contentTokens.length; i++) {
+      into.push(map.get(SKELETON_TOKEN_PREFIX + (q.contentSkeletons[i] as string)) ?? map.get(q.contentTokens[i] as string) ?? EMPTY);
+    }
+    return into;
+  }
+
+  /** Offers every name of the shortest word list that holds all the other query words too. */
+  private offerCovered(q: PreparedQuery, wordLists: ReadonlyArray<readonly number[]>, covered: TopK): void {
+    const wanted = wordLists.length;
+    if (wanted === 0) return;
+    let driver = 0;
+    for (let i = 1; i < wanted; i++) if ((wordLists[i] as readonly number[]).length < (wordLists[driver] as readonly number[]).length) driver = i;
+    const list = wordLists[driver] as readonly number[];
+    for (let k = 0; k < list.length; k++) {
+      const entry = list[k] as number;
+      const e = this.entries[entry] as NameEntry;
+      if (e.requires !== undefined && !q.tokens.includes(e.requires)) continue;
+      if (wanted > 1 && !this.holdsWords(e, q, driver)) continue;
+      covered.offer(entry, this.mentions(e.entity) - e.contentTokens / 100);
+    }
+  }
+
+  /** Whether a name has every query word but `skip` (as written or as skeleton). */
+  private holdsWords(e: NameEntry, q: PreparedQuery, skip: number): boolean {
+    for (let i = 0; i < q.contentTokens.length; i++) {
+      if (i === skip) continue;
+      const token = q.contentTokens[i] as string;
+      const skel = q.contentSkeletons[i] as string;
+      let found = false;
+      for (let j = 0; j < e.tokens.length && !found; j++) found = e.tokens[j] === token || e.skelTokens[j] === skel;
+      if (!found) return false;
+    }
+    return true;
   }
 
   /** Rule-based score of one name, or undefined when the rules do not apply (fuse.js decides). */
@@ -563,10 +690,17 @@ function newScratch(size: number): Scratch {
     tokenHits: new Uint8Array(size),
     gramHits: new Uint16Array(size),
     stamp: new Uint32Array(size),
-    touched: [],
+    touched: new Uint32Array(size),
+    touchedCount: 0,
     stampValue: 0,
     top: new TopK(CANDIDATE_LIMIT),
-    covered: new TopK(RULE_CANDIDATE_LIMIT),
+    covered: new TopK(COVERED_LIMIT),
+    wordLists: [],
+    descriptionLists: [],
+    coveredIds: [],
+    coveredKeys: [],
+    gramLists: [],
+    candidates: { rule: [], fuse: [], overlapIds: [], overlapKeys: [] },
   };
 }
 

@@ -57,6 +57,22 @@ export class TopK {
     return out;
   }
 
+  /** The kept ids and keys, best first, written into the given arrays (no objects allocated). */
+  drainInto(ids: number[], keys: number[]): void {
+    const order = this.sortedOrder();
+    for (const i of order) {
+      ids.push(this.ids[i] as number);
+      keys.push(this.keys[i] as number);
+    }
+  }
+
+  private sortedOrder(): number[] {
+    const order: number[] = [];
+    for (let i = 0; i < this.count; i++) order.push(i);
+    order.sort((a, b) => (this.keys[b] as number) - (this.keys[a] as number) || (this.ids[a] as number) - (this.ids[b] as number));
+    return order;
+  }
+
   private swap(a: number, b: number): void {
     const key = this.keys[a] as number;
     this.keys[a] = this.keys[b] as number;
