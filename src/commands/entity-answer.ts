@@ -146,6 +146,8 @@ export interface EntityAnswerOptions {
   others?: EntityHit[];
   /** Said when the query was ambiguous, e.g. "“massoud” fits 2 people". */
   ambiguityNote?: string;
+  /** Others that the query fits as well as this one: each is introduced in the answer too. */
+  namesakes?: Entity[];
   /** The command that asks for an entity by id: `who` or `where`. */
   command: 'who' | 'where';
 }
@@ -161,6 +163,16 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
   const view = knowledgeLookup(kb).view(entity.id);
   const descriptionCites = refs.cite([entity.descriptionCitation]);
   const sections: ReplySection[] = [];
+  if (options.namesakes !== undefined && options.namesakes.length > 0) {
+    sections.push({
+      label: options.namesakes.length === 1 ? 'The other one' : 'The others',
+      lines: options.namesakes.map((other) => ({
+        text: `${other.label} — ${other.description}`,
+        cites: refs.cite([other.descriptionCitation]),
+        note: `/${other.type === 'place' ? 'where' : 'who'} ${other.label}`,
+      })),
+    });
+  }
 
   const identity = [spellingLine(entity, refs), knownAsLine(entity)].filter((l): l is ReplyLine => l !== undefined);
   const links = linkLines(kb, entity, refs);
@@ -221,7 +233,8 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
   }
 
   const title = entity.role === undefined ? entity.label : `${entity.label} — ${entity.role}`;
-  const summaryText = options.ambiguityNote === undefined ? entity.description : `${entity.description}\n${options.ambiguityNote}`;
+  // The note comes first so that the description's citation marks stay right after it.
+  const summaryText = options.ambiguityNote === undefined ? entity.description : `${options.ambiguityNote}\n${entity.description}`;
   return reply({
     kind: 'answer',
     title,

@@ -183,7 +183,7 @@ function ambiguityNote(query: string, command: 'who' | 'where', best: Entity, na
     ? `“${echo(query, 40)}” is no ${KIND_WORDS[command]} in the story: it fits ${describeTypes(all)}.`
     : `“${echo(query, 40)}” fits ${describeTypes(all)}.`;
   const shown = `Shown: ${withRole(best)} (the most mentioned).`;
-  const rest = `Also: ${namesakes.map(withRole).join('; ')} — press a button below or ask ${namesakes.map((e) => `/${commandFor(e)} ${e.label}`).join(' or ')}.`;
+  const rest = `Also: ${namesakes.map(withRole).join('; ')} — see below, press a button or ask ${namesakes.map((e) => `/${commandFor(e)} ${e.label}`).join(' or ')}.`;
   return `${opening} ${shown} ${rest}`;
 }
 
@@ -218,7 +218,7 @@ export function answerEntityQuery(deps: KnowledgeCommandDeps, command: 'who' | '
       if (namesakes.length > 0) {
         const shownNamesakes = namesakes.slice(0, 3);
         const note = ambiguityNote(query, command, hit.entity, shownNamesakes.map((h) => h.entity));
-        return entityAnswer(kb, hit.entity, { command, others: shownNamesakes, ambiguityNote: note });
+        return entityAnswer(kb, hit.entity, { command, others: shownNamesakes, ambiguityNote: note, namesakes: shownNamesakes.map((h) => h.entity) });
       }
       const note = PREFER[command].includes(hit.entity.type) ? undefined : wrongTypeNote(query, command, hit.entity);
       return entityAnswer(kb, hit.entity, { command, others: others.slice(0, 3), ...(note === undefined ? {} : { ambiguityNote: note }) });

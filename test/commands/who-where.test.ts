@@ -33,6 +33,25 @@ describe('/who tells the two Massouds apart', () => {
     expect(r.actions.find((a) => a.command === `/who id:${FATHER}`)?.label).toContain(entity(FATHER).label);
   });
 
+  it('answers with both: the other Massoud is introduced too, with his own cited description', async () => {
+    const r = await ask('/who massoud');
+    const [first] = r.sections;
+    expect(first?.lines).toHaveLength(1);
+    expect(first?.lines[0]?.text).toBe(`${entity(FATHER).label} — ${entity(FATHER).description}`);
+    const cite = first?.lines[0]?.cites[0];
+    const source = r.citations[(cite ?? 0) - 1];
+    const father = kb.sources.find((s) => s.id === entity(FATHER).descriptionCitation.sourceId);
+    expect(source?.outlet).toBe(father?.outlet);
+    // The son's description keeps its own citation marks, after the note.
+    expect(r.summary?.endsWith(entity(SON).description)).toBe(true);
+    expect(r.summaryCites?.length).toBeGreaterThan(0);
+  });
+
+  it('a name that fits one entity has no “other one” section', async () => {
+    const r = await ask('/who amrullah saleh');
+    expect(r.sections.map((s) => s.label)).not.toContain('The other one');
+  });
+
   it('answers the other Massoud when his button is pressed, with a button back', async () => {
     const first = await ask('/who massoud');
     const other = first.actions.find((a) => a.command.includes(FATHER));
