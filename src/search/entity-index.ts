@@ -14,7 +14,7 @@ import type { Entity, EntityType, LinkRelation } from '../knowledge/model.js';
 import type { EntityHit } from '../search/types.js';
 import { boundedEditDistance, typoAllowance } from './edit-distance.js';
 import { normaliseText, skeletonKey, skeletonToken, STOPWORDS, trigrams, isArticleToken } from './normalise.js';
-import { FUSE_MAX_PATTERN, fuseChunks, fuseWouldMatch } from './fuse-screen.js';
+import { fuseChunks, predictFuseScore } from './fuse-screen.js';
 import { TopK } from './top-k.js';
 
 /**
@@ -110,20 +110,21 @@ interface Scratch {
   covered: TopK;
   wordLists: Array<readonly number[]>;
   descriptionLists: Array<readonly number[]>;
-  coveredIds: number[];
-  coveredKeys: number[];
   gramLists: Array<Uint32Array | number[]>;
-  candidates: Candidates;
+  rule: Uint32Array;
 }
 
-/** A query's candidate names; arrays owned by the scratch and refilled by the next query. */
+/**
+ * A query's candidate names, in the scratch and refilled by the next query: `rule[0 ..
+ * ruleCount)` the rules score (exact and variant names, names holding every word, the overlap
+ * set); `overlap` (sorted, best first) the names by trigram and word overlap, which fuse.js
+ * may score.
+ */
 interface Candidates {
-  /** Names the rules score: exact and variant names, names holding every word, the overlap set. */
-  rule: number[];
-  /** Names by trigram and word overlap, best first: what fuse.js may score. */
-  fuse: number[];
-  overlapIds: number[];
-  overlapKeys: number[];
+  rule: Uint32Array;
+  ruleCount: number;
+  overlap: TopK;
+  overlapCount: number;
 }
 
 const EMPTY: readonly number[] = [];
@@ -250,7 +251,8 @@ export class EntityIndex {
     const s = this.scratch;
     s.stampValue++;
     const ruled = s.stampValue;
-    for (const entry of candidates.rule) {
+    for (let i = 0; i < candidates.ruleCount; i++) {
+      const entry = candidates.rule[i] as number;
       const score = this.ruleScore(entry, q);
       if (score === undefined) continue;
       s.stamp[entry] = ruled;
@@ -258,33 +260,48 @@ export class EntityIndex {
     }
     // fuse.js scores what the rules could not: typos inside words, merged or split words.
     const fuzzy: number[] = [];
-    for (const entry of candidates.fuse) {
+    for (let i = 0; i < candidates.overlapCount; i++) {
+      const entry = candidates.overlap.idAt(i);
       if (fuzzy.length >= FUSE_CANDIDATE_LIMIT) break;
       if (s.stamp[entry] !== ruled && (this.entries[entry] as NameEntry).kind !== 'linked-role') fuzzy.push(entry);
     }
     // fuse.js finds any short string inside some name: too short or stopword-only queries skip it.
     if (fuzzy.length > 0 && q.contentTokens.length > 0 && q.norm.length >= MIN_FUZZY_QUERY_LENGTH) {
       const pattern = q.norm.slice(0, 64);
+      const chunks = fuseChunks(pattern);
+      // Which names fuse.js will match, and how well, is known beforehand (fuse-screen.ts):
+      // fuse.js scores first the names good enough to be an answer or a look-alike, and the
+      // weaker ones only when the query has too few hits for a "did you mean" list. Either
+      // way each name gets the score one fuse.js pass over all of them would give it.
+      // An entity keeps only its best name, so fuse.js needs only the name of each entity that
+      // would beat what the entity already has (the first of equals, as fuse.js orders them).
+      const strong: number[] = [];
+      const weak: number[] = [];
+      const bestFuzzy = new Map<number, { entry: number; predicted: number }>();
+      for (const entry of fuzzy) {
+        const e = this.entries[entry] as NameEntry;
+        const predicted = predictFuseScore(chunks, e.norm, FUSE_THRESHOLD);
+        if (predicted < 0) continue;
+        const already = best.get(e.entity);
+        if (already && already.score <= FUSE_FLOOR + (1 - FUSE_FLOOR) * predicted) continue;
+        const previous = bestFuzzy.get(e.entity);
+        if (!previous || predicted < previous.predicted) bestFuzzy.set(e.entity, { entry, predicted });
+      }
+      for (const entry of fuzzy) {
+        const chosen = bestFuzzy.get((this.entries[entry] as NameEntry).entity);
+        if (chosen?.entry === entry) (chosen.predicted <= FUSE_STRONG_THRESHOLD ? strong : weak).push(entry);
+      }
       const fuseHit = (entry: number, fuseScore: number) => {
         consider({ entity: (this.entries[entry] as NameEntry).entity, entry, score: FUSE_FLOOR + (1 - FUSE_FLOOR) * fuseScore, exact: false });
       };
-      // Two passes give what one pass at FUSE_THRESHOLD gives, cheaper: first only the fuzzy
-      // hits good enough to be an answer or a look-alike; the weaker ones only when the query
-      // has too few hits for a "did you mean" list. fuse.js patterns over 32 letters are
-      // scored in chunks (a stricter first pass would change their scores): one pass for them.
-      const twoPass = pattern.length <= FUSE_MAX_PATTERN;
-      const firstThreshold = twoPass ? FUSE_STRONG_THRESHOLD : FUSE_THRESHOLD;
-      const matched = this.fuseScore(pattern, fuzzy, firstThreshold, fuseHit);
-      if (twoPass && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED) {
-        const rest = fuzzy.filter((entry) => !matched.has(entry));
-        this.fuseScore(pattern, rest, FUSE_THRESHOLD, fuseHit);
-      }
+      this.fuseScore(pattern, strong, fuseHit);
+      if (weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED) this.fuseScore(pattern, weak, fuseHit);
     }
     // Names that share much of the query's letters but fit no rule and no fuzzy match stay
     // as weak hits (score ≥ 0.5): never an answer, but a "did you mean" for a near miss.
-    for (let i = 0; i < candidates.overlapIds.length; i++) {
-      const id = candidates.overlapIds[i] as number;
-      const key = candidates.overlapKeys[i] as number;
+    for (let i = 0; i < candidates.overlapCount; i++) {
+      const id = candidates.overlap.idAt(i);
+      const key = candidates.overlap.keyAt(i);
       const e = this.entries[id] as NameEntry;
       if (key < WEAK_OVERLAP || best.has(e.entity) || e.kind === 'linked-role' || e.kind === 'description') continue;
       consider({ entity: e.entity, entry: id, score: 1 - 0.5 * Math.min(1, key), exact: false });
@@ -292,27 +309,12 @@ export class EntityIndex {
     return [...best.values()].sort((a, b) => a.score - b.score || this.mentions(b.entity) - this.mentions(a.entity) || a.entity - b.entity);
   }
 
-  /**
-   * Scores `entries` against `pattern` with fuse.js at `threshold`; calls `hit` per match and
-   * returns the matched entries. Names fuse.js would not match (more errors than the threshold
-   * allows, counted by {@link substringDistance}) are skipped before it sees them: it then
-   * builds and scans only the names that match.
-   */
-  private fuseScore(pattern: string, entries: readonly number[], threshold: number, hit: (entry: number, score: number) => void): Set<number> {
-    const matched = new Set<number>();
-    const chunks = fuseChunks(pattern);
-    const docs: Array<{ entry: number; norm: string }> = [];
-    for (const entry of entries) {
-      const norm = (this.entries[entry] as NameEntry).norm;
-      if (fuseWouldMatch(chunks, norm, threshold)) docs.push({ entry, norm });
-    }
-    if (docs.length === 0) return matched;
-    const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold });
-    for (const result of fuse.search(pattern)) {
-      matched.add(result.item.entry);
-      hit(result.item.entry, result.score ?? 1);
-    }
-    return matched;
+  /** Scores names against `pattern` with fuse.js; calls `hit` per match. */
+  private fuseScore(pattern: string, entries: readonly number[], hit: (entry: number, score: number) => void): void {
+    if (entries.length === 0) return;
+    const docs = entries.map((entry) => ({ entry, norm: (this.entries[entry] as NameEntry).norm }));
+    const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
+    for (const result of fuse.search(pattern)) hit(result.item.entry, result.score ?? 1);
   }
 
   private countWithin(best: ReadonlyMap<number, ScoredName>, limit: number): number {
@@ -450,11 +452,6 @@ export class EntityIndex {
 
   private candidates(q: PreparedQuery): Candidates {
     const s = this.scratch;
-    const out = s.candidates;
-    out.rule.length = 0;
-    out.fuse.length = 0;
-    out.overlapIds.length = 0;
-    out.overlapKeys.length = 0;
     s.touchedCount = 0;
     const commonCap = Math.max(COMMON_GRAM_MIN, Math.floor(this.entries.length * COMMON_GRAM_SHARE));
     const wanted = q.contentTokens.length;
@@ -500,8 +497,7 @@ export class EntityIndex {
       const dice = (2 * gramHits) / (usedGrams + (e.gramCount * usedGrams) / Math.max(1, q.grams.length) || 1);
       top.offer(entry, dice + (0.5 * hits) / Math.max(1, wanted));
     }
-    top.drainInto(out.overlapIds, out.overlapKeys);
-    for (const id of out.overlapIds) out.fuse.push(id);
+    const overlapCount = top.sortBestFirst();
 
     // Names and descriptions holding every query word (as written or as skeleton): walk the
     // shortest word list and check the other words on the name itself.
@@ -509,19 +505,18 @@ export class EntityIndex {
     this.offerCovered(q, wordLists, covered);
     this.offerCovered(q, this.wordLists(q, this.descriptionTokens, s.descriptionLists), covered);
     s.stampValue++;
+    let ruleCount = 0;
     const addRule = (entry: number) => {
       if (s.stamp[entry] === s.stampValue) return;
       s.stamp[entry] = s.stampValue;
-      out.rule.push(entry);
+      s.rule[ruleCount++] = entry;
     };
     for (const entry of this.exact.get(q.norm) ?? EMPTY) addRule(entry);
     for (const entry of this.skeletons.get(q.skel) ?? EMPTY) addRule(entry);
-    s.coveredIds.length = 0;
-    s.coveredKeys.length = 0;
-    covered.drainInto(s.coveredIds, s.coveredKeys);
-    for (const entry of s.coveredIds) addRule(entry);
-    for (const entry of out.fuse) addRule(entry);
-    return out;
+    const coveredCount = covered.sortBestFirst();
+    for (let i = 0; i < coveredCount; i++) addRule(covered.idAt(i));
+    for (let i = 0; i < overlapCount; i++) addRule(top.idAt(i));
+    return { rule: s.rule, ruleCount, overlap: top, overlapCount };
   }
 
   /** Per query word, the names holding it as written or as skeleton. */
@@ -580,14 +575,16 @@ export class EntityIndex {
     if (q.contentTokens.length === 0) return undefined;
     // Every query word must match a word of the name: as written, as skeleton, or within typo allowance.
     let quality = 0;
-    const used = new Set<number>();
+    // Name words already matched by an earlier query word, as bits (names of over 30 words: a set).
+    let usedBits = 0;
+    const usedSet = e.tokens.length > 30 ? new Set<number>() : undefined;
     for (let i = 0; i < q.contentTokens.length; i++) {
       const token = q.contentTokens[i] as string;
       const skel = q.contentSkeletons[i] as string;
       let best = 0;
       let bestAt = -1;
       for (let j = 0; j < e.tokens.length; j++) {
-        if (used.has(j)) continue;
+        if (usedSet ? usedSet.has(j) : usedBits & (1 << j)) continue;
         const candidate = e.tokens[j] as string;
         let value = 0;
         if (candidate === token) value = 1;
@@ -605,7 +602,8 @@ export class EntityIndex {
         }
       }
       if (best === 0) return undefined;
-      used.add(bestAt);
+      if (usedSet) usedSet.add(bestAt);
+      else usedBits |= 1 << bestAt;
       quality += best;
     }
     const averageQuality = quality / q.contentTokens.length;
@@ -697,10 +695,8 @@ function newScratch(size: number): Scratch {
     covered: new TopK(COVERED_LIMIT),
     wordLists: [],
     descriptionLists: [],
-    coveredIds: [],
-    coveredKeys: [],
     gramLists: [],
-    candidates: { rule: [], fuse: [], overlapIds: [], overlapKeys: [] },
+    rule: new Uint32Array(size),
   };
 }
 

@@ -70,6 +70,48 @@ export function substringDistance(pattern: string, text: string): number {
 
 /** Whether fuse.js at `threshold` would match `pattern` (any of its chunks) somewhere in `text`. */
 export function fuseWouldMatch(chunks: readonly string[], text: string, threshold: number): boolean {
-  for (const chunk of chunks) if (substringDistance(chunk, text) <= Math.floor(threshold * chunk.length + 1e-9)) return true;
-  return false;
+  return predictFuseScore(chunks, text, threshold) >= 0;
+}
+
+/**
+ * The score fuse.js gives `text` for the pattern split into `chunks` (one string key,
+ * `ignoreLocation`, default field-norm weight), or -1 when it does not match: per chunk the
+ * error share of its best substring match (at least 0.001; 1 for a chunk that does not
+ * match), averaged, then raised to fuse.js's field norm (1/√words, 3 decimals).
+ */
+export function predictFuseScore(chunks: readonly string[], text: string, threshold: number): number {
+  let base: number;
+  if (chunks.length === 1 && chunks[0] === text) {
+    base = 0;
+  } else {
+    let total = 0;
+    let matched = false;
+    for (const chunk of chunks) {
+      const errors = substringDistance(chunk, text);
+      const score = errors / chunk.length;
+      if (errors <= Math.floor(threshold * chunk.length + 1e-9)) {
+        matched = true;
+        total += Math.max(0.001, score);
+      } else {
+        total += 1;
+      }
+    }
+    if (!matched) return -1;
+    base = total / chunks.length;
+  }
+  const norm = Math.round(1000 / Math.sqrt(wordCount(text))) / 1000;
+  return Math.pow(base === 0 ? Number.EPSILON : base, norm);
+}
+
+/** Words as fuse.js counts them for its field norm (runs of non-whitespace; at least 1). */
+function wordCount(text: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const separator = (c >= 9 && c <= 13) || c === 32 || c === 160;
+    if (!separator && !inWord) count++;
+    inWord = !separator;
+  }
+  return Math.max(1, count);
 }

@@ -57,20 +57,52 @@ export class TopK {
     return out;
   }
 
-  /** The kept ids and keys, best first, written into the given arrays (no objects allocated). */
-  drainInto(ids: number[], keys: number[]): void {
-    const order = this.sortedOrder();
-    for (const i of order) {
-      ids.push(this.ids[i] as number);
-      keys.push(this.keys[i] as number);
+  /**
+   * Sorts the kept items best first (equal keys: smaller id first) in place (heapsort, no
+   * allocation) and returns how many there are; read them with {@link idAt} / {@link keyAt}.
+   * No more offers until the next {@link reset}.
+   */
+  sortBestFirst(): number {
+    // Rebuild as a heap with the worst (lowest key, then highest id) on top, then move the top
+    // to the end repeatedly: the array ends up best first.
+    const n = this.count;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, n);
+    for (let end = n - 1; end > 0; end--) {
+      this.swap(0, end);
+      this.siftDown(0, end);
     }
+    return n;
   }
 
-  private sortedOrder(): number[] {
-    const order: number[] = [];
-    for (let i = 0; i < this.count; i++) order.push(i);
-    order.sort((a, b) => (this.keys[b] as number) - (this.keys[a] as number) || (this.ids[a] as number) - (this.ids[b] as number));
-    return order;
+  /** The id in slot `i` (after {@link sortBestFirst}: the i-th best). */
+  idAt(i: number): number {
+    return this.ids[i] as number;
+  }
+
+  /** The key in slot `i`. */
+  keyAt(i: number): number {
+    return this.keys[i] as number;
+  }
+
+  /** Whether slot a holds a worse item than slot b: lower key, or the same key and a higher id. */
+  private worse(a: number, b: number): boolean {
+    const ka = this.keys[a] as number;
+    const kb = this.keys[b] as number;
+    return ka < kb || (ka === kb && (this.ids[a] as number) > (this.ids[b] as number));
+  }
+
+  private siftDown(start: number, size: number): void {
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < size && this.worse(left, worst)) worst = left;
+      if (right < size && this.worse(right, worst)) worst = right;
+      if (worst === i) return;
+      this.swap(i, worst);
+      i = worst;
+    }
   }
 
   private swap(a: number, b: number): void {

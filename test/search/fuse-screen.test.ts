@@ -5,7 +5,7 @@
 import Fuse from 'fuse.js';
 import { describe, expect, it } from 'vitest';
 import { generateStory, Random, withTypos } from '../../bench/generator.js';
-import { fuseChunks, fuseWouldMatch, substringDistance } from '../../src/search/fuse-screen.js';
+import { fuseChunks, fuseWouldMatch, predictFuseScore, substringDistance } from '../../src/search/fuse-screen.js';
 import { normaliseText } from '../../src/search/normalise.js';
 
 describe('substringDistance', () => {
@@ -27,7 +27,7 @@ describe('fuseChunks', () => {
   });
 });
 
-describe('fuseWouldMatch agrees with fuse.js', () => {
+describe('fuseWouldMatch and predictFuseScore agree with fuse.js', () => {
   const story = generateStory({ entities: 1200, facts: 10, seed: 11 });
   const names = story.kb.entities.flatMap((e) => [e.label, ...e.aliases, e.description]).map(normaliseText);
   const random = new Random(4);
@@ -41,12 +41,14 @@ describe('fuseWouldMatch agrees with fuse.js', () => {
       // Mostly unrelated names, and the typo'd one's source now and then.
       const docs = Array.from({ length: 30 }, () => ({ norm: random.chance(0.1) ? source : random.pick(names) }));
       const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold });
-      const hits = new Set(fuse.search(pattern).map((r) => r.refIndex));
+      const hits = new Map(fuse.search(pattern).map((r) => [r.refIndex, r.score]));
       const chunks = fuseChunks(pattern);
       docs.forEach((doc, i) => {
         compared++;
         if (hits.has(i)) matched++;
         expect(fuseWouldMatch(chunks, doc.norm, threshold), `${pattern} in ${doc.norm}`).toBe(hits.has(i));
+        if (hits.has(i)) expect(predictFuseScore(chunks, doc.norm, threshold), `${pattern} in ${doc.norm}`).toBe(hits.get(i));
+        else expect(predictFuseScore(chunks, doc.norm, threshold)).toBe(-1);
       });
     }
     // The sample must hold both answers in numbers, or the agreement says little.
