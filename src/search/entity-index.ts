@@ -128,6 +128,8 @@ interface Candidates {
 }
 
 const EMPTY: readonly number[] = [];
+const FLAG_DESCRIPTION = 1;
+const FLAG_REQUIRES = 2;
 
 /** The candidate index over every entity's names. Immutable once built. */
 export class EntityIndex {
@@ -148,6 +150,16 @@ export class EntityIndex {
   private readonly idToIndex = new Map<string, number>();
   private readonly labelEntries = new Map<number, number>();
   private scratch: Scratch;
+  /**
+   * Per name entry, what the candidate loops read, in typed arrays: they visit thousands of
+   * names per query at 50,000 entities, and a typed array is far cheaper to walk than objects.
+   */
+  private entryFlags = new Uint8Array(0);
+  /** Last word of a label or alias → its entities, most mentioned first: namesakes without a scan. */
+  private readonly surnames = new Map<string, number[]>();
+  private entryGramCount = new Uint16Array(0);
+  /** Order among names holding every query word: most mentioned, then fewest words. */
+  private entryCoveredKey = new Float64Array(0);
 
   constructor(entities: readonly Entity[]) {
     this.entityList = [...entities];
@@ -165,6 +177,21 @@ export class EntityIndex {
     for (const i of named) for (const t of (this.entries[i] as NameEntry).tokens) words.add(t);
     this.sortedTokens = [...words].sort(compareStrings);
     this.scratch = newScratch(this.entries.length);
+    this.buildEntryArrays();
+    for (let entry = 0; entry < this.entries.length; entry++) this.addSurname(entry);
+  }
+
+  private buildEntryArrays(): void {
+    const n = this.entries.length;
+    this.entryFlags = new Uint8Array(n);
+    this.entryGramCount = new Uint16Array(n);
+    this.entryCoveredKey = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = this.entries[i] as NameEntry;
+      this.entryFlags[i] = (e.kind === 'description' ? FLAG_DESCRIPTION : 0) | (e.requires !== undefined ? FLAG_REQUIRES : 0);
+      this.entryGramCount[i] = Math.min(65535, e.gramCount);
+      this.entryCoveredKey[i] = this.mentions(e.entity) - e.contentTokens / 100;
+    }
   }
 
   /** Every indexed entity, in index order. */
@@ -206,6 +233,8 @@ export class EntityIndex {
       }
     }
     this.scratch = newScratch(this.entries.length);
+    this.buildEntryArrays();
+    for (let entry = firstEntry; entry < this.entries.length; entry++) this.addSurname(entry);
   }
 
   /** Number of indexed names (labels, aliases, roles, descriptions). */
@@ -237,9 +266,14 @@ export class EntityIndex {
    * Scores: 0 exact name; 0.02–0.03 exact role / transliteration variant; 0.1–0.15 every word
    * of the query matches a word of the name; fuse.js's score (≥ 0.12) otherwise.
    */
-  match(query: string): ScoredName[] {
+  match(query: string, options: { weakHits?: boolean } = {}): ScoredName[] {
     const q = prepareQuery(query);
     if (!q) return [];
+    return this.matchPrepared(q, options.weakHits ?? true);
+  }
+
+  /** {@link match} for a prepared query; `weakHits: false` skips fuzzy hits past SUGGEST_FUZZY_LIMIT. */
+  private matchPrepared(q: PreparedQuery, weakHits: boolean): ScoredName[] {
     const candidates = this.candidates(q);
     const best = new Map<number, ScoredName>();
     const consider = (scored: ScoredName) => {
@@ -295,7 +329,7 @@ export class EntityIndex {
         consider({ entity: (this.entries[entry] as NameEntry).entity, entry, score: FUSE_FLOOR + (1 - FUSE_FLOOR) * fuseScore, exact: false });
       };
       this.fuseScore(pattern, strong, fuseHit);
-      if (weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED) this.fuseScore(pattern, weak, fuseHit);
+      if (weakHits && weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED) this.fuseScore(pattern, weak, fuseHit);
     }
     // Names that share much of the query's letters but fit no rule and no fuzzy match stay
     // as weak hits (score ≥ 0.5): never an answer, but a "did you mean" for a near miss.
@@ -349,7 +383,8 @@ export class EntityIndex {
     this.scanNamePrefix(q.norm, (entry) => offer(entry, 1, 0.05));
     this.scanWordPrefix(q, (entry) => offer(entry, 2, 0.08));
     if (this.countTiers(chosen) < limit) {
-      for (const scored of this.match(query)) {
+      // Completions never show fuzzy hits past SUGGEST_FUZZY_LIMIT, so fuse.js need not find them.
+      for (const scored of this.matchPrepared(q, false)) {
         const e = this.entries[scored.entry] as NameEntry;
         if (scored.score > SUGGEST_FUZZY_LIMIT) continue;
         offer(scored.entry, e.norm.includes(q.norm) ? 2 : 3, scored.score);
@@ -373,18 +408,28 @@ export class EntityIndex {
     return Math.round((10 * typed.length) / Math.max(typed.length, (this.entries[entry] as NameEntry).norm.length));
   }
 
-  /** Persons whose label shares its last word (the surname) with this entity's label. */
+  /** Entities whose label shares its last word (the surname) with this entity's label, most mentioned first. */
   namesakes(entity: number, limit: number): number[] {
-    const label = normaliseText((this.entities[entity] as Entity).label).split(' ');
+    const label = this.labelTokens(entity);
     const surname = label[label.length - 1];
     if (label.length < 2 || !surname) return [];
-    const found = new Set<number>();
-    for (const entry of this.tokens.get(surname) ?? []) {
-      const e = this.entries[entry] as NameEntry;
-      if (e.entity === entity || (e.kind !== 'label' && e.kind !== 'alias')) continue;
-      if (e.tokens.length > 0 && e.tokens[e.tokens.length - 1] === surname) found.add(e.entity);
+    const out: number[] = [];
+    for (const other of this.surnames.get(surname) ?? EMPTY) {
+      if (out.length >= limit) break;
+      if (other !== entity) out.push(other);
     }
-    return [...found].sort((a, b) => this.mentions(b) - this.mentions(a) || a - b).slice(0, limit);
+    return out;
+  }
+
+  /** Files a label's or alias's entity under the name's last word, keeping the list in namesake order. */
+  private addSurname(entry: number): void {
+    const e = this.entries[entry] as NameEntry;
+    if (e.kind !== 'label' && e.kind !== 'alias') return;
+    const last = e.tokens[e.tokens.length - 1] as string;
+    let list = this.surnames.get(last);
+    if (!list) this.surnames.set(last, (list = []));
+    if (list.includes(e.entity)) return;
+    insertSorted(list, e.entity, (a, b) => this.mentions(b) - this.mentions(a) || a - b);
   }
 
   /** How often the sources mention an entity: the relevance order among equals. */
@@ -485,17 +530,22 @@ export class EntityIndex {
       }
     }
     const top = s.top.reset();
+    const flags = this.entryFlags;
+    const gramCount = this.entryGramCount;
+    const gramScale = usedGrams / Math.max(1, q.grams.length);
+    const wordWeight = 0.5 / Math.max(1, wanted);
     for (let t = 0; t < s.touchedCount; t++) {
       const entry = s.touched[t] as number;
-      const e = this.entries[entry] as NameEntry;
       const hits = s.tokenHits[entry] as number;
       const gramHits = s.gramHits[entry] as number;
       s.tokenHits[entry] = 0;
       s.gramHits[entry] = 0;
-      if (e.kind === 'description' || (e.requires !== undefined && !q.tokens.includes(e.requires))) continue;
+      const flag = flags[entry] as number;
+      if (flag & FLAG_DESCRIPTION) continue;
+      if (flag & FLAG_REQUIRES && !this.requirementMet(entry, q)) continue;
       // Dice overlap, the name's gram count scaled by the share of query grams counted.
-      const dice = (2 * gramHits) / (usedGrams + (e.gramCount * usedGrams) / Math.max(1, q.grams.length) || 1);
-      top.offer(entry, dice + (0.5 * hits) / Math.max(1, wanted));
+      const dice = (2 * gramHits) / (usedGrams + (gramCount[entry] as number) * gramScale || 1);
+      top.offer(entry, dice + hits * wordWeight);
     }
     const overlapCount = top.sortBestFirst();
 
@@ -535,13 +585,20 @@ export class EntityIndex {
     let driver = 0;
     for (let i = 1; i < wanted; i++) if ((wordLists[i] as readonly number[]).length < (wordLists[driver] as readonly number[]).length) driver = i;
     const list = wordLists[driver] as readonly number[];
+    const flags = this.entryFlags;
+    const keys = this.entryCoveredKey;
     for (let k = 0; k < list.length; k++) {
       const entry = list[k] as number;
-      const e = this.entries[entry] as NameEntry;
-      if (e.requires !== undefined && !q.tokens.includes(e.requires)) continue;
-      if (wanted > 1 && !this.holdsWords(e, q, driver)) continue;
-      covered.offer(entry, this.mentions(e.entity) - e.contentTokens / 100);
+      if ((flags[entry] as number) & FLAG_REQUIRES && !this.requirementMet(entry, q)) continue;
+      if (wanted > 1 && !this.holdsWords(this.entries[entry] as NameEntry, q, driver)) continue;
+      covered.offer(entry, keys[entry] as number);
     }
+  }
+
+  /** A linked role ("Taliban spokesman") counts only when the query names the role word. */
+  private requirementMet(entry: number, q: PreparedQuery): boolean {
+    const requires = (this.entries[entry] as NameEntry).requires;
+    return requires === undefined || q.tokens.includes(requires);
   }
 
   /** Whether a name has every query word but `skip` (as written or as skeleton). */
@@ -613,8 +670,9 @@ export class EntityIndex {
     return { entity: e.entity, entry: entryId, score, exact: false };
   }
 
-  private labelTokens(entity: number): string[] {
-    return normaliseText((this.entities[entity] as Entity).label).split(' ');
+  private labelTokens(entity: number): readonly string[] {
+    const label = this.labelEntries.get(entity);
+    return label === undefined ? [''] : (this.entries[label] as NameEntry).tokens;
   }
 
   private scanNamePrefix(prefix: string, visit: (entry: number) => void): void {
