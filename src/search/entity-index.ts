@@ -115,6 +115,22 @@ interface Scratch {
 }
 
 /**
+ * What a caller of {@link EntityIndex.match} will show, so fuse.js scores only the fuzzy names
+ * that can get there: the `keep` best by score (plus `penalty` for a type outside `prefer`),
+ * any within `tieMargin` of the best answer, and weak ones only when there is no answer.
+ */
+export interface MatchFocus {
+  prefer?: readonly EntityType[];
+  penalty: number;
+  keep: number;
+  tieMargin: number;
+  /** Worse than this (with the penalty) the caller has no answer and shows "did you mean". */
+  answerThreshold: number;
+  /** How many the "did you mean" list shows (best by score alone). */
+  keepByScore: number;
+}
+
+/**
  * A query's candidate names, in the scratch and refilled by the next query: `rule[0 ..
  * ruleCount)` the rules score (exact and variant names, names holding every word, the overlap
  * set); `overlap` (sorted, best first) the names by trigram and word overlap, which fuse.js
@@ -266,14 +282,17 @@ export class EntityIndex {
    * Scores: 0 exact name; 0.02–0.03 exact role / transliteration variant; 0.1–0.15 every word
    * of the query matches a word of the name; fuse.js's score (≥ 0.12) otherwise.
    */
-  match(query: string, options: { weakHits?: boolean } = {}): ScoredName[] {
+  match(query: string, focus?: MatchFocus): ScoredName[] {
     const q = prepareQuery(query);
     if (!q) return [];
-    return this.matchPrepared(q, options.weakHits ?? true);
+    return this.matchPrepared(q, true, undefined, focus);
   }
 
-  /** {@link match} for a prepared query; `weakHits: false` skips fuzzy hits past SUGGEST_FUZZY_LIMIT. */
-  private matchPrepared(q: PreparedQuery, weakHits: boolean): ScoredName[] {
+  /**
+   * {@link match} for a prepared query. `weakHits: false` skips fuzzy hits past
+   * SUGGEST_FUZZY_LIMIT; `skipFuzzy` names entities whose fuzzy hits the caller will not use.
+   */
+  private matchPrepared(q: PreparedQuery, weakHits: boolean, skipFuzzy?: (entity: number) => boolean, focus?: MatchFocus): ScoredName[] {
     const candidates = this.candidates(q);
     const best = new Map<number, ScoredName>();
     const consider = (scored: ScoredName) => {
@@ -299,6 +318,7 @@ export class EntityIndex {
       if (fuzzy.length >= FUSE_CANDIDATE_LIMIT) break;
       if (s.stamp[entry] !== ruled && (this.entries[entry] as NameEntry).kind !== 'linked-role') fuzzy.push(entry);
     }
+    const claimed = new Set<number>();
     // fuse.js finds any short string inside some name: too short or stopword-only queries skip it.
     if (fuzzy.length > 0 && q.contentTokens.length > 0 && q.norm.length >= MIN_FUZZY_QUERY_LENGTH) {
       const pattern = q.norm.slice(0, 64);
@@ -314,6 +334,7 @@ export class EntityIndex {
       const bestFuzzy = new Map<number, { entry: number; predicted: number }>();
       for (const entry of fuzzy) {
         const e = this.entries[entry] as NameEntry;
+        if (skipFuzzy?.(e.entity)) continue;
         const predicted = predictFuseScore(chunks, e.norm, FUSE_THRESHOLD);
         if (predicted < 0) continue;
         const already = best.get(e.entity);
@@ -325,11 +346,28 @@ export class EntityIndex {
         const chosen = bestFuzzy.get((this.entries[entry] as NameEntry).entity);
         if (chosen?.entry === entry) (chosen.predicted <= FUSE_STRONG_THRESHOLD ? strong : weak).push(entry);
       }
+      // Entities fuse.js would find but the caller will not show are left out, not demoted to
+      // weak overlap hits below.
+      for (const entry of strong) claimed.add((this.entries[entry] as NameEntry).entity);
+      if (focus) this.keepFocused(strong, bestFuzzy, best, focus);
       const fuseHit = (entry: number, fuseScore: number) => {
         consider({ entity: (this.entries[entry] as NameEntry).entity, entry, score: FUSE_FLOOR + (1 - FUSE_FLOOR) * fuseScore, exact: false });
       };
       this.fuseScore(pattern, strong, fuseHit);
-      if (weakHits && weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED) this.fuseScore(pattern, weak, fuseHit);
+      // Weak hits fill a "did you mean" list: wanted when the query has few good hits and, for a
+      // caller that says what it shows, only when no answer was found.
+      if (weakHits && weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED && (!focus || this.bestEffective(best, focus) > focus.answerThreshold)) {
+        if (focus && weak.length > focus.keep) {
+          // A "did you mean" list is ordered by score: the best few weak names are enough.
+          const predictedOf = (entry: number) => (bestFuzzy.get((this.entries[entry] as NameEntry).entity) as { predicted: number }).predicted;
+          const order = weak.map((entry, i) => ({ entry, i, p: predictedOf(entry) })).sort((a, b) => a.p - b.p || a.i - b.i);
+          const kept = new Set(order.slice(0, focus.keep).map((o) => o.entry));
+          for (const entry of weak) claimed.add((this.entries[entry] as NameEntry).entity);
+          this.fuseScore(pattern, weak.filter((entry) => kept.has(entry)), fuseHit);
+        } else {
+          this.fuseScore(pattern, weak, fuseHit);
+        }
+      }
     }
     // Names that share much of the query's letters but fit no rule and no fuzzy match stay
     // as weak hits (score ≥ 0.5): never an answer, but a "did you mean" for a near miss.
@@ -337,7 +375,7 @@ export class EntityIndex {
       const id = candidates.overlap.idAt(i);
       const key = candidates.overlap.keyAt(i);
       const e = this.entries[id] as NameEntry;
-      if (key < WEAK_OVERLAP || best.has(e.entity) || e.kind === 'linked-role' || e.kind === 'description') continue;
+      if (key < WEAK_OVERLAP || best.has(e.entity) || claimed.has(e.entity) || e.kind === 'linked-role' || e.kind === 'description') continue;
       consider({ entity: e.entity, entry: id, score: 1 - 0.5 * Math.min(1, key), exact: false });
     }
     return [...best.values()].sort((a, b) => a.score - b.score || this.mentions(b.entity) - this.mentions(a.entity) || a.entity - b.entity);
@@ -346,9 +384,50 @@ export class EntityIndex {
   /** Scores names against `pattern` with fuse.js; calls `hit` per match. */
   private fuseScore(pattern: string, entries: readonly number[], hit: (entry: number, score: number) => void): void {
     if (entries.length === 0) return;
-    const docs = entries.map((entry) => ({ entry, norm: (this.entries[entry] as NameEntry).norm }));
-    const fuse = new Fuse(docs, { keys: ['norm'], includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD });
-    for (const result of fuse.search(pattern)) hit(result.item.entry, result.score ?? 1);
+    // A plain string list: fuse.js builds no key records for it, and scores it the same.
+    const fuse = new Fuse(
+      entries.map((entry) => (this.entries[entry] as NameEntry).norm),
+      { includeScore: true, ignoreLocation: true, threshold: FUSE_THRESHOLD },
+    );
+    for (const result of fuse.search(pattern)) hit(entries[result.refIndex] as number, result.score ?? 1);
+  }
+
+  /**
+   * Cuts `strong` (fuzzy names, in candidate order) to the ones that can reach what the caller
+   * shows: the `keep` best by the caller's order, and every one tied with the best answer.
+   */
+  private keepFocused(strong: number[], predicted: ReadonlyMap<number, { predicted: number }>, best: ReadonlyMap<number, ScoredName>, focus: MatchFocus): void {
+    if (strong.length <= focus.keep) return;
+    const effective = (entity: number, score: number) => this.effective(entity, score, focus);
+    let bestEffective = this.bestEffective(best, focus);
+    const ranked = strong.map((entry, order) => {
+      const entity = (this.entries[entry] as NameEntry).entity;
+      const score = FUSE_FLOOR + (1 - FUSE_FLOOR) * (predicted.get(entity) as { predicted: number }).predicted;
+      return { entry, order, score, eff: effective(entity, score) };
+    });
+    for (const r of ranked) bestEffective = Math.min(bestEffective, r.eff);
+    const kept = new Set<number>();
+    // Without an answer, "did you mean" lists the best by score alone.
+    ranked.sort((a, b) => a.score - b.score || a.order - b.order);
+    for (const r of ranked.slice(0, focus.keepByScore)) kept.add(r.entry);
+    ranked.sort((a, b) => a.eff - b.eff || a.order - b.order);
+    ranked.forEach((r, i) => {
+      if (i < focus.keep || r.eff <= bestEffective + focus.tieMargin) kept.add(r.entry);
+    });
+    let write = 0;
+    for (const entry of strong) if (kept.has(entry)) strong[write++] = entry;
+    strong.length = write;
+  }
+
+  /** A score as the caller ranks it: plus the penalty for a type it does not prefer. */
+  private effective(entity: number, score: number, focus: MatchFocus): number {
+    return score + (focus.prefer && focus.prefer.length > 0 && !focus.prefer.includes((this.entities[entity] as Entity).type) ? focus.penalty : 0);
+  }
+
+  private bestEffective(best: ReadonlyMap<number, ScoredName>, focus: MatchFocus): number {
+    let min = Infinity;
+    for (const scored of best.values()) min = Math.min(min, this.effective(scored.entity, scored.score, focus));
+    return min;
   }
 
   private countWithin(best: ReadonlyMap<number, ScoredName>, limit: number): number {
@@ -383,8 +462,11 @@ export class EntityIndex {
     this.scanNamePrefix(q.norm, (entry) => offer(entry, 1, 0.05));
     this.scanWordPrefix(q, (entry) => offer(entry, 2, 0.08));
     if (this.countTiers(chosen) < limit) {
-      // Completions never show fuzzy hits past SUGGEST_FUZZY_LIMIT, so fuse.js need not find them.
-      for (const scored of this.matchPrepared(q, false)) {
+      // Completions never show fuzzy hits past SUGGEST_FUZZY_LIMIT, nor of entities of other
+      // types, and a fuzzy hit never displaces a name already offered as a completion (tier ≤ 2):
+      // fuse.js need not find those.
+      const skip = (entity: number) => !accept(entity) || (chosen.get(entity)?.tier ?? 3) <= 2;
+      for (const scored of this.matchPrepared(q, false, skip)) {
         const e = this.entries[scored.entry] as NameEntry;
         if (scored.score > SUGGEST_FUZZY_LIMIT) continue;
         offer(scored.entry, e.norm.includes(q.norm) ? 2 : 3, scored.score);

@@ -27,6 +27,8 @@ const OTHERS_THRESHOLD = 0.45;
 const MAX_OTHERS = 5;
 const MAX_AMBIGUOUS = 5;
 const MAX_SUGGESTIONS = 5;
+/** Fuzzy names fuse.js scores per lookup: the answer, its look-alikes, room for role names skipped among them. */
+const FUZZY_SHOWN = 8;
 const DEFAULT_SUGGEST_LIMIT = 25;
 const DEFAULT_TEXT_LIMIT = 10;
 /** Photo captions often repeat a body sentence in fewer words; the report's own sentence wins. */
@@ -124,9 +126,17 @@ class IndexedSearch implements IndexedKnowledgeSearch {
 
   resolveEntity(query: string, options: ResolveOptions = {}): EntityResolution {
     const index = this.entityIndex;
-    const matches = index.match(query);
-    if (matches.length === 0) return { kind: 'none', suggestions: [] };
     const prefer = options.prefer && options.prefer.length > 0 ? options.prefer : undefined;
+    // Fuzzy names past the answer, its ties and a few look-alikes are never shown.
+    const matches = index.match(query, {
+      ...(prefer ? { prefer } : {}),
+      penalty: PREFERENCE_PENALTY,
+      keep: FUZZY_SHOWN,
+      tieMargin: AMBIGUITY_MARGIN,
+      answerThreshold: FOUND_THRESHOLD,
+      keepByScore: MAX_SUGGESTIONS,
+    });
+    if (matches.length === 0) return { kind: 'none', suggestions: [] };
     const effective = (m: ScoredName) => m.score + (prefer && !prefer.includes(this.typeOf(m)) ? PREFERENCE_PENALTY : 0);
     const ranked = matches
       .map((m) => ({ m, eff: effective(m) }))
