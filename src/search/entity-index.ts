@@ -83,6 +83,8 @@ const WEAK_HITS_WANTED = 5;
 const MIN_FUZZY_QUERY_LENGTH = 4;
 /** Trigram/word overlap that makes a name worth suggesting even when nothing else matched. */
 const WEAK_OVERLAP = 0.35;
+/** Weak fuzzy completions fuse.js scores at most (the last tier: filler for an otherwise short list). */
+const WEAK_COMPLETIONS = 10;
 /** Fuzzy completions worse than this are noise. */
 const SUGGEST_FUZZY_LIMIT = 0.45;
 /** The fuse.js score that maps to SUGGEST_FUZZY_LIMIT: anything worse is neither answer nor look-alike. */
@@ -290,9 +292,10 @@ export class EntityIndex {
 
   /**
    * {@link match} for a prepared query. `weakHits: false` skips fuzzy hits past
-   * SUGGEST_FUZZY_LIMIT; `skipFuzzy` names entities whose fuzzy hits the caller will not use.
+   * SUGGEST_FUZZY_LIMIT, `weakKeep` keeps only the best so many of them; `skipFuzzy` names
+   * entities whose fuzzy hits the caller will not use.
    */
-  private matchPrepared(q: PreparedQuery, weakHits: boolean, skipFuzzy?: (entity: number) => boolean, focus?: MatchFocus): ScoredName[] {
+  private matchPrepared(q: PreparedQuery, weakHits: boolean, skipFuzzy?: (entity: number) => boolean, focus?: MatchFocus, weakKeep?: number): ScoredName[] {
     const candidates = this.candidates(q);
     const best = new Map<number, ScoredName>();
     const consider = (scored: ScoredName) => {
@@ -357,11 +360,12 @@ export class EntityIndex {
       // Weak hits fill a "did you mean" list: wanted when the query has few good hits and, for a
       // caller that says what it shows, only when no answer was found.
       if (weakHits && weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED && (!focus || this.bestEffective(best, focus) > focus.answerThreshold)) {
-        if (focus && weak.length > focus.keep) {
+        const weakLimit = focus ? focus.keep : weakKeep;
+        if (weakLimit !== undefined && weak.length > weakLimit) {
           // A "did you mean" list is ordered by score: the best few weak names are enough.
           const predictedOf = (entry: number) => (bestFuzzy.get((this.entries[entry] as NameEntry).entity) as { predicted: number }).predicted;
           const order = weak.map((entry, i) => ({ entry, i, p: predictedOf(entry) })).sort((a, b) => a.p - b.p || a.i - b.i);
-          const kept = new Set(order.slice(0, focus.keep).map((o) => o.entry));
+          const kept = new Set(order.slice(0, weakLimit).map((o) => o.entry));
           for (const entry of weak) claimed.add((this.entries[entry] as NameEntry).entity);
           this.fuseScore(pattern, weak.filter((entry) => kept.has(entry)), fuseHit);
         } else {
@@ -438,7 +442,9 @@ export class EntityIndex {
 
   /**
    * Autocomplete tiers for a partial name: 0 exact name, 1 name prefix, 2 word prefix or
-   * contains, 3 fuzzy; within a tier the most mentioned first. Deduplicated by entity.
+   * contains, 3 fuzzy, 4 weak fuzzy (only filling places nothing better took); within tiers
+   * 1–2 the closest completion and the most mentioned first, within 3–4 the best score.
+   * Deduplicated by entity.
    */
   suggest(query: string, limit: number, types?: readonly EntityType[]): Array<ScoredName & { tier: number }> {
     const q = prepareQuery(query);
@@ -462,21 +468,22 @@ export class EntityIndex {
     this.scanNamePrefix(q.norm, (entry) => offer(entry, 1, 0.05));
     this.scanWordPrefix(q, (entry) => offer(entry, 2, 0.08));
     if (this.countTiers(chosen) < limit) {
-      // Completions never show fuzzy hits past SUGGEST_FUZZY_LIMIT, nor of entities of other
-      // types, and a fuzzy hit never displaces a name already offered as a completion (tier ≤ 2):
-      // fuse.js need not find those.
+      // Completions never show entities of other types, and a fuzzy hit never displaces a name
+      // already offered as a completion (tier ≤ 2): fuse.js need not find those.
       const skip = (entity: number) => !accept(entity) || (chosen.get(entity)?.tier ?? 3) <= 2;
-      for (const scored of this.matchPrepared(q, false, skip)) {
+      for (const scored of this.matchPrepared(q, true, skip, undefined, Math.min(WEAK_COMPLETIONS, Math.max(0, limit - chosen.size)))) {
         const e = this.entries[scored.entry] as NameEntry;
-        if (scored.score > SUGGEST_FUZZY_LIMIT) continue;
-        offer(scored.entry, e.norm.includes(q.norm) ? 2 : 3, scored.score);
+        // A weak fuzzy hit (fuse.js's field norm makes a typo in a three-word name one) only
+        // fills the places nothing better took: a last tier, rather than an empty list.
+        if (scored.score > SUGGEST_FUZZY_LIMIT) offer(scored.entry, 4, scored.score);
+        else offer(scored.entry, e.norm.includes(q.norm) ? 2 : 3, scored.score);
       }
     }
     return [...chosen.values()]
       .sort(
         (a, b) =>
           a.tier - b.tier ||
-          (a.tier === 3 ? a.score - b.score : 0) ||
+          (a.tier >= 3 ? a.score - b.score : 0) ||
           (a.tier === 1 || a.tier === 2 ? this.completionShare(b.entry, q.norm) - this.completionShare(a.entry, q.norm) : 0) ||
           this.mentions(b.entity) - this.mentions(a.entity) ||
           (this.entries[a.entry] as NameEntry).norm.length - (this.entries[b.entry] as NameEntry).norm.length ||
