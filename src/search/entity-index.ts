@@ -479,17 +479,24 @@ export class EntityIndex {
         else offer(scored.entry, e.norm.includes(q.norm) ? 2 : 3, scored.score);
       }
     }
-    return [...chosen.values()]
-      .sort(
-        (a, b) =>
-          a.tier - b.tier ||
-          (a.tier >= 3 ? a.score - b.score : 0) ||
-          (a.tier === 1 || a.tier === 2 ? this.completionShare(b.entry, q.norm) - this.completionShare(a.entry, q.norm) : 0) ||
-          this.mentions(b.entity) - this.mentions(a.entity) ||
-          (this.entries[a.entry] as NameEntry).norm.length - (this.entries[b.entry] as NameEntry).norm.length ||
-          a.entity - b.entity,
-      )
-      .slice(0, limit);
+    // Sort keys computed once per choice, not per comparison (a common prefix offers thousands).
+    const ranked = [...chosen.values()].map((c) => ({
+      c,
+      fuzzy: c.tier >= 3 ? c.score : 0,
+      share: c.tier === 1 || c.tier === 2 ? this.completionShare(c.entry, q.norm) : 0,
+      mentions: this.mentions(c.entity),
+      length: (this.entries[c.entry] as NameEntry).norm.length,
+    }));
+    ranked.sort(
+      (a, b) =>
+        a.c.tier - b.c.tier ||
+        a.fuzzy - b.fuzzy ||
+        b.share - a.share ||
+        b.mentions - a.mentions ||
+        a.length - b.length ||
+        a.c.entity - b.c.entity,
+    );
+    return ranked.slice(0, limit).map((r) => r.c);
   }
 
   /** How much of a name the typed text already covers, in tenths: closer completions first. */
@@ -592,7 +599,11 @@ export class EntityIndex {
     // Word hits: each query word counts once per name, whether it matched as written or as
     // skeleton (the skeleton list of a word holds every name with the word as written too).
     const wordLists = this.wordLists(q, this.tokens, s.wordLists);
-    for (const list of wordLists) {
+    for (let i = 0; i < wanted; i++) {
+      // A one- or two-letter word's skeleton ("e" of "Pul-e" → any lone vowel) is in thousands
+      // of names and tells nothing: such a word counts as written only.
+      const short = (q.contentTokens[i] as string).length <= 2;
+      const list = short ? (this.tokens.get(q.contentTokens[i] as string) ?? EMPTY) : (wordLists[i] as readonly number[]);
       for (let k = 0; k < list.length; k++) {
         const entry = list[k] as number;
         if (s.tokenHits[entry] === 0 && s.gramHits[entry] === 0) s.touched[s.touchedCount++] = entry;
@@ -785,6 +796,23 @@ export class EntityIndex {
     const last = q.tokens[q.tokens.length - 1];
     if (!last) return;
     const earlier = q.tokens.slice(0, -1);
+    // With earlier words, the names holding the rarest of them are usually far fewer than the
+    // names with a word starting with the last one ("jawad mustafa ah": every Ahmad).
+    if (earlier.length > 0) {
+      let driver: readonly number[] | undefined;
+      for (const t of earlier) {
+        const list = this.tokens.get(t) ?? EMPTY;
+        if (!driver || list.length < driver.length) driver = list;
+      }
+      if (driver && driver.length <= RULE_CANDIDATE_LIMIT) {
+        for (const entry of driver) {
+          const e = this.entries[entry] as NameEntry;
+          if (e.kind === 'description' || !earlier.every((t) => e.tokens.includes(t))) continue;
+          if (e.tokens.some((t) => t.startsWith(last))) visit(entry);
+        }
+        return;
+      }
+    }
     const words = this.sortedTokens;
     let lo = 0;
     let hi = words.length;
