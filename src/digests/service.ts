@@ -4,6 +4,7 @@
  * every reload, and `stop()` on shutdown (then closes the store).
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { ChatRef, Platform } from '../commands/types.js';
 import type { MessageSender } from '../delivery/types.js';
@@ -79,6 +80,14 @@ export interface DigestService {
   scheduleOf(subscription: Subscription): Schedule | undefined;
 }
 
+/** The controller whose signal ends a fan-out; every concurrent send and wait listens to it. */
+function stopController(): AbortController {
+  const controller = new AbortController();
+  // One listener per send in flight is expected, not a leak (Node warns past 10).
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 /**
  * Create the digest service.
  *
@@ -108,7 +117,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   let recordedVersion: string | undefined;
   let ticker: Ticker | undefined;
   let running: Promise<TickReport> | undefined;
-  let abort = new AbortController();
+  let abort = stopController();
   let stopped = false;
 
   function scheduleOf(subscription: Subscription): Schedule | undefined {
@@ -208,7 +217,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   return {
     async start() {
       stopped = false;
-      abort = new AbortController();
+      abort = stopController();
       onKnowledgeChanged(options.knowledge());
       ticker ??= startMinuteTicker(() => tick(clock()), log);
       await tick(clock());
