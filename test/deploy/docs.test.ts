@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { SETTING_NAMES } from '../../src/config/config.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 
-const guide = readFileSync(new URL('../../docs/readme/deploying.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** The README's "Deploying" section, up to the next top-level section. */
+const guide = readme.slice(readme.indexOf('\n## Deploying\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deploying\n') + 1));
 
-describe('the Deploying guide', () => {
+describe('the README’s Deploying section', () => {
+  it('exists', () => {
+    expect(guide).toMatch(/^\n## Deploying\n/);
+    expect(guide.length).toBeGreaterThan(2000);
+  });
+
   it('has a row in the settings table for every setting the bot reads', () => {
     for (const name of [...SETTING_NAMES, 'DOTENV_PATH']) expect(guide, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
   });
