@@ -5,10 +5,9 @@
  * full collections with a young generation big enough that no collection runs in between.
  * Allocation is what turns into scavenge pauses in the p99.
  */
-import type { EntityType } from '../src/knowledge/model.js';
 import { createKnowledgeSearch } from '../src/search/knowledge-search.js';
 import { generateStory, Random } from './generator.js';
-import { entityQueries, resolutionIds, VARIANTS } from './search-bench.js';
+import { entityOperations, entityQueries, VARIANTS } from './search-bench.js';
 
 const at = process.argv.indexOf('--entities');
 const entityCount = at >= 0 ? Number(process.argv[at + 1]) : 5000;
@@ -17,13 +16,7 @@ const search = createKnowledgeSearch(story.kb);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 const random = new Random(42 + entityCount);
-const who: EntityType[] = ['person', 'organisation'];
-const where: EntityType[] = ['place'];
-const operations = [
-  { name: 'who', types: who, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: who })) },
-  { name: 'where', types: where, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: where })) },
-  { name: 'autocomplete', types: [...who, ...where], prefix: true, answer: (q: string) => search.suggestEntities(q, { limit: 25 }).map((h) => h.entity.id) },
-];
+const operations = entityOperations(search);
 for (const op of operations) {
   for (const variant of VARIANTS) {
     const queries = entityQueries(story.kb.entities, op.types, variant, 300, random, op.prefix);

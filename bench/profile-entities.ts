@@ -7,11 +7,10 @@
  * run is slow by itself (too many candidates); one slow only once paid for GC or a noisy core.
  */
 import { performance } from 'node:perf_hooks';
-import type { EntityType } from '../src/knowledge/model.js';
 import { createKnowledgeSearch } from '../src/search/knowledge-search.js';
 import { generateStory, Random } from './generator.js';
 import { memoryAfterGc, quantile, round } from './measure.js';
-import { entityQueries, resolutionIds, VARIANTS } from './search-bench.js';
+import { entityOperations, entityQueries, VARIANTS } from './search-bench.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -29,13 +28,7 @@ const story = generateStory({ entities: entityCount, facts: factCount, seed });
 const search = createKnowledgeSearch(story.kb);
 memoryAfterGc();
 const random = new Random(seed + entityCount);
-const who: EntityType[] = ['person', 'organisation'];
-const where: EntityType[] = ['place'];
-const operations = [
-  { name: 'who', types: who, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: who })) },
-  { name: 'where', types: where, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: where })) },
-  { name: 'autocomplete', types: [...who, ...where], prefix: true, answer: (q: string) => search.suggestEntities(q, { limit: 25 }).map((h) => h.entity.id) },
-];
+const operations = entityOperations(search);
 for (const op of operations) {
   for (const variant of VARIANTS) {
     // Same query generation order as the benchmark, so the rows match its rows.

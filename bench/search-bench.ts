@@ -126,6 +126,17 @@ export function resolutionIds(resolution: EntityResolution): string[] {
   }
 }
 
+/** The name-lookup operations the bench measures, as the commands call the search. */
+export function entityOperations(search: IndexedKnowledgeSearch) {
+  const who: EntityType[] = ['person', 'organisation'];
+  const where: EntityType[] = ['place'];
+  return [
+    { name: 'who', types: who, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: who })) },
+    { name: 'where', types: where, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: where })) },
+    { name: 'autocomplete', types: [...who, ...where], prefix: true, answer: (q: string) => search.suggestEntities(q, { limit: 25 }).map((h) => h.entity.id) },
+  ];
+}
+
 function idsOf(fuse: { search(q: string, o: { limit: number }): Array<{ item: { id: string } }> }, limit: number): (q: string) => string[] {
   return (q) => fuse.search(q, { limit }).map((r) => r.item.id);
 }

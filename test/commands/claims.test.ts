@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimsCommand } from '../../src/commands/claims.js';
-import { CONTEXT, knowledge } from './analysis-kb.js';
+import { CONTEXT, knowledge } from './seed-router.js';
 
 const claims = claimsCommand({ knowledge });
 const run = async (text: string) => claims.run({ text }, CONTEXT);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENTS_PER_PAGE, timelineCommand } from '../../src/commands/timeline.js';
 import { REPLY_LIMITS } from '../../src/replies/reply.js';
-import { CONTEXT, kb, knowledge } from './analysis-kb.js';
+import { CONTEXT, kb, knowledge } from './seed-router.js';
 
 const timeline = timelineCommand({ knowledge });
 const run = async (text: string) => timeline.run({ text }, CONTEXT);
