@@ -47,7 +47,7 @@ export function verificationText(claim: Claim, refs: CitationNumbers): string {
 
 function claimLines(claim: Claim, refs: CitationNumbers): ReplyLine[] {
   const lines: ReplyLine[] = [
-    { text: `${claim.claimant.text} claims: ${claim.statement}`, cites: refs.cite(claim.citations), note: STATUS_WORDS[claim.verification.status] },
+    { text: `Claimed by ${claim.claimant.text}: ${claim.statement}`, cites: refs.cite(claim.citations), note: STATUS_WORDS[claim.verification.status] },
   ];
   for (const counter of claim.counterClaims) {
     lines.push({ text: `↳ ${counter.claimant.text}: ${counter.statement}`, cites: refs.cite(counter.citations), note: 'counter-claim' });

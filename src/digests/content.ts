@@ -168,7 +168,7 @@ function allClaimCitations(claim: Claim): Citation[] {
 
 function claimLine(claim: Claim, refs: CitationNumbers): ReplyLine {
   const disputed = claim.counterClaims.map((c) => `${c.claimant.text}: ${c.statement}`);
-  const text = `${claim.claimant.text} claims: ${claim.statement}${disputed.length > 0 ? ` — disputed (${disputed.join('; ')})` : ''}`;
+  const text = `Claimed by ${claim.claimant.text}: ${claim.statement}${disputed.length > 0 ? ` — disputed (${disputed.join('; ')})` : ''}`;
   return { text, cites: refs.cite(allClaimCitations(claim)), note: claim.verification.status };
 }
 

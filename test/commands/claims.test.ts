@@ -10,7 +10,7 @@ describe('/claims', () => {
     const r = await run('');
     expect(r.kind).toBe('answer');
     const texts = r.sections.find((s) => s.label === 'Claims')!.lines.map((l) => l.text);
-    expect(texts[0]).toMatch(/^The Taliban claims: it has encircled the Panjshir Valley/);
+    expect(texts[0]).toMatch(/^Claimed by The Taliban: it has encircled the Panjshir Valley/);
     expect(texts[1]).toBe(
       '↳ Verification: unverified — “difficult to confirm” (G1 (Globo)), “impossible to independently verify” (TheJournal.ie)',
     );
@@ -22,7 +22,7 @@ describe('/claims', () => {
   it('pairs a disputed claim with who disputes it', async () => {
     const r = await run('page:2');
     const lines = r.sections.find((s) => s.label === 'Claims')!.lines;
-    const at = lines.findIndex((l) => /^pro-Taliban Twitter accounts claims/.test(l.text));
+    const at = lines.findIndex((l) => /^Claimed by pro-Taliban Twitter accounts:/.test(l.text));
     expect(at).toBeGreaterThanOrEqual(0);
     expect(lines[at]!.note).toBe('disputed');
     expect(lines[at + 1]!.text).toMatch(/^↳ supporters of the resistance in Panjshir: deny any advance/);
