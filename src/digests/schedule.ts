@@ -64,7 +64,6 @@ const WEEKDAYS: Record<string, number> = {
 };
 const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const WEEKDAY_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
-const SCHEDULE_WORDS = new Set(['daily', 'weekdays', 'weekly', 'every', 'cron']);
 const CRON_FIELD = /^[\d*][\d*,/-]*$|^L$|^[a-z]{3}([,-][a-z]{3})*$/i;
 
 function badSchedule(message: string): UserFacingError {
@@ -348,9 +347,4 @@ export function describeSchedule(schedule: Schedule): string {
     case 'cron':
       return `on the cron schedule ${rule.expression}`;
   }
-}
-
-/** Whether a token starts a schedule rule (a keyword, a digit or `*`). */
-export function looksLikeSchedule(token: string): boolean {
-  return SCHEDULE_WORDS.has(token.toLowerCase()) || /^[\d*]/.test(token);
 }
