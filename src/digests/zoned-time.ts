@@ -18,25 +18,28 @@ export interface LocalDay {
   weekday: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+/** One formatter per zone for these options: building one costs far more than using it. */
+function formatterPerZone(locale: string, options: Intl.DateTimeFormatOptions): (timeZone: string) => Intl.DateTimeFormat {
+  const byZone = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let f = byZone.get(timeZone);
+    if (f === undefined) {
+      f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      byZone.set(timeZone, f);
+    }
+    return f;
+  };
 }
+
+const formatter = formatterPerZone('en-US', {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 
 interface LocalParts {
   year: number;
@@ -137,7 +140,15 @@ export function canonicalTimeZone(name: string): string | undefined {
   }
 }
 
-const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+const displayFormatter = formatterPerZone('en-GB', {
+  hourCycle: 'h23',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 /**
  * An instant as people read it in a zone: `Mon 23 Aug 2021, 08:00 (Asia/Kabul)`.
@@ -146,21 +157,7 @@ const displayFormatters = new Map<string, Intl.DateTimeFormat>();
  * formatInZone(new Date('2021-08-23T03:30:00Z'), 'Asia/Kabul') // → 'Mon 23 Aug 2021, 08:00 (Asia/Kabul)'
  */
 export function formatInZone(date: Date, timeZone: string): string {
-  let f = displayFormatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    displayFormatters.set(timeZone, f);
-  }
   const p: Record<string, string> = {};
-  for (const part of f.formatToParts(date)) if (part.type !== 'literal') p[part.type] = part.value;
+  for (const part of displayFormatter(timeZone).formatToParts(date)) if (part.type !== 'literal') p[part.type] = part.value;
   return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} (${timeZone})`;
 }
