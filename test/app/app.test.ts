@@ -3,8 +3,7 @@
  * on, digests reaching every kind of chat, health, start-up errors an operator can act on, and
  * the graceful stop. Platforms are the fake Telegram and Discord servers on 127.0.0.1.
  */
-import { EventEmitter, once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { chatInputInteraction } from '../fakes/discord-payloads.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { ALICE, privateChatOf } from '../fakes/telegram-updates.js';
 import { captureLines } from '../observability/log-capture.js';
+import { freePort } from '../support/test-tools.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -69,14 +69,6 @@ async function start(config: Config, options: { terminal?: boolean } = {}): Prom
     signals,
     exited,
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {

@@ -9,17 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createKnowledgeService, type KnowledgeService } from '../../src/app/knowledge-service.js';
 import { loadStory } from '../../src/knowledge/load.js';
 import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { captureLines } from '../observability/log-capture.js';
+import { capturingLogger } from '../support/test-tools.js';
 
 const FIXTURE = 'test/fixtures/analysis/articles/100_fixture_panjshir_fall';
 const folders: string[] = [];
-
-/** A real JSON logger whose lines the test reads back. */
-function captureLogs() {
-  const capture = captureLines();
-  return { logger: createLogger({ format: 'json', destination: capture, level: 'debug' }), lines: () => capture.records() };
-}
 const services: KnowledgeService[] = [];
 
 afterEach(() => {
@@ -40,7 +33,7 @@ function addFixtureArticle(storyDir: string): void {
   copyFileSync(`${FIXTURE}.txt`, join(storyDir, 'articles', '100_fixture_panjshir_fall.txt'));
 }
 
-async function start(storyDir: string, logger = captureLogs().logger): Promise<KnowledgeService> {
+async function start(storyDir: string, logger = capturingLogger().logger): Promise<KnowledgeService> {
   const service = await createKnowledgeService({ storyDir, loadStory, createSearch: createKnowledgeSearch, logger, debounceMs: 20, pollMs: 60_000 });
   services.push(service);
   return service;
@@ -98,7 +91,7 @@ describe('the knowledge service', () => {
 
   it('keeps answering from the last good knowledge base when an edit breaks the registry, and says why', async () => {
     const dir = copyOfSeedStory();
-    const { logger, lines } = captureLogs();
+    const { logger, lines } = capturingLogger();
     const service = await start(dir, logger);
     const before = service.current();
 
@@ -106,12 +99,12 @@ describe('the knowledge service', () => {
     expect(await service.refresh()).toBe(false);
 
     expect(service.current()).toBe(before);
-    expect(lines().some((l) => l.level === 50 && String(l.msg).includes('rebuild failed'))).toBe(true);
+    expect(lines.some((l) => l.level === 50 && String(l.msg).includes('rebuild failed'))).toBe(true);
   });
 
   it('a listener that throws is logged and does not stop the others', async () => {
     const dir = copyOfSeedStory();
-    const { logger, lines } = captureLogs();
+    const { logger, lines } = capturingLogger();
     const service = await start(dir, logger);
     let called = false;
     service.onChange(() => {
@@ -123,6 +116,6 @@ describe('the knowledge service', () => {
     addFixtureArticle(dir);
     await service.refresh();
     expect(called).toBe(true);
-    expect(lines().some((l) => String(l.msg).includes('listener failed'))).toBe(true);
+    expect(lines.some((l) => String(l.msg).includes('listener failed'))).toBe(true);
   });
 });

@@ -5,7 +5,6 @@
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fakes/discord-api.js';
 import { chatInputInteraction } from '../fakes/discord-payloads.js';
+import { freePort } from '../support/test-tools.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -266,14 +266,6 @@ class Bot {
     }
     rmSync(this.cwd, { recursive: true, force: true });
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 async function waitFor(predicate: () => boolean, timeoutMs: number, explain: () => string): Promise<void> {

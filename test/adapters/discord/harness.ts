@@ -4,20 +4,19 @@
  * the real search, the real SQLite store and the real discord.js client — against the fake
  * Discord, with logs and telemetry tests can read.
  */
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { createDiscordRuntime, type DiscordRuntime, type DiscordSettings } from '../../../src/adapters/discord/runtime.js';
 import { createCommandSet } from '../../../src/commands/index.js';
 import { inlineAnswers } from '../../../src/commands/inline.js';
 import { createRouter, type CommandRouter } from '../../../src/commands/router.js';
 import type { CommandDefinition } from '../../../src/commands/types.js';
 import type { EntityType } from '../../../src/knowledge/model.js';
-import type { CommandEvent, Telemetry } from '../../../src/observability/telemetry.js';
+import type { CommandEvent } from '../../../src/observability/telemetry.js';
 import type { EntityHit, KnowledgeProvider } from '../../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/storage/sqlite.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord-api.js';
 import { testCommands, type TestCommandOptions } from './test-commands.js';
 import { seedKnowledge } from '../../support/seed-story.js';
+import { capturingLogger, recordingTelemetry } from '../../support/test-tools.js';
 
 export const NOW = new Date('2021-09-01T08:00:00Z');
 
@@ -32,30 +31,6 @@ export function commandSet(options: TestCommandOptions = {}): CommandDefinition[
 /** Entity completions from the real search, as the app wires them into the router. */
 export function suggestFromStory(partial: string, types: EntityType[]): EntityHit[] {
   return knowledge().search.suggestEntities(partial, { types });
-}
-
-/** A pino logger whose JSON lines the test can read. */
-export function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
-
-/** Telemetry that remembers what it was told. */
-export function recordingTelemetry() {
-  const commands: CommandEvent[] = [];
-  const platformErrors: string[] = [];
-  const telemetry: Telemetry = {
-    commandHandled: (event) => void commands.push(event),
-    platformError: (_platform, kind) => void platformErrors.push(kind),
-    digestDelivered: () => undefined,
-  };
-  return { telemetry, commands, platformErrors };
 }
 
 export interface Harness {

@@ -12,7 +12,8 @@ import { FakeDiscord } from '../../fakes/discord-api.js';
 import type { InteractionResponse } from '../../fakes/discord-api.js';
 import { messageProblems } from '../../fakes/discord-limits.js';
 import { autocompleteInteraction, buttonInteraction, chatInputInteraction, CHANNEL_ID, PERMISSIONS } from '../../fakes/discord-payloads.js';
-import { capturingLogger, commandSet, knowledge, startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { capturingLogger } from '../../support/test-tools.js';
+import { commandSet, knowledge, startHarness, type Harness, type HarnessOptions } from './harness.js';
 
 let harness: Harness | undefined;
 /** Set by a test that provokes errors on purpose; otherwise any error logged fails the test. */

@@ -3,60 +3,22 @@
  * router over the seed story's command set (plus a few test commands), the real SQLite store and
  * the real grammY bot — against the fake Bot API server, with logs and telemetry tests can read.
  */
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { createTelegramRuntime, type TelegramRuntime, type TelegramSettings } from '../../../src/adapters/telegram/runtime.js';
 import { createCommandSet } from '../../../src/commands/index.js';
 import { inlineAnswers } from '../../../src/commands/inline.js';
 import { createRouter, type CommandRouter } from '../../../src/commands/router.js';
-import type { CommandEvent, Telemetry } from '../../../src/observability/telemetry.js';
+import type { CommandEvent } from '../../../src/observability/telemetry.js';
 import type { KnowledgeProvider } from '../../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/storage/sqlite.js';
 import { FakeTelegramBotApi, type FakeTelegramOptions } from '../../fakes/telegram-bot-api.js';
 import { TEST_COMMANDS } from './test-commands.js';
 import { seedKnowledge } from '../../support/seed-story.js';
+import { capturingLogger, recordingTelemetry } from '../../support/test-tools.js';
 
 export const NOW = new Date('2021-09-01T08:00:00Z');
 
 /** The seed story, loaded once per test file. */
 export const knowledge: KnowledgeProvider = seedKnowledge;
-
-/** A pino logger whose JSON lines the test can read. */
-export function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
-
-/** Telemetry that remembers what it was told. */
-export function recordingTelemetry() {
-  const commands: CommandEvent[] = [];
-  const platformErrors: string[] = [];
-  const telemetry: Telemetry = {
-    commandHandled: (event) => void commands.push(event),
-    platformError: (_platform, kind) => void platformErrors.push(kind),
-    digestDelivered: () => undefined,
-  };
-  return { telemetry, commands, platformErrors };
-}
-
-/** A free TCP port on 127.0.0.1 (for the webhook server, whose URL must be known before it starts). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface Harness {
   telegram: FakeTelegramBotApi;

@@ -3,7 +3,8 @@ import { menuCommands } from '../../../src/adapters/telegram/runtime.js';
 import type { CommandDefinition } from '../../../src/commands/types.js';
 import { reply } from '../../../src/replies/reply.js';
 import { ALICE, privateChatOf, textMessage } from '../../fakes/telegram-updates.js';
-import { freePort, startHarness, type Harness } from './harness.js';
+import { freePort } from '../../support/test-tools.js';
+import { startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
