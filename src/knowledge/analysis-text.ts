@@ -1,8 +1,8 @@
 /**
- * Small text tools the story-analysis stages (events, claims, conflicts) share: citations of
- * sentences, the entities a sentence mentions, content words for similarity, stable ids.
+ * Small text tools the extraction stages share: citations of sentences, the mentions within a
+ * span, content words for similarity, stable ids. (Whitespace tidying is `tidyWhitespace` in text.ts.)
  */
-import type { Citation, EntityId } from './model.js';
+import type { Citation } from './model.js';
 import type { Mention, Sentence } from './sentence.js';
 
 /** The citation of a whole sentence: exactly its span of the raw text. */
@@ -10,22 +10,9 @@ export function citationOf(sentence: Sentence): Citation {
   return { sourceId: sentence.sourceId, start: sentence.start, end: sentence.end, text: sentence.text };
 }
 
-/** Collapse whitespace runs and trim, as stored statements are. */
-export function tidy(text: string): string {
-  return text.replace(/\s+/gu, ' ').trim();
-}
-
 /** Mentions that fall inside `[start, end)` of a source. */
-export function mentionsWithin(mentions: Mention[], sourceId: string, start: number, end: number): Mention[] {
+export function mentionsWithin(mentions: readonly Mention[], sourceId: string, start: number, end: number): Mention[] {
   return mentions.filter((m) => m.sourceId === sourceId && m.start >= start && m.end <= end);
-}
-
-/** Distinct entity ids mentioned in a sentence, in order of first mention. */
-export function entitiesIn(sentence: Sentence, mentions: Mention[]): EntityId[] {
-  const ids = mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end)
-    .sort((a, b) => a.start - b.start)
-    .map((m) => m.entityId);
-  return [...new Set(ids)];
 }
 
 /** Index mentions by source so per-sentence lookups stay cheap on large stories. */

@@ -12,7 +12,8 @@
  *   that claim); a claim with a counter-claim is disputed.
  * The same claim told by two outlets is one claim with both citations.
  */
-import { contentWords, citationOf, mentionsBySource, mentionsWithin, overlap, shortHash, tidy } from './analysis-text.js';
+import { contentWords, citationOf, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
+import { tidyWhitespace } from './text.js';
 import { findDates } from './dates.js';
 import { eventKinds, mainKind } from './events.js';
 import type { Citation, Claim, DateRef, Entity, EntityId, Source, VerificationStatus } from './model.js';
@@ -86,7 +87,7 @@ function claimantPhrase(text: string, keepAppositive = false): string {
   t = t
     .replace(/^(?:despite [^,]*,\s*|also\s+|with\s+|and\s+|but\s+|while\s+)+/iu, '')
     .replace(/\s+(?:had|has|have|was|were|is|are|also|then|now|who)$/iu, '');
-  return tidy(t);
+  return tidyWhitespace(t);
 }
 
 /** The statement after an attribution verb, up to the end of its clause; `that` dropped. */
@@ -145,7 +146,7 @@ function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], t
     if (m === according) {
       const from = m.index + m[0].length - (m[1] ?? '').length;
       const claimant = { text: claimantPhrase(m[1] ?? ''), start: from, end: from + (m[1] ?? '').length };
-      const statement = tidy(text.slice(0, m.index));
+      const statement = tidyWhitespace(text.slice(0, m.index));
       if (claimant.text && claimWorthy(statement, 'according to')) {
         found.push(assertion(sentence, source, mentions, types, claimant, statement, [0, m.index], 'according to'));
       }
@@ -160,7 +161,7 @@ function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], t
     if (/^reports?$/iu.test(verb) && /^\s+(?:of|that)\b/iu.test(text.slice(afterVerb))) {
       // The noun: "scattered reports of clashes overnight".
       const phraseStart = before.search(/(?:\b\w+\s+)?$/u);
-      claimant = { text: tidy(text.slice(phraseStart, afterVerb)), start: phraseStart, end: afterVerb };
+      claimant = { text: tidyWhitespace(text.slice(phraseStart, afterVerb)), start: phraseStart, end: afterVerb };
       statementSpan = statementAfter(text, afterVerb + (/^\s+of\b/iu.exec(text.slice(afterVerb))?.[0].length ?? 0));
     } else if (/^(?:saying|claiming)$/iu.test(verb) && /,\s*$/u.test(before) && lastClaimant) {
       // "…, spokesman X tweeted, saying they had the area surrounded": the same speaker goes on.
@@ -194,7 +195,7 @@ function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], t
     // "…, as well as having regained control of three districts": two claims.
     const parts = splitStatement(text, statementSpan);
     for (const [from, to] of parts) {
-      const statement = tidy(text.slice(from, to)).replace(/[,;:]$/u, '');
+      const statement = tidyWhitespace(text.slice(from, to)).replace(/[,;:]$/u, '');
       if (!claimWorthy(statement, verb)) continue;
       found.push(assertion(sentence, source, mentions, types, claimant, statement, [from, to], verb));
     }
@@ -219,7 +220,7 @@ function denialIn(sentence: Sentence, mentions: Mention[], types: EntityTypes): 
   if (!m) return undefined;
   const claimant = claimantPhrase(sentence.text.slice(0, m.index));
   if (!claimant) return undefined;
-  const statement = tidy(sentence.text.slice(m.index)).replace(/[.…]+$/u, '');
+  const statement = tidyWhitespace(sentence.text.slice(m.index)).replace(/[.…]+$/u, '');
   const claimantStart = sentence.text.lastIndexOf(claimant.split(' ')[0] ?? '', m.index);
   const claimantMention = partyMention(mentionsWithin(mentions, sentence.sourceId, sentence.start + Math.max(0, claimantStart), sentence.start + m.index), types, sentence);
   // What is denied is the clause right after the verb; "…, saying …" gives the denier's own version.

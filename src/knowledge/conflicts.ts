@@ -10,7 +10,8 @@
  * - **extent**: one claim told with different extent qualifiers ("surrounded" vs "surrounded
  *   on three sides").
  */
-import { citationOf, mentionsBySource, shortHash, tidy } from './analysis-text.js';
+import { citationOf, mentionsBySource, shortHash } from './analysis-text.js';
+import { tidyWhitespace } from './text.js';
 import { extractClaims } from './claims.js';
 import { eventKinds, kindMatches, mainKind } from './events.js';
 import type { Citation, Claim, Conflict, Entity, EntityId } from './model.js';
@@ -71,7 +72,7 @@ function conflictOf(kind: string, topic: string, entity: EntityId, sides: Side[]
   return {
     id: `conflict-${kind}-${shortHash(`${entity}|${sides.map((s) => `${s.sentence.sourceId}:${s.sentence.start}`).join(',')}`)}`,
     topic,
-    sides: sides.map((s) => ({ statement: tidy(s.sentence.text), citation: citationOf(s.sentence) })),
+    sides: sides.map((s) => ({ statement: tidyWhitespace(s.sentence.text), citation: citationOf(s.sentence) })),
     entities: [...new Set([entity, ...extra])],
   };
 }
@@ -112,7 +113,7 @@ function titleConflicts(sentences: Sentence[], bySource: Map<string, Mention[]>,
       if (entities.get(mention.entityId)?.type !== 'person') continue;
       const after = TITLE_AFTER.exec(sentence.text.slice(mention.end - sentence.start));
       const before = TITLE_BEFORE.exec(sentence.text.slice(0, mention.start - sentence.start));
-      const title = tidy(after?.[1] ?? before?.[1] ?? '');
+      const title = tidyWhitespace(after?.[1] ?? before?.[1] ?? '');
       if (title) push(byPerson, mention.entityId, { value: title, sentence });
     }
   }

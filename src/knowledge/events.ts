@@ -8,7 +8,8 @@
  * caption's version of history ranks below the report (disagreements surface as conflicts).
  */
 import { datesOverlap, addDays, spanDays } from './analysis-calendar.js';
-import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash, tidy } from './analysis-text.js';
+import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
+import { tidyWhitespace } from './text.js';
 import { findDates, type DateMention } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
@@ -147,7 +148,7 @@ function clauseWindows(text: string, dates: DateMention[]): Array<[number, numbe
  * capitalised. Nothing else changes, so the cited sentence still contains the line (case aside).
  */
 function lineText(text: string): string {
-  const t = tidy(text)
+  const t = tidyWhitespace(text)
     .replace(/^(?:but|and|so|yet)\s+/iu, '')
     .replace(/[,;:]$/u, '');
   return t.charAt(0).toUpperCase() + t.slice(1);

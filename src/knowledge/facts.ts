@@ -3,6 +3,7 @@
  * registry entity becomes a fact citing that sentence. A sentence that is only a quote and
  * its attribution ("“…,” Massoud said.") is not a separate fact: the quote covers it.
  */
+import { citationOf, mentionsWithin } from './analysis-text.js';
 import type { Fact } from './model.js';
 import type { QuotedPassage } from './quotes.js';
 import type { Mention, Sentence } from './sentence.js';
@@ -44,16 +45,14 @@ export function extractFacts(
 ): FactDraft[] {
   const facts: FactDraft[] = [];
   for (const sentence of sentences) {
-    const named = mentions.filter(
-      (m) => m.sourceId === sentence.sourceId && m.start >= sentence.start && m.end <= sentence.end,
-    );
+    const named = mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end);
     if (named.length === 0 || isQuoteOnly(sentence, passages)) continue;
     facts.push({
       sentence,
       text: tidyWhitespace(sentence.text),
       entities: [...new Set(named.map((m) => m.entityId))],
       rank: sentence.caption ? 'caption' : 'body',
-      citations: [{ sourceId: sentence.sourceId, start: sentence.start, end: sentence.end, text: sentence.text }],
+      citations: [citationOf(sentence)],
     });
   }
   return facts;

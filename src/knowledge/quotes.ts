@@ -12,6 +12,7 @@
  * person has it), or from the previous quote when a quote continues without attribution. When
  * no speaker can be found with confidence the quote is kept with `speakerId: null`.
  */
+import { mentionsWithin } from './analysis-text.js';
 import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode } from './model.js';
 import type { Mention, Sentence } from './sentence.js';
 import { tidyWhitespace } from './text.js';
@@ -461,9 +462,7 @@ export function extractQuotes(
     const found = quotedPassages(sentence);
     passages.push(...found);
     const speech = found.filter((p) => p.kind === 'speech');
-    const sentenceMentions = mentions.filter(
-      (m) => m.sourceId === sentence.sourceId && m.start >= sentence.start && m.end <= sentence.end,
-    );
+    const sentenceMentions = mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end);
     const attributions = attributeSentence(sentence, speech, sentenceMentions, resolver);
 
     speech.forEach((p, i) => {
