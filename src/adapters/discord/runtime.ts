@@ -8,6 +8,7 @@
  * intents to the minimum, and stops gracefully.
  */
 import { Client, Events, GatewayIntentBits, RESTEvents, type Interaction } from 'discord.js';
+import { InFlight } from '../../app/shutdown.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
 import { handleInteraction } from './interactions.js';
 import { createPageStore } from './pages.js';
@@ -60,7 +61,7 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
   let started = false;
   let stopping = false;
   let retryTimer: NodeJS.Timeout | undefined;
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new InFlight();
   const pages = createPageStore();
   const render = settings.storyName === undefined ? {} : { storyName: settings.storyName };
   const interactionDeps = {
@@ -100,9 +101,7 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
   });
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
-    const job = handleInteraction(interaction, interactionDeps);
-    inFlight.add(job);
-    void job.finally(() => inFlight.delete(job));
+    void inFlight.track(handleInteraction(interaction, interactionDeps));
   });
 
   async function login(attempt: number): Promise<void> {
@@ -136,12 +135,8 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
       if (stopping) return;
       stopping = true;
       clearTimeout(retryTimer);
-      if (inFlight.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, settings.stopTimeoutMs ?? 5000)));
-        await Promise.race([Promise.allSettled([...inFlight]), limit]);
-        clearTimeout(timer);
-        if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'discord stopped with interactions still in flight');
+      if (!(await inFlight.drain(settings.stopTimeoutMs ?? 5000))) {
+        logger.warn({ unfinished: inFlight.size }, 'discord stopped with interactions still in flight');
       }
       await client.destroy();
       health = { status: 'stopped' };
