@@ -142,16 +142,19 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       now,
     );
     recordedVersion = snapshot.version;
-    seenCache = undefined;
+    seen = undefined;
     if (added > 0) log.info({ added, version: snapshot.version }, 'new sources recorded for digests');
   }
 
-  /** The sources-seen ledger, read once per knowledge version and tick (a fan-out composes thousands). */
-  let seenCache: { version: string; tick: number; seen: Map<string, Date> } | undefined;
-  let tickNumber = 0;
-  function sourcesSeen(version: string): Map<string, Date> {
-    if (seenCache?.version !== version || seenCache.tick !== tickNumber) seenCache = { version, tick: tickNumber, seen: store.sourcesSeen() };
-    return seenCache.seen;
+  /**
+   * The sources-seen ledger, read once per recorded knowledge version: a fan-out composes
+   * thousands of digests. Once recorded, the rows of this version's sources never change (the
+   * first sighting wins, whichever process made it), so every tick and /digest can share one read.
+   */
+  let seen: Map<string, Date> | undefined;
+  function sourcesSeen(): Map<string, Date> {
+    seen ??= store.sourcesSeen();
+    return seen;
   }
 
   function compose(subscription: Subscription, _slot: Date, now: Date): ComposedDigest {
@@ -161,7 +164,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     const content = buildDigest(snapshot.kb, {
       since,
       until: now,
-      seen: sourcesSeen(snapshot.version),
+      seen: sourcesSeen(),
       timeZone: subscription.timeZone,
       limits: { perKind },
       moreCommand: '/digest',
@@ -177,7 +180,6 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       const current = clock();
       return current.getTime() > now.getTime() ? current : now;
     };
-    tickNumber++;
     onKnowledgeChanged(options.knowledge(), now);
     const abandoned = store.expireLeases(now);
     for (const record of abandoned) {
@@ -252,7 +254,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       const content = buildDigest(snapshot.kb, {
         ...(since === undefined ? {} : { since }),
         until: now,
-        seen: store.sourcesSeen(),
+        seen: sourcesSeen(),
         timeZone: zone,
         limits: { perKind: since === undefined ? perKind : onDemandPerKind },
         ...(topic === undefined ? {} : { topic }),
