@@ -48,7 +48,7 @@ export interface ScoredName {
 }
 
 /** Names picked by trigram and word overlap per query, at most. */
-export const CANDIDATE_LIMIT = 150;
+const CANDIDATE_LIMIT = 150;
 /** Of those, the names fuse.js scores (the ones the rules could not), at most. */
 const FUSE_CANDIDATE_LIMIT = 50;
 /** Names scanned for an autocomplete prefix, at most. */
@@ -61,7 +61,7 @@ const COMMON_GRAM_MIN = 300;
 /** At least this many grams are counted, however common. */
 const MIN_GRAMS = 4;
 /** Query length cap: longer input is cut, never rejected. */
-export const MAX_QUERY_LENGTH = 500;
+const MAX_QUERY_LENGTH = 500;
 const MAX_QUERY_TOKENS = 12;
 const SKELETON_GRAM_PREFIX = '\u0001';
 const SKELETON_TOKEN_PREFIX = '~';
@@ -274,11 +274,6 @@ export class EntityIndex {
     return (this.entries[entry] as NameEntry).kind;
   }
 
-  /** The text of a name entry. */
-  entryText(entry: number): string {
-    return (this.entries[entry] as NameEntry).text;
-  }
-
   /**
    * Every entity that could match `query`, each with its best-scoring name, best first.
    * Scores: 0 exact name; 0.02–0.03 exact role / transliteration variant; 0.1–0.15 every word
@@ -424,7 +419,7 @@ export class EntityIndex {
   }
 
   /** A score as the caller ranks it: plus the penalty for a type it does not prefer. */
-  private effective(entity: number, score: number, focus: MatchFocus): number {
+  effective(entity: number, score: number, focus: MatchFocus): number {
     return score + (focus.prefer && focus.prefer.length > 0 && !focus.prefer.includes((this.entities[entity] as Entity).type) ? focus.penalty : 0);
   }
 
@@ -467,7 +462,7 @@ export class EntityIndex {
     for (const entry of this.skeletons.get(q.skel) ?? []) offer(entry, 0, SKELETON_EXACT_SCORE);
     this.scanNamePrefix(q.norm, (entry) => offer(entry, 1, 0.05));
     this.scanWordPrefix(q, (entry) => offer(entry, 2, 0.08));
-    if (this.countTiers(chosen) < limit) {
+    if (chosen.size < limit) {
       // Completions never show entities of other types, and a fuzzy hit never displaces a name
       // already offered as a completion (tier ≤ 2): fuse.js need not find those.
       const skip = (entity: number) => !accept(entity) || (chosen.get(entity)?.tier ?? 3) <= 2;
@@ -830,10 +825,6 @@ export class EntityIndex {
         if (++visited >= RULE_CANDIDATE_LIMIT) return;
       }
     }
-  }
-
-  private countTiers(chosen: Map<number, { tier: number }>): number {
-    return chosen.size;
   }
 }
 

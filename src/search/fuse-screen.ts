@@ -7,7 +7,7 @@
  */
 
 /** fuse.js scores longer patterns in 32-letter chunks. */
-export const FUSE_MAX_PATTERN = 32;
+const FUSE_MAX_PATTERN = 32;
 
 /**
  * The pieces fuse.js's bitap search splits a pattern into: 32-letter chunks, the last one
@@ -66,11 +66,6 @@ export function substringDistance(pattern: string, text: string): number {
   }
   for (let i = 0; i < m; i++) patternMasks[pattern.charCodeAt(i)] = 0;
   return best;
-}
-
-/** Whether fuse.js at `threshold` would match `pattern` (any of its chunks) somewhere in `text`. */
-export function fuseWouldMatch(chunks: readonly string[], text: string, threshold: number): boolean {
-  return predictFuseScore(chunks, text, threshold) >= 0;
 }
 
 /**

@@ -13,15 +13,15 @@ import type {
   SuggestOptions,
   TextSearchOptions,
 } from './types.js';
-import { EntityIndex, type ScoredName } from './entity-index.js';
+import { EntityIndex, type MatchFocus } from './entity-index.js';
 import { TextIndex } from './text-index.js';
 
 /** A name scoring worse than this fits nothing: `none` with suggestions. */
-export const FOUND_THRESHOLD = 0.35;
+const FOUND_THRESHOLD = 0.35;
 /** Hits within this of the best are "about equally good": `ambiguous`. */
-export const AMBIGUITY_MARGIN = 0.05;
+const AMBIGUITY_MARGIN = 0.05;
 /** Added to the score of an entity whose type the caller did not prefer. */
-export const PREFERENCE_PENALTY = 0.2;
+const PREFERENCE_PENALTY = 0.2;
 /** Look-alikes offered beside a found entity score at most this. */
 const OTHERS_THRESHOLD = 0.45;
 const MAX_OTHERS = 5;
@@ -63,11 +63,6 @@ export interface IndexedKnowledgeSearch extends KnowledgeSearch {
   stats(): SearchIndexStats;
 }
 
-export interface KnowledgeSearchOptions {
-  /** Reserved for tuning; no options are needed today. */
-  readonly _reserved?: never;
-}
-
 /**
  * Builds the search over a knowledge base.
  *
@@ -78,7 +73,7 @@ export interface KnowledgeSearchOptions {
  * search.suggestEntities('panj', { types: ['place'] }); // → [Panjshir, …]
  * search.searchFacts('bazarak capital', { limit: 5 });
  */
-export function createKnowledgeSearch(kb: KnowledgeBase, _options: KnowledgeSearchOptions = {}): IndexedKnowledgeSearch {
+export function createKnowledgeSearch(kb: KnowledgeBase): IndexedKnowledgeSearch {
   return new IndexedSearch(kb);
 }
 
@@ -126,20 +121,19 @@ class IndexedSearch implements IndexedKnowledgeSearch {
 
   resolveEntity(query: string, options: ResolveOptions = {}): EntityResolution {
     const index = this.entityIndex;
-    const prefer = options.prefer && options.prefer.length > 0 ? options.prefer : undefined;
     // Fuzzy names past the answer, its ties and a few look-alikes are never shown.
-    const matches = index.match(query, {
-      ...(prefer ? { prefer } : {}),
+    const focus: MatchFocus = {
+      ...(options.prefer ? { prefer: options.prefer } : {}),
       penalty: PREFERENCE_PENALTY,
       keep: FUZZY_SHOWN,
       tieMargin: AMBIGUITY_MARGIN,
       answerThreshold: FOUND_THRESHOLD,
       keepByScore: MAX_SUGGESTIONS,
-    });
+    };
+    const matches = index.match(query, focus);
     if (matches.length === 0) return { kind: 'none', suggestions: [] };
-    const effective = (m: ScoredName) => m.score + (prefer && !prefer.includes(this.typeOf(m)) ? PREFERENCE_PENALTY : 0);
     const ranked = matches
-      .map((m) => ({ m, eff: effective(m) }))
+      .map((m) => ({ m, eff: index.effective(m.entity, m.score, focus) }))
       .sort((a, b) => a.eff - b.eff || index.mentions(b.m.entity) - index.mentions(a.m.entity) || a.m.entity - b.m.entity);
     const best = ranked[0];
     if (!best || best.eff > FOUND_THRESHOLD) {
@@ -242,10 +236,6 @@ class IndexedSearch implements IndexedKnowledgeSearch {
       factVocabulary: this.facts.index.vocabularySize,
       factPostingBytes: this.facts.index.postingBytes,
     };
-  }
-
-  private typeOf(m: ScoredName): Entity['type'] {
-    return (this.entityIndex.entities[m.entity] as Entity).type;
   }
 
   /** A quote is found by its words and by who said it. */

@@ -27,8 +27,6 @@ const TYPO_WEIGHT_PER_EDIT = 0.2;
 export interface TextMatch {
   doc: number;
   score: number;
-  /** Raw BM25 relevance (higher is better). */
-  relevance: number;
 }
 
 export interface TextSearchParams {
@@ -110,11 +108,6 @@ export class TextIndex {
     }
     this.baseOffsets = offsets;
     this.baseDocs = docs;
-  }
-
-  /** Documents indexed, including removed ones (ids are never reused). */
-  get size(): number {
-    return this.docCount;
   }
 
   /** Distinct words indexed. */
@@ -199,7 +192,7 @@ export class TextIndex {
         return (tieBreak ? tieBreak(a.id) - tieBreak(b.id) : 0) || a.id - b.id;
       })
       .slice(0, limit)
-      .map(({ id, key }) => ({ doc: id, relevance: key, score: ideal > 0 ? Math.min(1, Math.max(0, 1 - key / ideal)) : 1 }));
+      .map(({ id, key }) => ({ doc: id, score: ideal > 0 ? Math.min(1, Math.max(0, 1 - key / ideal)) : 1 }));
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -300,7 +293,7 @@ export class TextIndex {
 }
 
 /** The distinct meaningful words of a query (stopwords dropped unless nothing else is left). */
-export function queryWords(query: string): string[] {
+function queryWords(query: string): string[] {
   const words = indexWords(String(query ?? '').slice(0, MAX_QUERY_LENGTH));
   const meaningful = words.filter((w) => !STOPWORDS.has(w));
   return [...new Set(meaningful.length > 0 ? meaningful : words)].slice(0, MAX_QUERY_WORDS);
