@@ -13,7 +13,7 @@ import Fuse from 'fuse.js';
 import type { Entity, EntityType, LinkRelation } from '../knowledge/model.js';
 import type { EntityHit } from '../search/types.js';
 import { boundedEditDistance, typoAllowance } from './edit-distance.js';
-import { normaliseText, skeletonKey, skeletonToken, STOPWORDS, trigrams, isArticleToken } from './normalise.js';
+import { isArticleToken, normaliseText, queryText, skeletonKey, skeletonToken, STOPWORDS, trigrams } from './normalise.js';
 import { fuseChunks, predictFuseScore } from './fuse-screen.js';
 import { TopK } from './top-k.js';
 
@@ -60,8 +60,6 @@ const COMMON_GRAM_SHARE = 0.01;
 const COMMON_GRAM_MIN = 300;
 /** At least this many grams are counted, however common. */
 const MIN_GRAMS = 4;
-/** Query length cap: longer input is cut, never rejected. */
-const MAX_QUERY_LENGTH = 500;
 const MAX_QUERY_TOKENS = 12;
 const SKELETON_GRAM_PREFIX = '\u0001';
 const SKELETON_TOKEN_PREFIX = '~';
@@ -838,7 +836,7 @@ interface PreparedQuery {
 }
 
 function prepareQuery(query: string): PreparedQuery | undefined {
-  const norm = normaliseText(String(query ?? '').slice(0, MAX_QUERY_LENGTH));
+  const norm = normaliseText(queryText(query));
   if (norm === '') return undefined;
   const tokens = norm.split(' ').slice(0, MAX_QUERY_TOKENS);
   const meaningful = tokens.filter((t) => !STOPWORDS.has(t) && !isArticleToken(t));

@@ -81,6 +81,17 @@ export function normaliseText(input: string): string {
     .trim();
 }
 
+/** Query length cap of every search index: longer input is cut, never rejected. */
+const MAX_QUERY_LENGTH = 500;
+
+/**
+ * A query as the search indexes read it: its first {@link MAX_QUERY_LENGTH} characters, and an
+ * empty string for a missing query from a loosely typed caller.
+ */
+export function queryText(query: string): string {
+  return String(query ?? '').slice(0, MAX_QUERY_LENGTH);
+}
+
 /** The words of a string's normal form. */
 export function tokenize(input: string): string[] {
   const normal = normaliseText(input);

@@ -10,14 +10,13 @@
  * a trigram index over the vocabulary.
  */
 import { boundedEditDistance, typoAllowance } from './edit-distance.js';
-import { normaliseText, skeletonToken, STOPWORDS, trigrams } from './normalise.js';
+import { queryText, skeletonToken, STOPWORDS, tokenize, trigrams } from './normalise.js';
 import { TopK } from './top-k.js';
 
 /** BM25 parameters (the usual defaults). */
 const K1 = 1.2;
 const B = 0.75;
 const MAX_QUERY_WORDS = 16;
-const MAX_QUERY_LENGTH = 500;
 /** Variants of one query word searched at most (skeleton and typo expansions). */
 const MAX_EXPANSIONS = 24;
 const SKELETON_WEIGHT = 0.9;
@@ -37,12 +36,6 @@ export interface TextSearchParams {
   weight?: (doc: number) => number;
   /** Among equally relevant documents, the lower tie-break wins (e.g. body before caption). */
   tieBreak?: (doc: number) => number;
-}
-
-/** The words of a text as the index sees them: normalised, each word once. */
-export function indexWords(text: string): string[] {
-  const normal = normaliseText(text);
-  return normal === '' ? [] : normal.split(' ');
 }
 
 export class TextIndex {
@@ -72,7 +65,7 @@ export class TextIndex {
     const starts = new Uint32Array(count + 1);
     let used = 0;
     for (let doc = 0; doc < count; doc++) {
-      const tokens = indexWords(textOf(doc));
+      const tokens = tokenize(textOf(doc));
       this.recordLength(doc, tokens.length);
       starts[doc] = used;
       const seen = new Set<number>();
@@ -124,7 +117,7 @@ export class TextIndex {
   add(text: string): number {
     const doc = this.docCount++;
     this.ensureCapacity(this.docCount);
-    const tokens = indexWords(text);
+    const tokens = tokenize(text);
     this.recordLength(doc, tokens.length);
     const seen = new Set<number>();
     for (const token of tokens) {
@@ -294,7 +287,7 @@ export class TextIndex {
 
 /** The distinct meaningful words of a query (stopwords dropped unless nothing else is left). */
 function queryWords(query: string): string[] {
-  const words = indexWords(String(query ?? '').slice(0, MAX_QUERY_LENGTH));
+  const words = tokenize(queryText(query));
   const meaningful = words.filter((w) => !STOPWORDS.has(w));
   return [...new Set(meaningful.length > 0 ? meaningful : words)].slice(0, MAX_QUERY_WORDS);
 }
