@@ -13,7 +13,7 @@ import { extractClaims } from './claims.js';
 import { cleanArticle, type BodyParagraph } from './clean.js';
 import { findConflicts } from './conflicts.js';
 import { corroborate, FACT_SIMILARITY_THRESHOLD, QUOTE_SIMILARITY_THRESHOLD } from './corroborate.js';
-import { findDates } from './dates.js';
+import { findDates, toDateRef } from './dates.js';
 import { extractEvents } from './events.js';
 import { extractFacts } from './facts.js';
 import { findCandidates, findMentions } from './mentions.js';
@@ -109,7 +109,7 @@ function entitiesOf(registry: Registry, sources: readonly Source[], mentions: re
 function dateOf(sentences: readonly Sentence[], published: ReadonlyMap<string, string>): DateRef | undefined {
   for (const sentence of sentences) {
     const found = findDates(sentence.text, published.get(sentence.sourceId) ?? '')[0];
-    if (found) return { text: found.text, precision: found.precision, start: found.start, end: found.end };
+    if (found) return toDateRef(found);
   }
   return undefined;
 }

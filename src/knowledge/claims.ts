@@ -14,7 +14,7 @@
  */
 import { contentWords, citationOf, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
-import { findDates } from './dates.js';
+import { findDates, toDateRef } from './dates.js';
 import { eventKinds, mainKind } from './events.js';
 import type { Citation, Claim, DateRef, Entity, EntityId, Source, VerificationStatus } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
@@ -128,7 +128,7 @@ function assertion(
     verb,
     words: contentWords(statement),
     entities: new Set([...inClaimant, ...inStatement].map((x) => x.entityId)),
-    ...(date ? { date: { text: date.text, precision: date.precision, start: date.start, end: date.end } } : {}),
+    ...(date ? { date: toDateRef(date) } : {}),
     ...(UNCONFIRMED_WORDING.test(`${claimant.text} ${statement}`) ? { ownVerdict: 'unconfirmed' as const } : {}),
   };
 }

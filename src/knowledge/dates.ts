@@ -121,6 +121,18 @@ function yearForMonthDay(month: number, dom: number, m: RegExpExecArray, ctx: Co
   return best;
 }
 
+/** The day the parts name, or `null` when they make no real day (30 February). */
+function dayOf(year: number, month: number, dom: number): Resolved | null {
+  const iso = makeDay(year, month, dom);
+  return iso ? day(iso) : null;
+}
+
+/** A month-day written without a year, in the year {@link yearForMonthDay} gives it. */
+function dayWithoutYear(month: number, dom: number, m: RegExpExecArray, ctx: Context): Resolved | null {
+  const year = yearForMonthDay(month, dom, m, ctx);
+  return year === null ? null : dayOf(year, month, dom);
+}
+
 /** The most recent `target` weekday on or before `iso` (strictly before when `strict`). */
 function previousWeekday(iso: string, target: number, strict: boolean): string {
   let back = (weekday(iso) - target + 7) % 7;
@@ -132,48 +144,27 @@ const RULES: Rule[] = [
   // 2021-08-23
   {
     re: /\b(\d{4})-(\d{2})-(\d{2})\b/g,
-    resolve: (m) => {
-      const iso = makeDay(Number(m[1]), Number(m[2]), Number(m[3]));
-      return iso ? day(iso) : null;
-    },
+    resolve: (m) => dayOf(Number(m[1]), Number(m[2]), Number(m[3])),
   },
   // 5 September 2019, 5th of September, 2019
   {
     re: new RegExp(`\\b(?:on\\s+)?(\\d{1,2})${ORDINAL}\\s+(?:of\\s+)?${ANY_MONTH},?\\s+(\\d{4})\\b`, 'g'),
-    resolve: (m) => {
-      const iso = makeDay(Number(m[3]), monthNumber(m[2] ?? ''), Number(m[1]));
-      return iso ? day(iso) : null;
-    },
+    resolve: (m) => dayOf(Number(m[3]), monthNumber(m[2] ?? ''), Number(m[1])),
   },
   // September 5, 2019 / Aug. 23 2021
   {
     re: new RegExp(`\\b(?:on\\s+)?${ANY_MONTH}\\s+(\\d{1,2})${ORDINAL},?\\s+(\\d{4})\\b`, 'g'),
-    resolve: (m) => {
-      const iso = makeDay(Number(m[3]), monthNumber(m[1] ?? ''), Number(m[2]));
-      return iso ? day(iso) : null;
-    },
+    resolve: (m) => dayOf(Number(m[3]), monthNumber(m[1] ?? ''), Number(m[2])),
   },
   // September 6 / Aug. 23 (no year)
   {
     re: new RegExp(`\\b(?:on\\s+)?${ANY_MONTH}\\s+(\\d{1,2})${ORDINAL}(?![\\d:])\\b`, 'g'),
-    resolve: (m, ctx) => {
-      const month = monthNumber(m[1] ?? '');
-      const dom = Number(m[2]);
-      const year = yearForMonthDay(month, dom, m, ctx);
-      const iso = year === null ? null : makeDay(year, month, dom);
-      return iso ? day(iso) : null;
-    },
+    resolve: (m, ctx) => dayWithoutYear(monthNumber(m[1] ?? ''), Number(m[2]), m, ctx),
   },
   // 23 August (no year)
   {
     re: new RegExp(`\\b(?:on\\s+)?(\\d{1,2})${ORDINAL}\\s+(?:of\\s+)?${ANY_MONTH}(?!\\.?\\w)`, 'g'),
-    resolve: (m, ctx) => {
-      const month = monthNumber(m[2] ?? '');
-      const dom = Number(m[1]);
-      const year = yearForMonthDay(month, dom, m, ctx);
-      const iso = year === null ? null : makeDay(year, month, dom);
-      return iso ? day(iso) : null;
-    },
+    resolve: (m, ctx) => dayWithoutYear(monthNumber(m[2] ?? ''), Number(m[1]), m, ctx),
   },
   // (in) (early) August 2021
   {
@@ -335,6 +326,14 @@ const RULES: Rule[] = [
     resolve: (_m, ctx) => ({ precision: 'span', start: addDays(ctx.published, -27), end: ctx.published }),
   },
 ];
+
+/**
+ * The {@link DateRef} of a found date, without its position in the text (what the knowledge
+ * base stores).
+ */
+export function toDateRef(found: DateMention): DateRef {
+  return { text: found.text, precision: found.precision, start: found.start, end: found.end };
+}
 
 interface Candidate {
   index: number;

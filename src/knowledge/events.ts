@@ -10,7 +10,7 @@
 import { datesOverlap, addDays, spanDays } from './analysis-calendar.js';
 import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
-import { findDates, type DateMention } from './dates.js';
+import { findDates, toDateRef, type DateMention } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 
@@ -99,10 +99,6 @@ function distinctDates(dates: DateMention[]): DateMention[] {
   const kept: DateMention[] = [];
   for (const d of dates) if (!kept.some((k) => datesOverlap(k, d))) kept.push(d);
   return kept;
-}
-
-function toDateRef(d: DateMention): DateRef {
-  return { text: d.text, precision: d.precision, start: d.start, end: d.end };
 }
 
 /** The narrower of two dates (the more precise statement of when it happened). */
