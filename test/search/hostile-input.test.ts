@@ -45,6 +45,11 @@ describe('hostile input', () => {
   it('reads only the first 500 characters of a query', () => {
     const r = search.resolveEntity(`${'x'.repeat(500)} massoud`);
     expect(r.kind).toBe('none');
+    // Within the first 500 characters the same words are found, by every operation.
+    expect(search.searchFacts(`${'x'.repeat(490)} bazarak`)).not.toEqual([]);
+    expect(search.searchFacts(`${'x'.repeat(500)} bazarak`)).toEqual([]);
+    expect(search.searchQuotes(`${'x'.repeat(490)} peacefully`)).not.toEqual([]);
+    expect(search.searchQuotes(`${'x'.repeat(500)} peacefully`)).toEqual([]);
   });
 
   it('treats non-string input from loosely typed callers as empty', () => {
