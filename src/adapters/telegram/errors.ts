@@ -11,6 +11,8 @@ import { DeliveryError, type DeliveryErrorKind } from '../../delivery/types.js';
 /** 400 descriptions that mean "this chat is gone or closed to the bot", not "our request was wrong". */
 const CHAT_GONE = /chat not found|PEER_ID_INVALID|user not found|CHAT_ID_INVALID/i;
 const NO_RIGHTS = /have no rights to send|not enough rights|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|need administrator rights/i;
+const NOT_MODIFIED = /message is not modified/i;
+const NOT_EDITABLE = /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i;
 
 /** The parts of a Telegram error answer that decide what to do. */
 export interface TelegramFailure {
@@ -20,15 +22,62 @@ export interface TelegramFailure {
   migrateTo?: number;
 }
 
+/** Telegram's `ok: false` answer, as the raw envelope or the GrammyError grammY makes of it. */
+interface ErrorAnswer {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+}
+
+/** The parts of an `ok: false` answer that decide what to do. */
+export function failureOf(answer: ErrorAnswer): TelegramFailure {
+  const retryAfter = answer.parameters?.retry_after;
+  const migrateTo = answer.parameters?.migrate_to_chat_id;
+  return {
+    code: answer.error_code,
+    description: answer.description,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...(migrateTo === undefined ? {} : { migrateTo }),
+  };
+}
+
 /** Read Telegram's error fields from a GrammyError (or `undefined` for anything else). */
 export function telegramFailure(error: unknown): TelegramFailure | undefined {
-  if (!(error instanceof GrammyError)) return undefined;
-  return {
-    code: error.error_code,
-    description: error.description,
-    ...(error.parameters.retry_after === undefined ? {} : { retryAfter: error.parameters.retry_after }),
-    ...(error.parameters.migrate_to_chat_id === undefined ? {} : { migrateTo: error.parameters.migrate_to_chat_id }),
-  };
+  return error instanceof GrammyError ? failureOf(error) : undefined;
+}
+
+/** An edit Telegram refused because the new text and buttons are the ones already shown: not a failure. */
+export function isNotModified(failure: TelegramFailure): boolean {
+  return NOT_MODIFIED.test(failure.description);
+}
+
+/**
+ * What a failed `editMessageText` means for the answer: `unchanged` (nothing to edit),
+ * `not-editable` (too old, deleted, not ours: send the answer as a new message instead), or
+ * `undefined` for a real failure to map with {@link toDeliveryError}.
+ */
+export function editRefusal(error: unknown): 'unchanged' | 'not-editable' | undefined {
+  const failure = telegramFailure(error);
+  if (failure === undefined) return undefined;
+  if (isNotModified(failure)) return 'unchanged';
+  return NOT_EDITABLE.test(failure.description) ? 'not-editable' : undefined;
+}
+
+/**
+ * Whether a failed start-up call will never succeed by retrying: a rejected token (401, or 404
+ * for a malformed one) or a request Telegram refuses (400 that is not a flood wait).
+ */
+export function failsForGood(error: unknown): boolean {
+  const failure = telegramFailure(error);
+  if (failure === undefined) return false;
+  return failure.code === 401 || failure.code === 404 || (failure.code === 400 && failure.retryAfter === undefined);
+}
+
+/** A failure in a few words for logs and health: Telegram's code and description, or the error's message. */
+export function describeFailure(error: unknown): string {
+  const failure = telegramFailure(error);
+  if (failure !== undefined) return `${failure.code} ${failure.description}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -11,8 +11,7 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import type { BotError} from 'grammy';
-import { Bot, GrammyError, webhookCallback, type Context } from 'grammy';
+import { Bot, webhookCallback, type BotError, type Context } from 'grammy';
 import type { BotCommand, UserFromGetMe } from 'grammy/types';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -22,7 +21,7 @@ import type { CommandDefinition } from '../../commands/types.js';
 import { DeliveryError } from '../../delivery/types.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
 import { createCallbackDataStore } from './callback-data.js';
-import { failureKind, telegramFailure } from './errors.js';
+import { describeFailure, failsForGood, failureKind, failureOf, isNotModified, telegramFailure } from './errors.js';
 import { createUpdateHandlers } from './handlers.js';
 import { createModeratorCheck } from './moderators.js';
 import { plainLine, TELEGRAM_LIMITS } from './render.js';
@@ -94,19 +93,6 @@ export function menuCommands(definitions: readonly CommandDefinition[]): BotComm
     .map((d) => ({ command: d.name, description: plainLine(d.description, TELEGRAM_LIMITS.commandDescription) || d.name }));
 }
 
-/** Whether a failed call will never succeed by retrying: a rejected token, or a request Telegram refuses. */
-function isPermanent(error: unknown): boolean {
-  const failure = telegramFailure(error);
-  if (failure === undefined) return false;
-  return failure.code === 401 || failure.code === 404 || (failure.code === 400 && failure.retryAfter === undefined);
-}
-
-function describe(error: unknown): string {
-  const failure = telegramFailure(error);
-  if (failure !== undefined) return `${failure.code} ${failure.description}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Create the Telegram runtime: `start()` begins connecting and resolves after the first attempt
  * (failures are retried in the background); `stop()` stops taking updates and lets the ones in
@@ -152,10 +138,9 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       if (result.ok) {
         if (method === 'getUpdates' && parts.updates.state === 'failing') parts.updates = { state: 'ok' };
       } else {
-        const kind = failureKind({ code: result.error_code, description: result.description, ...(result.parameters?.migrate_to_chat_id === undefined ? {} : { migrateTo: result.parameters.migrate_to_chat_id }) });
-        const benign = /message is not modified/i.test(result.description);
-        if (!benign) {
-          deps.telemetry.platformError('telegram', kind, new Error(`${method}: ${result.error_code} ${result.description}`));
+        const failure = failureOf(result);
+        if (!isNotModified(failure)) {
+          deps.telemetry.platformError('telegram', failureKind(failure), new Error(`${method}: ${result.error_code} ${result.description}`));
           logger.warn({ method, code: result.error_code, description: result.description, retryAfter: result.parameters?.retry_after }, 'telegram call failed');
         }
         if (method === 'getUpdates' && !stopping) parts.updates = { state: 'failing', detail: `getUpdates failed: ${result.error_code} ${result.description}` };
@@ -165,7 +150,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       if (!signal?.aborted && !stopping) {
         deps.telemetry.platformError('telegram', 'transient', error);
         logger.warn({ method, err: error }, 'telegram unreachable');
-        if (method === 'getUpdates') parts.updates = { state: 'failing', detail: `cannot reach Telegram: ${describe(error)}` };
+        if (method === 'getUpdates') parts.updates = { state: 'failing', detail: `cannot reach Telegram: ${describeFailure(error)}` };
       }
       throw error;
     }
@@ -259,8 +244,8 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
         return true;
       } catch (error) {
         if (stopping) return false;
-        const permanent = isPermanent(error);
-        onFailure(describe(error));
+        const permanent = failsForGood(error);
+        onFailure(describeFailure(error));
         if (attempt === 1) afterFirstAttempt?.();
         logger.error({ step, attempt, err: error, retryInMs: permanent ? undefined : wait }, permanent ? `telegram ${step} failed for good` : `telegram ${step} failed; will retry`);
         if (permanent) return false;
@@ -300,13 +285,14 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       () => undefined,
       async (error: unknown) => {
         if (stopping) return;
-        const rejectedToken = error instanceof GrammyError && error.error_code === 401;
-        parts.updates = { state: rejectedToken ? 'failed' : 'failing', detail: `polling stopped: ${describe(error)}` };
+        const code = telegramFailure(error)?.code;
+        const rejectedToken = code === 401;
+        parts.updates = { state: rejectedToken ? 'failed' : 'failing', detail: `polling stopped: ${describeFailure(error)}` };
         logger.error({ err: error }, rejectedToken ? 'telegram rejected the bot token; polling stopped' : 'telegram polling stopped; restarting');
         if (rejectedToken) return;
         // 409: another instance polls with this token, or a webhook was set behind our back.
         await pause(Math.min((retry.startupInitialMs ?? 1000) * 2 ** attempt, retry.startupMaxMs ?? 60_000));
-        if (error instanceof GrammyError && error.error_code === 409) await bot.api.deleteWebhook().catch(() => undefined);
+        if (code === 409) await bot.api.deleteWebhook().catch(() => undefined);
         startPolling(attempt + 1);
       },
     );
@@ -415,7 +401,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       let firstAttemptOver: () => void = () => undefined;
       const firstAttempt = new Promise<void>((resolve) => (firstAttemptOver = resolve));
       booting = boot(() => firstAttemptOver()).catch((error: unknown) => {
-        parts.identity = { state: 'failed', detail: describe(error) };
+        parts.identity = { state: 'failed', detail: describeFailure(error) };
         logger.error({ err: error }, 'telegram start-up failed');
       });
       await Promise.race([booting, firstAttempt]);

@@ -13,7 +13,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Reply } from '../../replies/reply.js';
 import type { ChatStateStore } from '../../storage/types.js';
 import { inlineKeyboard, type CallbackDataStore } from './callback-data.js';
-import { toDeliveryError } from './errors.js';
+import { editRefusal, toDeliveryError } from './errors.js';
 import { renderReply } from './render.js';
 
 export interface TelegramSenderDeps {
@@ -149,9 +149,8 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
         await deps.api.editMessageText(chatId, messageId, html, { ...HTML, ...(keyboard === undefined ? {} : { reply_markup: keyboard }) });
         return 'edited';
       } catch (error) {
-        const description = (error as { description?: string }).description ?? '';
-        if (/message is not modified/i.test(description)) return 'unchanged';
-        if (/message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(description)) return 'not-editable';
+        const refusal = editRefusal(error);
+        if (refusal !== undefined) return refusal;
         throw recordFailure(error, chatId);
       }
     },

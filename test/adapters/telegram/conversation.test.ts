@@ -158,6 +158,30 @@ describe('buttons', () => {
     expect(String(call.params.text)).toContain('expired');
   });
 
+  it('pressing a button that shows the same answer again leaves the message as it is, without reporting an error', async () => {
+    const [answer] = await ask(() => h.telegram.privateMessage('/sources'), ALICE.id);
+    if (answer === undefined) throw new Error('no answer');
+    const before = { sent: h.telegram.sent(ALICE.id).length, errors: h.platformErrors.length };
+    const press = h.telegram.pressButton(answer, '/sources');
+    const answered = await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query.id);
+    expect(answered.answer?.ok).toBe(true);
+    const edit = h.telegram.callsTo('editMessageText').at(-1);
+    expect(edit?.answer).toMatchObject({ ok: false, description: expect.stringContaining('message is not modified') as unknown });
+    expect(h.telegram.sent(ALICE.id)).toHaveLength(before.sent);
+    expect(h.telegram.sent(ALICE.id).find((m) => m.messageId === answer.messageId)?.edits).toBe(0);
+    expect(h.platformErrors).toHaveLength(before.errors);
+  });
+
+  it('a button on a message Telegram cannot edit any more answers with a new message instead', async () => {
+    const [answer] = await ask(() => h.telegram.privateMessage('/sources'), ALICE.id);
+    if (answer === undefined) throw new Error('no answer');
+    const gone = { ...answer, messageId: 999_999 };
+    const [followUp] = await ask(() => h.telegram.pressButton(gone, '/where bazarak'), ALICE.id);
+    expect(h.telegram.callsTo('editMessageText').at(-1)?.answer).toMatchObject({ ok: false, description: 'Bad Request: message to edit not found' });
+    expect(followUp?.text).toMatch(/^Bazarak/);
+    expect(followUp?.params.reply_parameters).toMatchObject({ message_id: 999_999 });
+  });
+
   it('a reply too long to replace the message arrives as a follow-up', async () => {
     const [answer] = await ask(() => h.telegram.privateMessage('/sources'), ALICE.id);
     if (answer === undefined) throw new Error('no answer');

@@ -1,7 +1,7 @@
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { createCallbackDataStore, inlineKeyboard } from '../../../src/adapters/telegram/callback-data.js';
-import { toDeliveryError } from '../../../src/adapters/telegram/errors.js';
+import { editRefusal, failsForGood, toDeliveryError } from '../../../src/adapters/telegram/errors.js';
 import { addressedText } from '../../../src/adapters/telegram/handlers.js';
 
 const me = { username: 'DossierBot', id: 77 };
@@ -95,5 +95,28 @@ describe('toDeliveryError: every Telegram failure gets a kind', () => {
 
   it('a network failure is transient', () => {
     expect(toDeliveryError(new HttpError('Network request failed', new Error('ECONNREFUSED')), '1').kind).toBe('transient');
+  });
+});
+
+describe('editRefusal: an edit Telegram refused is not always a failure', () => {
+  it('nothing changed → unchanged; a message gone or too old → not-editable; anything else is a real failure', () => {
+    expect(editRefusal(grammyError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same'))).toBe('unchanged');
+    expect(editRefusal(grammyError(400, 'Bad Request: message to edit not found'))).toBe('not-editable');
+    expect(editRefusal(grammyError(400, "Bad Request: message can't be edited"))).toBe('not-editable');
+    expect(editRefusal(grammyError(400, 'Bad Request: MESSAGE_ID_INVALID'))).toBe('not-editable');
+    expect(editRefusal(grammyError(403, 'Forbidden: bot was blocked by the user'))).toBeUndefined();
+    expect(editRefusal(new HttpError('Network request failed', new Error('ECONNRESET')))).toBeUndefined();
+  });
+});
+
+describe('failsForGood: which start-up failures are not worth retrying', () => {
+  it('a rejected token or request is final; a flood wait, a 5xx or an unreachable Telegram is retried', () => {
+    expect(failsForGood(grammyError(401, 'Unauthorized'))).toBe(true);
+    expect(failsForGood(grammyError(404, 'Not Found'))).toBe(true);
+    expect(failsForGood(grammyError(400, 'Bad Request: BOT_COMMAND_INVALID'))).toBe(true);
+    expect(failsForGood(grammyError(400, 'Bad Request: flood', { retry_after: 3 }))).toBe(false);
+    expect(failsForGood(grammyError(429, 'Too Many Requests', { retry_after: 3 }))).toBe(false);
+    expect(failsForGood(grammyError(502, 'Bad Gateway'))).toBe(false);
+    expect(failsForGood(new HttpError('Network request failed', new Error('ECONNREFUSED')))).toBe(false);
   });
 });
