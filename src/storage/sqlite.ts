@@ -36,6 +36,10 @@ export interface SqliteStore extends DigestStore {
   readonly path: string;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
+  /** One ledger row. For tests and operators: the digests never read a row back. */
+  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
+  /** Every ledger row of a subscription, oldest slot first (for tests and operators). */
+  deliveries(subscriptionId: number): DeliveryRecord[];
 }
 
 /** How many migration hops {@link SqliteStore.currentChatId} follows before assuming a cycle. */

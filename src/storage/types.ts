@@ -144,13 +144,10 @@ export interface DeliveryStore {
    * (it may have been sent: never resent; advances `lastSlot`). Returns the abandoned records.
    */
   expireLeases(now: Date): DeliveryRecord[];
-  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
   /** The latest `delivered` or `skipped` record of a subscription (its `contentUntil` starts the next digest). */
   lastCompleted(subscriptionId: number): DeliveryRecord | undefined;
   /** When a chat's latest digest (any subscription) covered knowledge up to, if it ever got one. */
   lastDigestForChat(platform: Platform, chatId: string): Date | undefined;
-  /** Every record of a subscription, oldest slot first (for tests and operators). */
-  deliveries(subscriptionId: number): DeliveryRecord[];
 }
 
 /** When each source first entered this database's knowledge: "new since" is measured with it. */
