@@ -10,6 +10,7 @@
 import { Client, Events, GatewayIntentBits, RESTEvents, type Interaction } from 'discord.js';
 import { InFlight } from '../../app/shutdown.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
+import { toDeliveryError } from './errors.js';
 import { handleInteraction } from './interactions.js';
 import { createPageStore } from './pages.js';
 import { createDiscordSender } from './sender.js';
@@ -110,10 +111,12 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
     try {
       await client.login(settings.token);
     } catch (error) {
-      const invalidToken = (error as { code?: string }).code === 'TokenInvalid';
-      health = { status: 'down', detail: invalidToken ? 'the token was rejected: set DISCORD_TOKEN to the bot token from the Developer Portal' : `login failed: ${(error as Error).message}` };
+      const failure = toDeliveryError(error, '');
+      // The one login request Discord will never accept as is: a rejected token.
+      const invalidToken = failure.kind === 'invalid';
+      health = { status: 'down', detail: invalidToken ? failure.message : `login failed: ${(error as Error).message}` };
       logger.error({ err: error, attempt }, invalidToken ? 'discord rejected the bot token; not retrying' : 'discord login failed; will retry');
-      deps.telemetry.platformError('discord', invalidToken ? 'forbidden' : 'transient');
+      deps.telemetry.platformError('discord', failure.kind);
       if (invalidToken || stopping) return;
       const delay = Math.min((settings.loginRetryMs ?? 5000) * 2 ** attempt, 60_000);
       retryTimer = setTimeout(() => void login(attempt + 1), delay);

@@ -57,22 +57,17 @@ describe('Discord sender (digests)', () => {
     expect(bodies.map((b) => (b.components as unknown[]).length)).toEqual([...bodies.slice(1).map(() => 0), 1]);
   });
 
-  it('maps 403 Missing Access to "forbidden" and records the channel as blocked', async () => {
+  it.each([
+    { status: 403, code: 50001, reason: 'Missing Access', kind: 'forbidden' },
+    { status: 404, code: 10003, reason: 'Unknown Channel', kind: 'not-found' },
+  ] as const)('maps $status $reason to $kind and records the channel as blocked, saying why', async ({ status, code, reason, kind }) => {
     harness = await startHarness();
-    harness.discord.injectError({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 403, code: 50001 });
+    harness.discord.injectError({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status, code });
     const error = await failure(harness.runtime.sender.send(CHANNEL, digest));
-    expect(error.kind).toBe('forbidden');
+    expect(error.kind).toBe(kind);
     expect(error.permanent).toBe(true);
-    expect(harness.store.blockedChat('discord', CHANNEL)?.reason).toContain('Missing Access');
-    expect(harness.platformErrors).toContain('forbidden');
-  });
-
-  it('maps 404 Unknown Channel to "not-found" and records it', async () => {
-    harness = await startHarness();
-    harness.discord.injectError({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 404, code: 10003 });
-    const error = await failure(harness.runtime.sender.send(CHANNEL, digest));
-    expect(error.kind).toBe('not-found');
-    expect(harness.store.blockedChat('discord', CHANNEL)).toBeDefined();
+    expect(harness.store.blockedChat('discord', CHANNEL)?.reason).toContain(reason);
+    expect(harness.platformErrors).toContain(kind);
   });
 
   it('maps a lasting 5xx to "transient" (after discord.js’s own retries) and keeps the channel', async () => {
