@@ -16,7 +16,7 @@ import { corroborate, FACT_SIMILARITY_THRESHOLD, QUOTE_SIMILARITY_THRESHOLD } fr
 import { findDates, toDateRef } from './dates.js';
 import { extractEvents } from './events.js';
 import { extractFacts } from './facts.js';
-import { findCandidates, findMentions } from './mentions.js';
+import { findCandidates, findMentions, type MentionableEntity } from './mentions.js';
 import type { DateRef, Entity, Fact, KnowledgeBase, Quote, Source } from './model.js';
 import { extractQuotes, type QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
@@ -84,6 +84,26 @@ function sentencesOf(cleaned: readonly CleanedSource[]): Sentence[] {
   );
 }
 
+/** What the reading stages make of a story's articles. */
+export interface ReadArticles {
+  sources: Source[];
+  sentences: Sentence[];
+  mentions: Mention[];
+}
+
+/**
+ * The build's reading stages: every article cleaned into a {@link Source}, its body split into
+ * sentences, and the places the entities are named in them.
+ *
+ * @example
+ * const { sources, sentences, mentions } = readArticles(loadArticles(storyDir), registry.entities);
+ */
+export function readArticles(articles: readonly Article[], entities: readonly MentionableEntity[]): ReadArticles {
+  const cleaned = cleanSources(articles);
+  const sentences = sentencesOf(cleaned);
+  return { sources: cleaned.map((c) => c.source), sentences, mentions: findMentions(sentences, entities) };
+}
+
 function entitiesOf(registry: Registry, sources: readonly Source[], mentions: readonly Mention[]): Entity[] {
   const raws = new Map(sources.map((s) => [s.id, s.raw]));
   return registry.entities.map((e) => ({
@@ -138,11 +158,8 @@ function fillQuote(kept: Quote, other: Quote): Quote {
  * const { kb, sentences, mentions } = buildKnowledgeBaseWithTrace({ story, registry, articles });
  */
 export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
-  const cleaned = cleanSources(input.articles);
-  const sources = cleaned.map((c) => c.source);
+  const { sources, sentences, mentions } = readArticles(input.articles, input.registry.entities);
   const published = new Map(sources.map((s) => [s.id, s.published]));
-  const sentences = sentencesOf(cleaned);
-  const mentions = findMentions(sentences, input.registry.entities);
   const entities = entitiesOf(input.registry, sources, mentions);
 
   const { quotes: quoteDrafts, passages } = extractQuotes(sentences, mentions, input.registry.entities);
