@@ -5,7 +5,7 @@
  */
 import { verificationWording } from '../knowledge/claims.js';
 import type { Claim, Conflict, KnowledgeBase } from '../knowledge/model.js';
-import { REPLY_LIMITS, reply, type Reply, type ReplyAction, type ReplyLine } from '../replies/reply.js';
+import { reply, type Reply, type ReplyAction, type ReplyLine } from '../replies/reply.js';
 import { parseArguments, withPage } from './arguments.js';
 import { CitationNumbers } from './citations.js';
 import type { KnowledgeCommandDeps } from './entity-commands.js';
@@ -83,7 +83,7 @@ function claimsPage(kb: KnowledgeBase, title: string, claims: Claim[], conflicts
       `${pages > 1 ? `; page ${current} of ${pages}` : ''}. Claims are what a party says, not established facts.`,
     sections,
     citations: refs.list(),
-    actions: [...actions, ...extra].filter((a) => Buffer.byteLength(a.command) <= REPLY_LIMITS.actionCommandBytes),
+    actions: [...actions, ...extra],
   });
 }
 

@@ -243,6 +243,6 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
     sections,
     quotes,
     citations: refs.list(),
-    actions: actions.filter((a) => Buffer.byteLength(a.command) <= 64),
+    actions,
   });
 }

@@ -29,7 +29,7 @@ function quotePage(kb: KnowledgeBase, title: string, quotes: Quote[], page: numb
     summary: `${quotes.length} quote${quotes.length === 1 ? '' : 's'}${pages > 1 ? `, page ${current} of ${pages}` : ''}.`,
     quotes: shown.map((q) => quoteForReply(kb, q, refs)),
     citations: refs.list(),
-    actions: [...actions, ...extra].filter((a) => Buffer.byteLength(a.command) <= 64),
+    actions: [...actions, ...extra],
   });
 }
 

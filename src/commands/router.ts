@@ -10,7 +10,7 @@ import Fuse from 'fuse.js';
 import type { EntityType } from '../knowledge/model.js';
 import type { Logger } from '../observability/logger.js';
 import { noTelemetry, type CommandOutcome, type Telemetry } from '../observability/telemetry.js';
-import { reply, type Reply } from '../replies/reply.js';
+import { fitsActionLimit, reply, type Reply } from '../replies/reply.js';
 import type { EntityHit } from '../search/types.js';
 import { cleanInput, echo, isTooLong } from './input.js';
 import { questionToCommand } from './questions.js';
@@ -108,7 +108,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
     const matches = nameIndex.search(name).slice(0, 3);
     const suggestions = matches.map((m) => {
       const line = rest === '' ? `/${m.item}` : `/${m.item} ${rest}`;
-      return { label: `/${m.item}`, command: Buffer.byteLength(line) <= 64 ? line : `/${m.item}` };
+      return { label: `/${m.item}`, command: fitsActionLimit({ label: '', command: line }) ? line : `/${m.item}` };
     });
     return reply({
       kind: 'not-found',

@@ -56,7 +56,7 @@ export function searchCommand(deps: KnowledgeCommandDeps): CommandDefinition {
           },
         ],
         citations: refs.list(),
-        actions: more && Buffer.byteLength(command) <= 64 ? [{ label: 'More results', command }] : [],
+        actions: more ? [{ label: 'More results', command }] : [],
       });
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { Entity, KnowledgeBase, StoryEvent } from '../knowledge/model.js';
 import { formatDateRef } from '../replies/format.js';
-import { REPLY_LIMITS, reply, type Reply, type ReplyAction } from '../replies/reply.js';
+import { reply, type Reply, type ReplyAction } from '../replies/reply.js';
 import type { KnowledgeSearch } from '../search/types.js';
 import { parseArguments, withPage } from './arguments.js';
 import { CitationNumbers, corroborationNote } from './citations.js';
@@ -50,8 +50,7 @@ export function resolveStoryTopic(kb: KnowledgeBase, search: KnowledgeSearch, id
 export function otherTopicActions(command: string, others: Entity[]): ReplyAction[] {
   return others
     .slice(0, 2)
-    .map((e) => ({ label: `${command === '/timeline' ? 'Timeline' : 'Claims'}: ${e.label}`, command: `${command} id:${e.id}` }))
-    .filter((a) => Buffer.byteLength(a.command) <= REPLY_LIMITS.actionCommandBytes);
+    .map((e) => ({ label: `${command === '/timeline' ? 'Timeline' : 'Claims'}: ${e.label}`, command: `${command} id:${e.id}` }));
 }
 
 /** The reply for a topic that matched nothing: the closest names as suggestions. */
@@ -60,10 +59,7 @@ export function topicNotFound(command: string, what: string, query: string, sugg
     kind: 'not-found',
     title: `No ${what} about “${echo(query, 60)}”.`,
     summary: suggestions.length > 0 ? 'Did you mean one of these?' : `Try ${command} without a topic for the whole story.`,
-    suggestions: suggestions
-      .slice(0, 5)
-      .map((e) => ({ label: e.label, command: `${command} id:${e.id}` }))
-      .filter((a) => Buffer.byteLength(a.command) <= REPLY_LIMITS.actionCommandBytes),
+    suggestions: suggestions.slice(0, 5).map((e) => ({ label: e.label, command: `${command} id:${e.id}` })),
   });
 }
 
@@ -88,7 +84,7 @@ function timelinePage(kb: KnowledgeBase, title: string, events: StoryEvent[], pa
       },
     ],
     citations: refs.list(),
-    actions: [...actions, ...extra].filter((a) => Buffer.byteLength(a.command) <= REPLY_LIMITS.actionCommandBytes),
+    actions: [...actions, ...extra],
   });
 }
 

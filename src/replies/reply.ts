@@ -93,8 +93,15 @@ export const REPLY_LIMITS = {
   inputChars: 500,
 } as const;
 
+/** Whether an action's command line fits {@link REPLY_LIMITS.actionCommandBytes}. */
+export function fitsActionLimit(action: ReplyAction): boolean {
+  return Buffer.byteLength(action.command) <= REPLY_LIMITS.actionCommandBytes;
+}
+
 /**
- * Build a reply with empty collections, so commands only spell out what they use.
+ * Build a reply with empty collections, so commands only spell out what they use. Suggestions
+ * and actions whose command line is over {@link REPLY_LIMITS.actionCommandBytes} are left out
+ * here, once, so no command has to check and no platform gets a button it cannot carry.
  *
  * @example
  * const r = reply({ kind: 'notice', title: 'Subscribed.' });
@@ -104,8 +111,8 @@ export function reply(partial: Partial<Reply> & Pick<Reply, 'kind' | 'title'>): 
     sections: [],
     quotes: [],
     citations: [],
-    suggestions: [],
-    actions: [],
     ...partial,
+    suggestions: (partial.suggestions ?? []).filter(fitsActionLimit),
+    actions: (partial.actions ?? []).filter(fitsActionLimit),
   };
 }
