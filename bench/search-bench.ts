@@ -126,14 +126,26 @@ export function resolutionIds(resolution: EntityResolution): string[] {
   }
 }
 
-/** The name-lookup operations the bench measures, as the commands call the search. */
+/**
+ * The name-lookup operations the bench measures, as the commands call the search: `operation`
+ * names the table row, `name` is its `--ops` word, and `listed` is how many names plain fuse.js
+ * returns for the same job (enough for hit@10; autocomplete's full list).
+ */
 export function entityOperations(search: IndexedKnowledgeSearch) {
   const who: EntityType[] = ['person', 'organisation'];
   const where: EntityType[] = ['place'];
+  const autocompleteLimit = 25;
   return [
-    { name: 'who', types: who, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: who })) },
-    { name: 'where', types: where, prefix: false, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: where })) },
-    { name: 'autocomplete', types: [...who, ...where], prefix: true, answer: (q: string) => search.suggestEntities(q, { limit: 25 }).map((h) => h.entity.id) },
+    { operation: '/who', name: 'who', types: who, prefix: false, listed: 10, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: who })) },
+    { operation: '/where', name: 'where', types: where, prefix: false, listed: 10, answer: (q: string) => resolutionIds(search.resolveEntity(q, { prefer: where })) },
+    {
+      operation: 'autocomplete',
+      name: 'autocomplete',
+      types: [...who, ...where],
+      prefix: true,
+      listed: autocompleteLimit,
+      answer: (q: string) => search.suggestEntities(q, { limit: autocompleteLimit }).map((h) => h.entity.id),
+    },
   ];
 }
 
@@ -223,32 +235,18 @@ async function benchSize(size: SearchBenchSize, options: BenchOptions): Promise<
 
   const random = new Random(options.seed + size.entities);
   const entities = story.kb.entities;
-  const who: EntityType[] = ['person', 'organisation'];
-  const where: EntityType[] = ['place'];
   const operations: Array<{
     operation: string;
     queries: (variant: Variant) => BenchQuery[];
     ours: (q: string) => string[];
     baseline: () => (q: string) => string[];
   }> = [
-    {
-      operation: '/who',
-      queries: (v) => entityQueries(entities, who, v, size.queries, random),
-      ours: (q) => resolutionIds(search.resolveEntity(q, { prefer: who })),
-      baseline: () => idsOf(plainEntityFuse(entities, who), 10),
-    },
-    {
-      operation: '/where',
-      queries: (v) => entityQueries(entities, where, v, size.queries, random),
-      ours: (q) => resolutionIds(search.resolveEntity(q, { prefer: where })),
-      baseline: () => idsOf(plainEntityFuse(entities, where), 10),
-    },
-    {
-      operation: 'autocomplete',
-      queries: (v) => entityQueries(entities, [...who, ...where], v, size.queries, random, true),
-      ours: (q) => search.suggestEntities(q, { limit: 25 }).map((h) => h.entity.id),
-      baseline: () => idsOf(plainEntityFuse(entities, [...who, ...where]), 25),
-    },
+    ...entityOperations(search).map((op) => ({
+      operation: op.operation,
+      queries: (v: Variant) => entityQueries(entities, op.types, v, size.queries, random, op.prefix),
+      ours: op.answer,
+      baseline: () => idsOf(plainEntityFuse(entities, op.types), op.listed),
+    })),
     {
       operation: '/search',
       queries: (v) => factQueries(story, v, size.queries, random),
