@@ -1,4 +1,4 @@
-/** Timing and memory helpers for the benchmark. */
+/** Timing, memory and command-line helpers for the benchmark and its scripts. */
 import { performance } from 'node:perf_hooks';
 
 /** The q-quantile (0..1) of a list of numbers, nearest-rank. */
@@ -31,4 +31,10 @@ export function round(value: number, digits = 3): number {
   if (!Number.isFinite(value)) return value;
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** The value of a `--name value` option of a bench script's command line, or `fallback`. */
+export function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
 }

@@ -149,6 +149,17 @@ export function entityOperations(search: IndexedKnowledgeSearch) {
   ];
 }
 
+/**
+ * The bench's name-lookup rows in its order (per operation, per variant) with `count` queries
+ * each, drawn from `random` as the bench draws them: a script given the bench's seed
+ * (`seed + entities`) reruns the bench's own queries, row for row.
+ */
+export function* entityRows(search: IndexedKnowledgeSearch, entities: readonly Entity[], random: Random, count: number) {
+  for (const op of entityOperations(search)) {
+    for (const variant of VARIANTS) yield { op, variant, queries: entityQueries(entities, op.types, variant, count, random, op.prefix) };
+  }
+}
+
 function idsOf(fuse: { search(q: string, o: { limit: number }): Array<{ item: { id: string } }> }, limit: number): (q: string) => string[] {
   return (q) => fuse.search(q, { limit }).map((r) => r.item.id);
 }
