@@ -168,10 +168,6 @@ export class FakeDiscord {
     return `http://${this.origin}/api`;
   }
 
-  get gatewayUrl(): string {
-    return `ws://${this.origin}/gateway`;
-  }
-
   /** A fresh snowflake (timestamp-based, increasing). */
   snowflake(): string {
     this.idCounter += 1n;
@@ -270,7 +266,7 @@ export class FakeDiscord {
   }
 
   /** Send a dispatch event to the current session (buffered for RESUME while disconnected). */
-  dispatch(t: string, d: unknown): void {
+  private dispatch(t: string, d: unknown): void {
     if (this.current === null) throw new Error('No gateway session: the client has not identified yet.');
     this.dispatchTo(this.current, t, d);
   }
@@ -369,11 +365,6 @@ export class FakeDiscord {
   originalMessage(interactionId: string): Record<string, unknown> | undefined {
     const id = this.interactions.get(interactionId)?.originalMessageId;
     return id === null || id === undefined ? undefined : this.messages.get(id);
-  }
-
-  /** Add a message that the bot sent earlier (e.g. the one whose button a test presses). */
-  seedMessage(message: Record<string, unknown>): void {
-    this.messages.set(String(message.id), message);
   }
 
   // ---------------------------------------------------------------- REST

@@ -72,7 +72,7 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
 }
 
 /** Who and where, in the router's neutral terms. Moderator = Manage Channels (anyone in a DM). */
-export function commandContext(interaction: Interaction, now: Date): CommandContext {
+function commandContext(interaction: Interaction, now: Date): CommandContext {
   const inGuild = interaction.guildId !== null;
   return {
     chat: { platform: 'discord', id: interaction.channelId ?? interaction.user.id, type: inGuild ? 'group' : 'private' },
@@ -86,7 +86,7 @@ export function commandContext(interaction: Interaction, now: Date): CommandCont
 }
 
 /** The command line the router reads: `/name` plus the option values in declared order. */
-export function commandLine(interaction: ChatInputCommandInteraction, router: CommandRouter): string {
+function commandLine(interaction: ChatInputCommandInteraction, router: CommandRouter): string {
   const definition = router.find(interaction.commandName);
   const names = definition?.options.map((o) => o.name) ?? interaction.options.data.map((o) => o.name);
   const values = names

@@ -63,30 +63,6 @@ export function splitText(text: string, max: number): TextSplit {
 }
 
 /**
- * Split text into pieces of at most `max` characters each, on sentence or word boundaries.
- *
- * @example
- * chunkText('a '.repeat(2000), 1024).every((c) => c.length <= 1024) // → true
- */
-export function chunkText(text: string, max: number): string[] {
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const split = splitText(rest, max);
-    if (split.head.length === 0 || split.rest.length >= rest.length) {
-      // No progress possible (max too small): cut hard so the loop always ends.
-      chunks.push(rest.slice(0, max));
-      rest = rest.slice(max);
-      continue;
-    }
-    chunks.push(split.head);
-    rest = split.rest;
-  }
-  if (rest.length > 0 || chunks.length === 0) chunks.push(rest);
-  return chunks;
-}
-
-/**
  * Shorten text to at most `max` characters on a sentence or word boundary ("…" marks a cut).
  *
  * @example

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkEscaped, chunkText, escapeDiscordText, shorten, splitText } from '../../../src/adapters/discord/text.js';
+import { chunkEscaped, escapeDiscordText, shorten, splitText } from '../../../src/adapters/discord/text.js';
 
-describe('splitText and chunkText', () => {
+describe('splitText, chunkEscaped and shorten', () => {
   it('cuts at the last sentence end in the second half of the window', () => {
     expect(splitText('One two three. Four five six seven.', 20)).toEqual({ head: 'One two three.', rest: 'Four five six seven.' });
   });
@@ -20,7 +20,7 @@ describe('splitText and chunkText', () => {
 
   it('chunks any text into pieces within the limit, losing no words', () => {
     const text = Array.from({ length: 500 }, (_, i) => `word${i}`).join(' ');
-    const chunks = chunkText(text, 100);
+    const chunks = chunkEscaped(text, 100);
     expect(chunks.every((c) => c.length <= 100)).toBe(true);
     expect(chunks.join(' ').replace(/…/g, '').split(/\s+/)).toEqual(text.split(' '));
   });
