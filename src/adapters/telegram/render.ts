@@ -34,7 +34,7 @@ export const TELEGRAM_LIMITS = {
 } as const;
 
 /** Buttons under a reply, at most this many (a long keyboard hides the answer on phones). */
-export const MAX_BUTTONS = 8;
+const MAX_BUTTONS = 8;
 /** Button labels longer than this are shortened. */
 const BUTTON_LABEL_CHARS = 60;
 /** Labels, speakers and notes are metadata: bounded so a block's markup always fits a message. */
@@ -73,17 +73,12 @@ interface Block {
   tail: string;
 }
 
-/** Escape text for Telegram HTML (`&`, `<`, `>`, and quotes for attributes). */
-export function escapeText(text: string): string {
-  return escapeHtml(text);
-}
-
 function block(partial: Partial<Block> & Pick<Block, 'text'>): Block {
   return { gap: '\n', head: '', open: '', close: '', tail: '', ...partial };
 }
 
 function blockHtml(b: Block, text: string, first: boolean, last: boolean): string {
-  return `${first ? b.head : ''}${b.open}${escapeText(text)}${b.close}${last ? b.tail : ''}`;
+  return `${first ? b.head : ''}${b.open}${escapeHtml(text)}${b.close}${last ? b.tail : ''}`;
 }
 
 /** Shorten metadata text at a word boundary, in code points. */
@@ -100,7 +95,7 @@ function citeMarks(cites: readonly number[] | undefined): string {
 }
 
 function noteHtml(note: string | undefined): string {
-  return note === undefined || note === '' ? '' : ` <i>(${escapeText(bound(note, META_CHARS))})</i>`;
+  return note === undefined || note === '' ? '' : ` <i>(${escapeHtml(bound(note, META_CHARS))})</i>`;
 }
 
 /** Only http(s) links become `<a href>`: anything else is shown as text. */
@@ -115,8 +110,8 @@ function safeUrl(url: string | undefined): string | undefined {
 }
 
 function quoteAttribution(quote: ReplyQuote): string {
-  const details = [quote.date, quote.how].filter((p): p is string => p !== undefined && p !== '').map((p) => escapeText(bound(p, META_CHARS)));
-  const speaker = `<i>${escapeText(bound(quote.speaker, META_CHARS))}</i>`;
+  const details = [quote.date, quote.how].filter((p): p is string => p !== undefined && p !== '').map((p) => escapeHtml(bound(p, META_CHARS)));
+  const speaker = `<i>${escapeHtml(bound(quote.speaker, META_CHARS))}</i>`;
   return `\n— ${[speaker, ...details].join(', ')}${citeMarks(quote.cites)}${noteHtml(quote.note)}`;
 }
 
@@ -127,7 +122,7 @@ function replyBlocks(reply: Reply): Block[] {
     blocks.push(block({ text: reply.summary, tail: citeMarks(reply.summaryCites) }));
   }
   for (const section of reply.sections) {
-    const label = `<b>${escapeText(bound(section.label, META_CHARS))}</b>`;
+    const label = `<b>${escapeHtml(bound(section.label, META_CHARS))}</b>`;
     if (section.lines.length === 0) continue;
     section.lines.forEach((line, i) => {
       blocks.push(
@@ -159,10 +154,10 @@ function replyBlocks(reply: Reply): Block[] {
       block({
         gap: i === 0 ? '\n\n' : '\n',
         head: `${i === 0 ? '<b>Sources</b>\n' : ''}${i + 1}. `,
-        open: url === undefined ? '' : `<a href="${escapeText(url)}">`,
+        open: url === undefined ? '' : `<a href="${escapeHtml(url)}">`,
         text: `${citation.outlet}: ${citation.headline}`,
         close: url === undefined ? '' : '</a>',
-        tail: `, ${escapeText(bound(date, 40))}`,
+        tail: `, ${escapeHtml(bound(date, 40))}`,
       }),
     );
   });
@@ -172,7 +167,7 @@ function replyBlocks(reply: Reply): Block[] {
 /** UTF-16 length of each character once escaped, as prefix sums: `sums[i]` = escaped length of `text.slice(0, i)`. */
 function escapedPrefixLengths(text: string): number[] {
   const sums = [0];
-  for (let i = 0; i < text.length; i += 1) sums.push((sums[i] ?? 0) + escapeText(text.charAt(i)).length);
+  for (let i = 0; i < text.length; i += 1) sums.push((sums[i] ?? 0) + escapeHtml(text.charAt(i)).length);
   return sums;
 }
 
@@ -322,9 +317,10 @@ const SHORTENED_NOTE = '\n\n<i>Shortened — ask me in a private chat for the fu
  */
 export function renderSingleMessage(reply: Reply, options: RenderOptions = {}): SingleMessage {
   const max = options.maxLength ?? TELEGRAM_LIMITS.messageText;
-  const full = pack(replyBlocks(reply), max);
+  const blocks = replyBlocks(reply);
+  const full = pack(blocks, max);
   if (full.length <= 1) return { html: full[0] ?? '', shortened: false };
-  const [first = ''] = pack(replyBlocks(reply), max - SHORTENED_NOTE.length);
+  const [first = ''] = pack(blocks, max - SHORTENED_NOTE.length);
   return { html: `${first}${SHORTENED_NOTE}`, shortened: true };
 }
 

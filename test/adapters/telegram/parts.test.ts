@@ -47,6 +47,17 @@ describe('callback data', () => {
     expect(store.decode('something else')).toBeUndefined();
   });
 
+  it('a command line of exactly 64 bytes travels as it is; 65 bytes go under a key', () => {
+    const store = createCallbackDataStore();
+    const fits = `/search ${'a'.repeat(64 - 8)}`;
+    expect(Buffer.byteLength(fits)).toBe(64);
+    expect(store.encode(fits)).toBe(fits);
+    const over = `${fits}a`;
+    const key = store.encode(over);
+    expect(key).toMatch(/^k:/);
+    expect(store.decode(key)).toBe(over);
+  });
+
   it('multi-byte text counts in bytes, not characters', () => {
     const store = createCallbackDataStore();
     const dari = '/who احمد مسعود احمد مسعود احمد'; // 31 characters, more than 50 bytes

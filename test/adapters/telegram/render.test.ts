@@ -71,6 +71,27 @@ describe('renderReply: the reply model as Telegram HTML', () => {
     expect(visible(html)).toBe(`${md}\n${md}`);
   });
 
+  it('offers at most 8 buttons, suggestions first, each command once and none empty', () => {
+    const actions = Array.from({ length: 6 }, (_, i) => ({ label: `Action ${i}`, command: `/quote page:${i}` }));
+    const buttons = renderReply(
+      reply({
+        kind: 'answer',
+        title: 't',
+        suggestions: [
+          { label: 'First', command: '/who first' },
+          { label: 'Blank', command: '  ' },
+          { label: 'Same again', command: '/who first' },
+          { label: '', command: '/who second' },
+        ],
+        actions,
+      }),
+    ).buttons;
+    expect(buttons.map((row) => row.map((b) => b.command))).toEqual([['/who first'], ['/who second'], ...actions.map((a) => [a.command])]);
+    expect(buttons[1]).toEqual([{ label: '/who second', command: '/who second' }]);
+    const many = Array.from({ length: 12 }, (_, i) => ({ label: `A${i}`, command: `/search a${i}` }));
+    expect(renderReply(reply({ kind: 'answer', title: 't', actions: many })).buttons).toHaveLength(8);
+  });
+
   it('links only http(s) URLs', () => {
     const [html = ''] = renderReply(
       reply({ kind: 'answer', title: 't', citations: [{ outlet: 'X', headline: 'Y', date: '2021-08-22', url: 'javascript:alert(1)' }] }),
@@ -99,6 +120,16 @@ describe('renderReply: replies longer than one message', () => {
       expect(html.length).toBeLessThanOrEqual(TELEGRAM_LIMITS.messageText);
       expect(checkTelegramHtml(html)).toMatchObject({ ok: true });
     }
+  });
+
+  it('a reply of exactly 4096 units is one message; one unit more makes two', () => {
+    // '<b>t</b>' and the newline before the summary are 9 units.
+    const exact = renderReply(reply({ kind: 'answer', title: 't', summary: 'x'.repeat(4096 - 9) })).messages;
+    expect(exact.map((m) => m.length)).toEqual([4096]);
+    const over = renderReply(reply({ kind: 'answer', title: 't', summary: 'x'.repeat(4096 - 8) })).messages;
+    expect(over).toHaveLength(2);
+    for (const html of over) expect(html.length).toBeLessThanOrEqual(TELEGRAM_LIMITS.messageText);
+    expect(over.map(visible).join('').replace(/[^x]/g, '')).toHaveLength(4096 - 8);
   });
 
   it('drops nothing and cuts the giant paragraph only after whole sentences', () => {
