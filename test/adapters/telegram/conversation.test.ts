@@ -158,6 +158,15 @@ describe('buttons', () => {
     expect(String(call.params.text)).toContain('expired');
   });
 
+  it('a button whose command is for another bot is answered as not ours', async () => {
+    const [answer] = await ask(() => h.telegram.privateMessage('/sources'), ALICE.id);
+    if (answer === undefined) throw new Error('no answer');
+    const press = h.telegram.pressButton(answer, '/who@SomeOtherBot saleh');
+    const call = await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query.id);
+    expect(call.params.text).toBe('This button is not for me.');
+    expect(h.telegram.sent(ALICE.id).find((m) => m.messageId === answer.messageId)?.edits).toBe(0);
+  });
+
   it('pressing a button that shows the same answer again leaves the message as it is, without reporting an error', async () => {
     const [answer] = await ask(() => h.telegram.privateMessage('/sources'), ALICE.id);
     if (answer === undefined) throw new Error('no answer');

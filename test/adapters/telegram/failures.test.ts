@@ -53,6 +53,15 @@ describe('403: the chat is recorded as blocked and later sends are skipped', () 
     expect(h.logs.some((l) => l.msg === 'telegram answer not delivered')).toBe(true);
   });
 
+  it('a chat that writes to the bot again is unblocked and answered', async () => {
+    h = await startHarness();
+    h.store.markChatBlocked('telegram', String(ALICE.id), 'the bot was blocked or removed (kicked)', NOW);
+    h.telegram.privateMessage('/where bazarak');
+    const [answer] = await h.telegram.waitForSent(ALICE.id);
+    expect(answer?.text).toMatch(/^Bazarak/);
+    expect(h.store.blockedChat('telegram', String(ALICE.id))).toBeUndefined();
+  });
+
   it('deactivates the chat’s digest subscriptions', async () => {
     h = await startHarness();
     const sub = h.store.addSubscription({ platform: 'telegram', chatId: String(BOB.id), chatType: 'private', schedule: 'daily 08:00', timeZone: 'Asia/Kabul', quiet: 'skip', createdAt: NOW });
@@ -131,6 +140,18 @@ describe('handler errors', () => {
   });
 });
 
+describe('moderator check failing', () => {
+  it('a failed administrator lookup refuses the moderator command and is logged, not thrown', async () => {
+    h = await startHarness();
+    h.telegram.setChatMember(GROUP.id, BOB.id, 'administrator');
+    h.telegram.failNext('getChatMember', { kind: 'server-error' });
+    h.telegram.groupMessage('/modonly', GROUP, BOB);
+    const [refused] = await h.telegram.waitForSent(GROUP.id);
+    expect(refused?.text).toContain('Only moderators can use /modonly here.');
+    expect(h.logs.some((l) => l.msg === 'could not check chat administrator status; treating as not a moderator')).toBe(true);
+  });
+});
+
 describe('long replies and hostile text', () => {
   it('a reply over 4096 characters arrives in several valid messages, buttons on the last', async () => {
     h = await startHarness();
@@ -176,5 +197,17 @@ describe('rate limiting', () => {
     expect(sent).toHaveLength(4);
     expect(sent.at(-1)?.text).toMatch(/^You're sending commands too fast — try again in 30 s\./);
     expect(other.update_id).toBeGreaterThan(0);
+  });
+
+  it('a button pressed over the limit is answered with the notice as a toast, and runs nothing', async () => {
+    h = await startHarness({ settings: { rateLimit: { limit: 1, windowMs: 30_000 } } });
+    h.telegram.privateMessage('/sources');
+    const [answer] = await h.telegram.waitForSent(ALICE.id);
+    if (answer === undefined) throw new Error('no answer');
+    const press = h.telegram.pressButton(answer, '/where bazarak');
+    const call = await h.telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === press.callback_query.id);
+    expect(call.params.text).toBe("You're sending commands too fast — try again in 30 s.");
+    expect(h.telegram.callsTo('editMessageText')).toHaveLength(0);
+    expect(h.telegram.sent(ALICE.id)).toHaveLength(1);
   });
 });
