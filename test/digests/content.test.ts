@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDigest, quietReply } from '../../src/digests/content.js';
-import type { KnowledgeBase } from '../../src/knowledge/model.js';
-import { copyStory, loadSnapshot, tempDir } from './support.js';
+import { seedSnapshot } from '../support/seed-story.js';
 
-let story: { path: string; remove(): void };
-let kb: KnowledgeBase;
-beforeAll(() => {
-  story = tempDir();
-  kb = loadSnapshot(copyStory(story.path)).kb;
-});
-afterAll(() => story.remove());
+const { kb } = seedSnapshot();
 
 const DAY1 = new Date('2021-08-22T00:00:00Z');
 const DAY2 = new Date('2021-08-23T00:00:00Z');

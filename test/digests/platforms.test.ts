@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { Api } from 'grammy';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordSender } from '../../src/adapters/discord/sender.js';
 import { createCallbackDataStore } from '../../src/adapters/telegram/callback-data.js';
 import { createTelegramSender } from '../../src/adapters/telegram/sender.js';
@@ -19,22 +19,16 @@ import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
 import type { NewSubscription } from '../../src/storage/types.js';
 import { FakeDiscord } from '../fakes/discord-api.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
-import { addLaterArticle, copyStory, loadSnapshot, manualClock, tempDir } from './support.js';
+import { manualClock, snapshotsAroundLaterArticle, tempDir } from './support.js';
 
 const KABUL_8AM = (day: number) => new Date(Date.UTC(2021, 7, day, 3, 30));
 const LATER_HEADLINE = 'Taliban claim capture of Panjshir; resistance denies';
 
-let story: { path: string; remove(): void };
 let before: KnowledgeSnapshot;
 let after: KnowledgeSnapshot;
 beforeAll(() => {
-  story = tempDir();
-  const storyDir = copyStory(story.path);
-  before = loadSnapshot(storyDir);
-  addLaterArticle(storyDir);
-  after = loadSnapshot(storyDir);
+  ({ before, after } = snapshotsAroundLaterArticle());
 });
-afterAll(() => story.remove());
 
 describe('digests on the fake platforms', () => {
   let dir: { path: string; remove(): void };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/commands/types.js';
 import type { MessageSender } from '../../src/delivery/types.js';
 import { createDigestService, type DigestServiceOptions } from '../../src/digests/service.js';
@@ -8,25 +8,19 @@ import type { Telemetry } from '../../src/observability/telemetry.js';
 import type { KnowledgeSnapshot } from '../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
 import type { NewSubscription } from '../../src/storage/types.js';
-import { addLaterArticle, copyStory, FakeChatPlatform, httpSender, LATER_ARTICLE, loadSnapshot, manualClock, tempDir } from './support.js';
+import { FakeChatPlatform, httpSender, LATER_ARTICLE, manualClock, snapshotsAroundLaterArticle, tempDir } from './support.js';
 
 // Sunday 22 Aug 2021. 08:00 in Kabul (UTC+4:30) is 03:30Z.
 const T0 = '2021-08-22T00:00:00.000Z';
 const KABUL_8AM = (day: number) => new Date(Date.UTC(2021, 7, day, 3, 30));
 const MINUTE = 60_000;
 
-let story: { path: string; remove(): void };
 let firstOnly: KnowledgeSnapshot;
 let withLater: KnowledgeSnapshot;
 
 beforeAll(() => {
-  story = tempDir();
-  const storyDir = copyStory(story.path);
-  firstOnly = loadSnapshot(storyDir);
-  addLaterArticle(storyDir);
-  withLater = loadSnapshot(storyDir);
+  ({ before: firstOnly, after: withLater } = snapshotsAroundLaterArticle());
 });
-afterAll(() => story.remove());
 
 describe('digest service', () => {
   let dir: { path: string; remove(): void };

@@ -1,6 +1,6 @@
 /**
- * Test support for digests: a real story folder in a temp dir, snapshots built by the real
- * ingest and search, and a tiny chat platform over real HTTP with a MessageSender for it (the
+ * Test support for digests: the seed story before and after an article arrives, built by the
+ * real ingest and search, and a tiny chat platform over real HTTP with a MessageSender for it (the
  * platform boundary), whose answers tests script (429, 403, migration, hangs).
  */
 import { createHash } from 'node:crypto';
@@ -15,8 +15,8 @@ import { loadStory } from '../../src/knowledge/load.js';
 import type { Reply } from '../../src/replies/reply.js';
 import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
 import type { KnowledgeSnapshot } from '../../src/search/types.js';
+import { SEED_STORY } from '../support/seed-story.js';
 
-export const SEED_STORY = join(import.meta.dirname, '..', '..', 'data', 'stories', 'panjshir');
 /** An article that is not part of the seed story: tests add it "while the bot runs". */
 export const LATER_ARTICLE = '100_fixture_panjshir_fall';
 const LATER_ARTICLE_DIR = join(import.meta.dirname, '..', 'fixtures', 'analysis', 'articles');
@@ -26,23 +26,28 @@ export function tempDir(prefix = 'dossier-digests-'): { path: string; remove(): 
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Copy the seed story into `dir`. */
-export function copyStory(dir: string): string {
-  const storyDir = join(dir, 'story');
-  cpSync(SEED_STORY, storyDir, { recursive: true });
-  return storyDir;
+/**
+ * The seed story's knowledge before and after an editor drops {@link LATER_ARTICLE} into its
+ * folder, each built by the real ingest and search from a copy of the folder (removed after).
+ */
+export function snapshotsAroundLaterArticle(): { before: KnowledgeSnapshot; after: KnowledgeSnapshot } {
+  const dir = tempDir();
+  try {
+    const storyDir = join(dir.path, 'story');
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    const before = loadSnapshot(storyDir);
+    for (const ext of ['.txt', '.meta.yaml']) cpSync(join(LATER_ARTICLE_DIR, `${LATER_ARTICLE}${ext}`), join(storyDir, 'articles', `${LATER_ARTICLE}${ext}`));
+    return { before, after: loadSnapshot(storyDir) };
+  } finally {
+    dir.remove();
+  }
 }
 
-/** Add {@link LATER_ARTICLE} to a copied story, as an editor would. */
-export function addLaterArticle(storyDir: string): void {
-  for (const ext of ['.txt', '.meta.yaml']) cpSync(join(LATER_ARTICLE_DIR, `${LATER_ARTICLE}${ext}`), join(storyDir, 'articles', `${LATER_ARTICLE}${ext}`));
-}
-
-/** Build a snapshot from a story folder with the real ingest and search. */
-export function loadSnapshot(storyDir: string, loadedAt = new Date()): KnowledgeSnapshot {
+/** A snapshot of a story folder, versioned by its article files as the app's reload would be. */
+function loadSnapshot(storyDir: string): KnowledgeSnapshot {
   const kb = loadStory(storyDir);
   const version = createHash('sha256').update(readdirSync(join(storyDir, 'articles')).sort().join('\n')).digest('hex').slice(0, 12);
-  return { kb, search: createKnowledgeSearch(kb), version, loadedAt };
+  return { kb, search: createKnowledgeSearch(kb), version, loadedAt: new Date() };
 }
 
 /** One message the fake platform received. */

@@ -9,11 +9,12 @@ import type { MessageSender } from '../../../src/delivery/types.js';
 import { createDigestService } from '../../../src/digests/service.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { openSqliteStore } from '../../../src/storage/sqlite.js';
-import { httpSender, loadSnapshot, SEED_STORY } from '../support.js';
+import { seedSnapshot } from '../../support/seed-story.js';
+import { httpSender } from '../support.js';
 
 const [database = '', url = '', nowIso = ''] = process.argv.slice(2);
 const store = openSqliteStore(database);
-const snapshot = loadSnapshot(SEED_STORY);
+const snapshot = seedSnapshot();
 const now = new Date(nowIso);
 const service = createDigestService({
   store,
