@@ -1,24 +1,17 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRouter } from '../../src/commands/router.js';
 import { subscriptionCommands } from '../../src/commands/subscriptions.js';
 import type { ChatRef, CommandContext } from '../../src/commands/types.js';
 import { createDigestService, type DigestService } from '../../src/digests/service.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import type { KnowledgeSnapshot } from '../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
-import { copyStory, loadSnapshot, tempDir } from '../digests/support.js';
+import { tempDir } from '../digests/support.js';
+import { seedSnapshot } from '../support/seed-story.js';
 
 // Sunday 22 Aug 2021, 10:00 in Kabul.
 const NOW = new Date('2021-08-22T05:30:00Z');
-let story: { path: string; remove(): void };
-let snapshot: KnowledgeSnapshot;
-
-beforeAll(() => {
-  story = tempDir();
-  snapshot = loadSnapshot(copyStory(story.path));
-});
-afterAll(() => story.remove());
+const snapshot = seedSnapshot();
 
 describe('subscription commands', () => {
   let dir: { path: string; remove(): void };
@@ -93,8 +86,15 @@ describe('subscription commands', () => {
 
     it.each([
       ['/subscribe daily 25:00', /needs a time/],
+      ['/subscribe weekly 09:00', /"weekly" needs a day and a time/],
+      ['/subscribe every soon', /"every" needs an interval/],
       ['/subscribe every 1m', /at most every 15 minutes/],
+      ['/subscribe every 7h', /"every 7h" does not divide a day evenly/],
+      ['/subscribe 0 8 * *', /A cron schedule has 5 fields/],
+      ['/subscribe 0 0 8 * * *', /seconds are not supported/],
+      ['/subscribe 99 8 * * *', /"99 8 \* \* \*" is not a valid cron expression/],
       ['/subscribe daily 08:00 Mars/Base', /not a time zone I know/],
+      ['/subscribe daily 08:00 id:no-such-entry', /That entry is no longer in the knowledge base/],
       ['/subscribe daily 08:00 @everyone', /I don't know “@everyone”/],
       ['/subscribe * * * * *', /at most every 15 minutes/],
       ['/subscribe daily 08:00 ‮‮gnihtemos', /I don't know/],
@@ -104,6 +104,15 @@ describe('subscription commands', () => {
       expect(reply.kind).toBe('error');
       expect(reply.title).toMatch(message);
       expect(reply.sections[0]?.lines.length).toBeGreaterThan(0);
+      expect(store.subscriptionsForChat('telegram', '-1001')).toEqual([]);
+    });
+
+    it('offers the names it does know for a near-miss topic', async () => {
+      const reply = await send('/subscribe daily 08:00 nazary spokesman');
+      expect(reply.kind).toBe('error');
+      expect(reply.title).toBe("I don't know “nazary spokesman”, so I can't narrow a digest to it.");
+      expect(reply.sections[0]?.lines[0]?.text).toMatch(/^Did you mean .*Ali Maisam Nazary.*\?$/);
+      expect(reply.sections[0]?.lines.slice(1).map((l) => l.text)).toEqual(['/subscribe daily 08:00', '/subscribe daily 08:00 Asia/Kabul']);
       expect(store.subscriptionsForChat('telegram', '-1001')).toEqual([]);
     });
 
@@ -118,7 +127,10 @@ describe('subscription commands', () => {
       expect((await send('/subscribe daily 08:00')).title).toMatch(/already gets that digest/);
       for (let h = 9; h < 18; h++) await send(`/subscribe daily ${h}:00`);
       expect(store.subscriptionsForChat('telegram', '-1001')).toHaveLength(10);
-      expect((await send('/subscribe daily 19:00')).title).toMatch(/the most allowed/);
+      const full = await send('/subscribe daily 19:00');
+      expect(full).toMatchObject({ kind: 'error', title: 'This chat already has 10 digest subscriptions, the most allowed. Remove one first.' });
+      expect(full.sections[0]?.lines.map((l) => l.text)).toEqual(['/subscriptions', '/unsubscribe <number>']);
+      expect(store.subscriptionsForChat('telegram', '-1001')).toHaveLength(10);
     });
 
     it('is for moderators in groups, anyone in a private chat', async () => {
