@@ -1,7 +1,9 @@
 /**
  * The small argument grammar shared by commands: `id:<entity-id>` (what buttons send, so a
- * choice is never re-guessed) and `page:<n>` (what "more" buttons send).
+ * choice is never re-guessed) and `page:<n>` (what "more" buttons send), and the paging of
+ * long lists that `page:<n>` selects from.
  */
+import type { ReplyAction } from '../replies/reply.js';
 
 export interface ParsedArguments {
   /** An explicit entity id, from a button. */
@@ -32,4 +34,33 @@ export function parseArguments(text: string): ParsedArguments {
 /** A command line with `page:n` appended, for a "more" button. */
 export function withPage(command: string, page: number): string {
   return `${command} page:${page}`;
+}
+
+/** One page of a list: its items, its 1-based number and how many pages there are. */
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pages: number;
+}
+
+/**
+ * The requested page of a list; a page past the end (an old button, a typed `page:99`) is the
+ * last page, never an empty one.
+ *
+ * @example
+ * pageOf(quotes, 5, 2) // → { items: quotes.slice(5, 10), page: 2, pages: Math.ceil(quotes.length / 5) }
+ */
+export function pageOf<T>(all: readonly T[], perPage: number, requested: number): Page<T> {
+  const pages = Math.max(1, Math.ceil(all.length / perPage));
+  const page = Math.min(requested, pages);
+  return { items: all.slice((page - 1) * perPage, page * perPage), page, pages };
+}
+
+/**
+ * The "more" button of a page, when there is a next one: `label` gets "(next/pages)" unless
+ * `counted` is false.
+ */
+export function nextPageActions(page: Page<unknown>, label: string, moreCommand: string, counted = true): ReplyAction[] {
+  if (page.page >= page.pages) return [];
+  return [{ label: counted ? `${label} (${page.page + 1}/${page.pages})` : label, command: withPage(moreCommand, page.page + 1) }];
 }

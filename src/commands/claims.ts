@@ -6,10 +6,10 @@
 import { verificationWording } from '../knowledge/claims.js';
 import type { Claim, Conflict, KnowledgeBase } from '../knowledge/model.js';
 import { reply, type Reply, type ReplyAction, type ReplyLine } from '../replies/reply.js';
-import { parseArguments, withPage } from './arguments.js';
+import { nextPageActions, pageOf, parseArguments } from './arguments.js';
 import { CitationNumbers } from './citations.js';
 import type { KnowledgeCommandDeps } from './entity-commands.js';
-import { knowledgeLookup } from './kb-lookup.js';
+import { entryGone, knowledgeLookup } from './kb-lookup.js';
 import { otherTopicActions, resolveStoryTopic, topicNotFound } from './timeline.js';
 import type { CommandDefinition } from './types.js';
 
@@ -65,22 +65,19 @@ function conflictLines(conflict: Conflict, refs: CitationNumbers): ReplyLine[] {
 
 function claimsPage(kb: KnowledgeBase, title: string, claims: Claim[], conflicts: Conflict[], page: number, moreCommand: string, extra: ReplyAction[]): Reply {
   const refs = new CitationNumbers(kb);
-  const pages = Math.max(1, Math.ceil(claims.length / CLAIMS_PER_PAGE));
-  const current = Math.min(page, pages);
-  const shown = claims.slice((current - 1) * CLAIMS_PER_PAGE, current * CLAIMS_PER_PAGE);
+  const current = pageOf(claims, CLAIMS_PER_PAGE, page);
   const sections = [];
-  if (shown.length > 0) sections.push({ label: 'Claims', lines: shown.flatMap((c) => claimLines(c, refs)) });
+  if (current.items.length > 0) sections.push({ label: 'Claims', lines: current.items.flatMap((c) => claimLines(c, refs)) });
   // Conflicts are few; they open the story's first page only so paging is about claims.
-  if (current === 1 && conflicts.length > 0) sections.push({ label: 'Conflicting reports', lines: conflicts.flatMap((c) => conflictLines(c, refs)) });
-  const actions: ReplyAction[] = [];
-  if (current < pages) actions.push({ label: `More claims (${current + 1}/${pages})`, command: withPage(moreCommand, current + 1) });
+  if (current.page === 1 && conflicts.length > 0) sections.push({ label: 'Conflicting reports', lines: conflicts.flatMap((c) => conflictLines(c, refs)) });
+  const actions = nextPageActions(current, 'More claims', moreCommand);
   const disputed = claims.filter((c) => c.verification.status === 'disputed').length;
   return reply({
     kind: 'answer',
     title,
     summary:
       `${claims.length} claim${claims.length === 1 ? '' : 's'} (${disputed} disputed), ${conflicts.length} conflicting report${conflicts.length === 1 ? '' : 's'}` +
-      `${pages > 1 ? `; page ${current} of ${pages}` : ''}. Claims are what a party says, not established facts.`,
+      `${current.pages > 1 ? `; page ${current.page} of ${current.pages}` : ''}. Claims are what a party says, not established facts.`,
     sections,
     citations: refs.list(),
     actions: [...actions, ...extra],
@@ -107,7 +104,7 @@ export function claimsCommand(deps: KnowledgeCommandDeps): CommandDefinition {
       const topic = resolveStoryTopic(kb, search, id, query);
       switch (topic.kind) {
         case 'gone':
-          return reply({ kind: 'not-found', title: 'That entry is no longer in the knowledge base.', summary: 'Try /claims with a name.', private: true });
+          return entryGone('claims');
         case 'none':
           return topicNotFound('/claims', 'claims', topic.query, topic.suggestions);
         case 'all':

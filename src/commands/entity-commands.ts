@@ -10,7 +10,7 @@ import type { EntityHit, KnowledgeProvider, KnowledgeSearch } from '../search/ty
 import { parseArguments } from './arguments.js';
 import { entityAnswer } from './entity-answer.js';
 import { echo } from './input.js';
-import { knowledgeLookup } from './kb-lookup.js';
+import { entryGone, knowledgeLookup } from './kb-lookup.js';
 import type { CommandDefinition } from './types.js';
 
 export interface KnowledgeCommandDeps {
@@ -209,7 +209,7 @@ export function answerEntityQuery(deps: KnowledgeCommandDeps, command: 'who' | '
   if (id !== undefined) {
     const entity = knowledgeLookup(kb).entity(id);
     if (entity !== undefined) return entityAnswer(kb, entity, { command });
-    return reply({ kind: 'not-found', title: 'That entry is no longer in the knowledge base.', summary: `Try /${command} with a name.`, private: true });
+    return entryGone(command);
   }
   const resolution = resolveName(search, query, PREFER[command]);
   switch (resolution.kind) {

@@ -3,6 +3,7 @@
  * links pointing at it), built once per knowledge base so answers don't scan everything.
  */
 import type { Claim, Conflict, Entity, EntityLink, Fact, KnowledgeBase, Quote, StoryEvent } from '../knowledge/model.js';
+import { reply, type Reply } from '../replies/reply.js';
 
 export interface EntityView {
   facts: Fact[];
@@ -83,4 +84,14 @@ export function knowledgeLookup(kb: KnowledgeBase): KnowledgeLookup {
   };
   cache.set(kb, lookup);
   return lookup;
+}
+
+/**
+ * The answer to a button whose `id:` names an entity that a reload of the story removed.
+ *
+ * @example
+ * if (entity === undefined) return entryGone('who');
+ */
+export function entryGone(command: string): Reply {
+  return reply({ kind: 'not-found', title: 'That entry is no longer in the knowledge base.', summary: `Try /${command} with a name.`, private: true });
 }

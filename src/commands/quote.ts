@@ -5,7 +5,7 @@
 import type { Entity, KnowledgeBase, Quote } from '../knowledge/model.js';
 import { reply, type Reply, type ReplyAction } from '../replies/reply.js';
 import { tokenize } from '../search/normalise.js';
-import { parseArguments, withPage } from './arguments.js';
+import { nextPageActions, pageOf, parseArguments } from './arguments.js';
 import { CitationNumbers } from './citations.js';
 import { quoteForReply, rankQuotes } from './entity-answer.js';
 import { resolveName, type KnowledgeCommandDeps } from './entity-commands.js';
@@ -18,16 +18,13 @@ export const QUOTES_PER_PAGE = 5;
 
 function quotePage(kb: KnowledgeBase, title: string, quotes: Quote[], page: number, moreCommand: string, extra: ReplyAction[] = []): Reply {
   const refs = new CitationNumbers(kb);
-  const pages = Math.max(1, Math.ceil(quotes.length / QUOTES_PER_PAGE));
-  const current = Math.min(page, pages);
-  const shown = quotes.slice((current - 1) * QUOTES_PER_PAGE, current * QUOTES_PER_PAGE);
-  const actions: ReplyAction[] = [];
-  if (current < pages) actions.push({ label: `More quotes (${current + 1}/${pages})`, command: withPage(moreCommand, current + 1) });
+  const current = pageOf(quotes, QUOTES_PER_PAGE, page);
+  const actions = nextPageActions(current, 'More quotes', moreCommand);
   return reply({
     kind: 'answer',
     title,
-    summary: `${quotes.length} quote${quotes.length === 1 ? '' : 's'}${pages > 1 ? `, page ${current} of ${pages}` : ''}.`,
-    quotes: shown.map((q) => quoteForReply(kb, q, refs)),
+    summary: `${quotes.length} quote${quotes.length === 1 ? '' : 's'}${current.pages > 1 ? `, page ${current.page} of ${current.pages}` : ''}.`,
+    quotes: current.items.map((q) => quoteForReply(kb, q, refs)),
     citations: refs.list(),
     actions: [...actions, ...extra],
   });

@@ -7,11 +7,11 @@ import type { Entity, KnowledgeBase, StoryEvent } from '../knowledge/model.js';
 import { formatDateRef } from '../replies/format.js';
 import { reply, type Reply, type ReplyAction } from '../replies/reply.js';
 import type { KnowledgeSearch } from '../search/types.js';
-import { parseArguments, withPage } from './arguments.js';
+import { nextPageActions, pageOf, parseArguments } from './arguments.js';
 import { CitationNumbers, corroborationNote } from './citations.js';
 import type { KnowledgeCommandDeps } from './entity-commands.js';
 import { echo } from './input.js';
-import { knowledgeLookup } from './kb-lookup.js';
+import { entryGone, knowledgeLookup } from './kb-lookup.js';
 import type { CommandDefinition } from './types.js';
 
 /** Events shown per page. */
@@ -65,19 +65,16 @@ export function topicNotFound(command: string, what: string, query: string, sugg
 
 function timelinePage(kb: KnowledgeBase, title: string, events: StoryEvent[], page: number, moreCommand: string, extra: ReplyAction[]): Reply {
   const refs = new CitationNumbers(kb);
-  const pages = Math.max(1, Math.ceil(events.length / EVENTS_PER_PAGE));
-  const current = Math.min(page, pages);
-  const shown = events.slice((current - 1) * EVENTS_PER_PAGE, current * EVENTS_PER_PAGE);
-  const actions: ReplyAction[] = [];
-  if (current < pages) actions.push({ label: `More events (${current + 1}/${pages})`, command: withPage(moreCommand, current + 1) });
+  const current = pageOf(events, EVENTS_PER_PAGE, page);
+  const actions = nextPageActions(current, 'More events', moreCommand);
   return reply({
     kind: 'answer',
     title,
-    summary: `${events.length} dated event${events.length === 1 ? '' : 's'}, oldest first${pages > 1 ? ` (page ${current} of ${pages})` : ''}.`,
+    summary: `${events.length} dated event${events.length === 1 ? '' : 's'}, oldest first${current.pages > 1 ? ` (page ${current.page} of ${current.pages})` : ''}.`,
     sections: [
       {
         label: 'Events',
-        lines: shown.map((e) => {
+        lines: current.items.map((e) => {
           const note = corroborationNote(e.citations);
           return { text: `${formatDateRef(e.date)} — ${e.text}`, cites: refs.cite(e.citations), ...(note === undefined ? {} : { note }) };
         }),
@@ -113,7 +110,7 @@ export function timelineCommand(deps: KnowledgeCommandDeps): CommandDefinition {
       const topic = resolveStoryTopic(kb, search, id, query);
       switch (topic.kind) {
         case 'gone':
-          return reply({ kind: 'not-found', title: 'That entry is no longer in the knowledge base.', summary: 'Try /timeline with a name.', private: true });
+          return entryGone('timeline');
         case 'none':
           return topicNotFound('/timeline', 'events', topic.query, topic.suggestions);
         case 'all': {
