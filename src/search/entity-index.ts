@@ -280,15 +280,14 @@ export class EntityIndex {
   match(query: string, focus?: MatchFocus): ScoredName[] {
     const q = prepareQuery(query);
     if (!q) return [];
-    return this.matchPrepared(q, true, undefined, focus);
+    return this.matchPrepared(q, undefined, focus);
   }
 
   /**
-   * {@link match} for a prepared query. `weakHits: false` skips fuzzy hits past
-   * SUGGEST_FUZZY_LIMIT, `weakKeep` keeps only the best so many of them; `skipFuzzy` names
-   * entities whose fuzzy hits the caller will not use.
+   * {@link match} for a prepared query. `weakKeep` keeps only the best so many fuzzy hits past
+   * SUGGEST_FUZZY_LIMIT; `skipFuzzy` names entities whose fuzzy hits the caller will not use.
    */
-  private matchPrepared(q: PreparedQuery, weakHits: boolean, skipFuzzy?: (entity: number) => boolean, focus?: MatchFocus, weakKeep?: number): ScoredName[] {
+  private matchPrepared(q: PreparedQuery, skipFuzzy?: (entity: number) => boolean, focus?: MatchFocus, weakKeep?: number): ScoredName[] {
     const candidates = this.candidates(q);
     const best = new Map<number, ScoredName>();
     const consider = (scored: ScoredName) => {
@@ -352,7 +351,7 @@ export class EntityIndex {
       this.fuseScore(pattern, strong, fuseHit);
       // Weak hits fill a "did you mean" list: wanted when the query has few good hits and, for a
       // caller that says what it shows, only when no answer was found.
-      if (weakHits && weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED && (!focus || this.bestEffective(best, focus) > focus.answerThreshold)) {
+      if (weak.length > 0 && this.countWithin(best, SUGGEST_FUZZY_LIMIT) < WEAK_HITS_WANTED && (!focus || this.bestEffective(best, focus) > focus.answerThreshold)) {
         const weakLimit = focus ? focus.keep : weakKeep;
         if (weakLimit !== undefined && weak.length > weakLimit) {
           // A "did you mean" list is ordered by score: the best few weak names are enough.
@@ -464,7 +463,7 @@ export class EntityIndex {
       // Completions never show entities of other types, and a fuzzy hit never displaces a name
       // already offered as a completion (tier ≤ 2): fuse.js need not find those.
       const skip = (entity: number) => !accept(entity) || (chosen.get(entity)?.tier ?? 3) <= 2;
-      for (const scored of this.matchPrepared(q, true, skip, undefined, Math.min(WEAK_COMPLETIONS, Math.max(0, limit - chosen.size)))) {
+      for (const scored of this.matchPrepared(q, skip, undefined, Math.min(WEAK_COMPLETIONS, Math.max(0, limit - chosen.size)))) {
         const e = this.entries[scored.entry] as NameEntry;
         // A weak fuzzy hit (fuse.js's field norm makes a typo in a three-word name one) only
         // fills the places nothing better took: a last tier, rather than an empty list.
