@@ -90,17 +90,22 @@ export interface CommandCall extends Where {
   options?: Record<string, string>;
 }
 
+/** The `data` of a slash command or autocomplete interaction: string options, in the given order. */
+function commandData(command: string, options: Record<string, string>, focused?: { name: string; value: string }) {
+  return {
+    id: `cmd-${command}`,
+    name: command,
+    type: 1,
+    options: [
+      ...Object.entries(options).map(([name, value]) => ({ name, type: 3, value })),
+      ...(focused === undefined ? [] : [{ ...focused, type: 3, focused: true }]),
+    ],
+  };
+}
+
 /** A slash command (`/who name:massoud`). */
 export function chatInputInteraction(fake: FakeDiscord, call: CommandCall): Record<string, unknown> {
-  return {
-    ...base(fake, 2, call),
-    data: {
-      id: `cmd-${call.command}`,
-      name: call.command,
-      type: 1,
-      options: Object.entries(call.options ?? {}).map(([name, value]) => ({ name, type: 3, value })),
-    },
-  };
+  return { ...base(fake, 2, call), data: commandData(call.command, call.options ?? {}) };
 }
 
 export interface AutocompleteCall extends Where {
@@ -114,18 +119,7 @@ export interface AutocompleteCall extends Where {
 
 /** An autocomplete request while the user types into an option. */
 export function autocompleteInteraction(fake: FakeDiscord, call: AutocompleteCall): Record<string, unknown> {
-  return {
-    ...base(fake, 4, call),
-    data: {
-      id: `cmd-${call.command}`,
-      name: call.command,
-      type: 1,
-      options: [
-        ...Object.entries(call.others ?? {}).map(([name, value]) => ({ name, type: 3, value })),
-        { name: call.focused, type: 3, value: call.value, focused: true },
-      ],
-    },
-  };
+  return { ...base(fake, 4, call), data: commandData(call.command, call.others ?? {}, { name: call.focused, value: call.value }) };
 }
 
 export interface ButtonPress extends Where {
