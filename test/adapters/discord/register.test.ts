@@ -105,4 +105,18 @@ describe('npm run discord:register', () => {
     expect(rejected).toMatchObject({ code: 1 });
     expect((rejected as { stderr: string }).stderr).toContain('Check DISCORD_TOKEN');
   });
+
+  it('prints its usage on --help, names an unknown argument, and hints at the application id Discord refuses', async () => {
+    const help = await cli(['--help'], {});
+    expect(help.stdout).toContain('Usage: npm run discord:register');
+    const unknown = await cli(['--force'], {}).catch((e: { code: number; stderr: string }) => e);
+    expect(unknown).toMatchObject({ code: 64 });
+    expect((unknown as { stderr: string }).stderr).toContain('Unknown argument "--force"');
+    const wrongApp = await cli([], { DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: '199999999999999999', DISCORD_API_URL: discord.apiUrl }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(wrongApp).toMatchObject({ code: 1 });
+    expect((wrongApp as { stderr: string }).stderr).toContain('Check DISCORD_APPLICATION_ID');
+    expect(puts()).toHaveLength(0);
+  });
 });

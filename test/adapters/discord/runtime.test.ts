@@ -376,6 +376,17 @@ describe('buttons', () => {
     expect(response?.data?.flags).toBe(64);
     expect(embedOf(response?.data).title).toBe('Those extra pages have expired.');
   });
+
+  it('answers a button whose custom id is no command (an older version’s) with an ephemeral notice', async () => {
+    const h = await start();
+    const { id } = await ask(h, 'who', { name: 'saleh' });
+    const pressId = h.discord.sendInteraction(buttonInteraction(h.discord, { customId: 'legacy:42', message: h.discord.originalMessage(id) ?? {} }));
+    const [response] = await h.discord.waitForInteractionResponses(pressId);
+    expect(response?.type).toBe(4);
+    expect(response?.data?.flags).toBe(64);
+    expect(embedOf(response?.data).title).toBe('This button no longer works.');
+    expect(embedOf(h.discord.originalMessage(id)).title).toMatch(/^Amrullah Saleh — /);
+  });
 });
 
 describe('rate limits', () => {
@@ -408,5 +419,20 @@ describe('stopping', () => {
     await h.runtime.stop();
     expect(embedOf(h.discord.originalMessage(id)).title).toBe('Finally, the answer.');
     expect(h.runtime.health().status).toBe('stopped');
+  });
+
+  it('answers what arrives while stopping at once: a command with an ephemeral "restarting" notice, autocomplete with no choices', async () => {
+    const h = await start();
+    const slow = h.discord.sendInteraction(chatInputInteraction(h.discord, { command: 'slow' }));
+    await h.discord.waitForInteractionResponses(slow); // deferred: stop() waits for it
+    const stopped = h.runtime.stop();
+    const { response } = await ask(h, 'who', { name: 'saleh' });
+    expect(response.data?.flags).toBe(64);
+    expect(embedOf(response.data).title).toBe('Dossier is restarting.');
+    const completion = h.discord.sendInteraction(autocompleteInteraction(h.discord, { command: 'who', focused: 'name', value: 'massoud' }));
+    const [choices] = await h.discord.waitForInteractionResponses(completion);
+    expect(choices?.data?.choices).toEqual([]);
+    await stopped;
+    expect(embedOf(h.discord.originalMessage(slow)).title).toBe('Finally, the answer.');
   });
 });
