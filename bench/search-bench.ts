@@ -300,9 +300,17 @@ async function benchSize(size: SearchBenchSize, options: BenchOptions): Promise<
   return rows;
 }
 
-/** Runs every size the options ask for. */
+/** The `--ops` words of the search section. */
+const SEARCH_OPERATIONS = ['who', 'where', 'autocomplete', 'search'];
+
+/** Runs every size the options ask for; a size or operation it does not have is an error, not an empty run. */
 export async function runSearchBench(options: BenchOptions): Promise<BenchRow[]> {
-  const sizes = (options.tiny ? TINY_SIZES : options.quick ? QUICK_SIZES : FULL_SIZES).filter((s) => !options.sizes || options.sizes.includes(s.entities));
+  const unknownOp = options.ops?.find((op) => !SEARCH_OPERATIONS.includes(op));
+  if (unknownOp !== undefined) throw new Error(`No search operation "${unknownOp}". Operations: ${SEARCH_OPERATIONS.join(', ')}`);
+  const available = options.tiny ? TINY_SIZES : options.quick ? QUICK_SIZES : FULL_SIZES;
+  const unknownSize = options.sizes?.find((n) => !available.some((s) => s.entities === n));
+  if (unknownSize !== undefined) throw new Error(`No search size of ${unknownSize} entities in this run. Sizes: ${available.map((s) => s.entities).join(', ')}`);
+  const sizes = available.filter((s) => !options.sizes || options.sizes.includes(s.entities));
   const rows: BenchRow[] = [];
   for (const size of sizes) rows.push(...(await benchSize(size, options)));
   return rows;

@@ -59,6 +59,16 @@ describe('npm run bench', () => {
     for (const row of queryRows) expect(row.baselineP50Ms).toBeUndefined();
   }, 60_000);
 
+  it('rejects a search size or operation it does not have, instead of measuring nothing', async () => {
+    await expect(runBench({ quick: false, json: false, seed: 1, only: 'search', sizes: [1234] }, () => {})).rejects.toThrow(
+      'No search size of 1234 entities in this run. Sizes: 300, 5000, 50000',
+    );
+    await expect(runBench({ quick: true, json: false, seed: 1, only: 'search', sizes: [300] }, () => {})).rejects.toThrow('Sizes: 5000');
+    await expect(runBench({ quick: false, tiny: true, json: false, seed: 1, only: 'search', ops: ['who', 'lookup'] }, () => {})).rejects.toThrow(
+      'No search operation "lookup". Operations: who, where, autocomplete, search',
+    );
+  });
+
   it('rejects a section that does not exist', async () => {
     await expect(runBench({ quick: false, json: false, seed: 1, only: 'nope' }, () => {})).rejects.toThrow(/No benchmark section "nope"/);
   });
