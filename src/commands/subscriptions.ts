@@ -99,13 +99,13 @@ export function parseSubscribeText(text: string, defaultTimeZone: string, knowle
 }
 
 function describeSubscription(deps: SubscriptionCommandDeps, sub: Subscription, now: Date): ReplyLine {
-  const schedule = deps.digests.nextSlotFor(sub, now);
-  const what = `#${sub.id}: ${describeWhen(deps, sub)}${sub.topic === undefined ? '' : `, about ${sub.topic.label}`}`;
+  const next = deps.digests.nextSlotFor(sub, now);
+  const what = `#${sub.id}: ${describeWhen(sub)}${sub.topic === undefined ? '' : `, about ${sub.topic.label}`}`;
   if (sub.status !== 'active') return { text: `${what} — stopped: ${sub.statusReason ?? 'inactive'}`, cites: [], note: 'inactive' };
-  return { text: `${what} — next ${schedule === undefined ? 'unknown' : formatInZone(schedule, sub.timeZone)}`, cites: [], ...(sub.quiet === 'skip' ? { note: 'only when something is new' } : {}) };
+  return { text: `${what} — next ${next === undefined ? 'unknown' : formatInZone(next, sub.timeZone)}`, cites: [], ...(sub.quiet === 'skip' ? { note: 'only when something is new' } : {}) };
 }
 
-function describeWhen(deps: SubscriptionCommandDeps, sub: Subscription): string {
+function describeWhen(sub: Subscription): string {
   try {
     return `${describeSchedule(parseSchedule(sub.schedule, sub.timeZone))} (${sub.timeZone})`;
   } catch {
@@ -189,7 +189,7 @@ function unsubscribe(deps: SubscriptionCommandDeps, text: string, context: Comma
     if (subs.length > 1) {
       throw new UserFacingError(
         `This chat has ${subs.length} subscriptions: say which one, or "all".`,
-        [...subs.slice(0, 5).map((s) => `/unsubscribe ${s.id} (${describeWhen(deps, s)})`), '/unsubscribe all'],
+        [...subs.slice(0, 5).map((s) => `/unsubscribe ${s.id} (${describeWhen(s)})`), '/unsubscribe all'],
       );
     }
     targets = subs;
