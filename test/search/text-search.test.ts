@@ -104,6 +104,16 @@ describe('adding an article', () => {
     expect(live.searchFacts('bazarak river')[0]?.fact.id).toBe(first.id);
   });
 
+  it('takes a known fact sent again with the same words but other entities, and lists it once', () => {
+    const kb = seedLikeKb();
+    const live = createKnowledgeSearch(kb);
+    const first = kb.facts[0]!;
+    expect(live.searchFacts('bazarak', { entityId: 'takhar' })).toEqual([]);
+    live.add({ facts: [{ ...first, entities: [...first.entities, 'takhar'] }] });
+    expect(live.searchFacts('bazarak', { entityId: 'takhar' }).map((h) => h.fact.id)).toEqual([first.id]);
+    expect(live.searchFacts('bazarak').filter((h) => h.fact.id === first.id)).toHaveLength(1);
+  });
+
   it('rebuilds names when a known entity changes', () => {
     const kb = seedLikeKb();
     const live = createKnowledgeSearch(kb);
