@@ -1,3 +1,4 @@
+import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, KIND_COLOURS, pageMessage, renderReply, type RenderedReply } from '../../../src/adapters/discord/render.js';
 import { reply, type Reply } from '../../../src/replies/reply.js';
@@ -103,6 +104,80 @@ describe('renderReply: within every Discord limit', () => {
     const names = rendered.pages.flatMap((p) => p.fields ?? []).map((f) => f.name);
     expect(names.some((n) => n.startsWith('LLLL'))).toBe(true);
     for (const name of names) expect(name.length).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('renderReply: each embed limit on its own', () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+  const fieldsSize = (page: APIEmbed) => (page.fields ?? []).reduce((sum, f) => sum + f.name.length + f.value.length, 0);
+  const embedSize = (page: APIEmbed) => (page.title ?? '').length + (page.description ?? '').length + (page.footer?.text ?? '').length + fieldsSize(page);
+  const sections = (count: number, lineWords: number) =>
+    Array.from({ length: count }, (_, i) => ({ label: `Section ${i + 1}`, lines: [{ text: `Start of ${i + 1} ${words(lineWords)}`, cites: [] }] }));
+
+  it.each([
+    {
+      limit: 'a title of 256',
+      reply: reply({ kind: 'answer', title: words(60) }),
+      raw: words(60).length,
+      max: DISCORD_LIMITS.title,
+      measure: (page: APIEmbed) => (page.title ?? '').length,
+      kept: 'word0 ',
+    },
+    {
+      limit: 'a description of 4096 (the rest of the summary in fields)',
+      reply: reply({ kind: 'answer', title: 'x', summary: words(700) }),
+      raw: words(700).length,
+      max: DISCORD_LIMITS.description,
+      measure: (page: APIEmbed) => (page.description ?? '').length,
+      kept: 'word699',
+    },
+    {
+      limit: 'a field value of 1024 (a long line continued in further fields)',
+      reply: reply({ kind: 'answer', title: 'x', sections: [{ label: 'Key facts', lines: [{ text: words(400), cites: [] }] }] }),
+      raw: words(400).length,
+      max: DISCORD_LIMITS.fieldValue,
+      measure: (page: APIEmbed) => Math.max(0, ...(page.fields ?? []).map((f) => f.value.length)),
+      kept: 'word399',
+    },
+    {
+      limit: 'a field name of 256',
+      reply: reply({ kind: 'answer', title: 'x', sections: [{ label: words(60), lines: [{ text: 'A line.', cites: [] }] }] }),
+      raw: words(60).length,
+      max: DISCORD_LIMITS.fieldName,
+      measure: (page: APIEmbed) => Math.max(0, ...(page.fields ?? []).map((f) => f.name.length)),
+      kept: 'A line.',
+    },
+    {
+      limit: '25 fields (the rest on further pages)',
+      reply: reply({ kind: 'answer', title: 'x', sections: sections(40, 3) }),
+      raw: 40,
+      max: DISCORD_LIMITS.fields,
+      measure: (page: APIEmbed) => (page.fields ?? []).length,
+      kept: 'Start of 40 ',
+    },
+    {
+      limit: '6000 characters in an embed (the rest on further pages)',
+      reply: reply({ kind: 'answer', title: 'x', sections: sections(10, 110) }),
+      raw: 10 * words(110).length,
+      max: DISCORD_LIMITS.embedTotal,
+      measure: embedSize,
+      kept: 'Start of 10 ',
+    },
+    {
+      limit: 'a footer of 2048',
+      reply: reply({ kind: 'answer', title: 'x' }),
+      options: { storyName: words(400) },
+      raw: words(400).length,
+      max: DISCORD_LIMITS.footer,
+      measure: (page: APIEmbed) => (page.footer?.text ?? '').length,
+      kept: 'word0 ',
+    },
+  ])('keeps within $limit, losing nothing else', ({ reply: answer, options, raw, max, measure, kept }) => {
+    expect(raw).toBeGreaterThan(max); // the case really is over its limit
+    const rendered = renderReply(answer, options);
+    for (const page of rendered.pages) expect(measure(page)).toBeLessThanOrEqual(max);
+    for (const message of messages(rendered)) expect(messageProblems(message)).toEqual([]);
+    expect(JSON.stringify(rendered.pages)).toContain(kept);
   });
 });
 
