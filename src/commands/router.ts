@@ -43,7 +43,8 @@ export interface CommandRouter {
   readonly definitions: readonly CommandDefinition[];
   /**
    * Answer one message. Resolves to `null` when the message is not for the bot (plain text
-   * without `questions`, or a command addressed to another bot).
+   * without `questions`, or a command addressed to another bot). With `questions`, plain text
+   * always gets an answer: the question's, or a hint when it holds no words.
    */
   handle(text: string, context: CommandContext, options?: HandleOptions): Promise<RouterResult | null>;
   /** Completions for a command option that declares `autocomplete` (Discord). */
@@ -71,6 +72,20 @@ export function apologyReply(): Reply {
     kind: 'error',
     title: 'Sorry, something went wrong on our side.',
     summary: 'The problem has been logged. Please try again in a moment.',
+    private: true,
+  });
+}
+
+/** The answer to a plain message with no words in it ("🙂 !!") where questions are understood. */
+export function notUnderstoodReply(): Reply {
+  return reply({
+    kind: 'usage',
+    title: 'I did not catch a question there.',
+    summary: 'Ask me e.g. “who is massoud?”, “where is bazarak?” or “what did saleh say?”, or send /help.',
+    suggestions: [
+      { label: '/help', command: '/help' },
+      { label: 'who is massoud?', command: '/who massoud' },
+    ],
     private: true,
   });
 }
@@ -178,16 +193,15 @@ export function createRouter(deps: RouterDeps): CommandRouter {
           summary: 'Please ask in at most 500 characters, e.g. /who massoud.',
           private: true,
         });
+      } else if (!text.startsWith('/') && !options.questions) {
+        return null;
       } else {
-        let line = text;
-        if (!line.startsWith('/')) {
-          if (!options.questions) return null;
-          const asked = questionToCommand(line);
-          if (asked === null) return null;
-          line = asked;
-        }
-        const match = COMMAND_LINE.exec(line);
-        if (match === null) {
+        const line = text.startsWith('/') ? text : questionToCommand(text);
+        const match = line === null ? null : COMMAND_LINE.exec(line);
+        if (line === null) {
+          command = 'question';
+          result = notUnderstoodReply();
+        } else if (match === null) {
           command = 'invalid';
           result = reply({
             kind: 'usage',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, type CommandRouter } from '../../src/commands/router.js';
+import { createRouter, notUnderstoodReply, type CommandRouter } from '../../src/commands/router.js';
 import { UserFacingError, type CommandContext, type CommandDefinition } from '../../src/commands/types.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { CommandEvent } from '../../src/observability/telemetry.js';
@@ -155,6 +155,17 @@ describe('command router', () => {
     expect(await router.handle('who is massoud?', context())).toBeNull();
     const result = await router.handle('who is massoud?', context(), { questions: true });
     expect(result?.reply.title).toBe('asked: massoud');
+  });
+
+  it('where questions are understood, answers a message with no words in it with a hint, counted as a question', async () => {
+    const { router, events } = setup();
+    expect(await router.handle('🙂 !!', context())).toBeNull();
+    const result = await router.handle('🙂 !!', context(), { questions: true });
+    expect(result?.command).toBe('question');
+    expect(result?.reply).toEqual(notUnderstoodReply());
+    expect(result?.reply.kind).toBe('usage');
+    expect(result?.reply.suggestions.map((s) => s.command)).toContain('/help');
+    expect(events.map((e) => [e.command, e.outcome])).toEqual([['question', 'usage']]);
   });
 
   it('answers text that is not a command line with a hint', async () => {

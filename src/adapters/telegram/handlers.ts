@@ -12,7 +12,6 @@ import type { CommandRouter } from '../../commands/router.js';
 import type { CommandContext } from '../../commands/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Telemetry } from '../../observability/telemetry.js';
-import { reply, type Reply } from '../../replies/reply.js';
 import type { ChatStateStore } from '../../storage/types.js';
 import type { CallbackDataStore } from './callback-data.js';
 import type { ModeratorCheck } from './moderators.js';
@@ -39,9 +38,8 @@ export interface HandlerDeps {
 /** The text of a message that is meant for the bot, and whether plain questions are understood. */
 interface Addressed {
   text: string;
+  /** The user spoke to the bot (private chat, mention, reply): plain text is a question. */
   questions: boolean;
-  /** Not a command: the user spoke to the bot (private chat, mention, reply) and expects an answer. */
-  conversational: boolean;
 }
 
 const COMMAND_ADDRESSEE = /^\/[A-Za-z0-9_]{1,32}@([A-Za-z0-9_]{1,64})(?:\s|$)/;
@@ -63,29 +61,15 @@ export function addressedText(message: Pick<Message, 'text' | 'chat' | 'reply_to
   if (addressee !== undefined && addressee.toLowerCase() !== me.username.toLowerCase()) return null;
   // Telegram clients send /start first; it means "tell me what you do".
   const line = /^\/start(?:@[A-Za-z0-9_]+)?(?:\s|$)/i.test(text) ? '/help' : text;
-  if (message.chat.type === 'private') return { text: line, questions: true, conversational: !line.startsWith('/') };
-  if (line.startsWith('/')) return { text: line, questions: false, conversational: false };
+  if (message.chat.type === 'private') return { text: line, questions: true };
+  if (line.startsWith('/')) return { text: line, questions: false };
   const mention = new RegExp(`(^|[^\\w@])@${escapeRegExp(me.username)}\\b[,:]?`, 'gi');
   if (mention.test(text)) {
     const stripped = text.replace(mention, '$1').replace(/\s+/g, ' ').trim();
-    return { text: stripped, questions: true, conversational: true };
+    return { text: stripped, questions: true };
   }
-  if (message.reply_to_message?.from?.id === me.id) return { text, questions: true, conversational: true };
+  if (message.reply_to_message?.from?.id === me.id) return { text, questions: true };
   return null;
-}
-
-/** The answer for a message meant for the bot that is neither a command nor a question it knows. */
-export function notUnderstoodReply(): Reply {
-  return reply({
-    kind: 'usage',
-    title: 'I did not catch a question there.',
-    summary: 'Ask me e.g. “who is massoud?”, “where is bazarak?” or “what did saleh say?”, or send /help.',
-    suggestions: [
-      { label: '/help', command: '/help' },
-      { label: 'who is massoud?', command: '/who massoud' },
-    ],
-    private: true,
-  });
 }
 
 function chatType(type: string): CommandContext['chat']['type'] {
@@ -193,8 +177,8 @@ export function createUpdateHandlers(deps: HandlerDeps): Composer<Context> {
       botUsername: me.username,
       updateId: String(ctx.update.update_id),
     });
-    if (result === null && !addressed.conversational) return;
-    await deps.sender.deliver(chatId, result?.reply ?? notUnderstoodReply(), replyTo === undefined ? {} : { replyTo });
+    if (result === null) return;
+    await deps.sender.deliver(chatId, result.reply, replyTo === undefined ? {} : { replyTo });
   });
 
   composer.on('callback_query:data', async (ctx) => {

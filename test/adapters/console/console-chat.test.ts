@@ -64,6 +64,12 @@ describe('the console chat', () => {
     expect(second.startsWith('Ahmad Shah Massoud —')).toBe(true);
   });
 
+  it('answers a line with no words in it with a hint instead of silence', async () => {
+    const { output, answered } = await chat(['🙂 !!']);
+    expect(answered).toBe(1);
+    expect(output).toContain('I did not catch a question there.');
+  });
+
   it('a number with no follow-up listed is read as an ordinary message', async () => {
     const { answered, output } = await chat(['7']);
     expect(answered).toBe(1);

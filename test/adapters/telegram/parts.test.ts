@@ -14,16 +14,16 @@ function grammyError(code: number, description: string, parameters: Record<strin
 
 describe('addressedText: which messages are for the bot', () => {
   it('private chats: everything, with plain questions; /start means /help', () => {
-    expect(addressedText({ text: 'who is massoud?', chat: privateChat }, me)).toEqual({ text: 'who is massoud?', questions: true, conversational: true });
+    expect(addressedText({ text: 'who is massoud?', chat: privateChat }, me)).toEqual({ text: 'who is massoud?', questions: true });
     expect(addressedText({ text: '/start', chat: privateChat }, me)).toMatchObject({ text: '/help' });
     expect(addressedText({ text: '/start@DossierBot payload', chat: privateChat }, me)).toMatchObject({ text: '/help' });
   });
 
   it('groups: commands (not for other bots), mentions with the mention removed, replies to the bot', () => {
-    expect(addressedText({ text: '/who massoud', chat: group }, me)).toEqual({ text: '/who massoud', questions: false, conversational: false });
+    expect(addressedText({ text: '/who massoud', chat: group }, me)).toEqual({ text: '/who massoud', questions: false });
     expect(addressedText({ text: '/who@dossierbot massoud', chat: group }, me)).toMatchObject({ text: '/who@dossierbot massoud' });
     expect(addressedText({ text: '/who@OtherBot massoud', chat: group }, me)).toBeNull();
-    expect(addressedText({ text: '@DossierBot who is massoud', chat: group }, me)).toEqual({ text: 'who is massoud', questions: true, conversational: true });
+    expect(addressedText({ text: '@DossierBot who is massoud', chat: group }, me)).toEqual({ text: 'who is massoud', questions: true });
     expect(addressedText({ text: 'hey @DossierBot, where is bazarak?', chat: group }, me)).toMatchObject({ text: 'hey where is bazarak?' });
     expect(addressedText({ text: 'ask @DossierBotFan instead', chat: group }, me)).toBeNull();
     expect(addressedText({ text: 'who is saleh', chat: group }, me)).toBeNull();
