@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify as stringifyYaml } from 'yaml';
-import { ArticleError, loadArticles, parseArticleMeta, type Article, type ArticleMeta } from './articles.js';
+import { ArticleError, loadArticles, metaPathFor, parseArticleMeta, type Article, type ArticleMeta } from './articles.js';
 import { buildKnowledgeBaseWithTrace, type KnowledgeTrace } from './build.js';
 import { loadStoryMeta, StoryError } from './load.js';
 import { formatIngestReport } from './ingest-report.js';
@@ -182,7 +182,7 @@ export function ingestArticle(options: IngestOptions): IngestResult {
   });
   const written: string[] = [];
   if (!options.dryRun) {
-    const metaFile = txtFile.replace(/\.txt$/u, '.meta.yaml');
+    const metaFile = metaPathFor(txtFile);
     writeFileSync(txtFile, raw, { encoding: 'utf8', flag: 'wx' });
     writeFileSync(
       metaFile,

@@ -112,6 +112,32 @@ describe('npm run ingest: bad input gets a clear message and a non-zero exit cod
   it('an unknown story', () => {
     expect(run([FIXTURE, ...FIXTURE_ARGS, '--story', 'kandahar']).err).toMatch(/Story "kandahar" not found/u);
   });
+
+  it('a story name that is not a story id', () => {
+    expect(run([FIXTURE, ...FIXTURE_ARGS, '--story', '../secrets'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/--story "\.\.\/secrets" is not a story id/u),
+    });
+  });
+
+  it('two article files, or a folder instead of a file', () => {
+    expect(run([FIXTURE, FIXTURE, ...FIXTURE_ARGS])).toMatchObject({ code: 2, err: expect.stringMatching(/Give one article file, not 2\./u) });
+    expect(run([work, ...FIXTURE_ARGS])).toMatchObject({ code: 1, err: expect.stringMatching(/: not a file\./u) });
+  });
+
+  it('a bad option value is named as the option, not as the metadata field', () => {
+    const { code, err } = run([FIXTURE, ...FIXTURE_ARGS, '--original-language', 'Portuguese']);
+    expect(code).toBe(1);
+    expect(err).toMatch(/--original-language: must be a two-letter ISO 639-1 code/u);
+  });
+
+  it('a broken registry: the registry error, and nothing written', () => {
+    writeFileSync(join(dataDir, 'stories/panjshir/registry.yaml'), 'entities: []\n');
+    const { code, err } = run([FIXTURE, ...FIXTURE_ARGS]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^ingest: .*registry\.yaml: invalid registry: .*at least one entity/u);
+    expect(readdirSync(articlesDir())).toHaveLength(4);
+  });
 });
 
 describe('argument parsing and naming', () => {
