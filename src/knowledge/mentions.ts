@@ -14,7 +14,7 @@
  */
 import type { Citation, EntityCandidate, EntityId, EntityType, LinkRelation } from './model.js';
 import type { Mention, Sentence } from './sentence.js';
-import { fold, foldWithOffsets, isWordChar } from './text.js';
+import { escapeRegExp, fold, foldWithOffsets, isWordChar } from './text.js';
 
 /** What mention finding needs of an entity. */
 export interface MentionableEntity {
@@ -99,10 +99,6 @@ function relativeOf(base: EntityId, kinWord: string, byId: ReadonlyMap<EntityId,
     if (other.links.some((l) => l.target === base && l.relation === (wantParent ? 'father-of' : 'son-of'))) return other.id;
   }
   return undefined;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
 
 /** True when two entities are linked in either direction. */

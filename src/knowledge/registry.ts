@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Citation, EntityId, LinkRelation, SourceId } from './model.js';
+import { escapeRegExp } from './text.js';
 
 export const LINK_RELATIONS = [
   'son-of',
@@ -149,7 +150,7 @@ export function resolveEvidence(
   const pattern = evidence.text
     .trim()
     .split(/\s+/u)
-    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'))
+    .map(escapeRegExp)
     .join('\\s+');
   const match = new RegExp(pattern, 'u').exec(raw);
   if (!match) {

@@ -71,3 +71,8 @@ export function tidyWhitespace(s: string): string {
 export function isWordChar(ch: string | undefined): boolean {
   return ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
 }
+
+/** `s` with every regular-expression metacharacter escaped, to match it literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}

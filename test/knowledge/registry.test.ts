@@ -67,6 +67,12 @@ describe('registry evidence', () => {
     expect(c.text).toBe('Ahmad Massoud leads\nthe front');
   });
 
+  it('matches punctuation literally: "(NRF)" is found, "Massoud.leads" is not "Massoud leads"', () => {
+    const withBrackets = new Map([['b', 'The National Resistance Front (NRF) is led by Massoud.']]);
+    expect(resolveEvidence({ source: 'b', text: 'Front (NRF) is' }, withBrackets, where).text).toBe('Front (NRF) is');
+    expect(() => resolveEvidence({ source: 'a', text: 'Massoud.leads' }, articles, where)).toThrow(/was not found/u);
+  });
+
   it('fails loudly, naming entity and field, when the text is not in the article', () => {
     expect(() => resolveEvidence({ source: 'a', text: 'Ahmad Massoud rules' }, articles, where)).toThrow(
       /entity "ahmad-massoud": field "evidence": text "Ahmad Massoud rules" was not found in article "a"/u,
