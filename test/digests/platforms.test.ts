@@ -7,7 +7,6 @@ import { REST } from 'discord.js';
 import { Api } from 'grammy';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordSender } from '../../src/adapters/discord/sender.js';
-import { createCallbackDataStore } from '../../src/adapters/telegram/callback-data.js';
 import { createTelegramSender } from '../../src/adapters/telegram/sender.js';
 import type { Platform } from '../../src/commands/types.js';
 import type { MessageSender } from '../../src/delivery/types.js';
@@ -72,7 +71,7 @@ describe('digests on the fake platforms', () => {
     const telegram = await FakeTelegramBotApi.start();
     try {
       const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
-      const sender = createTelegramSender({ api, chatState: store, callbacks: createCallbackDataStore(), logger: silentLogger(), now: clock.now });
+      const sender = createTelegramSender({ api, chatState: store, logger: silentLogger(), now: clock.now });
       const digests = service('telegram', sender);
       const ok = subscribe({ platform: 'telegram', chatId: '-100' });
       const blocked = subscribe({ platform: 'telegram', chatId: '42', chatType: 'private' });

@@ -13,7 +13,7 @@ import type { CommandContext } from '../../commands/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Telemetry } from '../../observability/telemetry.js';
 import type { ChatStateStore } from '../../storage/types.js';
-import type { CallbackDataStore } from './callback-data.js';
+import { commandFromCallbackData } from './callback-data.js';
 import type { ModeratorCheck } from './moderators.js';
 import { plainLine, renderSingleMessage, TELEGRAM_LIMITS } from './render.js';
 import type { TelegramSender } from './sender.js';
@@ -22,7 +22,6 @@ export interface HandlerDeps {
   router: CommandRouter;
   inlineAnswers: (query: string) => InlineAnswer[];
   sender: TelegramSender;
-  callbacks: CallbackDataStore;
   moderators: ModeratorCheck;
   limiter: RateLimiter;
   chatState: ChatStateStore;
@@ -99,7 +98,7 @@ function inlineResultId(id: string, used: Set<string>): string {
  * Build the middleware that handles every update kind the bot subscribes to.
  *
  * @example
- * bot.use(createUpdateHandlers({ router, inlineAnswers, sender, callbacks, moderators, limiter, chatState, logger, telemetry, now, inlineCacheSeconds: 60, me }));
+ * bot.use(createUpdateHandlers({ router, inlineAnswers, sender, moderators, limiter, chatState, logger, telemetry, now, inlineCacheSeconds: 60, me }));
  */
 export function createUpdateHandlers(deps: HandlerDeps): Composer<Context> {
   const composer = new Composer<Context>();
@@ -185,7 +184,7 @@ export function createUpdateHandlers(deps: HandlerDeps): Composer<Context> {
     const query = ctx.callbackQuery;
     let answer: string | undefined;
     try {
-      const command = deps.callbacks.decode(query.data);
+      const command = commandFromCallbackData(query.data);
       const message = query.message;
       if (command === undefined) {
         answer = 'This button has expired — please send the command again.';

@@ -14,6 +14,7 @@
 import escapeHtml from 'escape-html';
 import { formatDay } from '../../replies/format.js';
 import type { Reply, ReplyAction, ReplyQuote } from '../../replies/reply.js';
+import { fitsCallbackData } from './callback-data.js';
 
 /** Telegram's limits that rendering and sending respect (see docs/platforms.md). */
 export const TELEGRAM_LIMITS = {
@@ -274,13 +275,16 @@ function pack(blocks: readonly Block[], max: number): string[] {
   return messages;
 }
 
-/** Suggestions first, then actions; duplicates and empty commands dropped; at most {@link MAX_BUTTONS}. */
+/**
+ * Suggestions first, then actions; duplicates, empty commands and commands that are no valid
+ * callback data dropped; at most {@link MAX_BUTTONS}.
+ */
 function buttonsOf(reply: Reply): ReplyButton[][] {
   const seen = new Set<string>();
   const rows: ReplyButton[][] = [];
   const add = (action: ReplyAction) => {
     const command = action.command.trim();
-    if (command === '' || seen.has(command) || seen.size >= MAX_BUTTONS) return;
+    if (!fitsCallbackData(command) || seen.has(command) || seen.size >= MAX_BUTTONS) return;
     seen.add(command);
     rows.push([{ label: bound(action.label.trim() === '' ? command : action.label, BUTTON_LABEL_CHARS), command }]);
   };

@@ -20,7 +20,6 @@ import { apologyReply } from '../../commands/router.js';
 import type { CommandDefinition } from '../../commands/types.js';
 import { DeliveryError } from '../../delivery/types.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
-import { createCallbackDataStore } from './callback-data.js';
 import { describeFailure, failsForGood, failureKind, failureOf, isNotModified, telegramFailure } from './errors.js';
 import { createUpdateHandlers } from './handlers.js';
 import { createModeratorCheck } from './moderators.js';
@@ -166,8 +165,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
     }),
   );
 
-  const callbacks = createCallbackDataStore();
-  const sender = createTelegramSender({ api: bot.api, chatState: deps.chatState, callbacks, logger, now: deps.now });
+  const sender = createTelegramSender({ api: bot.api, chatState: deps.chatState, logger, now: deps.now });
   const limiter = createRateLimiter(settings.rateLimit ?? DEFAULT_RATE_LIMIT);
   const moderators = createModeratorCheck({ api: bot.api, logger, ttlMs: settings.moderatorCacheMs ?? 60_000 });
 
@@ -188,7 +186,6 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       router: deps.router,
       inlineAnswers: deps.inlineAnswers,
       sender,
-      callbacks,
       moderators,
       limiter,
       chatState: deps.chatState,

@@ -12,14 +12,13 @@ import { DeliveryError, type MessageSender } from '../../delivery/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Reply } from '../../replies/reply.js';
 import type { ChatStateStore } from '../../storage/types.js';
-import { inlineKeyboard, type CallbackDataStore } from './callback-data.js';
+import { inlineKeyboard } from './callback-data.js';
 import { editRefusal, toDeliveryError } from './errors.js';
 import { renderReply } from './render.js';
 
 export interface TelegramSenderDeps {
   api: Pick<Api, 'sendMessage' | 'editMessageText'>;
   chatState: ChatStateStore;
-  callbacks: CallbackDataStore;
   logger: Logger;
   now: () => Date;
 }
@@ -52,7 +51,7 @@ const MULTIPART_MEMORY = 2000;
  * Create the Telegram sender.
  *
  * @example
- * const sender = createTelegramSender({ api: bot.api, chatState, callbacks, logger, now: () => new Date() });
+ * const sender = createTelegramSender({ api: bot.api, chatState, logger, now: () => new Date() });
  * await sender.send('-1001234567890', digestReply);
  */
 export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
@@ -119,7 +118,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
       let target = deps.chatState.currentChatId('telegram', chatId);
       refuseBlocked(target);
       const rendered = renderReply(reply);
-      const keyboard = inlineKeyboard(rendered.buttons, deps.callbacks);
+      const keyboard = inlineKeyboard(rendered.buttons);
       const messageIds: number[] = [];
       const last = rendered.messages.length - 1;
       for (const [i, html] of rendered.messages.entries()) {
@@ -144,7 +143,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
       const rendered = renderReply(reply);
       const [html] = rendered.messages;
       if (rendered.messages.length !== 1 || html === undefined) return 'not-editable';
-      const keyboard = inlineKeyboard(rendered.buttons, deps.callbacks);
+      const keyboard = inlineKeyboard(rendered.buttons);
       try {
         await deps.api.editMessageText(chatId, messageId, html, { ...HTML, ...(keyboard === undefined ? {} : { reply_markup: keyboard }) });
         return 'edited';

@@ -139,15 +139,12 @@ describe('buttons', () => {
     expect(edited?.text).toMatch(/^Ahmad Shah Massoud/);
   });
 
-  it('a command longer than 64 bytes travels under a short key', async () => {
+  it('a button whose command is longer than 64 bytes is left out; the answer itself still arrives', async () => {
     const [offer] = await ask(() => h.telegram.privateMessage('/longbutton'), ALICE.id);
-    const data = offer?.replyMarkup?.inline_keyboard?.[0]?.[0]?.callback_data ?? '';
     expect(Buffer.byteLength(LONG_COMMAND)).toBeGreaterThan(64);
-    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-    if (offer === undefined) throw new Error('no offer');
-    h.telegram.pressButton(offer, data);
-    await h.telegram.waitFor(() => h.telegram.sent(ALICE.id).find((m) => m.messageId === offer.messageId && m.edits > 0));
-    expect(h.telegram.sent(ALICE.id).find((m) => m.messageId === offer.messageId)?.text).toContain('very long button argument');
+    expect(offer?.text).toContain('Press the button');
+    expect(offer?.replyMarkup?.inline_keyboard ?? []).toEqual([]);
+    expect(h.telegram.callsTo('sendMessage').filter((c) => c.answer?.ok === false)).toEqual([]);
   });
 
   it('an unknown or expired button is still answered, with a short explanation', async () => {

@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { createCallbackDataStore, inlineKeyboard } from '../../../src/adapters/telegram/callback-data.js';
+import { commandFromCallbackData, fitsCallbackData, inlineKeyboard } from '../../../src/adapters/telegram/callback-data.js';
 import { editRefusal, failsForGood, toDeliveryError } from '../../../src/adapters/telegram/errors.js';
 import { addressedText } from '../../../src/adapters/telegram/handlers.js';
 
@@ -33,50 +33,28 @@ describe('addressedText: which messages are for the bot', () => {
 });
 
 describe('callback data', () => {
-  it('short command lines travel as they are; long ones under a short key that expires', () => {
-    let now = 0;
-    const store = createCallbackDataStore({ ttlMs: 1_000, now: () => now });
-    expect(store.encode('/who id:ahmad-shah-massoud')).toBe('/who id:ahmad-shah-massoud');
-    const long = `/search ${'word '.repeat(20)}`;
-    const key = store.encode(long);
-    expect(Buffer.byteLength(key)).toBeLessThanOrEqual(64);
-    expect(store.encode(long)).toBe(key);
-    expect(store.decode(key)).toBe(long);
-    now = 1_000;
-    expect(store.decode(key)).toBeUndefined();
-    expect(store.decode('something else')).toBeUndefined();
-  });
-
-  it('a command line of exactly 64 bytes travels as it is; 65 bytes go under a key', () => {
-    const store = createCallbackDataStore();
+  it('is the command line itself: up to 64 bytes, counted in bytes, starting with a slash', () => {
     const fits = `/search ${'a'.repeat(64 - 8)}`;
     expect(Buffer.byteLength(fits)).toBe(64);
-    expect(store.encode(fits)).toBe(fits);
-    const over = `${fits}a`;
-    const key = store.encode(over);
-    expect(key).toMatch(/^k:/);
-    expect(store.decode(key)).toBe(over);
+    expect(fitsCallbackData(fits)).toBe(true);
+    expect(fitsCallbackData(`${fits}a`)).toBe(false);
+    // 43 characters, 75 bytes: each Arabic-script letter takes two.
+    const dari = '/who احمد مسعود احمد مسعود احمد مسعود مسعود';
+    expect([...dari].length).toBeLessThan(64);
+    expect(Buffer.byteLength(dari)).toBeGreaterThan(64);
+    expect(fitsCallbackData(dari)).toBe(false);
+    expect(fitsCallbackData('who massoud')).toBe(false);
   });
 
-  it('multi-byte text counts in bytes, not characters', () => {
-    const store = createCallbackDataStore();
-    const dari = '/who احمد مسعود احمد مسعود احمد'; // 31 characters, more than 50 bytes
-    const encoded = store.encode(dari);
-    expect(Buffer.byteLength(encoded)).toBeLessThanOrEqual(64);
-    expect(store.decode(encoded)).toBe(dari);
-  });
-
-  it('forgets the oldest long commands beyond its capacity', () => {
-    const store = createCallbackDataStore({ maxEntries: 2 });
-    const keys = [1, 2, 3].map((n) => store.encode(`/search ${String(n).repeat(70)}`));
-    expect(store.decode(keys[0] ?? '')).toBeUndefined();
-    expect(store.decode(keys[2] ?? '')).toContain('333');
+  it('reads back a command line, and nothing that is not one (an old key, another bot’s data)', () => {
+    expect(commandFromCallbackData('/who id:ahmad-shah-massoud')).toBe('/who id:ahmad-shah-massoud');
+    expect(commandFromCallbackData('k:1a')).toBeUndefined();
+    expect(commandFromCallbackData('')).toBeUndefined();
   });
 
   it('builds an inline keyboard only when there are buttons', () => {
-    const store = createCallbackDataStore();
-    expect(inlineKeyboard([], store)).toBeUndefined();
-    expect(inlineKeyboard([[{ label: 'More', command: '/quote x' }]], store)).toEqual({ inline_keyboard: [[{ text: 'More', callback_data: '/quote x' }]] });
+    expect(inlineKeyboard([])).toBeUndefined();
+    expect(inlineKeyboard([[{ label: 'More', command: '/quote x' }]])).toEqual({ inline_keyboard: [[{ text: 'More', callback_data: '/quote x' }]] });
   });
 });
 
