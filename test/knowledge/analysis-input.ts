@@ -3,6 +3,7 @@
  * stages (cleaning, sentences, mentions) over the seed registry, with no facts or quotes.
  */
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { loadArticles } from '../../src/knowledge/articles.js';
 import { readArticles } from '../../src/knowledge/build.js';
 import type { Citation, Entity } from '../../src/knowledge/model.js';
@@ -39,4 +40,11 @@ export function analysisInputFor(storyDir: string): AnalysisInput {
   const { entities } = loadRegistry(join(SEED_STORY_DIR, 'registry.yaml'));
   const read = readArticles(loadArticles(storyDir), entities);
   return { ...read, entities: entities.map(analysisEntity), facts: [], quotes: [] };
+}
+
+/** The first item that passes `test`; fails the test, saying what was wanted, when none does. */
+export function findOne<T>(items: readonly T[], test: (item: T) => boolean, wanted: string): T {
+  const found = items.find(test);
+  expect(found, wanted).toBeDefined();
+  return found as T;
 }

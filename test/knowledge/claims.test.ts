@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { extractClaims, verificationWording } from '../../src/knowledge/claims.js';
 import type { Claim } from '../../src/knowledge/model.js';
-import { analysisInputFor, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
+import { analysisInputFor, findOne, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
 
 const seed = analysisInputFor(SEED_STORY);
 const claims = extractClaims(seed);
 
-function claimThat(list: Claim[], pattern: RegExp): Claim {
-  const found = list.find((c) => pattern.test(c.statement));
-  expect(found, `a claim matching ${pattern}`).toBeDefined();
-  return found!;
-}
+const claimThat = (list: Claim[], pattern: RegExp): Claim =>
+  findOne(list, (c) => pattern.test(c.statement), `a claim matching ${pattern}`);
 
 describe('extractClaims on the seed reports', () => {
   it('finds the Taliban claim of encircling Panjshir, told by both outlets, unverified', () => {

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { findConflicts } from '../../src/knowledge/conflicts.js';
 import type { Conflict, Fact } from '../../src/knowledge/model.js';
-import { analysisInputFor, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
+import { analysisInputFor, findOne, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
 
 const seed = analysisInputFor(SEED_STORY);
 
-function conflictAbout(conflicts: Conflict[], topic: RegExp): Conflict {
-  const found = conflicts.find((c) => topic.test(c.topic));
-  expect(found, `a conflict about ${topic}`).toBeDefined();
-  return found!;
-}
+const conflictAbout = (conflicts: Conflict[], topic: RegExp): Conflict =>
+  findOne(conflicts, (c) => topic.test(c.topic), `a conflict about ${topic}`);
 
 describe('findConflicts on the seed reports', () => {
   const { conflicts } = findConflicts(seed);

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { extractEvents } from '../../src/knowledge/events.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
-import { analysisInputFor, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
+import { analysisInputFor, findOne, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
 
 const input = analysisInputFor(SEED_STORY);
 const events = extractEvents(input);
 
-function eventAbout(pattern: RegExp, start?: string): StoryEvent {
-  const found = events.find((e) => pattern.test(e.text) && (start === undefined || e.date.start === start));
-  expect(found, `an event matching ${pattern} on ${start ?? 'any date'}`).toBeDefined();
-  return found!;
-}
+const eventAbout = (pattern: RegExp, start?: string): StoryEvent =>
+  findOne(
+    events,
+    (e) => pattern.test(e.text) && (start === undefined || e.date.start === start),
+    `an event matching ${pattern} on ${start ?? 'any date'}`,
+  );
 
 describe('extractEvents on the two seed reports', () => {
   it('dates the Soviet failure to the 1980s and the Taliban years to 1996–2001', () => {

@@ -3,10 +3,13 @@ import { findCandidates, findMentions, type MentionableEntity } from '../../src/
 import type { Sentence } from '../../src/knowledge/sentence.js';
 import { G1_ID, JOURNAL_ID, seed } from './seed.js';
 
-/** The entity the mention starting with `text` (the n-th such, 0-based) links to. */
-function entityAt(sourceId: string, text: string, nth = 0): string | undefined {
-  return seed().mentions.filter((m) => m.sourceId === sourceId && m.text === text)[nth]?.entityId;
+/** The entities the mentions written `text` in a source link to, in reading order. */
+function entitiesWritten(sourceId: string, text: string): string[] {
+  return seed().mentions.filter((m) => m.sourceId === sourceId && m.text === text).map((m) => m.entityId);
 }
+
+/** The entity the first mention written `text` links to. */
+const entityAt = (sourceId: string, text: string): string | undefined => entitiesWritten(sourceId, text)[0];
 
 describe('the two Massouds', () => {
   it('in G1, "son of the legendary commander Massoud" is the father, via the son-of link', () => {
@@ -20,16 +23,12 @@ describe('the two Massouds', () => {
   });
 
   it('in G1, the bare "Massoud" who writes in the press and who "said" is the son', () => {
-    const bare = seed().mentions.filter((m) => m.sourceId === G1_ID && m.text === 'Massoud');
-    expect(bare.map((m) => m.entityId)).toEqual(['ahmad-massoud', 'ahmad-massoud']);
+    expect(entitiesWritten(G1_ID, 'Massoud')).toEqual(['ahmad-massoud', 'ahmad-massoud']);
   });
 
   it('in TheJournal, "son of … Ahmed Shah Massoud" does not make the father the later "Massoud"', () => {
     expect(entityAt(JOURNAL_ID, 'Ahmed Shah Massoud')).toBe('ahmad-shah-massoud');
-    expect(seed().mentions.filter((m) => m.sourceId === JOURNAL_ID && m.text === 'Massoud').map((m) => m.entityId)).toEqual([
-      'ahmad-massoud',
-      'ahmad-massoud',
-    ]);
+    expect(entitiesWritten(JOURNAL_ID, 'Massoud')).toEqual(['ahmad-massoud', 'ahmad-massoud']);
   });
 
   it('nicknames link to the father', () => {
