@@ -15,6 +15,7 @@ import type { EntityHit } from '../search/types.js';
 import { cleanInput, echo, isTooLong } from './input.js';
 import { questionToCommand } from './questions.js';
 import { UserFacingError, type CommandContext, type CommandDefinition } from './types.js';
+import { shortenAtWord } from '../replies/format.js';
 
 /** One autocomplete choice: Discord shows `name` and sends back `value` (both ≤ 100 chars). */
 export interface AutocompleteChoice {
@@ -245,17 +246,10 @@ export function createRouter(deps: RouterDeps): CommandRouter {
       const query = cleanInput(partial).text;
       if (isTooLong(query)) return [];
       return deps.suggestEntities(query, option.autocomplete).slice(0, 25).map((hit) => ({
-        name: truncate(`${hit.entity.label} — ${hit.entity.description}`, AUTOCOMPLETE_TEXT_LIMIT),
-        value: truncate(hit.entity.label, AUTOCOMPLETE_TEXT_LIMIT),
+        name: shortenAtWord(`${hit.entity.label} — ${hit.entity.description}`, AUTOCOMPLETE_TEXT_LIMIT),
+        value: shortenAtWord(hit.entity.label, AUTOCOMPLETE_TEXT_LIMIT),
       }));
     },
   };
 }
 
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  const cut = chars.slice(0, max - 1).join('');
-  const lastSpace = cut.lastIndexOf(' ');
-  return `${lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut}…`;
-}

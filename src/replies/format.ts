@@ -47,3 +47,18 @@ export function formatDateRef(date: DateRef): string {
       return date.start === date.end ? formatDay(date.start) : `${formatDay(date.start)} – ${formatDay(date.end)}`;
   }
 }
+
+/**
+ * Text cut to at most `max` characters (code points), at a word boundary when one is in the
+ * second half, with "…" marking the cut.
+ *
+ * @example
+ * shortenAtWord('Ahmad Massoud — Leader of the National Resistance Front', 24) // → 'Ahmad Massoud — Leader…'
+ */
+export function shortenAtWord(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const cut = chars.slice(0, max - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateRef, formatDay } from '../../src/replies/format.js';
+import { formatDateRef, formatDay, shortenAtWord } from '../../src/replies/format.js';
 
 describe('date formatting', () => {
   it('shows a day', () => expect(formatDay('2021-08-23')).toBe('23 Aug 2021'));
@@ -14,4 +14,15 @@ describe('date formatting', () => {
   ] as const)('keeps the precision of %o', (date, text) => {
     expect(formatDateRef(date)).toBe(text);
   });
+});
+
+describe('shortening text', () => {
+  it('leaves text that fits alone', () => expect(shortenAtWord('Bazarak', 7)).toBe('Bazarak'));
+  it('cuts at the last word boundary and marks the cut, within the limit', () => {
+    const out = shortenAtWord('Ahmad Massoud — Leader of the National Resistance Front', 24);
+    expect(out).toBe('Ahmad Massoud — Leader…');
+    expect([...out].length).toBeLessThanOrEqual(24);
+  });
+  it('cuts inside a word when the only boundary is in the first half', () => expect(shortenAtWord('A Panjshirvalleyresistance', 10)).toBe('A Panjshi…'));
+  it('counts code points, so a cut never splits a character', () => expect(shortenAtWord('مسعود'.repeat(5), 6)).toBe('مسعود…'));
 });

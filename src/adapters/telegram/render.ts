@@ -12,7 +12,7 @@
  * after parsing, so every message is within the limit with room to spare.
  */
 import escapeHtml from 'escape-html';
-import { formatDay } from '../../replies/format.js';
+import { formatDay, shortenAtWord } from '../../replies/format.js';
 import type { Reply, ReplyAction, ReplyQuote } from '../../replies/reply.js';
 import { fitsCallbackData } from './callback-data.js';
 
@@ -82,21 +82,13 @@ function blockHtml(b: Block, text: string, first: boolean, last: boolean): strin
   return `${first ? b.head : ''}${b.open}${escapeHtml(text)}${b.close}${last ? b.tail : ''}`;
 }
 
-/** Shorten metadata text at a word boundary, in code points. */
-function bound(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  const cut = chars.slice(0, max - 1).join('');
-  const space = cut.lastIndexOf(' ');
-  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
-}
 
 function citeMarks(cites: readonly number[] | undefined): string {
   return cites === undefined || cites.length === 0 ? '' : ` ${cites.map((n) => `[${n}]`).join('')}`;
 }
 
 function noteHtml(note: string | undefined): string {
-  return note === undefined || note === '' ? '' : ` <i>(${escapeHtml(bound(note, META_CHARS))})</i>`;
+  return note === undefined || note === '' ? '' : ` <i>(${escapeHtml(shortenAtWord(note, META_CHARS))})</i>`;
 }
 
 /** Only http(s) links become `<a href>`: anything else is shown as text. */
@@ -111,8 +103,8 @@ function safeUrl(url: string | undefined): string | undefined {
 }
 
 function quoteAttribution(quote: ReplyQuote): string {
-  const details = [quote.date, quote.how].filter((p): p is string => p !== undefined && p !== '').map((p) => escapeHtml(bound(p, META_CHARS)));
-  const speaker = `<i>${escapeHtml(bound(quote.speaker, META_CHARS))}</i>`;
+  const details = [quote.date, quote.how].filter((p): p is string => p !== undefined && p !== '').map((p) => escapeHtml(shortenAtWord(p, META_CHARS)));
+  const speaker = `<i>${escapeHtml(shortenAtWord(quote.speaker, META_CHARS))}</i>`;
   return `\n— ${[speaker, ...details].join(', ')}${citeMarks(quote.cites)}${noteHtml(quote.note)}`;
 }
 
@@ -123,7 +115,7 @@ function replyBlocks(reply: Reply): Block[] {
     blocks.push(block({ text: reply.summary, tail: citeMarks(reply.summaryCites) }));
   }
   for (const section of reply.sections) {
-    const label = `<b>${escapeHtml(bound(section.label, META_CHARS))}</b>`;
+    const label = `<b>${escapeHtml(shortenAtWord(section.label, META_CHARS))}</b>`;
     if (section.lines.length === 0) continue;
     section.lines.forEach((line, i) => {
       blocks.push(
@@ -158,7 +150,7 @@ function replyBlocks(reply: Reply): Block[] {
         open: url === undefined ? '' : `<a href="${escapeHtml(url)}">`,
         text: `${citation.outlet}: ${citation.headline}`,
         close: url === undefined ? '' : '</a>',
-        tail: `, ${escapeHtml(bound(date, 40))}`,
+        tail: `, ${escapeHtml(shortenAtWord(date, 40))}`,
       }),
     );
   });
@@ -286,7 +278,7 @@ function buttonsOf(reply: Reply): ReplyButton[][] {
     const command = action.command.trim();
     if (!fitsCallbackData(command) || seen.has(command) || seen.size >= MAX_BUTTONS) return;
     seen.add(command);
-    rows.push([{ label: bound(action.label.trim() === '' ? command : action.label, BUTTON_LABEL_CHARS), command }]);
+    rows.push([{ label: shortenAtWord(action.label.trim() === '' ? command : action.label, BUTTON_LABEL_CHARS), command }]);
   };
   reply.suggestions.forEach(add);
   reply.actions.forEach(add);
@@ -330,5 +322,5 @@ export function renderSingleMessage(reply: Reply, options: RenderOptions = {}): 
 
 /** Plain text of one line for answers that cannot carry markup (callback query toasts). */
 export function plainLine(text: string, max: number): string {
-  return bound(text.replace(/\s+/g, ' ').trim(), max);
+  return shortenAtWord(text.replace(/\s+/g, ' ').trim(), max);
 }
