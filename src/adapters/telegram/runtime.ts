@@ -25,6 +25,7 @@ import { createUpdateHandlers } from './handlers.js';
 import { createModeratorCheck } from './moderators.js';
 import { plainLine, TELEGRAM_LIMITS } from './render.js';
 import { createTelegramSender, type TelegramSender } from './sender.js';
+import { InFlight } from '../../app/shutdown.js';
 
 export interface TelegramWebhookSettings {
   /** The public URL Telegram posts updates to (its path is the path this server answers on). */
@@ -127,7 +128,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
   const stopSignal = new AbortController();
   // grammY types its signal parameter with a shim of AbortSignal; the runtime object is the same.
   const abortSignal = stopSignal.signal as Parameters<typeof bot.api.getMe>[0];
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new InFlight();
 
   // Sees every raw call (auto-retry, installed after it, wraps it): the one place failures are
   // reported, and where polling health is learnt.
@@ -170,15 +171,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
   const moderators = createModeratorCheck({ api: bot.api, logger, ttlMs: settings.moderatorCacheMs ?? 60_000 });
 
   // In-flight tracking first, so stop() can wait for every update that started.
-  bot.use(async (_ctx, next) => {
-    const job = next();
-    inFlight.add(job);
-    try {
-      await job;
-    } finally {
-      inFlight.delete(job);
-    }
-  });
+  bot.use((_ctx, next) => inFlight.track(next()));
   // One update at a time per chat: answers in a chat keep the order of the questions.
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.use(
@@ -419,12 +412,8 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
           server.closeIdleConnections();
         });
       }
-      if (inFlight.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, settings.stopTimeoutMs ?? 5000)));
-        await Promise.race([Promise.allSettled([...inFlight]), limit]);
-        clearTimeout(timer);
-        if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'telegram stopped with updates still in flight');
+      if (!(await inFlight.drain(settings.stopTimeoutMs ?? 5000))) {
+        logger.warn({ unfinished: inFlight.size }, 'telegram stopped with updates still in flight');
       }
       webhookServer?.closeAllConnections();
       await booting;
