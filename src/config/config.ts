@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { canonicalTimeZone } from '../digests/zoned-time.js';
 
 /** The exit code for a configuration error (`EX_CONFIG` from BSD sysexits.h). */
 export const EX_CONFIG = 78;
@@ -48,14 +49,6 @@ function milliseconds(fallback: number, max = 600_000) {
     .default(fallback);
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The schema of every setting; `.env.example` and the Deploying guide document each one. */
 export const configSchema = z
@@ -100,7 +93,7 @@ export const configSchema = z
       .string()
       .trim()
       .default('Asia/Kabul')
-      .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Kabul or Europe/Dublin' }),
+      .refine((zone) => canonicalTimeZone(zone) !== undefined, { message: 'must be an IANA time zone such as Asia/Kabul or Europe/Dublin' }),
     DIGEST_MISSED_SLOTS: oneOf(['latest', 'skip']).default('latest'),
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   })
