@@ -6,14 +6,14 @@
  */
 import { startApp } from './app/app.js';
 import { StartupError } from './app/core.js';
-import { loadConfigOrExit, readEnvironment, secretValues } from './config/config.js';
+import { loadSettingsOrExit, secretValues } from './config/config.js';
 import { createLogger } from './observability/logger.js';
 
-const config = loadConfigOrExit();
+const { config, explicit } = loadSettingsOrExit();
 // A person chatting at a terminal with no platform wants the conversation, not routine log
 // lines: warnings only, unless LOG_LEVEL says otherwise.
 const chattingAtTerminal = process.stdin.isTTY && config.TELEGRAM_BOT_TOKEN === undefined && config.DISCORD_TOKEN === undefined && config.CONSOLE !== 'off';
-const level = chattingAtTerminal && readEnvironment().LOG_LEVEL === undefined ? 'warn' : config.LOG_LEVEL;
+const level = chattingAtTerminal && !explicit.has('LOG_LEVEL') ? 'warn' : config.LOG_LEVEL;
 const logger = createLogger({
   level,
   ...(config.LOG_FORMAT === undefined ? {} : { format: config.LOG_FORMAT }),

@@ -119,7 +119,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   const adapterDeps: AdapterDeps = {
     router: core.router,
-    inlineAnswers: (query) => core.inlineAnswers(query),
+    inlineAnswers: core.inlineAnswers,
     chatState: core.store,
     logger,
     telemetry,

@@ -96,7 +96,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   let knowledge: KnowledgeService;
   try {
-    knowledge = await createKnowledgeService({ storyDir, loadStory, createSearch: (kb) => createKnowledgeSearch(kb), logger: logger.child({ component: 'knowledge' }), now });
+    knowledge = await createKnowledgeService({ storyDir, loadStory, createSearch: createKnowledgeSearch, logger: logger.child({ component: 'knowledge' }), now });
   } catch (error) {
     if (error instanceof StoryError || error instanceof ArticleError || error instanceof RegistryError) {
       throw new StartupError(`The story in ${storyDir} cannot be read: ${error.message}`, EX_DATAERR, { cause: error });

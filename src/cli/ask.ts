@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import { runConsoleChat } from '../adapters/console/console-chat.js';
 import { createCore, StartupError } from '../app/core.js';
-import { loadConfigOrExit, readEnvironment, secretValues } from '../config/config.js';
+import { loadSettingsOrExit, secretValues } from '../config/config.js';
 import { createLogger } from '../observability/logger.js';
 
 const USAGE = `Usage: npm run ask -- [--json] ["/who massoud" …]
@@ -30,9 +30,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const questions = argv.filter((a) => a !== '--json');
 
-  const config = loadConfigOrExit();
+  const { config, explicit } = loadSettingsOrExit();
   // Answers go to stdout; routine start-up lines would only clutter a one-shot run.
-  const level = readEnvironment().LOG_LEVEL === undefined ? 'warn' : config.LOG_LEVEL;
+  const level = explicit.has('LOG_LEVEL') ? config.LOG_LEVEL : 'warn';
   const logger = createLogger({ level, ...(config.LOG_FORMAT === undefined ? {} : { format: config.LOG_FORMAT }), secrets: secretValues(config) });
 
   let core;

@@ -201,23 +201,42 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   throw new ConfigError([...new Set(problems)]);
 }
 
+/** The validated settings, and which of them the operator set (not left to their default). */
+export interface Settings {
+  config: Config;
+  explicit: ReadonlySet<keyof Config>;
+}
+
 /**
  * Read and validate the configuration at start-up; on a {@link ConfigError}, print its message
  * (no stack trace) and exit with {@link EX_CONFIG}. Anything else is a bug and is rethrown.
  *
  * @example
- * const config = loadConfigOrExit(); // in main.ts, before anything else starts
+ * const { config, explicit } = loadSettingsOrExit(); // in main.ts, before anything else starts
+ * const level = explicit.has('LOG_LEVEL') ? config.LOG_LEVEL : 'warn';
  */
-export function loadConfigOrExit(
+export function loadSettingsOrExit(
   options: EnvironmentSource & { stderr?: { write(text: string): unknown }; exit?: (code: number) => never } = {},
-): Config {
+): Settings {
   try {
-    return loadConfig(readEnvironment(options));
+    const env = readEnvironment(options);
+    const explicit = new Set(SETTING_NAMES.filter((name) => blankToUndefined(env[name]) !== undefined));
+    return { config: loadConfig(env), explicit };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     (options.stderr ?? process.stderr).write(`${error.message}\n`);
     return (options.exit ?? process.exit)(EX_CONFIG);
   }
+}
+
+/**
+ * {@link loadSettingsOrExit} for callers that need only the values.
+ *
+ * @example
+ * const config = loadConfigOrExit();
+ */
+export function loadConfigOrExit(options: Parameters<typeof loadSettingsOrExit>[0] = {}): Config {
+  return loadSettingsOrExit(options).config;
 }
 
 /**

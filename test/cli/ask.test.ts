@@ -18,10 +18,10 @@ interface Run {
 }
 
 /** Run `tsx src/cli/ask.ts` as npm run ask does, with only these settings. */
-function ask(args: string[], stdin = ''): Promise<Run> {
+function ask(args: string[], stdin = '', settings: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(work, 'ask.sqlite'), LOG_FORMAT: 'json' },
+      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(work, 'ask.sqlite'), LOG_FORMAT: 'json', ...settings },
     });
     let stdout = '';
     let stderr = '';
@@ -71,6 +71,15 @@ describe('npm run ask', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Bazarak/);
     expect(run.stdout).toContain('Amrullah Saleh');
+  }, 30_000);
+
+  it('logs at the LOG_LEVEL an operator sets, on stderr, keeping stdout for the answer', async () => {
+    const run = await ask(['/sources'], '', { LOG_LEVEL: 'info' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Sources|G1 \(Globo\)/m);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg?: string });
+    expect(lines.map((l) => l.msg)).toContain('knowledge base loaded');
+    expect(run.stdout).not.toContain('knowledge base loaded');
   }, 30_000);
 
   it('explains an unknown option with the usage and exits 64', async () => {

@@ -9,6 +9,7 @@ import {
   SETTING_NAMES,
   loadConfig,
   loadConfigOrExit,
+  loadSettingsOrExit,
   readEnvironment,
   redactConfig,
   secretValues,
@@ -194,6 +195,15 @@ describe('loadConfigOrExit', () => {
   it('returns the configuration when it is valid', () => {
     const config = loadConfigOrExit({ cwd: tempDir(), env: { HTTP_PORT: '8080' }, exit });
     expect(config.HTTP_PORT).toBe(8080);
+  });
+
+  it('says which settings the operator set, in the environment or .env, blank ones not counted', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, '.env'), 'LOG_LEVEL=debug\nSTORY=\n');
+    const { config, explicit } = loadSettingsOrExit({ cwd, env: { HTTP_PORT: '8080', CONSOLE: '  ' }, exit });
+    expect(config.LOG_LEVEL).toBe('debug');
+    expect([...explicit].sort()).toEqual(['HTTP_PORT', 'LOG_LEVEL']);
+    expect(loadSettingsOrExit({ cwd: tempDir(), env: {}, exit }).explicit.size).toBe(0);
   });
 });
 
