@@ -12,7 +12,7 @@ import type { DigestStore } from '../storage/types.js';
 export interface AppCommandDeps {
   knowledge: KnowledgeProvider;
   store: DigestStore;
-  digests: Pick<DigestService, 'digestFor' | 'nextSlotFor'>;
+  digests: Pick<DigestService, 'digestFor' | 'nextSlotFor' | 'scheduleOf'>;
   /** DIGEST_TIMEZONE: the zone of subscriptions that name none. */
   defaultTimeZone: string;
 }
@@ -42,7 +42,7 @@ export function commandDefinitionsOnly(defaultTimeZone: string): CommandDefiniti
   return createAppCommands({
     knowledge: notLoaded,
     store: new Proxy({} as DigestStore, { get: notLoaded }),
-    digests: { digestFor: notLoaded, nextSlotFor: notLoaded },
+    digests: { digestFor: notLoaded, nextSlotFor: notLoaded, scheduleOf: notLoaded },
     defaultTimeZone,
   });
 }

@@ -15,7 +15,7 @@ import { UserFacingError, type CommandContext, type CommandDefinition } from './
 
 export interface SubscriptionCommandDeps {
   store: DigestStore;
-  digests: Pick<DigestService, 'digestFor' | 'nextSlotFor'>;
+  digests: Pick<DigestService, 'digestFor' | 'nextSlotFor' | 'scheduleOf'>;
   knowledge: KnowledgeProvider;
   /** The zone used when /subscribe names none (DIGEST_TIMEZONE). */
   defaultTimeZone: string;
@@ -100,17 +100,15 @@ export function parseSubscribeText(text: string, defaultTimeZone: string, knowle
 
 function describeSubscription(deps: SubscriptionCommandDeps, sub: Subscription, now: Date): ReplyLine {
   const next = deps.digests.nextSlotFor(sub, now);
-  const what = `#${sub.id}: ${describeWhen(sub)}${sub.topic === undefined ? '' : `, about ${sub.topic.label}`}`;
+  const what = `#${sub.id}: ${describeWhen(deps, sub)}${sub.topic === undefined ? '' : `, about ${sub.topic.label}`}`;
   if (sub.status !== 'active') return { text: `${what} — stopped: ${sub.statusReason ?? 'inactive'}`, cites: [], note: 'inactive' };
   return { text: `${what} — next ${next === undefined ? 'unknown' : formatInZone(next, sub.timeZone)}`, cites: [], ...(sub.quiet === 'skip' ? { note: 'only when something is new' } : {}) };
 }
 
-function describeWhen(sub: Subscription): string {
-  try {
-    return `${describeSchedule(parseSchedule(sub.schedule, sub.timeZone))} (${sub.timeZone})`;
-  } catch {
-    return `${sub.schedule} (${sub.timeZone})`;
-  }
+/** A subscription's schedule in words, from the digest service's parsed (cached) schedule. */
+function describeWhen(deps: SubscriptionCommandDeps, sub: Subscription): string {
+  const schedule = deps.digests.scheduleOf(sub);
+  return `${schedule === undefined ? sub.schedule : describeSchedule(schedule)} (${sub.timeZone})`;
 }
 
 function subscribe(deps: SubscriptionCommandDeps, text: string, context: CommandContext): Reply {
@@ -189,7 +187,7 @@ function unsubscribe(deps: SubscriptionCommandDeps, text: string, context: Comma
     if (subs.length > 1) {
       throw new UserFacingError(
         `This chat has ${subs.length} subscriptions: say which one, or "all".`,
-        [...subs.slice(0, 5).map((s) => `/unsubscribe ${s.id} (${describeWhen(s)})`), '/unsubscribe all'],
+        [...subs.slice(0, 5).map((s) => `/unsubscribe ${s.id} (${describeWhen(deps, s)})`), '/unsubscribe all'],
       );
     }
     targets = subs;
