@@ -19,6 +19,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { choiceProblems, commandProblems, messageProblems, type MessageLike } from './discord-limits.js';
 
+/** How long a test waits for the bot by default: generous, since a loaded CI machine is slow; a pass never waits this long. */
+const WAIT_MS = 10_000;
+
 export interface RecordedRequest {
   method: string;
   /** Path without the `/api/v10` prefix and without the query, e.g. `/gateway/bot`. */
@@ -318,7 +321,7 @@ export class FakeDiscord {
   }
 
   /** Resolve when `check` returns a value other than `undefined` (checked on every event). */
-  waitFor<T>(check: () => T | undefined, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  waitFor<T>(check: () => T | undefined, timeoutMs = WAIT_MS, what = 'condition'): Promise<T> {
     return new Promise((resolve, reject) => {
       const attempt = () => {
         const value = check();
@@ -345,12 +348,12 @@ export class FakeDiscord {
   }
 
   /** Wait for a REST request matching `predicate` (already-received ones count). */
-  waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs = 5_000): Promise<RecordedRequest> {
+  waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs = WAIT_MS): Promise<RecordedRequest> {
     return this.waitFor(() => this.requests.find(predicate), timeoutMs, 'a matching request');
   }
 
   /** Wait until an interaction has at least `count` callbacks; resolves with all of them. */
-  waitForInteractionResponses(interactionId: string, count = 1, timeoutMs = 5_000): Promise<InteractionResponse[]> {
+  waitForInteractionResponses(interactionId: string, count = 1, timeoutMs = WAIT_MS): Promise<InteractionResponse[]> {
     return this.waitFor(
       () => {
         const found = this.interactionResponses.filter((r) => r.interactionId === interactionId);

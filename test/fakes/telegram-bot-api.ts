@@ -27,6 +27,9 @@ import {
   type UpdateBody,
 } from './telegram-updates.js';
 
+/** How long a test waits for the bot by default: generous, since a loaded CI machine is slow; a pass never waits this long. */
+const WAIT_MS = 10_000;
+
 type Params = Record<string, unknown>;
 
 /** What the server answered: Telegram's envelope. */
@@ -312,7 +315,7 @@ export class FakeTelegramBotApi {
   }
 
   /** Poll `probe` every 10 ms until it returns something, or fail after `timeoutMs`. */
-  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5_000, what = 'the condition'): Promise<T> {
+  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = WAIT_MS, what = 'the condition'): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();
@@ -323,12 +326,12 @@ export class FakeTelegramBotApi {
   }
 
   /** Wait for the `n`-th call (1-based, counting from the start) of `method` that matches. */
-  async waitForCall(method: string, match: (call: ApiCall) => boolean = () => true, timeoutMs = 5_000): Promise<ApiCall> {
+  async waitForCall(method: string, match: (call: ApiCall) => boolean = () => true, timeoutMs = WAIT_MS): Promise<ApiCall> {
     return this.waitFor(() => this.calls.find((c) => c.method === method && c.answer !== undefined && match(c)), timeoutMs, `a ${method} call`);
   }
 
   /** Wait until `count` messages were sent to `chatId`. */
-  async waitForSent(chatId: string | number, count = 1, timeoutMs = 5_000): Promise<SentMessage[]> {
+  async waitForSent(chatId: string | number, count = 1, timeoutMs = WAIT_MS): Promise<SentMessage[]> {
     return this.waitFor(() => (this.sent(chatId).length >= count ? this.sent(chatId) : undefined), timeoutMs, `${count} message(s) to chat ${chatId}`);
   }
 
