@@ -32,7 +32,7 @@ export interface ChatStateStore {
 // ---------------------------------------------------------------------------------------------
 // Digest storage. Added for scheduled digests (issue 5). Synchronous, because better-sqlite3 is;
 // a PostgreSQL implementation would wrap the same operations in an async facade (see
-// the README, "Scheduled digests"). Every time is a `Date`; implementations store UTC.
+// docs/digests.md). Every time is a `Date`; implementations store UTC.
 // ---------------------------------------------------------------------------------------------
 
 /** What a subscription does when nothing is new: send nothing, or one line saying so. */

@@ -1,6 +1,6 @@
 /**
  * The Discord adapter: slash commands with autocomplete, answered with embeds and buttons.
- * See the README's "Discord" section for setting it up.
+ * See docs/discord.md for setting it up.
  */
 export { createDiscordRuntime, type DiscordRuntime, type DiscordSettings } from './runtime.js';
 export { toApplicationCommands, CommandDefinitionError } from './commands.js';
