@@ -121,6 +121,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     router: core.router,
     inlineAnswers: core.inlineAnswers,
     chatState: core.store,
+    followUps: core.store,
     logger,
     telemetry,
     now,

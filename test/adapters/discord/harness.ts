@@ -70,7 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const store = openSqliteStore(':memory:');
   const runtime = createDiscordRuntime(
     { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, storyName: 'Panjshir Valley resistance, 2021', ...options.settings },
-    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, logger, telemetry, now: () => NOW },
+    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, followUps: store, logger, telemetry, now: () => NOW },
   );
   try {
     await runtime.start();

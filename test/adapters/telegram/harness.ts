@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       retry: { startupInitialMs: 20, startupMaxMs: 200, maxDelaySeconds: 5, rethrowInternalServerErrors: true },
       ...options.settings,
     },
-    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, logger, telemetry, now: () => NOW },
+    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, followUps: store, logger, telemetry, now: () => NOW },
   );
   await runtime.start();
   if (options.waitConnected !== false) {
