@@ -7,6 +7,7 @@
  * platform is configured) — so `npm start` with no settings at all is a working console bot.
  */
 import type { Readable, Writable } from 'node:stream';
+import { onClosedPipe } from '../adapters/console/closed-pipe.js';
 import { createConsoleSender } from '../adapters/console/sender.js';
 import { runConsoleChat } from '../adapters/console/console-chat.js';
 import { createDiscordRuntime } from '../adapters/discord/index.js';
@@ -183,6 +184,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (withConsole) {
     core.senders.set('console', createConsoleSender(io.output));
     health.register('console', () => consoleHealth);
+    // Whoever read the chat's output has gone (`npm start | head -1`): the console stops quietly,
+    // as a closed input stops it; the other platforms, if any, keep running.
+    onClosedPipe(io.output, () => {
+      logger.info('console output closed; the console chat stops');
+      consoleStop.abort();
+    });
   }
 
   // Start-up failures of a platform are logged and retried inside the runtime, never thrown.

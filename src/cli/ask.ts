@@ -11,7 +11,7 @@ import { createCore, StartupError } from '../app/core.js';
 import { loadSettingsOrExit, secretValues } from '../config/config.js';
 import { createLogger } from '../observability/logger.js';
 import { parseAskArguments } from './ask-arguments.js';
-import { onClosedPipe } from './closed-pipe.js';
+import { onClosedPipe } from '../adapters/console/closed-pipe.js';
 
 const USAGE = `Usage: dossier ask [--json] [--] ["/who massoud" …]
 

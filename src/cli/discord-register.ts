@@ -35,7 +35,10 @@ function parseArguments(argv: string[]): Arguments {
     else if (arg === '--help' || arg === '-h') parsed.help = true;
     else if (arg === '--guild' || arg?.startsWith('--guild=')) {
       const value = arg === '--guild' ? argv[(i += 1)] : arg.slice('--guild='.length);
-      if (value === undefined || !/^\d{5,25}$/.test(value)) throw new Error('--guild needs a numeric server id (Discord: right-click the server → Copy Server ID).');
+      // A Discord id (snowflake) is 17–20 digits today; anything else cannot be a server.
+      if (value === undefined || !/^\d{17,20}$/.test(value)) {
+        throw new Error(`--guild needs a server id of 17–20 digits${value === undefined ? '' : `, not "${value}"`} (Discord: turn on Developer Mode, then right-click the server → Copy Server ID).`);
+      }
       parsed.guildId = value;
     } else throw new Error(`Unknown argument "${arg}".`);
   }
