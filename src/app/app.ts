@@ -10,8 +10,6 @@ import type { Readable, Writable } from 'node:stream';
 import { onClosedPipe } from '../adapters/console/closed-pipe.js';
 import { createConsoleSender } from '../adapters/console/sender.js';
 import { runConsoleChat } from '../adapters/console/console-chat.js';
-import { createDiscordRuntime } from '../adapters/discord/index.js';
-import { createTelegramRuntime } from '../adapters/telegram/index.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../adapters/types.js';
 import type { Platform } from '../commands/types.js';
 import { redactConfig, type Config } from '../config/config.js';
@@ -129,7 +127,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   const platformStopMs = Math.round(timeoutMs * STOP_SHARE.platform);
   const platforms: PlatformRuntime[] = [];
+  // Each platform's library is loaded only when its token is set: discord.js alone takes most of
+  // a second to import, which a console-only start (the quick start) would wait for for nothing.
   if (config.TELEGRAM_BOT_TOKEN !== undefined) {
+    const { createTelegramRuntime } = await import('../adapters/telegram/index.js');
     const webhook =
       config.TELEGRAM_WEBHOOK_URL === undefined
         ? undefined
@@ -147,6 +148,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     );
   }
   if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined) {
+    const { createDiscordRuntime } = await import('../adapters/discord/index.js');
     platforms.push(
       createDiscordRuntime(
         {
