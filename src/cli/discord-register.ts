@@ -5,9 +5,6 @@
  *
  * Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_API_URL from the environment or `.env`.
  */
-import { REST } from 'discord.js';
-import { formatRegistrationReport, registerCommands } from '../adapters/discord/register.js';
-import { commandDefinitionsOnly } from '../app/commands.js';
 import { ConfigError, EX_CONFIG, loadConfig, readEnvironment } from '../config/config.js';
 
 const USAGE = `Usage: npm run discord:register [-- --guild ID] [--dry-run] [--clear]
@@ -77,6 +74,12 @@ async function main(argv: string[]): Promise<number> {
     return EX_CONFIG;
   }
 
+  // discord.js and the command set load only now: usage and setting errors answer at once.
+  const [{ REST }, { formatRegistrationReport, registerCommands }, { commandDefinitionsOnly }] = await Promise.all([
+    import('discord.js'),
+    import('../adapters/discord/register.js'),
+    import('../app/commands.js'),
+  ]);
   const rest = new REST(apiUrl === undefined ? {} : { api: apiUrl }).setToken(token);
   try {
     const report = await registerCommands(rest, {
