@@ -101,9 +101,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const closeHttp = async () => http?.close();
 
+  // Each platform's library is loaded only when its token is set: discord.js alone takes most of
+  // a second to import, which a console-only start (the quick start) would wait for for nothing.
+  // Loaded while the story loads, and awaited before health can report the knowledge as ready.
+  const adapterModules = Promise.all([
+    config.TELEGRAM_BOT_TOKEN === undefined ? undefined : import('../adapters/telegram/index.js'),
+    config.DISCORD_TOKEN === undefined ? undefined : import('../adapters/discord/index.js'),
+  ]);
+  adapterModules.catch(() => undefined); // awaited below; an early failure must not go unhandled
   let core: Core;
+  let telegramModule: Awaited<typeof adapterModules>[0];
+  let discordModule: Awaited<typeof adapterModules>[1];
   try {
     core = await createCore({ config, logger, telemetry, metrics, now });
+    [telegramModule, discordModule] = await adapterModules;
   } catch (error) {
     await closeHttp();
     throw error;
@@ -127,10 +138,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   const platformStopMs = Math.round(timeoutMs * STOP_SHARE.platform);
   const platforms: PlatformRuntime[] = [];
-  // Each platform's library is loaded only when its token is set: discord.js alone takes most of
-  // a second to import, which a console-only start (the quick start) would wait for for nothing.
-  if (config.TELEGRAM_BOT_TOKEN !== undefined) {
-    const { createTelegramRuntime } = await import('../adapters/telegram/index.js');
+  if (config.TELEGRAM_BOT_TOKEN !== undefined && telegramModule !== undefined) {
+    const { createTelegramRuntime } = telegramModule;
     const webhook =
       config.TELEGRAM_WEBHOOK_URL === undefined
         ? undefined
@@ -147,8 +156,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ),
     );
   }
-  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined) {
-    const { createDiscordRuntime } = await import('../adapters/discord/index.js');
+  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && discordModule !== undefined) {
+    const { createDiscordRuntime } = discordModule;
     platforms.push(
       createDiscordRuntime(
         {
