@@ -31,7 +31,8 @@ const USAGE = `Usage: dossier <command> [arguments]
   start                                 run the bot: console chat, Telegram, Discord
   discord:register [--guild ID] …       register the Discord slash commands
 
-"dossier <command> --help" explains each one.`;
+"dossier ask --help" and "dossier discord:register --help" explain those two; "dossier ingest" with no
+file prints its usage.`;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command, ...rest] = process.argv.slice(2);
