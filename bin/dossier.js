@@ -9,8 +9,8 @@
  *
  * Unlike `npm run`, nothing but the program's own output reaches standard output, so
  * `npx dossier ask --json "/sources" | jq .` works. In a clone (tsx installed) the TypeScript
- * sources run directly: no build step, never a stale build. Where tsx is not installed (the
- * container, after `npm prune --omit=dev`) the compiled `dist/` runs instead.
+ * sources run directly: no build step, never a stale build. Where tsx is not installed (a
+ * production install after `npm run build` and `npm prune --omit=dev`) the compiled `dist/` runs.
  */
 import { existsSync } from 'node:fs';
 import process from 'node:process';
