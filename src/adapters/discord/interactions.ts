@@ -132,17 +132,24 @@ async function firstPage(rendered: RenderedReply, pages: PageStore): Promise<Dis
   return pageMessage(rendered, 0, more);
 }
 
+/**
+ * An answer made ready to send: rendered, with its keys and pages saved. Part of the work the
+ * 3-second deadline covers, since saving may wait for the database.
+ */
+async function prepare(answer: Reply, deps: InteractionDeps): Promise<{ rendered: RenderedReply; body: DiscordMessageBody }> {
+  const rendered = await renderWithKeys(answer, deps);
+  return { rendered, body: await firstPage(rendered, deps.pages) };
+}
+
 async function onCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
   if (deps.isStopping()) {
     await interaction.reply({ ...pageMessage(renderReply(RESTARTING, deps.render), 0), flags: MessageFlags.Ephemeral });
     return;
   }
   const line = commandLine(interaction, deps.router);
-  const work = deps.router.handle(line, commandContext(interaction, deps.now()), { updateId: interaction.id });
-  const { value: result, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferReply());
-  const answer = result?.reply ?? apologyReply();
-  const rendered = await renderWithKeys(answer, deps);
-  const body = await firstPage(rendered, deps.pages);
+  const work = deps.router.handle(line, commandContext(interaction, deps.now()), { updateId: interaction.id }).then((result) => prepare(result?.reply ?? apologyReply(), deps));
+  const { value: prepared, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferReply());
+  const { rendered, body } = prepared;
   if (deferred === null) {
     await interaction.reply({ ...body, ...(rendered.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
     return;
@@ -187,20 +194,19 @@ async function onButton(interaction: ButtonInteraction, deps: InteractionDeps): 
   if (deps.isStopping()) return privateAnswer(interaction, RESTARTING, deps);
   const command = id.startsWith('/') || id.startsWith(FOLLOW_UP_KEY_PREFIX) ? await deps.followUpKeys.commandOf(id) : undefined;
   if (command === undefined) return privateAnswer(interaction, expiredFollowUpReply(), deps);
-  const work = deps.router.handle(command, commandContext(interaction, deps.now()), { updateId: interaction.id, followUp: true });
-  const { value: result, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferUpdate());
-  const answer = result?.reply ?? apologyReply();
+  const work = deps.router
+    .handle(command, commandContext(interaction, deps.now()), { updateId: interaction.id, followUp: true })
+    .then((result) => prepare(result?.reply ?? apologyReply(), deps));
+  const { value: prepared, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferUpdate());
   if (deferred !== null) await deferred;
-  const rendered = await renderWithKeys(answer, deps);
+  const { rendered, body } = prepared;
   if (rendered.ephemeral) {
     // An error or hint for the presser only: the message everyone sees stays as it was.
-    const body = await firstPage(rendered, deps.pages);
     if (deferred === null) await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
     else await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
     return;
   }
   // The pressed message is updated in place; an ephemeral message stays ephemeral.
-  const body = await firstPage(rendered, deps.pages);
   if (deferred === null) await interaction.update(body);
   else await interaction.editReply(body);
 }
