@@ -10,7 +10,7 @@ import Fuse from 'fuse.js';
 import type { EntityType } from '../knowledge/model.js';
 import type { Logger } from '../observability/logger.js';
 import { noTelemetry, type CommandOutcome, type Telemetry } from '../observability/telemetry.js';
-import { fitsActionLimit, reply, type Reply } from '../replies/reply.js';
+import { fitsActionLimit, reply, REPLY_LIMITS, type Reply } from '../replies/reply.js';
 import type { EntityHit } from '../search/types.js';
 import { cleanInput, echo, isTooLong } from './input.js';
 import { questionToCommand } from './questions.js';
@@ -30,6 +30,12 @@ export interface HandleOptions {
   botUsername?: string;
   /** The platform's update or interaction id, for logs. */
   updateId?: string;
+  /**
+   * The text is a follow-up the bot offered (a button, a typed follow-up number), not typed:
+   * it may be as long as {@link REPLY_LIMITS.actionCommandChars}, a page number longer than
+   * the longest input.
+   */
+  followUp?: boolean;
 }
 
 /** What the router made of a message. */
@@ -83,7 +89,7 @@ export function notUnderstoodReply(): Reply {
     kind: 'usage',
     title: 'I did not catch a question there.',
     summary: 'Ask me e.g. “who is massoud?”, “where is bazarak?” or “what did saleh say?”, or send /help.',
-    suggestions: [
+    actions: [
       { label: '/help', command: '/help' },
       { label: 'who is massoud?', command: '/who massoud' },
     ],
@@ -115,7 +121,8 @@ export function createRouter(deps: RouterDeps): CommandRouter {
       title: problem ?? `Usage: ${definition.usage}`,
       summary: problem === undefined ? definition.description : `Usage: ${definition.usage}`,
       sections: [{ label: 'Examples', lines: definition.examples.map((e) => ({ text: e, cites: [] })) }],
-      suggestions: definition.examples.slice(0, 3).map((e) => ({ label: e, command: e })),
+      // Examples to try, not corrections of what was typed: follow-ups, never "did you mean".
+      actions: definition.examples.slice(0, 3).map((e) => ({ label: e, command: e })),
       private: true,
     });
   }
@@ -130,7 +137,8 @@ export function createRouter(deps: RouterDeps): CommandRouter {
       kind: 'not-found',
       title: `There is no /${echo(name, 32)} command.`,
       summary: suggestions.length > 0 ? `Did you mean ${suggestions.map((s) => s.label).join(' or ')}?` : 'Send /help to see what I can do.',
-      suggestions: suggestions.length > 0 ? suggestions : [{ label: '/help', command: '/help' }],
+      suggestions,
+      actions: suggestions.length > 0 ? [] : [{ label: '/help', command: '/help' }],
       private: true,
     });
   }
@@ -186,7 +194,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
       let argument = '';
       let result: Reply;
 
-      if (isTooLong(text)) {
+      if (options.followUp === true ? [...text].length > REPLY_LIMITS.actionCommandChars : isTooLong(text)) {
         command = 'invalid';
         result = reply({
           kind: 'error',
@@ -208,7 +216,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
             kind: 'usage',
             title: 'Commands look like /who massoud or /where panjshir.',
             summary: 'Send /help to see every command.',
-            suggestions: [{ label: '/help', command: '/help' }],
+            actions: [{ label: '/help', command: '/help' }],
             private: true,
           });
         } else {

@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Platform } from '../commands/types.js';
 import { migrate } from './migrations.js';
+import { createSqliteFollowUpStore } from './sqlite-follow-ups.js';
 import type {
   ChatBlock,
   ClaimResult,
@@ -20,6 +21,7 @@ import type {
   DeliveryStatus,
   DigestStore,
   FinishOutcome,
+  FollowUpStore,
   NewSubscription,
   QuietMode,
   Subscription,
@@ -32,7 +34,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite implementation of every storage interface. */
-export interface SqliteStore extends DigestStore {
+export interface SqliteStore extends DigestStore, FollowUpStore {
   readonly path: string;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
@@ -260,6 +262,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
   return {
     path,
     schemaVersion,
+    ...createSqliteFollowUpStore(db),
 
     markChatBlocked(platform, chatId, reason, at) {
       markChatBlocked.immediate(platform, chatId, reason, at);

@@ -91,20 +91,22 @@ describe('npm run discord:register', () => {
     const cleared = await cli(['--guild', '200000000000000001', '--clear'], env);
     expect(cleared.stdout).toContain('- /who (removed)');
     expect(discord.commands.get('200000000000000001')).toEqual([]);
-  });
+  }, 60_000); // three processes in a row: slow on a loaded two-core machine
 
   it('explains a missing token, a bad argument and a rejected token', async () => {
     const missing = await cli([], {}).catch((e: { code: number; stderr: string }) => e);
     expect(missing).toMatchObject({ code: 78 });
     expect((missing as { stderr: string }).stderr).toContain('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID');
-    const bad = await cli(['--guild', 'abc'], {}).catch((e: { code: number; stderr: string }) => e);
+    // Numeric, but far too short for a Discord id: say what a server id looks like.
+    const bad = await cli(['--guild', '999'], {}).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 64 });
+    expect((bad as { stderr: string }).stderr).toContain('--guild needs a server id of 17–20 digits, not "999"');
     const rejected = await cli([], { DISCORD_TOKEN: 'wrong-token', DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl }).catch(
       (e: { code: number; stderr: string }) => e,
     );
     expect(rejected).toMatchObject({ code: 1 });
     expect((rejected as { stderr: string }).stderr).toContain('Check DISCORD_TOKEN');
-  });
+  }, 60_000); // three processes in a row: slow on a loaded two-core machine
 
   it('prints its usage on --help, names an unknown argument, and hints at the application id Discord refuses', async () => {
     const help = await cli(['--help'], {});
@@ -118,5 +120,5 @@ describe('npm run discord:register', () => {
     expect(wrongApp).toMatchObject({ code: 1 });
     expect((wrongApp as { stderr: string }).stderr).toContain('Check DISCORD_APPLICATION_ID');
     expect(puts()).toHaveLength(0);
-  });
+  }, 60_000); // three processes in a row: slow on a loaded two-core machine
 });
