@@ -18,7 +18,10 @@ export interface PlatformPacing {
   perSecond: number;
   /** Messages per minute to one chat, by kind of chat. */
   perChatPerMinute: Record<ChatKind, number>;
-  /** Sends in flight at once for digests (a modest number keeps the limiter, not sockets, in charge). */
+  /**
+   * Digest deliveries attempted at once. Enough that chats waiting out their own per-chat pace
+   * do not starve the bot's overall rate; the limiter, not this, sets the pace.
+   */
   concurrency: number;
 }
 
@@ -29,8 +32,8 @@ export interface PlatformPacing {
  * channel: we pace at 45/s and 4/5 s (discord.js also honours the per-route buckets it is told).
  */
 export const DEFAULT_PACING: Record<Platform, PlatformPacing> = {
-  telegram: { perSecond: 25, perChatPerMinute: { private: 60, group: 19, channel: 19 }, concurrency: 16 },
-  discord: { perSecond: 45, perChatPerMinute: { private: 48, group: 48, channel: 48 }, concurrency: 8 },
+  telegram: { perSecond: 25, perChatPerMinute: { private: 60, group: 19, channel: 19 }, concurrency: 64 },
+  discord: { perSecond: 45, perChatPerMinute: { private: 48, group: 48, channel: 48 }, concurrency: 32 },
   console: { perSecond: 1000, perChatPerMinute: { private: 60_000, group: 60_000, channel: 60_000 }, concurrency: 1 },
 };
 
