@@ -61,6 +61,11 @@ export function pacingRules(platform: Platform, pacing: PlatformPacing, chatId: 
   ];
 }
 
+/** How late past its reserved moment a message may still go. */
+const LATE_TOLERANCE_MS = 20;
+/** Fresh reservations a late message may take before it goes anyway. */
+const MAX_RESERVATIONS = 5;
+
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** Wait `ms` (resolves early, without error, when `signal` aborts). */
@@ -98,11 +103,17 @@ export function createSendLimiter(options: SendLimiterOptions): SendLimiter & { 
   return {
     pacing: (platform) => pacing[platform],
     async acquire(platform, chatId, kind, signal) {
-      if (signal?.aborted) return false;
-      const at = await options.store.reserveSend(pacingRules(platform, pacing[platform], chatId, kind), now());
-      const wait = at - now();
-      if (wait > 0) await sleep(wait, signal);
-      return signal?.aborted !== true;
+      const rules = pacingRules(platform, pacing[platform], chatId, kind);
+      const interval = rules[0]?.intervalMs ?? 0;
+      for (let attempt = 1; ; attempt++) {
+        if (signal?.aborted) return false;
+        const at = await options.store.reserveSend(rules, now());
+        const wait = at - now();
+        if (wait > 0) await sleep(wait, signal);
+        // Woken late (a stalled event loop, a slow database): messages whose moments all passed
+        // would leave together, over the limit. Take a fresh moment instead (bounded).
+        if (now() - at <= Math.max(LATE_TOLERANCE_MS, interval) || attempt >= MAX_RESERVATIONS) return signal?.aborted !== true;
+      }
     },
   };
 }

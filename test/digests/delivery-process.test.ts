@@ -1,0 +1,155 @@
+/**
+ * Digests exactly once as the chat sees them: real bot processes (the Telegram runtime's sender,
+ * the digest service, SQLite, the graceful stop) against the fake Bot API injecting faults, and
+ * what every chat received counted on the fake.
+ *
+ * The platforms' pacing runs ×10 faster in these processes (and the per-second limit checked on
+ * the fake is ×10 too), so a fan-out to 200 chats takes seconds; the 90 s promise is checked as
+ * 90 s ÷ 10.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PLATFORM_LIMITS } from '../../src/delivery/limiter.js';
+import { FakeTelegramBotApi, type SendFaults } from '../fakes/telegram-bot-api.js';
+import { busiestWindow, ledger, startBotProcess, subscribeChats, type BotProcess } from './delivery-support.js';
+import type { BotProcessSettings } from './processes/bot-process.js';
+import { tempDir } from './support.js';
+
+const SCALE = 10;
+const SLOT = new Date('2021-08-22T03:30:00Z'); // 08:00 in Kabul
+const CREATED = new Date('2021-08-22T00:00:00Z');
+const chats = (count: number, from = 1001) => Array.from({ length: count }, (_, i) => String(from + i));
+
+describe('digest delivery under platform faults (bot processes, fake Bot API)', () => {
+  let dir: { path: string; remove(): void };
+  let telegram: FakeTelegramBotApi;
+  const bots: BotProcess[] = [];
+  const database = () => join(dir.path, 'dossier.sqlite');
+
+  beforeEach(async () => {
+    dir = tempDir();
+    telegram = await FakeTelegramBotApi.start();
+  });
+  afterEach(async () => {
+    for (const bot of bots.splice(0)) bot.child.kill('SIGKILL');
+    await telegram.close();
+    dir.remove();
+  });
+
+  function settings(overrides: Partial<BotProcessSettings> = {}): BotProcessSettings {
+    return {
+      database: database(),
+      platform: 'telegram',
+      apiUrl: telegram.apiRoot,
+      token: telegram.token,
+      startAt: SLOT.toISOString(),
+      pacingScale: SCALE,
+      perKind: 5,
+      sendTimeoutSeconds: 2,
+      shutdownTimeoutMs: 4000,
+      retry: { maxFailures: 6, backoffMs: 200, maxBackoffMs: 800 },
+      ...overrides,
+    };
+  }
+
+  async function start(overrides: Partial<BotProcessSettings> = {}): Promise<BotProcess> {
+    const bot = await startBotProcess(settings(overrides));
+    bots.push(bot);
+    return bot;
+  }
+
+  /**
+   * Wait until the fake saw every chat's digest (and every failing chat's last attempt), then
+   * until the ledger says every row is final. The fake is polled, not the database, so the
+   * test's reads never stall the fake (which would bunch its receive times).
+   */
+  async function allFinished(healthy: readonly string[], failing: readonly string[], parts: number, failures: number): Promise<ReturnType<typeof ledger>> {
+    const accepted = (chatId: string) => telegram.sent(chatId).length;
+    const attempts = (chatId: string) => telegram.callsTo('sendMessage').filter((c) => String(c.params.chat_id) === chatId).length;
+    await expect
+      .poll(() => healthy.every((c) => accepted(c) >= parts) && failing.every((c) => attempts(c) >= failures), { timeout: 30_000, interval: 200 })
+      .toBe(true);
+    let rows: ReturnType<typeof ledger> = [];
+    await expect
+      .poll(
+        () => {
+          rows = ledger(database());
+          return rows.filter((r) => r.status === 'delivered' || r.status === 'failed').length;
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe(healthy.length + failing.length);
+    return rows;
+  }
+
+  /**
+   * What each chat received, against its plan in the ledger: every part, in order; a part whose
+   * send had an unknown outcome (accepted, the answer lost) may appear twice, back to back, and
+   * only there. Returns the number of parts that appeared twice.
+   */
+  function expectEachPartOnceInOrder(chatIds: readonly string[]): number {
+    const store = ledgerPlans();
+    let repeated = 0;
+    for (const chatId of chatIds) {
+      const plan = store.get(chatId);
+      expect(plan, `a plan for chat ${chatId}`).toBeDefined();
+      const got = telegram.sent(chatId).map((m) => m.source);
+      const collapsed = got.filter((html, i) => html !== got[i - 1]);
+      expect(collapsed, `chat ${chatId} got each part in order`).toEqual(plan);
+      const twice = got.length - collapsed.length;
+      expect(twice, `chat ${chatId}: a part twice only after an unknown outcome`).toBeLessThanOrEqual(telegram.unknownOutcomes(chatId));
+      repeated += twice;
+    }
+    return repeated;
+  }
+
+  function ledgerPlans(): Map<string, string[]> {
+    return new Map(
+      ledgerWithPlans(database()).map((r) => [r.chatId, r.parts.map((p) => (p as { html: string }).html)]),
+    );
+  }
+
+  function expectWithinPlatformLimit(): void {
+    expect(busiestWindow(telegram.sendTimes(), 1000)).toBeLessThanOrEqual(PLATFORM_LIMITS.telegram.perSecond * SCALE);
+  }
+
+  it('a 30 % 429 storm with 5xx, resets before and after acceptance, slow answers and 5 chats failing for good: 200 chats get each part once, in order, in time', async () => {
+    const failing = chats(5, 9001);
+    const healthy = chats(200);
+    subscribeChats(database(), 'telegram', [...healthy, ...failing], CREATED);
+    const faults: SendFaults = {
+      rateLimit: { share: 0.3, retryAfter: 1 },
+      serverError: { share: 0.04 },
+      resetBefore: { share: 0.03 },
+      resetAfter: { share: 0.03, perChat: 1 },
+      slow: { share: 0.02, delayMs: 2500, perChat: 1 },
+      failingChats: new Set(failing),
+      seed: 30,
+    };
+    telegram.setFaults(faults);
+    const started = Date.now();
+    const bot = await start();
+    const rows = await allFinished(healthy, failing, 2, 6);
+    const okTimes = telegram.callsTo('sendMessage').filter((c) => c.answer?.ok === true).map((c) => c.at - started);
+    const failTimes = telegram.callsTo('sendMessage').filter((c) => failing.includes(String(c.params.chat_id))).map((c) => c.at - started);
+    console.log('finished after', Date.now() - started, 'last ok', Math.max(...okTimes), 'last failing', Math.max(...failTimes), 'p90 ok', okTimes.sort((a, b) => a - b)[Math.floor(okTimes.length * 0.9)]);
+    const lastAccepted = Math.max(...healthy.map((c) => telegram.callsTo('sendMessage').filter((call) => String(call.params.chat_id) === c && call.answer?.ok === true).at(-1)?.at ?? Infinity));
+
+    expectEachPartOnceInOrder(healthy);
+    for (const chatId of failing) {
+      expect(rows.find((r) => r.chatId === chatId)).toMatchObject({ status: 'failed', partsAccepted: 0, detail: expect.stringMatching(/^given up after 6 failed attempts/) });
+    }
+    for (const chatId of healthy) expect(rows.find((r) => r.chatId === chatId)).toMatchObject({ status: 'delivered', partsAccepted: 2, parts: 2 });
+    expect(telegram.earlyRetries).toEqual([]);
+    expectWithinPlatformLimit();
+    // The issue's promise, at ×10 pace: every healthy chat within 90 s ÷ 10 of the slot (start-up excluded).
+    const firstCall = telegram.callsTo('sendMessage')[0]?.at ?? started;
+    expect(lastAccepted - firstCall).toBeLessThan((90 / SCALE) * 1000);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 40_000);
+});
+
+function ledgerWithPlans(database: string): Array<{ chatId: string; parts: unknown[] }> {
+  return ledger(database).map((r) => ({ chatId: r.chatId, parts: r.plan }));
+}
