@@ -113,7 +113,7 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     expect(busiestWindow(telegram.sendTimes(), 1000)).toBeLessThanOrEqual(PLATFORM_LIMITS.telegram.perSecond * SCALE);
   }
 
-  it('a 30 % 429 storm with 5xx, resets before and after acceptance, slow answers and 5 chats failing for good: 200 chats get each part once, in order, in time', async () => {
+  it('two processes, a 30 % 429 storm, 5xx, resets before and after acceptance, slow answers and 5 chats failing for good: 200 chats get each part once, in order, in time, within the per-bot limit', async () => {
     const failing = chats(5, 9001);
     const healthy = chats(200);
     subscribeChats(database(), 'telegram', [...healthy, ...failing], CREATED);
@@ -128,7 +128,8 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     };
     telegram.setFaults(faults);
     const started = Date.now();
-    const bot = await start();
+    // Two processes of the same bot on one database: together they must stay within its limit.
+    const [bot, other] = await Promise.all([start(), start()]);
     const rows = await allFinished(healthy, failing, 2, 6);
     const okTimes = telegram.callsTo('sendMessage').filter((c) => c.answer?.ok === true).map((c) => c.at - started);
     const failTimes = telegram.callsTo('sendMessage').filter((c) => failing.includes(String(c.params.chat_id))).map((c) => c.at - started);
@@ -145,8 +146,50 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     // The promise, at ×10 pace: every healthy chat within 90 s ÷ 10 of the slot (start-up excluded).
     const firstCall = telegram.callsTo('sendMessage')[0]?.at ?? started;
     expect(lastAccepted - firstCall).toBeLessThan((90 / SCALE) * 1000);
-    bot.child.kill('SIGTERM');
-    expect(await bot.exited).toBe(0);
+    for (const process of [bot, other]) process.child.kill('SIGTERM');
+    expect([await bot.exited, await other.exited]).toEqual([0, 0]);
+  }, 40_000);
+
+  it('SIGTERM mid fan-out in a 50 % storm: sends in flight are recorded, the rest is left (exit 1), and the next start delivers each part exactly once', async () => {
+    const all = chats(60);
+    subscribeChats(database(), 'telegram', all, CREATED);
+    telegram.setFaults({ rateLimit: { share: 0.5, retryAfter: 1 }, seed: 50 });
+    const first = await start();
+    await expect.poll(() => all.filter((c) => telegram.sent(c).length >= 2).length, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(10);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(1);
+    const left = ledger(database()).filter((r) => r.status !== 'delivered');
+    expect(left.length).toBeGreaterThan(0);
+    expect(first.logs().some((l) => /left unfinished/.test(String(l.msg)))).toBe(true);
+    // Half-sent digests are recorded as exactly that: the ledger agrees with the fake, part by part.
+    for (const row of ledger(database())) expect(telegram.sent(row.chatId)).toHaveLength(row.partsAccepted);
+
+    const second = await start({ startAt: new Date(SLOT.getTime() + 20_000).toISOString() });
+    const rows = await allFinished(all, [], 2, 0);
+    expect(rows.every((r) => r.status === 'delivered' && r.partsAccepted === 2)).toBe(true);
+    expect(expectEachPartOnceInOrder(all)).toBe(0);
+    expect(telegram.earlyRetries).toEqual([]);
+    expectWithinPlatformLimit();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 40_000);
+
+  it('SIGKILL mid fan-out: a restarted process takes over at once (not after its 60 s lease) and only a part in flight at the kill may come twice', async () => {
+    const all = chats(60);
+    subscribeChats(database(), 'telegram', all, CREATED);
+    telegram.setFaults({ rateLimit: { share: 0.3, retryAfter: 1 }, seed: 9 });
+    const first = await start({ leaseMs: 60_000 });
+    await expect.poll(() => all.filter((c) => telegram.sent(c).length >= 2).length, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(10);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const killedAt = Date.now();
+
+    await start({ leaseMs: 60_000, startAt: new Date(SLOT.getTime() + 20_000).toISOString() });
+    const rows = await allFinished(all, [], 2, 0);
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(rows.every((r) => r.status === 'delivered' && r.partsAccepted === 2)).toBe(true);
+    expectEachPartOnceInOrder(all);
+    expectWithinPlatformLimit();
   }, 40_000);
 });
 

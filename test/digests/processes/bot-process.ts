@@ -8,8 +8,6 @@
  *
  * It sends 'ready' over IPC once started; logs go to stderr as JSON (warnings and errors).
  */
-import { createDiscordRuntime } from '../../../src/adapters/discord/runtime.js';
-import { createTelegramRuntime } from '../../../src/adapters/telegram/runtime.js';
 import type { AdapterDeps } from '../../../src/adapters/types.js';
 import { createShutdown } from '../../../src/app/shutdown.js';
 import type { Platform } from '../../../src/commands/types.js';
@@ -57,10 +55,14 @@ const deps = {
   limiter,
 } satisfies AdapterDeps;
 
+// Only the platform under test is loaded: discord.js alone takes a second to import on a busy machine.
 const runtime =
   settings.platform === 'telegram'
-    ? createTelegramRuntime({ token: settings.token, apiRoot: settings.apiUrl, sendTimeoutSeconds: settings.sendTimeoutSeconds ?? 15 }, deps)
-    : createDiscordRuntime({ token: settings.token, applicationId: '100000000000000001', apiUrl: settings.apiUrl }, deps);
+    ? (await import('../../../src/adapters/telegram/runtime.js')).createTelegramRuntime(
+        { token: settings.token, apiRoot: settings.apiUrl, sendTimeoutSeconds: settings.sendTimeoutSeconds ?? 15 },
+        deps,
+      )
+    : (await import('../../../src/adapters/discord/runtime.js')).createDiscordRuntime({ token: settings.token, applicationId: '100000000000000001', apiUrl: settings.apiUrl }, deps);
 
 const digests = createDigestService({
   store,
