@@ -24,7 +24,7 @@ import { describeFailure, failsForGood, failureKind, failureOf, isNotModified, t
 import { createUpdateHandlers } from './handlers.js';
 import { createModeratorCheck } from './moderators.js';
 import { plainLine, TELEGRAM_LIMITS } from './render.js';
-import { createTelegramSender, type TelegramSender } from './sender.js';
+import { createTelegramSender, type ReplyRetry, type TelegramSender } from './sender.js';
 import { InFlight } from '../../app/shutdown.js';
 
 export interface TelegramWebhookSettings {
@@ -74,6 +74,8 @@ export interface TelegramSettings {
    * message is then sent again (a digest part once more, an answer within its retries).
    */
   sendTimeoutSeconds?: number;
+  /** How answers wait out 429s and retry 5xx (see {@link ReplyRetry}). */
+  replyRetry?: Partial<ReplyRetry>;
 }
 
 /** The runtime, plus the grammY bot and the sender for tests and diagnostics. */
@@ -186,6 +188,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
     logger,
     now: deps.now,
     ...(deps.limiter === undefined ? {} : { limiter: deps.limiter }),
+    ...(settings.replyRetry === undefined ? {} : { replyRetry: settings.replyRetry }),
   });
   const limiter = createRateLimiter(settings.rateLimit ?? DEFAULT_RATE_LIMIT);
   const moderators = createModeratorCheck({ api: bot.api, logger, ttlMs: settings.moderatorCacheMs ?? 60_000 });

@@ -206,14 +206,12 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
   /** When an answer cannot wait that long: once Telegram lets us write again, say so. */
   function scheduleThrottledNotice(chatId: string, waitMs: number): void {
     deps.logger.warn({ chatId, waitMs }, 'telegram asked the bot to wait longer than an answer may; the user is told when the wait is over');
-    void sleep(waitMs).then(async () => {
-      try {
-        const [html] = renderReply(throttledNotice(Math.ceil(waitMs / 60_000))).messages;
-        if (html !== undefined) await sendOne(chatId, { html }, {});
-      } catch (error) {
-        deps.logger.warn({ chatId, err: error }, 'could not send the notice about the delayed answer either');
-      }
-    });
+    // A timer that does not keep a stopping process alive: the notice is a courtesy.
+    setTimeout(() => {
+      const [html] = renderReply(throttledNotice(Math.ceil(waitMs / 60_000))).messages;
+      if (html === undefined) return;
+      sendOne(chatId, { html }, {}).catch((error: unknown) => deps.logger.warn({ chatId, err: error }, 'could not send the notice about the delayed answer either'));
+    }, waitMs).unref();
   }
 
   function plan(reply: Reply): TelegramPart[] {
