@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PLATFORM_LIMITS } from '../../src/delivery/limiter.js';
+import { FakeDiscord } from '../fakes/discord-api.js';
 import { FakeTelegramBotApi, type SendFaults } from '../fakes/telegram-bot-api.js';
 import { busiestWindow, ledger, startBotProcess, subscribeChats, type BotProcess } from './delivery-support.js';
 import type { BotProcessSettings } from './processes/bot-process.js';
@@ -196,3 +197,59 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
 function ledgerWithPlans(database: string): Array<{ chatId: string; parts: unknown[] }> {
   return ledger(database).map((r) => ({ chatId: r.chatId, parts: r.plan }));
 }
+
+describe('digest delivery to Discord under faults (a bot process, fake Discord)', () => {
+  let dir: { path: string; remove(): void };
+  let discord: FakeDiscord;
+  let bot: BotProcess | undefined;
+
+  beforeEach(async () => {
+    dir = tempDir();
+    discord = await FakeDiscord.start();
+  });
+  afterEach(async () => {
+    bot?.child.kill('SIGKILL');
+    await discord.close();
+    dir.remove();
+  });
+
+  it('a 429 storm, 5xx and connections reset after the message was created: the nonce makes every page arrive exactly once, in order', async () => {
+    const database = join(dir.path, 'dossier.sqlite');
+    const channels = Array.from({ length: 60 }, (_, i) => String(300_000_000_000_000_000n + BigInt(i)));
+    subscribeChats(database, 'discord', channels, CREATED);
+    discord.setChannelFaults({ rateLimit: { share: 0.3, retryAfter: 0.3 }, serverError: { share: 0.05 }, resetAfter: { share: 0.08 }, seed: 16 });
+    bot = await startBotProcess({
+      database,
+      platform: 'discord',
+      apiUrl: discord.apiUrl,
+      token: discord.token,
+      startAt: SLOT.toISOString(),
+      pacingScale: SCALE,
+      perKind: 20,
+      shutdownTimeoutMs: 4000,
+      retry: { maxFailures: 8, backoffMs: 200, maxBackoffMs: 800 },
+    });
+    let rows: ReturnType<typeof ledger> = [];
+    await expect
+      .poll(
+        () => {
+          if (!channels.every((c) => discord.messagesIn(c).length >= 2)) return false;
+          rows = ledger(database);
+          return rows.every((r) => r.status === 'delivered');
+        },
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe(true);
+    // Some creates were answered by a dropped connection and sent again with the same nonce.
+    expect(discord.requests.filter((r) => r.status === -1).length).toBeGreaterThan(0);
+    for (const channelId of channels) {
+      const plan = rows.find((r) => r.chatId === channelId)?.plan as Array<{ embeds: Array<{ description?: string }> }>;
+      expect(plan.length).toBe(2);
+      const got = discord.messagesIn(channelId).map((m) => JSON.stringify(m.embeds));
+      expect(got, `channel ${channelId}: each page once, in order`).toEqual(plan.map((p) => JSON.stringify(p.embeds)));
+    }
+    expect(busiestWindow(discord.channelPostTimes, 1000)).toBeLessThanOrEqual(PLATFORM_LIMITS.discord.perSecond * SCALE);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 40_000);
+});
