@@ -61,8 +61,13 @@ export function pacingRules(platform: Platform, pacing: PlatformPacing, chatId: 
   ];
 }
 
-/** How late past its reserved moment a message may still go. */
+/**
+ * How late past its reserved moment a message may still go: a few intervals, so that at most a
+ * few messages more than the pace can meet in one second (the margin under the platform's limit
+ * absorbs them), while a busy machine does not throw reservations away.
+ */
 const LATE_TOLERANCE_MS = 20;
+const LATE_TOLERANCE_INTERVALS = 4;
 /** Fresh reservations a late message may take before it goes anyway. */
 const MAX_RESERVATIONS = 5;
 
@@ -112,7 +117,7 @@ export function createSendLimiter(options: SendLimiterOptions): SendLimiter & { 
         if (wait > 0) await sleep(wait, signal);
         // Woken late (a stalled event loop, a slow database): messages whose moments all passed
         // would leave together, over the limit. Take a fresh moment instead (bounded).
-        if (now() - at <= Math.max(LATE_TOLERANCE_MS, interval) || attempt >= MAX_RESERVATIONS) return signal?.aborted !== true;
+        if (now() - at <= Math.max(LATE_TOLERANCE_MS, LATE_TOLERANCE_INTERVALS * interval) || attempt >= MAX_RESERVATIONS) return signal?.aborted !== true;
       }
     },
   };

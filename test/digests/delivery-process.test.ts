@@ -3,9 +3,10 @@
  * the digest service, SQLite, the graceful stop) against the fake Bot API injecting faults, and
  * what every chat received counted on the fake.
  *
- * The platforms' pacing runs ×10 faster in these processes (and the per-second limit checked on
- * the fake is ×10 too), so a fan-out to 200 chats takes seconds; the 90 s promise is checked as
- * 90 s ÷ 10.
+ * The platforms' pacing runs ×5 faster in these processes (and the per-second limit checked on
+ * the fake is ×5 too), so a fan-out to 200 chats takes seconds; the 90 s promise is checked as
+ * 90 s ÷ 5. (×5, not more: unpaced, the bot reaches about 220 messages/s on this machine, and
+ * the check must see that.)
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { busiestWindow, ledger, startBotProcess, subscribeChats, type BotProcess
 import type { BotProcessSettings } from './processes/bot-process.js';
 import { tempDir } from './support.js';
 
-const SCALE = 10;
+const SCALE = 5;
 const SLOT = new Date('2021-08-22T03:30:00Z'); // 08:00 in Kabul
 const CREATED = new Date('2021-08-22T00:00:00Z');
 const chats = (count: number, from = 1001) => Array.from({ length: count }, (_, i) => String(from + i));
@@ -144,7 +145,7 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     for (const chatId of healthy) expect(rows.find((r) => r.chatId === chatId)).toMatchObject({ status: 'delivered', partsAccepted: 2, parts: 2 });
     expect(telegram.earlyRetries).toEqual([]);
     expectWithinPlatformLimit();
-    // The issue's promise, at ×10 pace: every healthy chat within 90 s ÷ 10 of the slot (start-up excluded).
+    // The issue's promise, at ×5 pace: every healthy chat within 90 s ÷ 5 of the slot (start-up excluded).
     const firstCall = telegram.callsTo('sendMessage')[0]?.at ?? started;
     expect(lastAccepted - firstCall).toBeLessThan((90 / SCALE) * 1000);
     for (const process of [bot, other]) process.child.kill('SIGTERM');
