@@ -155,9 +155,12 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
   it('SIGTERM mid fan-out in a 50 % storm: sends in flight are recorded, the rest is left (exit 1), and the next start delivers each part exactly once', async () => {
     const all = chats(60);
     subscribeChats(database(), 'telegram', all, CREATED);
-    telegram.setFaults({ rateLimit: { share: 0.5, retryAfter: 1 }, seed: 50 });
+    // Every accepted message is answered 300 ms later, so that sends are in flight at the SIGTERM.
+    telegram.setFaults({ rateLimit: { share: 0.5, retryAfter: 1 }, latencyMs: 300, seed: 50 });
     const first = await start();
     await expect.poll(() => all.filter((c) => telegram.sent(c).length >= 2).length, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(10);
+    const inFlight = () => telegram.callsTo('sendMessage').filter((c) => c.answer === undefined).length;
+    await expect.poll(inFlight, { interval: 5 }).toBeGreaterThan(0);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(1);
     const left = ledger(database()).filter((r) => r.status !== 'delivered');

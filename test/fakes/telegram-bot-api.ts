@@ -88,6 +88,8 @@ export interface SendFaults {
   slow?: { share: Share; delayMs: number; perChat?: number };
   /** Chats whose every message fails with 500, for good. */
   failingChats?: ReadonlySet<string>;
+  /** Every other message is accepted at once and answered this much later (sends stay in flight). */
+  latencyMs?: number;
   /** Seed of the generator (default 1). */
   seed?: number;
 }
@@ -484,6 +486,11 @@ export class FakeTelegramBotApi {
       const answer = this.#answer('sendMessage', params);
       call.answer = answer;
       setTimeout(() => this.#respond(res, answer), faults.slow.delayMs).unref();
+      return true;
+    }
+    if (faults.latencyMs !== undefined) {
+      const answer = this.#answer('sendMessage', params);
+      setTimeout(() => this.#finish(call, res, answer), faults.latencyMs).unref();
       return true;
     }
     return false;
