@@ -8,7 +8,7 @@ import type { Telemetry } from '../../src/observability/telemetry.js';
 import type { KnowledgeSnapshot } from '../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
 import type { NewSubscription } from '../../src/storage/types.js';
-import { FakeChatPlatform, httpSender, LATER_ARTICLE, manualClock, snapshotsAroundLaterArticle, tempDir } from './support.js';
+import { FakeChatPlatform, httpSender, LATER_ARTICLE, manualClock, manualTimers, snapshotsAroundLaterArticle, tempDir } from './support.js';
 
 // Sunday 22 Aug 2021. 08:00 in Kabul (UTC+4:30) is 03:30Z.
 const T0 = '2021-08-22T00:00:00.000Z';
@@ -331,6 +331,24 @@ describe('digest service', () => {
       expect(new Set(platform.accepted().map((r) => r.chatId)).size).toBe(20);
       expect(sleeps.filter((ms) => ms === 300_001)).toHaveLength(20);
       expect(sleeps.filter((ms) => ms === 300_002)).toHaveLength(20);
+    });
+
+    it('retry_after 300 s: that chat waits the whole 300 s on the clock, the others are not held up, nothing is given up', async () => {
+      const timers = manualTimers(clock);
+      const { store, service } = startProcess({ sleep: timers.sleep });
+      const slow = subscribe(store, { chatId: 'slow' });
+      for (let i = 0; i < 5; i++) subscribe(store, { chatId: `quick-${i}` });
+      clock.set(KABUL_8AM(22));
+      platform.answer = ({ chatId, attempt }) => (chatId === 'slow' && attempt === 1 ? { status: 429, body: { retry_after_ms: 300_000 } } : undefined);
+      expect(await service.tick(KABUL_8AM(22))).toMatchObject({ sent: 5, retrying: 1 });
+      expect(timers.pending()).toEqual([300_000]);
+      await timers.advance(299_000);
+      expect(platform.deliveredTo('slow')).toHaveLength(0);
+      expect(store.delivery(slow.id, KABUL_8AM(22))).toMatchObject({ status: 'sending', failures: 0, nextAttemptAt: new Date(KABUL_8AM(22).getTime() + 300_000) });
+      await timers.advance(1000);
+      await service.idle();
+      expect(platform.deliveredTo('slow')).toHaveLength(1);
+      expect(store.delivery(slow.id, KABUL_8AM(22))?.status).toBe('delivered');
     });
 
     it('honours retry-after in real time', async () => {

@@ -178,3 +178,36 @@ export function manualClock(start: string | Date): { now: () => Date; set(to: st
     },
   };
 }
+
+/**
+ * Waits that follow a manual clock: `sleep(ms)` resolves once `advance` moved the clock at least
+ * that far (or its signal aborted). For retry_after waits of minutes in a test of milliseconds.
+ */
+export function manualTimers(clock: ReturnType<typeof manualClock>): {
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  advance(ms: number): Promise<void>;
+  pending(): number[];
+} {
+  const waiting: Array<{ at: number; wake: () => void }> = [];
+  return {
+    sleep(ms, signal) {
+      if (ms <= 0 || signal?.aborted) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const entry = { at: clock.now().getTime() + ms, wake: resolve };
+        waiting.push(entry);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    },
+    async advance(ms) {
+      clock.advance(ms);
+      const now = clock.now().getTime();
+      for (const entry of waiting.filter((w) => w.at <= now)) {
+        waiting.splice(waiting.indexOf(entry), 1);
+        entry.wake();
+      }
+      // Let the woken jobs run up to their next wait.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    pending: () => waiting.map((w) => w.at - clock.now().getTime()),
+  };
+}
