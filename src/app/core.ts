@@ -11,7 +11,8 @@ import { inlineAnswers, type InlineAnswer } from '../commands/inline.js';
 import { createRouter, type CommandRouter } from '../commands/router.js';
 import type { Platform } from '../commands/types.js';
 import type { Config } from '../config/config.js';
-import type { MessageSender } from '../delivery/types.js';
+import { createSendLimiter } from '../delivery/limiter.js';
+import type { MessageSender, SendLimiter } from '../delivery/types.js';
 import { createDigestService, type DigestService } from '../digests/service.js';
 import { ArticleError } from '../knowledge/articles.js';
 import { loadStory, StoryError } from '../knowledge/load.js';
@@ -61,6 +62,8 @@ export interface Core {
   readonly digests: DigestService;
   /** The platforms digests can be sent to; adapters add theirs as they are created. */
   readonly senders: Map<Platform, MessageSender>;
+  /** The bot's one rate limiter for outgoing messages, paced through the database (shared by processes). */
+  readonly limiter: SendLimiter;
   readonly router: CommandRouter;
   inlineAnswers(query: string): InlineAnswer[];
   /** Stop watching the story folder and close the database (digests must be stopped first). */
@@ -119,6 +122,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
 
   const senders = new Map<Platform, MessageSender>();
+  const limiter = createSendLimiter({ store });
   const digests = createDigestService({
     store,
     knowledge: provider,
@@ -152,6 +156,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store,
     digests,
     senders,
+    limiter,
     router,
     inlineAnswers: (query) => inlineAnswers(provider, query),
     close() {
