@@ -32,6 +32,8 @@ export interface Score {
   furniture: number;
   furnitureKept: number;
   furnitureAsFact: number;
+  /** Furniture kept as a photo caption (a caption fact, ranked below the report). */
+  furnitureAsCaption: number;
   /** Expected quotes, events and claims whose text cleaning removed. */
   reportDropped: number;
   events: number;
@@ -54,7 +56,7 @@ export interface Score {
 
 export const EMPTY_SCORE: Score = {
   quotes: 0, quotesRight: 0, quotesWrong: 0, quotesNoSpeaker: 0, quotesMissed: 0, quotesInvented: 0, partialWrong: 0,
-  furniture: 0, furnitureKept: 0, furnitureAsFact: 0, reportDropped: 0,
+  furniture: 0, furnitureKept: 0, furnitureAsFact: 0, furnitureAsCaption: 0, reportDropped: 0,
   events: 0, eventDatesRight: 0, eventDatesWrong: 0, eventsMissed: 0,
   claims: 0, claimsFound: 0, wrongMerges: 0,
   links: 0, linksRight: 0, linksWrong: 0, newNames: 0, newNamesFound: 0, candidatesUseful: 0, candidatesNoise: 0,
@@ -180,6 +182,9 @@ function scoreReport(
   const source = kb.sources.find((x) => x.id === slug);
   if (!source) return { slug, score: s, notes: ['not in the knowledge base'] };
   const locate = (text: string): Span[] => locateAll(raw, text, folded);
+  // A furniture line is a line of the page (or its start): "Reuters" is not every "Reuters".
+  const locateLine = (text: string): Span[] =>
+    locate(text).filter((span) => /(^|\n)[^\S\n]*$/u.test(raw.slice(Math.max(0, span.start - 200), span.start)));
   const inBody = (span: Span): boolean => source.body.some((p) => overlap(p, span) > 0);
   const own = <T extends { citations: Citation[] }>(items: readonly T[]): Array<{ item: T; span: Span }> =>
     items.flatMap((item) => item.citations.filter((c) => c.sourceId === slug).map((c) => ({ item, span: spanOf(c) })));
@@ -228,9 +233,10 @@ function scoreReport(
   }
 
   // Furniture.
-  const cited = [...own(kb.facts), ...own(kb.quotes), ...own(kb.events), ...own(kb.claims)].map((x) => x.span);
+  const cited = [...own(kb.facts.filter((f) => f.rank === 'body')), ...own(kb.quotes), ...own(kb.events), ...own(kb.claims)].map((x) => x.span);
+  const captions = own(kb.facts.filter((f) => f.rank === 'caption')).map((x) => x.span);
   for (const line of expected.furniture) {
-    const spans = locate(line);
+    const spans = locateLine(line);
     s.furniture++;
     if (spans.length === 0) {
       s.unlocated++;
@@ -240,8 +246,10 @@ function scoreReport(
     if (spans.some(inBody)) {
       s.furnitureKept++;
       const asFact = spans.some((span) => cited.some((c) => overlap(c, span) > 0));
+      const asCaption = !asFact && spans.some((span) => captions.some((c) => overlap(c, span) > 0));
       if (asFact) s.furnitureAsFact++;
-      notes.push(`furniture kept${asFact ? ' AS A FACT' : ''}: ${short(line)}`);
+      if (asCaption) s.furnitureAsCaption++;
+      notes.push(`furniture kept${asFact ? ' AS A FACT' : asCaption ? ' as a photo caption' : ''}: ${short(line)}`);
     }
   }
 
@@ -321,7 +329,7 @@ function scoreReport(
   }
   // Wrong links: a mention inside a furniture line, or inside a longer name that is another
   // entity (or none the registry knows).
-  const furnitureSpans = expected.furniture.flatMap(locate);
+  const furnitureSpans = expected.furniture.flatMap(locateLine);
   for (const e of kb.entities) {
     if (e.provisional) continue;
     for (const m of e.mentions.filter((x) => x.sourceId === slug)) {

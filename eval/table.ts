@@ -8,7 +8,7 @@ const COLUMNS: Array<[string, (s: Score) => string]> = [
   ['no spk', (s) => String(s.quotesNoSpeaker)],
   ['missed', (s) => String(s.quotesMissed)],
   ['invent', (s) => String(s.quotesInvented)],
-  ['furn kept/fact', (s) => `${s.furnitureKept}/${s.furnitureAsFact} of ${s.furniture}`],
+  ['furn kept/fact/caption', (s) => `${s.furnitureKept}/${s.furnitureAsFact}/${s.furnitureAsCaption} of ${s.furniture}`],
   ['dropped', (s) => String(s.reportDropped)],
   ['dates ok/wrong/miss', (s) => `${s.eventDatesRight}/${s.eventDatesWrong}/${s.eventsMissed} of ${s.events}`],
   ['claims', (s) => `${s.claimsFound} of ${s.claims}`],
@@ -25,7 +25,7 @@ export function rates(t: Score): string[] {
   const located = t.quotes - t.unlocated;
   return [
     `Quotes with the right speaker: ${t.quotesRight} of ${t.quotes} (${pct(t.quotesRight, t.quotes)}); wrong speaker: ${t.quotesWrong}; no speaker: ${t.quotesNoSpeaker}; missed: ${t.quotesMissed} (${pct(t.quotesMissed, t.quotes)}); invented: ${t.quotesInvented}; partial flag wrong: ${t.partialWrong}`,
-    `Furniture kept: ${t.furnitureKept} of ${t.furniture} lines, ${t.furnitureAsFact} as a fact; report text dropped by cleaning: ${t.reportDropped}`,
+    `Furniture kept: ${t.furnitureKept} of ${t.furniture} lines, ${t.furnitureAsFact} as a fact, ${t.furnitureAsCaption} as a photo caption; report text dropped by cleaning: ${t.reportDropped}`,
     `Event dates right: ${t.eventDatesRight} of ${t.events} dated events (${pct(t.eventDatesRight, t.events)}); wrong: ${t.eventDatesWrong}; not on the timeline: ${t.eventsMissed}`,
     `Claims found: ${t.claimsFound} of ${t.claims}; wrong merges (claims, denials, events): ${t.wrongMerges}`,
     `Entity links right: ${t.linksRight} of ${t.links} (${pct(t.linksRight, t.links)}); wrong: ${t.linksWrong}; new names offered: ${t.newNamesFound} of ${t.newNames}; candidates useful/noise: ${t.candidatesUseful}/${t.candidatesNoise}`,
