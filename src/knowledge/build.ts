@@ -18,6 +18,7 @@ import { extractEvents } from './events.js';
 import { extractFacts } from './facts.js';
 import { findCandidates, findMentions, type MentionableEntity } from './mentions.js';
 import type { DateRef, Entity, Fact, KnowledgeBase, Quote, Source } from './model.js';
+import { provisionalSpeakers } from './provisional.js';
 import { extractQuotes, type QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
@@ -168,7 +169,9 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
     const date = dateOf(dateSentences, published);
     return { id: stableId('q', [sourceId, first?.start ?? 0, first?.end ?? 0]), ...quote, ...(date ? { date } : {}) };
   });
-  const quotes = corroborate(datedQuotes, {
+  // Speakers named but not in the registry get a provisional entity before quotes merge.
+  const provisional = provisionalSpeakers(datedQuotes, sources, new Set(entities.map((e) => e.id)));
+  const quotes = corroborate(provisional.quotes, {
     threshold: QUOTE_SIMILARITY_THRESHOLD,
     sameSpeaker: true,
     fill: fillQuote,
@@ -203,7 +206,7 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
   const kb: KnowledgeBase = {
     story: { id: input.story.id, title: input.story.title, ...(input.story.description ? { description: input.story.description } : {}) },
     sources,
-    entities,
+    entities: [...entities, ...provisional.entities],
     facts,
     quotes,
     events,

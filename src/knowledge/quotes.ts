@@ -102,7 +102,7 @@ const TERM_BEFORE =
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
-  'said|says|say|saying|added|adds|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
+  'said|says|say|saying|added|adds|adding|telling|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
 /** Words that report speech; group 1 is the verb as written. */
 const REPORTING_VERB = new RegExp(`\\b(${VERBS})\\b`, 'giu');
 const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
@@ -138,6 +138,8 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
     let kind: PassageKind;
     if (TITLE_BEFORE.test(before)) kind = 'title';
     else if (TERM_BEFORE.test(before) || TERM_AFTER.test(after) || translationOfPrevious) kind = 'term';
+    // "the 'caretaker' President": words in quotes used as a modifier are a term, not speech.
+    else if (/\b(the|a|an|his|her|its|their|our)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
     else if (reported || isFullSentence(trimmed, before)) kind = 'speech';
     else kind = 'term';
     const start = sentence.start + mark.open + 1 + lead;
@@ -258,7 +260,7 @@ function resolveSpeaker(
     const org = orgs[orgs.length - 1];
     return org ? spokesmanOf(org.entityId, r) : null;
   }
-  for (const m of inNp) {
+  for (const m of [...inNp].reverse()) {
     const type = r.entities.get(m.entityId)?.type;
     if (type === 'place') continue;
     if (isHead(m, sentence, npEnd)) return m.entityId;
@@ -277,6 +279,8 @@ const PHRASE_END = /\s(?:from|on|in|at|via|during|after|before|while|when|to|thr
 function trimSpeakerSpan(text: string, start: number, end: number, inverted: boolean): { start: number; end: number } {
   let s = start;
   let e = end;
+  const relative = /,\s*(?:who|which|whose)\b/u.exec(text.slice(s, e));
+  if (relative) e = s + relative.index;
   for (let m = LEADING_NOISE.exec(text.slice(s, e)); m && m[0].length > 0; m = LEADING_NOISE.exec(text.slice(s, e))) s += m[0].length;
   if (inverted) {
     const cut = PHRASE_END.exec(text.slice(s, e));
@@ -337,7 +341,7 @@ function speakerFromPhrase(
 function isHead(m: Mention, sentence: Sentence, npEnd: number): boolean {
   if (sentence.text[m.start - sentence.start - 1] === '-') return false;
   const rest = sentence.text.slice(m.end - sentence.start, npEnd).trim();
-  return rest === '' || /^[,(]/u.test(rest);
+  return rest === '' || /^,/u.test(rest) || /^\([^)]*\)\s*(,|$)/u.test(rest);
 }
 
 /** The noun phrase before a verb: the last clause chunk, relative clauses cut off. */
@@ -348,11 +352,25 @@ function subjectSpan(text: string, verbAt: number, from: number): { start: numbe
   // "Saleh, who was one of …, said": the subject is what precedes the relative clause.
   const rel = /^(.*?),\s*(?:who|which)\b[^]*,\s*$/u.exec(chunk);
   if (rel?.[1] !== undefined) chunk = rel[1];
-  // "Despite the speech, pro-Taliban accounts": the last comma chunk is the subject.
-  const lastComma = chunk.lastIndexOf(', ');
-  const start = lastComma === -1 ? from : from + lastComma + 2;
-  const trimmedEnd = from + chunk.trimEnd().length;
-  return { start, end: Math.max(start, trimmedEnd), relative: false };
+  // "Despite the speech, pro-Taliban accounts": the last comma chunk is the subject. When it
+  // is empty or an adverb ("Mullah X, the head of Y, reportedly said"), the subject is the
+  // chunk before the appositions and participles ("the head of …", "led by …").
+  const pieces: Array<{ start: number; text: string }> = [];
+  let at = 0;
+  for (const part of chunk.split(/,\s/u)) {
+    pieces.push({ start: at, text: part });
+    at += part.length + 2;
+  }
+  let index = pieces.length - 1;
+  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too)\s*)*$/iu.test(t);
+  if (pieces.length > 1 && noise(pieces[index]?.text ?? '')) {
+    index--;
+    while (index > 0 && /^\s*(?:the|a|an|his|her|its|their|one of|who|which|whose|led|based|known|backed|appointed|named|\p{Ll}+ed|\p{Ll}+ing)\b/u.test(pieces[index]?.text ?? '') && !/^\s*(?:the|a|an)\s+\p{Lu}/u.test(pieces[index]?.text ?? '')) index--;
+  }
+  const piece = pieces[index] ?? { start: 0, text: chunk };
+  const start = from + piece.start;
+  const end = index === pieces.length - 1 ? from + chunk.trimEnd().length : start + piece.text.trimEnd().length;
+  return { start, end: Math.max(start, end), relative: false };
 }
 
 interface VerbHit {
@@ -394,7 +412,17 @@ function attributeSentence(
       const from = prevClose === -1 ? 0 : prevClose + 1;
       const np = subjectSpan(outside, nearest.index, from);
       const npText = sentence.text.slice(np.start, np.end).trim();
-      if (/^according to$/iu.test(nearest.verb)) {
+      const participle = /^(adding|saying|telling)$/iu.test(nearest.verb) && /,\s*$/u.test(outside.slice(0, nearest.index));
+      if (participle && !/^according to$/iu.test(nearest.verb)) {
+        // The participle's subject is the sentence's subject, unless another report precedes it
+        // ("Sources said the man would not flee, telling them: …"): then it is doubtful.
+        const earlier = verbs.filter((v) => v.index < nearest.index && !/^(adding|saying|telling)$/iu.test(v.verb));
+        const subject = earlier.length === 0 ? mentions.filter((m) => r.entities.get(m.entityId)?.type !== 'place')[0] : undefined;
+        const atStart = subject && /^\W*(?:\S+\s+){0,3}$/u.test(sentence.text.slice(0, subject.start - sentence.start));
+        attribution = subject && atStart
+          ? { speakerId: subject.entityId, speakerText: subject.text, mode: modeOf(nearest.verb, sentence.text), context }
+          : { speakerId: null, mode: modeOf(nearest.verb, sentence.text), context };
+      } else if (/^according to$/iu.test(nearest.verb)) {
         const end = nearest.index + nearest.verb.length;
         const target = /^\s*([^,.;:]+)/u.exec(outside.slice(end));
         if (target?.[1]) {
@@ -453,6 +481,8 @@ function attributeAfter(
   const withoutRelative = lead.replace(/,\s*(?:who|which)\b[^,]*,/u, (m) => ' '.repeat(m.length));
   const np = /^[\s,]*(.*?)\s*$/u.exec(withoutRelative);
   if (!np?.[1] || np[1].split(/\s+/u).length > 12 || /[.;:!?]/u.test(np[1])) return undefined;
+  // "…, the 'caretaker' President of Afghanistan, refuted reports claiming": a clause, not a name.
+  if (/,\s+(?!the\b|a\b|an\b)\p{Ll}/u.test(np[1])) return undefined;
   const start = from + withoutRelative.indexOf(np[1]);
   return { ...speakerFromPhrase(sentence, start, start + np[1].length, mentions, r), mode: modeOf(first.verb, sentence.text), context };
 }
@@ -491,8 +521,11 @@ const SOURCE_INTRODUCED = /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,5}source)\b/g
  * one), speakers it describes in the plural ("resistance sources said"), a source it
  * introduces ("a National Resistance Front source"), and whether it names several people.
  */
-function antecedentsIn(sentence: Sentence, mentions: readonly Mention[], r: Resolver): Partial<Resolver> {
+function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: Resolver): Partial<Resolver> {
   const out: Partial<Resolver> = {};
+  // Names inside a quotation are the speaker's words, not antecedents of the reporter's "the group".
+  const marks = findQuoteMarks(sentence.text);
+  const mentions = allMentions.filter((m) => !marks.some((q) => m.start - sentence.start > q.open && m.end - sentence.start <= q.close));
   const orgs = [...new Set(mentions.filter((m) => r.entities.get(m.entityId)?.type === 'organisation').map((m) => m.entityId))];
   if (orgs.length === 1) {
     const m = mentions.find((x) => x.entityId === orgs[0]);
