@@ -21,6 +21,7 @@ import { fold, tidyWhitespace } from './text.js';
 export interface SpeakerEntity {
   id: EntityId;
   type: EntityType;
+  role?: string;
   links: Array<{ relation: LinkRelation; target: EntityId }>;
 }
 
@@ -102,9 +103,9 @@ const TERM_BEFORE =
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
-  'said|says|say|saying|added|adds|adding|telling|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
+  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
 /** Words that report speech; group 1 is the verb as written. */
-const REPORTING_VERB = new RegExp(`\\b(${VERBS})\\b`, 'giu');
+const REPORTING_VERB = new RegExp(`(?<![-\\p{L}])(${VERBS})\\b`, 'giu');
 const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
 
 function hasReportingVerb(text: string): boolean {
@@ -139,7 +140,7 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
     if (TITLE_BEFORE.test(before)) kind = 'title';
     else if (TERM_BEFORE.test(before) || TERM_AFTER.test(after) || translationOfPrevious) kind = 'term';
     // "the 'caretaker' President": words in quotes used as a modifier are a term, not speech.
-    else if (/\b(the|a|an|his|her|its|their|our)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
+    else if (/\b(the|a|an|his|her|its|their|our)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && !/^\s*(against|for|in|on|at|to|of|from|with|and|or|but|that|which|as|by|is|was|were|are|has|had|will|would|if|when|amid)\b/iu.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
     else if (reported || isFullSentence(trimmed, before)) kind = 'speech';
     else kind = 'term';
     const start = sentence.start + mark.open + 1 + lead;
@@ -271,7 +272,7 @@ function resolveSpeaker(
 /** Words around a speaker phrase that are not the speaker: adverbs, auxiliaries, a scraper's date label. */
 const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now)\b[,\s]+)/iu;
 const TRAILING_NOISE =
-  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
+  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
 /** After an inverted verb ('posted Muhammadi from his handle'), the phrase ends before a preposition. */
 const PHRASE_END = /\s(?:from|on|in|at|via|during|after|before|while|when|to|through|over|with|amid|as)\s/u;
 
@@ -290,6 +291,22 @@ function trimSpeakerSpan(text: string, start: number, end: number, inverted: boo
   while (e > s && /[\s,;:]/u.test(text[e - 1] ?? '')) e--;
   while (s < e && /[\s,;:]/u.test(text[s] ?? '')) s++;
   return { start: s, end: e };
+}
+
+/**
+ * "The leader of the resistance movement": a definite description that the role of exactly
+ * one registry person fits (the same head noun and another word in common).
+ */
+function byRole(text: string, r: Resolver): EntityId | null {
+  const words = (t: string): string[] => fold(t).split(/[^\p{L}]+/u).filter((w) => w.length > 2 && !['the', 'and', 'for', 'of'].includes(w));
+  const described = words(text.replace(/^the\s+/iu, ''));
+  const head = described[0];
+  if (!head) return null;
+  const fits = [...r.entities.values()].filter((e) => {
+    const role = e.type === 'person' && e.role ? words(e.role) : [];
+    return role[0] === head && described.slice(1).some((w) => role.slice(1).some((x) => x.startsWith(w.slice(0, 6))));
+  });
+  return fits.length === 1 ? (fits[0]?.id ?? null) : null;
 }
 
 /** "the group", "the movement": a definite description of an organisation. */
@@ -323,7 +340,13 @@ function speakerFromPhrase(
   }
   if (/^they$/iu.test(text)) return r.lastGroup ? { speakerId: null, speakerText: r.lastGroup } : { speakerId: null };
   if (ORG_ANAPHOR.test(text)) {
-    const org = r.lastOrganisation;
+    const marks = findQuoteMarks(sentence.text);
+    const before = mentions.filter(
+      (m) => m.end <= sentence.start + span.start && r.entities.get(m.entityId)?.type === 'organisation' && !marks.some((q) => m.start - sentence.start > q.open && m.end - sentence.start <= q.close),
+    );
+    const here = [...new Set(before.map((m) => m.entityId))];
+    if (here.length > 1) return { speakerId: null };
+    const org = here.length === 1 ? { speakerId: here[0] ?? null, speakerText: before[0]?.text ?? '' } : r.lastOrganisation;
     return org ? { speakerId: org.speakerId, speakerText: org.speakerText } : { speakerId: null };
   }
   const inPhrase = mentions.some((m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end);
@@ -334,6 +357,13 @@ function speakerFromPhrase(
   }
   if (text === '') return { speakerId: null };
   text = tidyWhitespace(text);
+  const namesSomeone = mentions.some(
+    (m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end && r.entities.get(m.entityId)?.type !== 'place',
+  );
+  if (/^the\s/iu.test(text) && !namesSomeone) {
+    const described = byRole(text, r);
+    if (described) return { speakerId: described, speakerText: text };
+  }
   return { speakerId: resolveSpeaker(sentence, span.start, span.end, mentions, r), speakerText: text };
 }
 
@@ -362,7 +392,7 @@ function subjectSpan(text: string, verbAt: number, from: number): { start: numbe
     at += part.length + 2;
   }
   let index = pieces.length - 1;
-  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too)\s*)*$/iu.test(t);
+  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too|has|had|have|is|was|were|would|will)\s*)*$/iu.test(t);
   if (pieces.length > 1 && noise(pieces[index]?.text ?? '')) {
     index--;
     while (index > 0 && /^\s*(?:the|a|an|his|her|its|their|one of|who|which|whose|led|based|known|backed|appointed|named|\p{Ll}+ed|\p{Ll}+ing)\b/u.test(pieces[index]?.text ?? '') && !/^\s*(?:the|a|an)\s+\p{Lu}/u.test(pieces[index]?.text ?? '')) index--;
@@ -416,7 +446,9 @@ function attributeSentence(
       if (participle && !/^according to$/iu.test(nearest.verb)) {
         // The participle's subject is the sentence's subject, unless another report precedes it
         // ("Sources said the man would not flee, telling them: …"): then it is doubtful.
-        const earlier = verbs.filter((v) => v.index < nearest.index && !/^(adding|saying|telling)$/iu.test(v.verb));
+        const earlier = verbs.filter(
+          (v) => v.index < nearest.index && !/^(adding|saying|telling|called on|calls on|called for|calls for|urged|appealed)$/iu.test(v.verb),
+        );
         const subject = earlier.length === 0 ? mentions.filter((m) => r.entities.get(m.entityId)?.type !== 'place')[0] : undefined;
         const atStart = subject && /^\W*(?:\S+\s+){0,3}$/u.test(sentence.text.slice(0, subject.start - sentence.start));
         attribution = subject && atStart
@@ -589,7 +621,6 @@ export function extractQuotes(
     passages.push(...found);
     const speech = found.filter((p) => p.kind === 'speech');
     const sentenceMentions = mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end);
-    resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     const attributions = attributeSentence(sentence, speech, sentenceMentions, resolver);
 
     speech.forEach((p, i) => {
@@ -638,6 +669,7 @@ export function extractQuotes(
       previousQuote = draft;
       if (draft.speakerText) resolver = { ...resolver, lastNamed: { speakerId, speakerText: draft.speakerText } };
     });
+    resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     if (speech.length === 0) {
       const subject = sentenceSubject(sentence, sentenceMentions, byId);
       if (subject) resolver = { ...resolver, lastNamed: subject };
