@@ -77,7 +77,7 @@ function fullNamesIn(source: Source): string[] {
  * Babar Iftikhar" → "Babar Iftikhar"; "Dashti" → "Fahim Dashti" when the source names him in
  * full; "Mustafa, a Kabul resident" → "Mustafa". Descriptions ("local media") give none.
  */
-export function personNameIn(phrase: string, source: Source): string | undefined {
+export function personNameIn(phrase: string, source: Source): { name: string; spelled: string } | undefined {
   const [head = '', ...apposition] = phrase.split(/,\s*/u);
   const tokens = head.trim().split(/\s+/u);
   let run: string[] = [];
@@ -95,11 +95,14 @@ export function personNameIn(phrase: string, source: Source): string | undefined
   if (last.length === 0 || last[last.length - 1] !== tokens[tokens.length - 1]?.replace(/['’]s$/u, '')) return undefined;
   const name = last.join(' ');
   if (NOT_A_PERSON.test(name) || /^\p{Lu}{2,}$/u.test(name)) return undefined;
-  if (last.length >= 2) return name;
+  if (last.length >= 2) return { name, spelled: name };
   const full = fullNamesIn(source).find((n) => samePersonName(n, name));
-  if (full) return full;
+  if (full) return { name: full, spelled: name };
   // "Mustafa, a Kabul resident": a single name introduced with who he is.
-  return apposition.length > 0 && /^(?:a|an)\s/iu.test(apposition[0] ?? '') ? name : undefined;
+  const introduced =
+    (apposition.length > 0 && /^(?:a|an)\s/iu.test(apposition[0] ?? '')) ||
+    source.body.some((p) => new RegExp(`(^|[^\\p{L}])${name}, (?:a|an) `, 'u').test(p.text));
+  return introduced ? { name, spelled: name } : undefined;
 }
 
 const kebab = (s: string): string =>
@@ -122,8 +125,8 @@ export function provisionalSpeakers(
     const citation = q.citations[0];
     const source = citation ? byId.get(citation.sourceId) : undefined;
     if (q.speakerId !== null || !q.speakerText || !source) return undefined;
-    const name = personNameIn(q.speakerText, source);
-    return name ? { name, source } : undefined;
+    const found = personNameIn(q.speakerText, source);
+    return found ? { ...found, source } : undefined;
   });
 
   const spellings = [...new Set(named.flatMap((n) => (n ? [n.name] : [])))].sort(
@@ -154,11 +157,12 @@ export function provisionalSpeakers(
     const first = mentions[0];
     if (!first) continue;
     const surnames = [...new Set(cluster.map((n) => n.split(/\s+/u).pop() ?? n))];
+    const spelled = named.flatMap((n) => (n && cluster.includes(n.name) ? [n.spelled] : []));
     entities.push({
       id,
       type: 'person',
       label: `${canonical} (not yet in the registry)`,
-      aliases: [...new Set([...cluster, ...surnames])],
+      aliases: [...new Set([...cluster, ...surnames, ...spelled])],
       description: `Quoted by name in ${[...new Set(mentions.map((m) => byId.get(m.sourceId)?.outlet ?? m.sourceId))].join(', ')}; not yet in the registry`,
       descriptionCitation: first,
       links: [],

@@ -94,6 +94,34 @@ export function findQuoteMarks(text: string): RawPassage[] {
   return passages;
 }
 
+/** Paired quotation marks and an unpaired one's passage, in order. */
+export function allQuoteMarks(text: string): RawPassage[] {
+  return [...findQuoteMarks(text), ...unclosedMarks(text)].sort((a, b) => a.open - b.open);
+}
+
+/**
+ * A double quotation mark left unpaired in a sentence: a quotation that runs on past the
+ * sentence (over several sentences or paragraphs, or cut off by the scraper), or the end of
+ * one that began before it. Returned as a passage to the sentence's end or from its start.
+ */
+function unclosedMarks(text: string): RawPassage[] {
+  const paired = findQuoteMarks(text);
+  const inPaired = (i: number): boolean => paired.some((p) => i >= p.open && i <= p.close);
+  const lone = [...text.matchAll(/["“”«»]/gu)].map((m) => m.index).filter((i) => !inPaired(i));
+  if (lone.length !== 1) return [];
+  const at = lone[0] ?? 0;
+  const ch = text[at] ?? '';
+  const opens = ch === '“' || ch === '«' || (ch === '"' && /^\p{L}/u.test(text[at + 1] ?? '') && !/\p{L}/u.test(text[at - 1] ?? ''));
+  if (opens && /\p{L}/u.test(text.slice(at + 1)) && !paired.some((p) => p.open > at)) {
+    // Sentence punctuation at the end stays outside the passage.
+    let end = text.length;
+    while (end > at + 1 && /[\s.,;:!?]/u.test(text[end - 1] ?? '')) end--;
+    return end - at > 3 ? [{ open: at, close: end }] : [];
+  }
+  if (!opens && at > 3 && !paired.some((p) => p.close < at)) return [{ open: -1, close: at }];
+  return [];
+}
+
 // ── Classifying ───────────────────────────────────────────────────────────────────────
 
 const TITLE_BEFORE =
@@ -116,7 +144,10 @@ function hasReportingVerb(text: string): boolean {
 /** The sentence with every quoted passage blanked out (so verbs inside quotes do not count). */
 function outsideQuotes(text: string, marks: readonly RawPassage[]): string {
   let out = text;
-  for (const m of marks) out = out.slice(0, m.open) + ' '.repeat(m.close - m.open + 1) + out.slice(m.close + 1);
+  for (const m of marks) {
+    const open = Math.max(0, m.open);
+    out = out.slice(0, open) + ' '.repeat(Math.min(m.close + 1, out.length) - open) + out.slice(m.close + 1);
+  }
   return out;
 }
 
@@ -125,11 +156,11 @@ function outsideQuotes(text: string, marks: readonly RawPassage[]): string {
  * them with raw offsets.
  */
 export function quotedPassages(sentence: Sentence): QuotedPassage[] {
-  const marks = findQuoteMarks(sentence.text);
+  const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
   const reported = hasReportingVerb(outside);
   return marks.map((mark, i) => {
-    const before = sentence.text.slice(0, mark.open);
+    const before = sentence.text.slice(0, Math.max(0, mark.open));
     const after = sentence.text.slice(mark.close + 1);
     const inner = sentence.text.slice(mark.open + 1, mark.close);
     const lead = inner.length - inner.trimStart().length;
@@ -163,7 +194,7 @@ function isFullSentence(text: string, before: string): boolean {
 
 /** A quote is partial when it is a fragment woven into the reporter's own sentence. */
 function isPartial(p: QuotedPassage, sentence: Sentence): boolean {
-  const before = sentence.text.slice(0, p.open).trimEnd();
+  const before = sentence.text.slice(0, Math.max(0, p.open)).trimEnd();
   if (!/^\p{Lu}/u.test(p.text)) return true;
   if (before === '' || /[:,]$/u.test(before)) return false;
   const lastWord = /(\S+)$/u.exec(before)?.[1] ?? '';
@@ -395,7 +426,7 @@ function subjectSpan(text: string, verbAt: number, from: number): { start: numbe
   const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too|has|had|have|is|was|were|would|will)\s*)*$/iu.test(t);
   if (pieces.length > 1 && noise(pieces[index]?.text ?? '')) {
     index--;
-    while (index > 0 && /^\s*(?:the|a|an|his|her|its|their|one of|who|which|whose|led|based|known|backed|appointed|named|\p{Ll}+ed|\p{Ll}+ing)\b/u.test(pieces[index]?.text ?? '') && !/^\s*(?:the|a|an)\s+\p{Lu}/u.test(pieces[index]?.text ?? '')) index--;
+    while (index > 0 && /^\s*(?:the|a|an|his|her|its|their|one of|who|which|whose|led|based|known|backed|appointed|named|\p{Ll}+ed|\p{Ll}+ing)\b/u.test(pieces[index]?.text ?? '') && !/^\s*the\s+\p{Lu}/u.test(pieces[index]?.text ?? '')) index--;
   }
   const piece = pieces[index] ?? { start: 0, text: chunk };
   const start = from + piece.start;
@@ -425,7 +456,7 @@ function attributeSentence(
   mentions: readonly Mention[],
   r: Resolver,
 ): Array<Attribution | undefined> {
-  const marks = findQuoteMarks(sentence.text);
+  const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
   const verbs = verbsIn(outside);
   const context = contextOf(outside);
@@ -450,7 +481,11 @@ function attributeSentence(
           (v) => v.index < nearest.index && !/^(adding|saying|telling|called on|calls on|called for|calls for|urged|appealed)$/iu.test(v.verb),
         );
         const subject = earlier.length === 0 ? mentions.filter((m) => r.entities.get(m.entityId)?.type !== 'place')[0] : undefined;
-        const atStart = subject && /^\W*(?:\S+\s+){0,3}$/u.test(sentence.text.slice(0, subject.start - sentence.start));
+        // The name must open the sentence ("Massoud called for …"), not qualify its subject
+        // ("The senior Taliban official blamed …, saying"): that would be a guess.
+        const atStart =
+          subject &&
+          /^\W*(?:(?:but|and|meanwhile|earlier|later|however|also|mr|mrs|ms|dr)\b[,\s]*)*$/iu.test(sentence.text.slice(0, subject.start - sentence.start));
         attribution = subject && atStart
           ? { speakerId: subject.entityId, speakerText: subject.text, mode: modeOf(nearest.verb, sentence.text), context }
           : { speakerId: null, mode: modeOf(nearest.verb, sentence.text), context };
@@ -580,12 +615,27 @@ function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: R
 
 /** The person a sentence reports as speaking ("Ahmad Massoud said on Sunday that …"), if any. */
 function reportedSpeaker(sentence: Sentence, mentions: readonly Mention[], r: Resolver): EntityId | null {
-  const marks = findQuoteMarks(sentence.text);
+  const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
   const verb = verbsIn(outside)[0];
   if (!verb) return null;
   const np = subjectSpan(outside, verb.index, 0);
   return resolveSpeaker(sentence, np.start, np.end, mentions, { ...r, lastNamed: undefined });
+}
+
+/** The speaker a sentence without quotes reports as speaking ("X, a resident, says that …"), if named. */
+function reportedSpeakerPhrase(
+  sentence: Sentence,
+  mentions: readonly Mention[],
+  r: Resolver,
+): { speakerId: EntityId | null; speakerText?: string } | undefined {
+  if (allQuoteMarks(sentence.text).length > 0) return undefined;
+  const verb = verbsIn(sentence.text).find((v) => !/^(according to|adding|saying|telling)$/iu.test(v.verb));
+  if (!verb) return undefined;
+  const np = subjectSpan(sentence.text, verb.index, 0);
+  if (np.relative) return undefined;
+  const found = speakerFromPhrase(sentence, np.start, np.end, mentions, r);
+  return found.speakerId !== null || (found.speakerText && /\p{Lu}/u.test(found.speakerText)) ? found : undefined;
 }
 
 /**
@@ -609,6 +659,9 @@ export function extractQuotes(
   let currentSource = '';
   let previousQuote: QuoteDraft | undefined;
   let previousSentence: Sentence | undefined;
+  /** Quotes left open at the end of their sentence, and quotes that close one begun before. */
+  const runsOn = new Set<QuoteDraft>();
+  const continuing = new Set<QuoteDraft>();
 
   for (const sentence of sentences) {
     if (sentence.sourceId !== currentSource) {
@@ -627,6 +680,16 @@ export function extractQuotes(
       let attribution = attributions[i];
       let dateSentences = [sentence];
       const partial = isPartial(p, sentence);
+      const standsAlone = !partial && sentence.text.slice(0, Math.max(0, p.open)).trim() === '';
+      if (!attribution && standsAlone && previousSentence && previousSentence !== previousQuote?.sentence && previousSentence.paragraph >= sentence.paragraph - 1) {
+        // A quote standing alone after a sentence that reports someone speaking
+        // ("Mustafa, a Kabul resident, says that …" then “All my relatives …”).
+        const named = reportedSpeakerPhrase(previousSentence, mentionsWithin(mentions, previousSentence.sourceId, previousSentence.start, previousSentence.end), resolver);
+        if (named) {
+          attribution = { ...named, mode: modeOf('', previousSentence.text), context: contextOf(previousSentence.text) };
+          dateSentences = [previousSentence, sentence];
+        }
+      }
       if (!attribution && !partial && previousQuote && previousQuote.sentence.paragraph >= sentence.paragraph - 1) {
         // A quote that simply continues the previous speaker's words.
         attribution = {
@@ -666,6 +729,8 @@ export function extractQuotes(
         citations: [citation],
       };
       quotes.push(draft);
+      if (p.open < 0) continuing.add(draft);
+      else if (p.close >= sentence.text.replace(/[\s.,;:!?]+$/u, '').length && !/["”»]/u.test(sentence.text.slice(p.close))) runsOn.add(draft);
       previousQuote = draft;
       if (draft.speakerText) resolver = { ...resolver, lastNamed: { speakerId, speakerText: draft.speakerText } };
     });
@@ -676,5 +741,35 @@ export function extractQuotes(
     }
     previousSentence = sentence;
   }
-  return { quotes, passages };
+  return { quotes: creditRunOnQuotes(quotes, runsOn, continuing), passages };
+}
+
+/**
+ * A quotation that runs over paragraphs has its attribution at its end ("… the resistance,"
+ * said X): each paragraph of it left open is credited like the paragraph that closes it.
+ */
+function creditRunOnQuotes(quotes: QuoteDraft[], runsOn: ReadonlySet<QuoteDraft>, continuing: ReadonlySet<QuoteDraft>): QuoteDraft[] {
+  const out = [...quotes];
+  // A middle paragraph (opened, not closed) is credited through the paragraph that closes it.
+  const credited = new Set<number>();
+  for (let i = out.length - 1; i >= 0; i--) {
+    const draft = out[i];
+    if (!draft || !runsOn.has(draft)) continue;
+    const next = out[i + 1];
+    const closes =
+      next &&
+      (continuing.has(quotes[i + 1] as QuoteDraft) || credited.has(i + 1)) &&
+      next.sourceId === draft.sourceId &&
+      next.sentence.paragraph === draft.sentence.paragraph + 1;
+    if (!closes || (!next.speakerId && !next.speakerText)) continue;
+    credited.add(i);
+    out[i] = {
+      ...draft,
+      speakerId: next.speakerId,
+      ...(next.speakerText ? { speakerText: next.speakerText } : {}),
+      ...(next.mode ? { mode: next.mode } : {}),
+      entities: [...new Set([...(next.speakerId ? [next.speakerId] : []), ...draft.entities.filter((e) => e !== draft.speakerId)])],
+    };
+  }
+  return out;
 }
