@@ -194,7 +194,14 @@ function scoreReport(
   const matchedQuotes = new Set<Quote>();
   // Each quote the pipeline found answers the expected quote it covers best (by overlap over
   // union): a quote nested in a longer one is not matched by the longer one.
-  const expectedSpans = expected.quotes.map((q) => locate(q.text));
+  // A long quote may be written as its first 80+ characters: it runs to its closing mark.
+  const locateQuote = (text: string): Span[] =>
+    locate(text).map((span) => {
+      if (foldText(text).length < 80) return span;
+      const close = /["”»]/u.exec(raw.slice(span.end, span.end + 2000));
+      return close ? { start: span.start, end: span.end + close.index } : span;
+    });
+  const expectedSpans = expected.quotes.map((q) => locateQuote(q.text));
   const fit = (a: Span, b: Span): number => overlap(a, b) / (Math.max(a.end, b.end) - Math.min(a.start, b.start));
   const bestFor = new Map(
     quotes.map((x) => {
