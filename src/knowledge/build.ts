@@ -23,6 +23,7 @@ import { extractQuotes, type QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 import { splitSentences } from './sentences.js';
+import { fold } from './text.js';
 
 export const storyMetaSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/u, 'must be kebab-case'),
@@ -152,6 +153,28 @@ function fillQuote(kept: Quote, other: Quote): Quote {
 }
 
 /**
+ * The order the build reads articles in, whatever order they arrived or were listed in:
+ * by publication date, then the longer report first, then outlet, then content. Every merge (quotes, facts, events,
+ * claims) keeps the first of what it merges, so this makes the knowledge base the same
+ * whichever article came first.
+ *
+ * @example
+ * canonicalOrder([later, earlier]); // [earlier, later]
+ */
+export function canonicalOrder(articles: readonly Article[]): Article[] {
+  // Same day: the fuller report first (its wording leads merged items), then outlet, then content.
+  const key = (a: Article): string => {
+    const text = a.raw.replace(/\r\n?/gu, '\n').trim();
+    const shorter = String(1e9 - text.length).padStart(10, '0');
+    return `${a.meta.published}\u0000${shorter}\u0000${fold(a.meta.outlet)}\u0000${createHash('sha256').update(text).digest('hex')}`;
+  };
+  return articles
+    .map((article) => ({ article, key: key(article) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ article }) => article);
+}
+
+/**
  * Builds the knowledge base of one story. Pure: reads nothing from disk.
  *
  * @throws RegistryError when registry evidence is not found in the named article
@@ -159,7 +182,7 @@ function fillQuote(kept: Quote, other: Quote): Quote {
  * const { kb, sentences, mentions } = buildKnowledgeBaseWithTrace({ story, registry, articles });
  */
 export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
-  const { sources, sentences, mentions } = readArticles(input.articles, input.registry.entities);
+  const { sources, sentences, mentions } = readArticles(canonicalOrder(input.articles), input.registry.entities);
   const published = new Map(sources.map((s) => [s.id, s.published]));
   const entities = entitiesOf(input.registry, sources, mentions);
 

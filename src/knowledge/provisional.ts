@@ -153,7 +153,9 @@ export function provisionalSpeakers(
         }
       }
     }
-    mentions.sort((a, b) => a.sourceId.localeCompare(b.sourceId) || a.start - b.start);
+    // Sources come in the build's canonical order: keep it, so arrival order changes nothing.
+    const rank = new Map(sources.map((src, i) => [src.id, i]));
+    mentions.sort((a, b) => (rank.get(a.sourceId) ?? 0) - (rank.get(b.sourceId) ?? 0) || a.start - b.start);
     const first = mentions[0];
     if (!first) continue;
     const surnames = [...new Set(cluster.map((n) => n.split(/\s+/u).pop() ?? n))];
