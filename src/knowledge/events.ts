@@ -10,7 +10,7 @@
 import { datesOverlap, addDays, spanDays } from './analysis-calendar.js';
 import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
-import { findDates, toDateRef, type DateMention } from './dates.js';
+import { describingClauses, findDates, toDateRef, type DateMention } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 
@@ -194,7 +194,16 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
       undated.push(telling(sentence, 0, sentence.text.length, own));
       continue;
     }
-    const windows = clauseWindows(sentence.text, dates);
+    // A date inside a clause that describes someone dates that description only ("who fought
+    // the Soviets in the 1980s"), never the statement the sentence reports.
+    const describing = describingClauses(sentence.text);
+    const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
+      const at = dates[i]?.index ?? -1;
+      const clause = describing.find(([from, to]) => at >= from && at < to);
+      if (!clause) return w;
+      const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
+      return [clause[0] + lead, clause[1]];
+    });
     dates.forEach((d, i) => {
       const [from, to] = windows[i] ?? [0, sentence.text.length];
       const told = telling(sentence, from, to, own);
