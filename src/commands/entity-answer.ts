@@ -81,11 +81,23 @@ export function rankFactsFor(entity: Entity, facts: readonly Fact[]): Fact[] {
   );
 }
 
-/** Quotes ordered for display: whole sentences before fragments, corroborated first. */
+/**
+ * Quotes ordered for display: whole sentences before fragments, corroborated first. A quote
+ * that appears in several forms is shown once: a fragment of a longer quote of the same
+ * speaker ('totally baseless' inside the full statement) is left out.
+ */
 export function rankQuotes(quotes: readonly Quote[]): Quote[] {
-  return [...quotes].sort(
+  const sorted = [...quotes].sort(
     (a, b) => Number(a.partial) - Number(b.partial) || b.citations.length - a.citations.length || b.text.length - a.text.length,
   );
+  const words = (q: Quote): string => ` ${q.text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+  const kept: Quote[] = [];
+  for (const quote of sorted) {
+    const mine = words(quote);
+    if (kept.some((k) => k.speakerId === quote.speakerId && k !== quote && words(k).includes(mine))) continue;
+    kept.push(quote);
+  }
+  return kept;
 }
 
 /** A quote in the reply model, with the other sources' wordings noted. */

@@ -59,3 +59,21 @@ describe('the seed answers with the whole corpus added', () => {
     expect(r.quotes.map((q) => q.text).join('\n')).toMatch(/Panjshir problem with talks/u);
   });
 });
+
+describe('a quote in several forms', () => {
+  it('is shown once: a fragment of a longer quote of the same speaker is left out of /quote', async () => {
+    const shownQuotes = async (command: string): Promise<string[]> => {
+      const texts: string[] = [];
+      for (let page = 1; page <= 6; page++) {
+        const r = await ask(page === 1 ? command : `${command} page:${page}`);
+        texts.push(...r.quotes.map((q) => q.text.toLowerCase()));
+        if (!r.actions.some((a) => a.command.includes(`page:${page + 1}`))) break;
+      }
+      return texts;
+    };
+    const texts = await shownQuotes('/quote id:amrullah-saleh');
+    expect(texts.length).toBeGreaterThan(3);
+    const fragments = texts.filter((t, i) => texts.some((o, j) => j !== i && o.length > t.length && o.includes(t)));
+    expect(fragments).toEqual([]);
+  });
+});
