@@ -1,0 +1,48 @@
+/**
+ * The ratchet: the real pipeline over the development corpus (eval/corpus, expectations
+ * written by reading) must stay at or above the levels reached so far. Raise a level when
+ * the pipeline gets better; never lower one to let a change through.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../eval/corpus.js';
+import { evaluate } from '../../eval/evaluate.js';
+
+/** Levels reached (see docs/knowledge-pipeline.md for the table). */
+const AT_LEAST = {
+  reports: 28,
+  quotesRight: 62,
+  eventDatesRight: 50,
+  linksRight: 190,
+  newNamesFound: 99,
+  claimsFound: 27,
+  candidatesUseful: 105,
+};
+const AT_MOST = {
+  quotesWrong: 1,
+  quotesMissed: 11,
+  quotesInvented: 0,
+  furnitureAsFact: 1,
+  furnitureKept: 8,
+  reportDropped: 1,
+  eventDatesWrong: 8,
+  wrongMerges: 5,
+  linksWrong: 36,
+  candidatesNoise: 31,
+};
+
+describe('the pipeline on reports it was not written against (npm run eval)', () => {
+  const reports = loadCorpus();
+  const { total } = evaluate(reports);
+
+  it('scores every report of the corpus', () => {
+    expect(reports.length).toBeGreaterThanOrEqual(AT_LEAST.reports);
+  });
+
+  it.each(Object.entries(AT_LEAST).filter(([k]) => k !== 'reports'))('%s stays at or above its level', (key, level) => {
+    expect(total[key as keyof typeof total]).toBeGreaterThanOrEqual(level);
+  });
+
+  it.each(Object.entries(AT_MOST))('%s stays at or below its level', (key, level) => {
+    expect(total[key as keyof typeof total]).toBeLessThanOrEqual(level);
+  });
+});
