@@ -28,7 +28,7 @@ export const HOSTILE_TEXT = [
   '“We will not surrender Panjshir,” Ahmad Massoud said on Tuesday (31). </p><script>window.__pwned = 4</script>',
 ].join('\n');
 
-function article(random: Random, index: number, published: string): string {
+function article(random: Random, index: number): string {
   const person = random.pick(PEOPLE);
   const other = random.pick(PEOPLE.filter((p) => p !== person));
   const place = random.pick(PLACES);
@@ -69,7 +69,7 @@ export function growStory(options: { articles: number; hostile?: boolean; seed?:
   for (let i = 0; i < options.articles; i += 1) {
     const day = 24 + (i % 7);
     const published = `2021-08-${String(day).padStart(2, '0')}`;
-    const text = article(random, i, published);
+    const text = article(random, i);
     writeArticle(articles, `${String(100 + i).padStart(3, '0')}_gen${String(i).padStart(5, '0')}`, text, {
       outlet: OUTLETS[i % OUTLETS.length] as string,
       headline: text.split('\n')[0] as string,
