@@ -86,7 +86,8 @@ article.article { background: var(--card); border: 1px solid var(--line); border
 article.article p.text { white-space: pre-line; unicode-bidi: isolate; }
 mark.cite { background: var(--mark); color: inherit; border-bottom: 2px solid var(--mark-edge); padding: 0.05em 0; scroll-margin: 30vh 0; }
 mark.cite mark.cite { background: #ffeb99; }
-mark.cite:target, mark.cite.is-target { background: var(--target); outline: 3px solid var(--target-edge); outline-offset: 1px; }
+/* Listed nested too, so a span inside another span is marked as strongly as any. */
+mark.cite:target, mark.cite.is-target, mark.cite mark.cite:target, mark.cite mark.cite.is-target { background: var(--target); outline: 3px solid var(--target-edge); outline-offset: 1px; }
 .legend mark.cite { padding: 0 0.2rem; }
 .furniture { background: var(--grey); color: var(--grey-ink); border-radius: 6px; padding: 0.1rem 0.7rem; margin: 0.6rem 0; }
 .furniture .why { font-size: 0.8rem; font-style: italic; margin: 0.3rem 0 0; }
@@ -112,6 +113,12 @@ footer.site p { max-width: 64rem; margin: 0.6rem auto; padding: 0 1rem; }
   form.search { margin-left: 0; width: 100%; }
   form.search input { flex: 1; min-width: 0; }
   article.article { padding: 0.3rem 0.7rem; }
+  /* The sources table becomes one block per article: date and outlet, then the headline. */
+  table.sources thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.sources tr { display: block; border-bottom: 1px solid var(--line); padding: 0.4rem 0; }
+  table.sources td { display: inline; border: 0; padding: 0 0.5rem 0 0; }
+  table.sources td:nth-child(3) { display: block; padding: 0.1rem 0 0; }
+  table.sources td.num { display: none; }
 }
 `;
 

@@ -9,6 +9,9 @@ import type { Citation, KnowledgeBase } from '../../src/knowledge/model.js';
 import type { RunningHttpServer } from '../../src/observability/http-server.js';
 import type { KnowledgeSnapshot } from '../../src/search/types.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/handler.js';
+import { ASSET_VERSION } from '../../src/web/layout.js';
+import { dossierIndex } from '../../src/web/dossier-index.js';
+import { eventAnchor, EVENTS_PER_PAGE } from '../../src/web/pages/timeline.js';
 import { citationPath, spanAnchor } from '../../src/web/routes.js';
 import { seedSnapshot } from '../support/seed-story.js';
 import { growStory } from './grown-story.js';
@@ -36,7 +39,7 @@ function expectTrustworthyPage(page: FetchedPage, path: string): void {
   expect(page.bytes, path).toBeLessThan(PAGE_LIMIT_BYTES);
   const doc = page.document;
   const scripts = [...doc.querySelectorAll('script')];
-  expect(scripts.map((s) => s.getAttribute('src')?.replace(/^(\.\.?\/)+/, '')), path).toEqual(['assets/dossier.js?v=1']);
+  expect(scripts.map((s) => s.getAttribute('src')?.replace(/^(\.\.?\/)+/, '')), path).toEqual([`assets/dossier.js?v=${ASSET_VERSION}`]);
   expect(doc.querySelectorAll('style, [style]').length, path).toBe(0);
   expect(doc.querySelectorAll('link[rel="stylesheet"]').length, path).toBe(1);
   // Nothing is loaded from elsewhere: every src and stylesheet is relative (same origin).
@@ -110,8 +113,10 @@ describe('web dossier on the seed story', () => {
     const { document } = await getPage(server, '/timeline');
     expect(document.querySelectorAll('svg a.mark').length).toBe(kb.events.length);
     expect(document.querySelectorAll('ol.events > li').length).toBe(kb.events.length);
-    const decade = kb.events.find((e) => e.date.precision === 'decade');
-    expect(document.getElementById(decade?.id ?? '?')?.textContent).toContain('a decade');
+    const decade = dossierIndex(kb).eventsByDate.findIndex((e) => e.date.precision === 'decade');
+    expect(document.getElementById(eventAnchor(decade + 1))?.textContent).toContain('a decade');
+    // Each mark on the axis leads to its event in the list.
+    for (const mark of document.querySelectorAll('svg a.mark')) expect(document.getElementById((mark.getAttribute('href') ?? '').slice(1))?.tagName).toBe('LI');
     const corroborated = kb.events.filter((e) => new Set(e.citations.map((c) => c.sourceId)).size > 1);
     expect(document.querySelectorAll('svg a.corroborated').length).toBe(corroborated.length);
   });
@@ -214,12 +219,15 @@ describe('web dossier on a story grown with many articles and a hostile one', ()
 
   it('pages long lists: the sources list and the timeline page on', async () => {
     const first = await getPage(server, '/timeline');
-    const pages = Math.ceil(kb.events.length / 100);
-    expect(first.document.querySelectorAll('svg a.mark').length).toBe(Math.min(100, kb.events.length));
-    if (pages > 1) {
-      const last = await getPage(server, `/timeline?page=${pages}`);
-      expect(last.document.querySelectorAll('svg a.mark').length).toBe(kb.events.length - 100 * (pages - 1));
-    }
+    const pages = Math.ceil(kb.events.length / EVENTS_PER_PAGE);
+    expect(pages).toBeGreaterThan(1);
+    expect(first.document.querySelectorAll('svg a.mark').length).toBe(EVENTS_PER_PAGE);
+    const last = await getPage(server, `/timeline?page=${pages}`);
+    expect(last.document.querySelectorAll('svg a.mark').length).toBe(kb.events.length - EVENTS_PER_PAGE * (pages - 1));
+    // Every event is on exactly one page.
+    const ids = new Set<string>();
+    for (let n = 1; n <= pages; n += 1) for (const li of (await getPage(server, `/timeline?page=${n}`)).document.querySelectorAll('ol.events > li')) ids.add(li.id);
+    expect(ids.size).toBe(kb.events.length);
     const beyond = await getPage(server, '/sources?page=999');
     expect(beyond.status).toBe(200);
     expect(beyond.document.querySelectorAll('tbody tr').length).toBeGreaterThan(0);

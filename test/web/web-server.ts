@@ -27,17 +27,20 @@ export function startWebServer(knowledge: () => KnowledgeSnapshot | undefined): 
   });
 }
 
+/** A page's document as linkedom parses it. */
+export type ParsedDocument = ReturnType<typeof parseHTML>['document'];
+
 export interface FetchedPage {
   status: number;
   headers: Headers;
   html: string;
   bytes: number;
-  document: Document;
+  document: ParsedDocument;
 }
 
 /** GET a page and parse it. */
 export async function getPage(server: RunningHttpServer, path: string): Promise<FetchedPage> {
   const response = await fetch(`${server.url}${path}`);
   const html = await response.text();
-  return { status: response.status, headers: response.headers, html, bytes: Buffer.byteLength(html), document: parseHTML(html).document as unknown as Document };
+  return { status: response.status, headers: response.headers, html, bytes: Buffer.byteLength(html), document: parseHTML(html).document };
 }

@@ -14,11 +14,11 @@ import { citeLinks, corroboration, href, page, pager, pageSlice, quoted, type Pa
 import { TIMELINE_PATH } from '../routes.js';
 
 /** Events per page (the chart draws the page's events). */
-export const EVENTS_PER_PAGE = 100;
+export const EVENTS_PER_PAGE = 50;
 
-const WIDTH = 800;
+const WIDTH = 860;
 /** Room at the left for each row's date. */
-const LEFT = 170;
+const LEFT = 210;
 const RIGHT = 48;
 const TOP = 44;
 const ROW = 20;
@@ -38,11 +38,37 @@ function dayNumber(iso: string): number {
   return Number.isFinite(time) ? Math.floor(time / DAY_MS) : 0;
 }
 
+const ranges = new WeakMap<readonly StoryEvent[], { latest: number; oldest: number }>();
+
+/** The first and last day of all the story's events (the axis is the same on every page), computed once per story. */
+function axisRange(events: readonly StoryEvent[]): { latest: number; oldest: number } {
+  let range = ranges.get(events);
+  if (range === undefined) {
+    let latest = -Infinity;
+    let oldest = Infinity;
+    for (const e of events) {
+      latest = Math.max(latest, dayNumber(e.date.end));
+      oldest = Math.min(oldest, dayNumber(e.date.start));
+    }
+    range = { latest, oldest };
+    ranges.set(events, range);
+  }
+  return range;
+}
+
 /** The x position of a day, on a log scale of days before `latest`. */
 function scale(latest: number, oldest: number): (day: number) => number {
   const span = Math.log1p(Math.max(1, latest - oldest));
   const plot = WIDTH - LEFT - RIGHT;
   return (day) => LEFT + plot * (1 - Math.log1p(Math.max(0, latest - day)) / span);
+}
+
+/**
+ * The element id of the n-th event (1-based, oldest first). Positions, not event ids: two
+ * reports of the same words on the same day can share an event id, and ids on a page must not.
+ */
+export function eventAnchor(n: number): string {
+  return `event-${n}`;
 }
 
 function outlets(event: StoryEvent): number {
@@ -68,9 +94,7 @@ function ticks(latest: number, oldest: number, x: (day: number) => number): Safe
 
 /** The SVG chart of `events` (one row each) on the axis of the whole story. */
 function chart(context: PageContext, events: readonly StoryEvent[], offset: number): SafeHtml {
-  const all = context.index.eventsByDate;
-  const latest = Math.max(...all.map((e) => dayNumber(e.date.end)));
-  const oldest = Math.min(...all.map((e) => dayNumber(e.date.start)));
+  const { latest, oldest } = axisRange(context.index.eventsByDate);
   const x = scale(latest, oldest);
   const height = TOP + events.length * ROW + 8;
   const rows = events.map((event, i) => {
@@ -83,7 +107,7 @@ function chart(context: PageContext, events: readonly StoryEvent[], offset: numb
       event.date.precision === 'day'
         ? html`<circle cx="${x1.toFixed(1)}" cy="${y}" r="${count > 1 ? 6 : 4.5}"/>`
         : html`<rect x="${Math.min(x1, x2 - 8).toFixed(1)}" y="${y - 4}" width="${Math.max(8, x2 - x1).toFixed(1)}" height="8" rx="4"/>`;
-    return html`<a href="#${event.id}" class="mark p-${event.date.precision}${count > 1 ? ' corroborated' : ''}" data-event="${event.id}"><title>${label}</title><text class="when" x="${LEFT - 10}" y="${y + 4}" text-anchor="end">${i + 1 + offset}. ${formatDateRef(event.date)}</text><line class="row" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y}" y2="${y}"/>${mark}${count > 1 ? html`<text x="${(x2 + 10).toFixed(1)}" y="${y + 4}">×${count}</text>` : ''}</a>`;
+    return html`<a href="#${eventAnchor(i + 1 + offset)}" class="mark p-${event.date.precision}${count > 1 ? ' corroborated' : ''}"><title>${label}</title><text class="when" x="${LEFT - 10}" y="${y + 4}" text-anchor="end">${i + 1 + offset}. ${formatDateRef(event.date)}</text><line class="row" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y}" y2="${y}"/>${mark}${count > 1 ? html`<text x="${(x2 + 10).toFixed(1)}" y="${y + 4}">×${count}</text>` : ''}</a>`;
   });
   return html`<figure class="chart"><div class="scroll"><svg id="timeline-chart" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" aria-labelledby="chart-title" data-events="${events.length}">
 <title id="chart-title">${events.length} events on a time axis, oldest at the left</title>
@@ -96,7 +120,7 @@ export function timelinePage(context: PageContext, asked: number): SafeHtml {
   const all = context.index.eventsByDate;
   const current = pageSlice(all, EVENTS_PER_PAGE, asked);
   const items = current.items.map(
-    (e) => html`<li id="${e.id}"><span class="date">${formatDateRef(e.date)}</span> <span class="precision">(${PRECISION_WORDS[e.date.precision]}${e.date.text === '' ? '' : html`: “<bdi>${e.date.text}</bdi>”`})</span> ${quoted(e.text)}${corroboration(e.citations)}${citeLinks(context, e.citations)}</li>`,
+    (e, i) => html`<li id="${eventAnchor((current.page - 1) * EVENTS_PER_PAGE + i + 1)}"><span class="date">${formatDateRef(e.date)}</span> <span class="precision">(${PRECISION_WORDS[e.date.precision]}${e.date.text === '' ? '' : html`: “<bdi>${e.date.text}</bdi>”`})</span> ${quoted(e.text)}${corroboration(e.citations)}${citeLinks(context, e.citations)}</li>`,
   );
   const main = html`<h1>Timeline <span class="count">(${all.length} events)</span></h1>
 ${all.length === 0 ? html`<p>The articles give no dates the dossier could resolve.</p>` : html`${chart(context, current.items, (current.page - 1) * EVENTS_PER_PAGE)}
