@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -65,9 +65,15 @@ let discord: FakeDiscord;
 let publicUrl: string;
 const stops: Array<() => unknown> = [];
 
-/** Run axe-core in the page (evaluated through the debugging protocol, so the page's CSP stays strict) and return serious or critical violations. */
+/** A browser context; with JavaScript on, axe-core is added to every page as an init script (through the debugging protocol, so the page's CSP stays strict). */
+async function newContext(javaScriptEnabled: boolean, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ javaScriptEnabled, viewport });
+  if (javaScriptEnabled) await context.addInitScript({ content: AXE_SOURCE });
+  return context;
+}
+
+/** Run axe-core in the page and return its serious or critical violations. */
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     return (await window.axe.run(document)).violations;
   });
@@ -153,7 +159,7 @@ describe.skipIf(!available)('web dossier in chromium', () => {
     expect(fromDiscord.citations.length).toBeGreaterThan(0);
     const kb = app.core.provider().kb;
     for (const javaScriptEnabled of [true, false]) {
-      const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 800 } });
+      const context = await newContext(javaScriptEnabled);
       const page = await context.newPage();
       for (const link of [fromTelegram.citations[0] as string, fromDiscord.citations[0] as string]) {
         await page.goto(link);
@@ -171,12 +177,12 @@ describe.skipIf(!available)('web dossier in chromium', () => {
 
   it('from the entity page, following a citation lands on the highlighted sentence', async () => {
     for (const javaScriptEnabled of [true, false]) {
-      const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 800 } });
+      const context = await newContext(javaScriptEnabled);
       const page = await context.newPage();
       await page.goto(`${publicUrl}/entities/ahmad-massoud`);
       expect(await page.locator('h1').textContent()).toBe('Ahmad Massoud');
       if (javaScriptEnabled) expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: join(SHOTS, `entity-${javaScriptEnabled ? 'js' : 'nojs'}.png`), fullPage: true });
+      await page.screenshot({ path: join(SHOTS, `entity-${javaScriptEnabled ? 'js' : 'nojs'}.png`) });
       const cite = page.locator('section[aria-labelledby="h-facts"] .cites a').first();
       const href = (await cite.getAttribute('href')) ?? '';
       await cite.click();
@@ -195,14 +201,16 @@ describe.skipIf(!available)('web dossier in chromium', () => {
       ['desktop', { width: 1280, height: 800 }, false],
       ['phone', { width: 390, height: 844 }, true],
     ] as const) {
-      const context = await browser.newContext({ javaScriptEnabled, viewport });
+      const context = await newContext(javaScriptEnabled, viewport);
       const page = await context.newPage();
-      for (const path of ['/', '/timeline', '/claims', '/sources', `/sources/${kb.sources[0]?.id}?furniture=1`, '/search?q=panjshir+districts']) {
+      // Every page at phone width with axe; at desktop width with JavaScript off, the pages whose drawing matters.
+      const paths = javaScriptEnabled ? ['/', '/timeline', '/claims', '/sources', `/sources/${kb.sources[0]?.id}?furniture=1`, '/search?q=panjshir+districts'] : ['/', '/timeline', `/sources/${kb.sources[0]?.id}`];
+      for (const path of paths) {
         const response = await page.goto(`${publicUrl}${path}`);
         expect(response?.status(), path).toBe(200);
         // axe-core needs JavaScript; the markup it checks is the same either way (rendered on the server).
         if (javaScriptEnabled) expect(await seriousViolations(page), path).toEqual([]);
-        await page.screenshot({ path: join(SHOTS, `${path.replace(/[^a-z0-9]+/gi, '_')}-${name}.png`), fullPage: true });
+        await page.screenshot({ path: join(SHOTS, `${path.replace(/[^a-z0-9]+/gi, '_')}-${name}.png`) });
         if (path === '/timeline') {
           // Every event is drawn: one mark per event, each with a visible shape.
           const sizes = await page.$$eval('svg a.mark', (marks) => marks.map((m) => (m as unknown as PageElement).querySelector('circle, rect')?.getBBox().width ?? 0));
@@ -219,14 +227,15 @@ describe.skipIf(!available)('web dossier in chromium', () => {
 
   it('renders the hostile article inert: no script runs, no dialog opens', async () => {
     for (const javaScriptEnabled of [true, false]) {
-      const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 800 } });
+      const context = await newContext(javaScriptEnabled);
       const page = await context.newPage();
       let dialogs = 0;
       page.on('dialog', (dialog) => {
         dialogs += 1;
         void dialog.dismiss();
       });
-      for (const path of ['/sources/999_hostile?furniture=1', '/sources', '/search?q=hostile+script', '/']) {
+      const paths = javaScriptEnabled ? ['/sources/999_hostile?furniture=1', '/sources', '/search?q=hostile+script', '/'] : ['/sources/999_hostile?furniture=1'];
+      for (const path of paths) {
         await page.goto(`${publicUrl}${path}`);
         expect(await page.evaluate(() => window.__pwned), path).toBeUndefined();
       }
@@ -234,7 +243,7 @@ describe.skipIf(!available)('web dossier in chromium', () => {
       expect(await page.locator('h1').textContent()).toBe('Hostile <script>window.__pwned = 5</script> headline');
       expect(await page.locator('article').textContent()).toContain('<img src=x onerror="window.__pwned=2">');
       expect(dialogs).toBe(0);
-      await page.screenshot({ path: join(SHOTS, `hostile-${javaScriptEnabled ? 'js' : 'nojs'}.png`), fullPage: true });
+      await page.screenshot({ path: join(SHOTS, `hostile-${javaScriptEnabled ? 'js' : 'nojs'}.png`) });
       await context.close();
     }
   }, 30_000);
