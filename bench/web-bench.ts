@@ -143,7 +143,15 @@ export async function runWebBench(options: BenchOptions): Promise<BenchRow[]> {
   const base = server.url;
   const random = new Random(options.seed + 1);
   const entities = [...kb.entities].sort((a, b) => b.mentions.length - a.mentions.length);
-  const words = ['fighters', 'surrounded', 'officials', 'report', 'never leave', 'defended monday'];
+  // What people search for: mostly names (as often as they are mentioned), sometimes a name and a
+  // word, now and then a word that is in nearly every fact of this generated story (the costly case).
+  const query = (): string => {
+    const roll = random.next();
+    const name = entities[random.zipf(entities.length)]?.label ?? 'Kabul';
+    if (roll < 0.6) return name;
+    if (roll < 0.9) return `${random.pick(['surrounded', 'left', 'defended', 'never leave'])} ${name}`;
+    return random.pick(['fighters', 'officials', 'report']);
+  };
   const pages: Array<{ name: string; path: () => string }> = [
     { name: '/', path: () => '/' },
     { name: '/entities/<id>', path: () => `/entities/${encodeURIComponent(entities[random.zipf(entities.length)]?.id ?? '')}` },
@@ -151,7 +159,7 @@ export async function runWebBench(options: BenchOptions): Promise<BenchRow[]> {
     { name: '/claims', path: () => `/claims?page=${1 + random.int(Math.ceil(kb.claims.length / 30))}` },
     { name: '/sources', path: () => `/sources?page=${1 + random.int(Math.ceil(kb.sources.length / 100))}` },
     { name: '/sources/<id>', path: () => `/sources/${kb.sources[random.int(kb.sources.length)]?.id}?furniture=${random.int(2)}` },
-    { name: '/search?q=', path: () => `/search?q=${encodeURIComponent(random.pick(words))}` },
+    { name: '/search?q=', path: () => `/search?q=${encodeURIComponent(query())}` },
   ];
   const rows: BenchRow[] = [];
   try {
