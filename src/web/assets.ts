@@ -75,6 +75,9 @@ article.claim { display: grid; gap: 0.8rem; grid-template-columns: repeat(auto-f
 article.claim .side.other { border-left: 3px solid #d9a3a0; padding-left: 0.8rem; }
 article.conflict .topic { grid-column: 1 / -1; margin: 0; }
 .none { color: var(--muted); font-style: italic; }
+.who { font-weight: 600; margin: 0.3rem 0 0; }
+.who + p { margin-top: 0.1rem; }
+.sources-say { color: var(--muted); font-size: 0.9rem; }
 .scroll { overflow-x: auto; }
 table.sources { border-collapse: collapse; width: 100%; background: var(--card); }
 table.sources caption { text-align: left; color: var(--muted); padding: 0.3rem 0; }

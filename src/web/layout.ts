@@ -10,7 +10,7 @@ import type { DossierIndex } from './dossier-index.js';
 import { citationPath, CLAIMS_PATH, HOME_PATH, SEARCH_PATH, SOURCES_PATH, TIMELINE_PATH } from './routes.js';
 
 /** Bump when the CSS or script changes, so browsers fetch the new one. */
-export const ASSET_VERSION = '2';
+export const ASSET_VERSION = '3';
 
 /** What every page renders with. */
 export interface PageContext {

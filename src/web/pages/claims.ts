@@ -22,7 +22,7 @@ function verification(context: PageContext, claim: Claim): SafeHtml {
     .map((c) => ({ c, wording: verificationWording(c.text) }))
     .filter((w) => w.wording !== undefined)
     .map(({ c, wording }) => html`<li>“<bdi>${wording?.words ?? ''}</bdi>”${citeLinks(context, [c])}</li>`);
-  return html`<p class="status"><span class="badge status-${claim.verification.status}">${claim.verification.status}</span>${words.length === 0 ? html` No source says it could verify it.` : ''}</p>${words.length === 0 ? '' : html`<ul class="plain">${words}</ul>`}`;
+  return html`<p class="status"><span class="badge status-${claim.verification.status}">${claim.verification.status}</span>${words.length === 0 ? html` No source says it could verify it.` : html` <span class="sources-say">The sources say:</span>`}</p>${words.length === 0 ? '' : html`<ul class="plain">${words}</ul>`}`;
 }
 
 function claimRow(context: PageContext, claim: Claim, n: number): SafeHtml {
