@@ -82,6 +82,14 @@ describe('with PUBLIC_URL', () => {
     expect(keyboard.slice(0, -1).flat().every((b) => 'callback_data' in b)).toBe(true);
   });
 
+  it('Telegram leaves the button out for an address it would refuse (a host without a dot), keeping the links', async () => {
+    const answer = await ask(withLinks, '/who massoud');
+    const local: Reply = { ...answer, link: 'http://localhost:8080/entities/ahmad-massoud' };
+    const rendered = renderTelegram(local);
+    expect(rendered.buttons.flat().some((b) => b.url !== undefined)).toBe(false);
+    expect(rendered.messages[0]?.startsWith('<b><a href="http://localhost:8080/entities/ahmad-massoud">')).toBe(true);
+  });
+
   it('the console prints the page and each cited passage', async () => {
     const answer = await ask(withLinks, '/who massoud');
     const text = renderPlainText(answer);

@@ -107,6 +107,15 @@ function safeUrl(url: string | undefined): string | undefined {
   }
 }
 
+/**
+ * Whether Telegram takes the address in a URL button: it refuses a host without a dot (such as
+ * `localhost`) with BUTTON_URL_INVALID, which would fail the whole message. Links in the text
+ * have no such check.
+ */
+function buttonUrlAccepted(url: string): boolean {
+  return new URL(url).hostname.includes('.');
+}
+
 function quoteAttribution(quote: ReplyQuote): string {
   const details = [quote.date, quote.how].filter((p): p is string => p !== undefined && p !== '').map((p) => escapeHtml(shortenAtWord(p, META_CHARS)));
   const speaker = `<i>${escapeHtml(shortenAtWord(quote.speaker, META_CHARS))}</i>`;
@@ -295,7 +304,7 @@ function buttonsOf(reply: Reply): ReplyButton[][] {
   reply.suggestions.forEach(add);
   reply.actions.forEach(add);
   const page = safeUrl(reply.link);
-  if (page !== undefined) rows.push([{ label: OPEN_DOSSIER_LABEL, command: '', url: page }]);
+  if (page !== undefined && buttonUrlAccepted(page)) rows.push([{ label: OPEN_DOSSIER_LABEL, command: '', url: page }]);
   return rows;
 }
 
