@@ -23,7 +23,7 @@ import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { ALICE, privateChatOf } from '../fakes/telegram-updates.js';
 import { freePort } from '../support/test-tools.js';
 import { EVENTS_PER_PAGE } from '../../src/web/pages/timeline.js';
-import { growStory } from './grown-story.js';
+import { growStory, removeGrownStory } from './grown-story.js';
 
 // The callbacks given to page.evaluate run in the browser; these are the page globals they use.
 interface PageElement {
@@ -97,6 +97,7 @@ describe.skipIf(!available)('web dossier in chromium', () => {
     discord = await FakeDiscord.start();
     stops.push(() => discord.close());
     const storyDir = growStory({ articles: 20, hostile: true });
+    stops.push(() => removeGrownStory(storyDir));
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     const config = loadConfig({

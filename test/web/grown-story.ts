@@ -3,9 +3,9 @@
  * the registry's people and places, quote them and carry claims), and optionally a hostile
  * article (script tags, an RTL override, a huge line). Built through the real ingest pipeline.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Random } from '../../bench/generator.js';
 import { SEED_STORY } from '../support/seed-story.js';
 
@@ -80,4 +80,9 @@ export function growStory(options: { articles: number; hostile?: boolean; seed?:
     writeArticle(articles, '999_hostile', HOSTILE_TEXT, { outlet: 'Hostile <b>Outlet</b>', headline: 'Hostile <script>window.__pwned = 5</script> headline', published: '2021-08-30' });
   }
   return storyDir;
+}
+
+/** Remove a story folder made by {@link growStory} (its temporary root with it). */
+export function removeGrownStory(storyDir: string): void {
+  rmSync(resolve(storyDir, '../..'), { recursive: true, force: true });
 }

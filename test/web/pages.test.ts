@@ -14,7 +14,7 @@ import { dossierIndex } from '../../src/web/dossier-index.js';
 import { eventAnchor, EVENTS_PER_PAGE } from '../../src/web/pages/timeline.js';
 import { citationPath, spanAnchor } from '../../src/web/routes.js';
 import { seedSnapshot } from '../support/seed-story.js';
-import { growStory } from './grown-story.js';
+import { growStory, removeGrownStory } from './grown-story.js';
 import { getPage, snapshotOf, startWebServer, type FetchedPage } from './web-server.js';
 
 const PAGE_LIMIT_BYTES = 100 * 1024;
@@ -177,7 +177,9 @@ describe('web dossier on a story grown with many articles and a hostile one', ()
   let server: RunningHttpServer;
   let kb: KnowledgeBase;
   beforeAll(async () => {
-    const snapshot = snapshotOf(growStory({ articles: 40, hostile: true }));
+    const storyDir = growStory({ articles: 40, hostile: true });
+    const snapshot = snapshotOf(storyDir);
+    removeGrownStory(storyDir);
     kb = snapshot.kb;
     server = await startWebServer(() => snapshot);
   });
