@@ -148,6 +148,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       suggestEntities: (partial, types) => provider().search.suggestEntities(partial, { types }),
     }),
     config.PUBLIC_URL,
+    provider,
   );
 
   return {
@@ -158,7 +159,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     digests,
     senders,
     router,
-    inlineAnswers: (query) => linkInlineAnswers(inlineAnswers(provider, query), config.PUBLIC_URL),
+    inlineAnswers: (query) => linkInlineAnswers(inlineAnswers(provider, query), config.PUBLIC_URL, provider),
     close() {
       knowledge.stop();
       store.close();

@@ -7,6 +7,7 @@
  * rendering of what it shows, never a scan of a 10,000-article story.
  */
 import type { Citation, Claim, Entity, EntityType, KnowledgeBase, Source, StoryEvent } from '../knowledge/model.js';
+import { partOf, sourceParts, type SourcePart } from './pages/source-parts.js';
 
 /** What a cited span supports, shown on the article page beside the highlighted text. */
 export interface CitedItem {
@@ -38,6 +39,10 @@ export interface DossierIndex {
   readonly sourcesNewestFirst: readonly Source[];
   /** Cited spans of a source, by start (then longest first), merged when identical. */
   spans(sourceId: string): readonly CitedSpan[];
+  /** The parts a source's page is cut into (one for an ordinary article), computed on first use. */
+  parts(sourceId: string): readonly SourcePart[];
+  /** The 1-based part of a source's page that holds `offset` (1 for an unknown source). */
+  partOf(sourceId: string, offset: number): number;
   /** Other sources cited for the same facts, quotes, events or claims, most shared first. */
   carriers(sourceId: string): readonly Carrier[];
   /** Entities of a type, most mentioned first. */
@@ -132,6 +137,13 @@ function buildIndex(kb: KnowledgeBase): DossierIndex {
     list.push(entity);
     byType.set(entity.type, list);
   }
+  const partsBySource = new Map<string, SourcePart[]>();
+  const parts = (id: string): SourcePart[] => {
+    let cached = partsBySource.get(id);
+    const source = sources.get(id);
+    if (cached === undefined && source !== undefined) partsBySource.set(id, (cached = sourceParts(source, spans.get(id) ?? [])));
+    return cached ?? [];
+  };
   const statusOrder = { disputed: 0, unverified: 1, unconfirmed: 2, confirmed: 3 } as const;
 
   return {
@@ -140,6 +152,11 @@ function buildIndex(kb: KnowledgeBase): DossierIndex {
     entity: (id) => entities.get(id),
     sourcesNewestFirst: [...kb.sources].sort((a, b) => b.published.localeCompare(a.published) || a.outlet.localeCompare(b.outlet) || a.id.localeCompare(b.id)),
     spans: (id) => spans.get(id) ?? [],
+    parts,
+    partOf: (id, offset) => {
+      const list = parts(id);
+      return list.length <= 1 ? 1 : partOf(list, offset);
+    },
     carriers: (id) => carriers.get(id) ?? [],
     entitiesOfType: (type) => byType.get(type) ?? [],
     eventsByDate: [...kb.events].sort((a, b) => a.date.start.localeCompare(b.date.start) || a.date.end.localeCompare(b.date.end) || a.id.localeCompare(b.id)),

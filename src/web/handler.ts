@@ -48,7 +48,12 @@ interface Rendered {
 
 /** A positive page number from `?page=`, 1 when absent or nonsense. */
 function pageNumber(params: URLSearchParams): number {
-  const n = Number(params.get('page') ?? '1');
+  return positive(params, 'page');
+}
+
+/** A positive number from `?<name>=`, 1 when absent or nonsense. */
+function positive(params: URLSearchParams, name: string): number {
+  const n = Number(params.get(name) ?? '1');
   return Number.isInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
 }
 
@@ -90,7 +95,7 @@ function route(snapshot: KnowledgeSnapshot, url: URL): Rendered | undefined {
       return second === undefined ? { status: 200, body: claimsPage(context, pageNumber(params)) } : notFound(context, 'There is no such page in the dossier.');
     case 'sources':
       if (second === undefined) return { status: 200, body: sourcesPage(context, pageNumber(params)) };
-      return ok(sourcePage(context, second, params.get('furniture') === '1'), 'The dossier holds no article with that id.');
+      return ok(sourcePage(context, second, params.get('furniture') === '1', positive(params, 'part')), 'The dossier holds no article with that id.');
     case 'search':
       return second === undefined ? { status: 200, body: searchPage(context, snapshot.search, params.get('q') ?? '', pageNumber(params)) } : notFound(context, 'There is no such page in the dossier.');
     default:

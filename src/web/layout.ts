@@ -126,8 +126,8 @@ export function citeLinks(context: PageContext, citations: readonly Citation[], 
   const groups = [...bySource].slice(0, max).map(([sourceId, spans]) => {
     const outlet = context.index.source(sourceId)?.outlet ?? sourceId;
     const [first, ...others] = spans as [Citation, ...Citation[]];
-    const extra = others.map((c, i) => html`<a class="again" href="${href(context, citationPath(c))}" aria-label="${outlet}, passage ${i + 2}">${i + 2}</a>`);
-    return html`<span class="cite"><a href="${href(context, citationPath(first))}"><bdi>${outlet}</bdi></a>${extra}</span>`;
+    const extra = others.map((c, i) => html`<a class="again" href="${href(context, citationPath(c, context.index.partOf(c.sourceId, c.start)))}" aria-label="${outlet}, passage ${i + 2}">${i + 2}</a>`);
+    return html`<span class="cite"><a href="${href(context, citationPath(first, context.index.partOf(first.sourceId, first.start)))}"><bdi>${outlet}</bdi></a>${extra}</span>`;
   });
   const more = bySource.size > max ? html` <span class="more">and ${bySource.size - max} more sources</span>` : '';
   return html` <span class="cites"><span class="visually-hidden">Sources: </span>${join(groups, ' ')}${more}</span>`;

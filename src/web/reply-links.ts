@@ -6,6 +6,8 @@
 import type { CommandRouter, RouterResult } from '../commands/router.js';
 import type { InlineAnswer } from '../commands/inline.js';
 import type { Reply } from '../replies/reply.js';
+import type { KnowledgeProvider } from '../search/types.js';
+import { dossierIndex } from './dossier-index.js';
 import { absolute, citationPath, CLAIMS_PATH, entityPath, HOME_PATH, searchPath, SOURCES_PATH, TIMELINE_PATH } from './routes.js';
 
 /** Pages that show a command's answer whole, by command name. */
@@ -24,22 +26,34 @@ function pagePath(reply: Reply, command: string | undefined, argument: string): 
   return forCommand === undefined ? HOME_PATH : forCommand(argument);
 }
 
+/** Which part of a source's page holds an offset (long articles are cut in parts); 1 for an ordinary article. */
+export type PartResolver = (sourceId: string, offset: number) => number;
+
+/** The part resolver of the current knowledge (1 everywhere while the story is loading). */
+export function partsOf(knowledge: KnowledgeProvider | undefined): PartResolver {
+  return (sourceId, offset) => {
+    const snapshot = knowledge?.();
+    return snapshot === undefined ? 1 : dossierIndex(snapshot.kb).partOf(sourceId, offset);
+  };
+}
+
 /**
  * The reply with its dossier links: `link` on the reply (the page that shows it whole) and on
- * each citation (the cited span). The same reply, untouched, when `publicUrl` is unset.
+ * each citation (the cited span, in the part of the article's page that holds it). The same
+ * reply, untouched, when `publicUrl` is unset.
  *
  * @example
  * linkReply(answer, 'https://dossier.example.org', 'who').citations[0]?.link
  * // → 'https://dossier.example.org/sources/000_80426d2fa619d4a8#c-1398-1530'
  */
-export function linkReply(reply: Reply, publicUrl: string | undefined, command?: string, argument = ''): Reply {
+export function linkReply(reply: Reply, publicUrl: string | undefined, command?: string, argument = '', partOf: PartResolver = () => 1): Reply {
   if (publicUrl === undefined) return reply;
   const path = pagePath(reply, command, argument);
   return {
     ...reply,
     ...(path === undefined ? {} : { link: absolute(publicUrl, path) }),
     citations: reply.citations.map((c) =>
-      c.sourceId === undefined ? c : { ...c, link: absolute(publicUrl, citationPath({ sourceId: c.sourceId, start: c.span?.start ?? 0, end: c.span?.end ?? 0 })) },
+      c.sourceId === undefined ? c : { ...c, link: absolute(publicUrl, citationPath({ sourceId: c.sourceId, start: c.span?.start ?? 0, end: c.span?.end ?? 0 }, partOf(c.sourceId, c.span?.start ?? 0))) },
     ),
   };
 }
@@ -48,22 +62,25 @@ export function linkReply(reply: Reply, publicUrl: string | undefined, command?:
  * A router whose answers carry dossier links (the router itself when `publicUrl` is unset).
  *
  * @example
- * const router = withDossierLinks(createRouter(deps), config.PUBLIC_URL);
+ * const router = withDossierLinks(createRouter(deps), config.PUBLIC_URL, provider);
  */
-export function withDossierLinks(router: CommandRouter, publicUrl: string | undefined): CommandRouter {
+export function withDossierLinks(router: CommandRouter, publicUrl: string | undefined, knowledge?: KnowledgeProvider): CommandRouter {
   if (publicUrl === undefined) return router;
+  const partOf = partsOf(knowledge);
   return {
     definitions: router.definitions,
     autocomplete: (command, option, partial) => router.autocomplete(command, option, partial),
     find: (name) => router.find(name),
     async handle(text, context, options) {
       const result: RouterResult | null = await router.handle(text, context, options);
-      return result === null ? null : { ...result, reply: linkReply(result.reply, publicUrl, result.command, result.argument) };
+      return result === null ? null : { ...result, reply: linkReply(result.reply, publicUrl, result.command, result.argument, partOf) };
     },
   };
 }
 
 /** Inline answers (Telegram inline mode) with dossier links. */
-export function linkInlineAnswers(answers: InlineAnswer[], publicUrl: string | undefined): InlineAnswer[] {
-  return publicUrl === undefined ? answers : answers.map((a) => ({ ...a, reply: linkReply(a.reply, publicUrl) }));
+export function linkInlineAnswers(answers: InlineAnswer[], publicUrl: string | undefined, knowledge?: KnowledgeProvider): InlineAnswer[] {
+  if (publicUrl === undefined) return answers;
+  const partOf = partsOf(knowledge);
+  return answers.map((a) => ({ ...a, reply: linkReply(a.reply, publicUrl, undefined, '', partOf) }));
 }

@@ -29,13 +29,19 @@ export function spanAnchor(span: { start: number; end: number }): string {
   return `c-${span.start}-${span.end}`;
 }
 
+/** `/sources/<id>`, or `/sources/<id>?part=N` for a later part of a long article. */
+export function sourcePartPath(id: string, part: number): string {
+  return part > 1 ? `${sourcePath(id)}?part=${part}` : sourcePath(id);
+}
+
 /**
- * The address of a cited span: `/sources/<id>#c-<start>-<end>`, or the source page alone
- * when the span is empty (a reference to the whole article).
+ * The address of a cited span: `/sources/<id>#c-<start>-<end>` (`/sources/<id>?part=N#c-…`
+ * when the span lies in part N of a long article), or the source page alone when the span is
+ * empty (a reference to the whole article).
  */
-export function citationPath(citation: Pick<Citation, 'sourceId' | 'start' | 'end'>): string {
-  const page = sourcePath(citation.sourceId);
-  return citation.end > citation.start ? `${page}#${spanAnchor(citation)}` : page;
+export function citationPath(citation: Pick<Citation, 'sourceId' | 'start' | 'end'>, part = 1): string {
+  if (citation.end <= citation.start) return sourcePath(citation.sourceId);
+  return `${sourcePartPath(citation.sourceId, part)}#${spanAnchor(citation)}`;
 }
 
 /** `/search?q=<words>`. */

@@ -1,7 +1,7 @@
 /**
  * A story folder for web tests: the seed story plus generated articles (dated reports that name
  * the registry's people and places, quote them and carry claims), and optionally a hostile
- * article (script tags, an RTL override, a huge line). Built through the real ingest pipeline.
+ * article (script tags, an RTL override, a huge line) and a very long one. Built through the real ingest pipeline.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,31 @@ function article(random: Random, index: number): string {
   ].join('\n');
 }
 
+/**
+ * A very long article (about `kilobytes` KB): many dated, quoted paragraphs the pipeline cites,
+ * then one paragraph that is a single huge line, so the page has to be cut inside a paragraph too.
+ */
+export function longArticleText(random: Random, kilobytes: number): string {
+  const paragraphs = ['The long report from the valley'];
+  let size = 0;
+  let i = 0;
+  while (size < kilobytes * 1024 * 0.8) {
+    const person = random.pick(PEOPLE);
+    const place = random.pick(PLACES);
+    // One paragraph in eight is a cited report; the others are plain prose (with characters escaping makes longer).
+    const text =
+      i % 8 === 0
+        ? `${person} ${random.pick(VERBS)} ${place} on ${random.pick(DAYS)}, according to local officials in section ${i} of the long report. “We will defend ${place} until the end,” ${person} said in an interview.`
+        : `Section ${i} describes the roads & rivers of the region <in detail>, the weather over the mountains, the prices at the market and the long winters that the people there remember.`;
+    paragraphs.push(text);
+    if (i % 60 === 59) paragraphs.push('Advertisement');
+    size += text.length + 2;
+    i += 1;
+  }
+  paragraphs.push(`Ahmad Massoud visited Bazarak on Monday. ${'Panjshir valley words go on and on '.repeat(Math.ceil((kilobytes * 1024 * 0.2) / 35))}`);
+  return paragraphs.join('\n\n');
+}
+
 function writeArticle(dir: string, name: string, text: string, meta: { outlet: string; headline: string; published: string }): void {
   writeFileSync(join(dir, `${name}.txt`), text);
   writeFileSync(join(dir, `${name}.meta.yaml`), `outlet: ${JSON.stringify(meta.outlet)}\nheadline: ${JSON.stringify(meta.headline)}\npublished: ${meta.published}\nlanguage: en\n`);
@@ -60,7 +85,7 @@ function writeArticle(dir: string, name: string, text: string, meta: { outlet: s
  * @example
  * const storyDir = growStory({ articles: 40, hostile: true });
  */
-export function growStory(options: { articles: number; hostile?: boolean; seed?: number }): string {
+export function growStory(options: { articles: number; hostile?: boolean; seed?: number; longKilobytes?: number }): string {
   const root = mkdtempSync(join(tmpdir(), 'dossier-web-'));
   const storyDir = join(root, 'stories', 'panjshir');
   cpSync(SEED_STORY, storyDir, { recursive: true });
@@ -75,6 +100,9 @@ export function growStory(options: { articles: number; hostile?: boolean; seed?:
       headline: text.split('\n')[0] as string,
       published,
     });
+  }
+  if (options.longKilobytes !== undefined) {
+    writeArticle(articles, '998_long', longArticleText(random, options.longKilobytes), { outlet: 'Long Reads', headline: 'The long report from the valley', published: '2021-08-29' });
   }
   if (options.hostile === true) {
     writeArticle(articles, '999_hostile', HOSTILE_TEXT, { outlet: 'Hostile <b>Outlet</b>', headline: 'Hostile <script>window.__pwned = 5</script> headline', published: '2021-08-30' });
