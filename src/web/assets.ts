@@ -79,6 +79,11 @@ article.conflict .topic { grid-column: 1 / -1; margin: 0; }
 .who + p { margin-top: 0.1rem; }
 .sources-say { color: var(--muted); font-size: 0.9rem; }
 .scroll { overflow-x: auto; }
+.doc-page pre { background: #f1eee6; border: 1px solid var(--line); border-radius: 6px; padding: 0.6rem 0.8rem; overflow-x: auto; }
+.doc-page pre code { background: none; padding: 0; }
+.doc-page blockquote { margin: 0.8rem 0; padding: 0 1rem; border-left: 4px solid var(--line); color: var(--muted); }
+table.doc { border-collapse: collapse; background: var(--card); }
+table.doc th, table.doc td { text-align: left; padding: 0.35rem 0.6rem; border: 1px solid var(--line); vertical-align: top; }
 table.sources { border-collapse: collapse; width: 100%; background: var(--card); }
 table.sources caption { text-align: left; color: var(--muted); padding: 0.3rem 0; }
 table.sources th, table.sources td { text-align: left; padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--line); vertical-align: top; }

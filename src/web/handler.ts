@@ -14,6 +14,7 @@ import { dossierIndex } from './dossier-index.js';
 import { html, type SafeHtml } from './html.js';
 import { href, page, type PageContext } from './layout.js';
 import { claimsPage } from './pages/claims.js';
+import { docPage, docsIndexPage } from './pages/docs.js';
 import { entityListPage, entityPage } from './pages/entity.js';
 import { homePage } from './pages/home.js';
 import { searchPage } from './pages/search.js';
@@ -96,6 +97,9 @@ function route(snapshot: KnowledgeSnapshot, url: URL): Rendered | undefined {
     case 'sources':
       if (second === undefined) return { status: 200, body: sourcesPage(context, pageNumber(params)) };
       return ok(sourcePage(context, second, params.get('furniture') === '1', positive(params, 'part')), 'The dossier holds no article with that id.');
+    case 'docs':
+      if (second === undefined) return { status: 200, body: docsIndexPage(context) };
+      return ok(docPage(context, second), 'There is no such page in the documentation.');
     case 'search':
       return second === undefined ? { status: 200, body: searchPage(context, snapshot.search, params.get('q') ?? '', pageNumber(params)) } : notFound(context, 'There is no such page in the dossier.');
     default:

@@ -7,10 +7,10 @@
 import type { Citation } from '../knowledge/model.js';
 import { html, join, type HtmlValue, type SafeHtml } from './html.js';
 import type { DossierIndex } from './dossier-index.js';
-import { citationPath, CLAIMS_PATH, HOME_PATH, SEARCH_PATH, SOURCES_PATH, TIMELINE_PATH } from './routes.js';
+import { citationPath, CLAIMS_PATH, docPath, DOCS_PATH, HOME_PATH, SEARCH_PATH, SOURCES_PATH, TIMELINE_PATH } from './routes.js';
 
 /** Bump when the CSS or script changes, so browsers fetch the new one. */
-export const ASSET_VERSION = '3';
+export const ASSET_VERSION = '4';
 
 /** What every page renders with. */
 export interface PageContext {
@@ -36,12 +36,13 @@ const NAV: Array<{ id: NavItem; label: string; path: string }> = [
   { id: 'sources', label: 'Sources', path: SOURCES_PATH },
 ];
 
-/** The documentation pages the footer names (files of the repository's docs/ folder). */
-const DOCS: Array<{ file: string; label: string }> = [
-  { file: 'docs/web-dossier.md', label: 'this web dossier' },
-  { file: 'docs/knowledge-pipeline.md', label: 'how articles become facts' },
-  { file: 'docs/search-and-performance.md', label: 'search' },
-  { file: 'docs/deploying.md', label: 'running it' },
+/** The documentation pages the footer links to (served read-only at `/docs/<page>`, see pages/docs.ts). */
+const DOCS: Array<{ name: string; label: string }> = [
+  { name: 'web-dossier', label: 'this web dossier' },
+  { name: 'knowledge-pipeline', label: 'how articles become facts' },
+  { name: 'search-and-performance', label: 'search' },
+  { name: 'deploying', label: 'running it' },
+  { name: 'readme', label: 'about Dossier' },
 ];
 
 export interface PageOptions {
@@ -92,10 +93,10 @@ ${main}
 </main>
 <footer class="site">
 <p>Every line on these pages is cited to the exact words of an article; follow a source link to read them highlighted.</p>
-<p>Documentation, in the Dossier repository: ${join(
-    DOCS.map((d) => html`<span class="doc"><code>${d.file}</code> (${d.label})</span>`),
+<p>Documentation: ${join(
+    DOCS.map((d) => html`<a href="${href(context, docPath(d.name))}">${d.label}</a>`),
     html`, `,
-  )}.</p>
+  )}; <a href="${href(context, DOCS_PATH)}">all pages</a>.</p>
 </footer>
 </body>
 </html>

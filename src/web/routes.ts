@@ -13,6 +13,13 @@ export const TIMELINE_PATH = '/timeline';
 export const CLAIMS_PATH = '/claims';
 export const SOURCES_PATH = '/sources';
 export const SEARCH_PATH = '/search';
+/** The documentation's index. */
+export const DOCS_PATH = '/docs';
+
+/** `/docs/<page>`: a page of the project's documentation (`readme`, `deploying`, …). */
+export function docPath(name: string): string {
+  return `${DOCS_PATH}/${encodeURIComponent(name)}`;
+}
 
 /** `/entities/<id>`. */
 export function entityPath(id: string): string {

@@ -3,6 +3,7 @@
  * (and a hostile one): every page answers, within 100 KB, under the strict policy, with every
  * cited span highlighted and addressable and every piece of article text escaped.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knowledgeLookup } from '../../src/commands/kb-lookup.js';
 import type { Citation, KnowledgeBase } from '../../src/knowledge/model.js';
@@ -47,7 +48,7 @@ function expectTrustworthyPage(page: FetchedPage, path: string): void {
   expect(doc.querySelector('main h1'), path).not.toBeNull();
   expect(doc.querySelector('header nav'), path).not.toBeNull();
   expect(doc.querySelector('form[role="search"] label[for="q"]'), path).not.toBeNull();
-  expect(doc.querySelector('footer')?.textContent, path).toContain('docs/web-dossier.md');
+  expect(doc.querySelector('footer a[href$="docs/web-dossier"]'), path).not.toBeNull();
 }
 
 describe('web dossier on the seed story', () => {
@@ -156,6 +157,58 @@ describe('web dossier on the seed story', () => {
     expect(again.status).toBe(304);
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
+  });
+});
+
+describe('the documentation pages', () => {
+  let server: RunningHttpServer;
+  const snapshot = seedSnapshot();
+  beforeAll(async () => {
+    server = await startWebServer(() => snapshot);
+  });
+  afterAll(() => server.close());
+
+  it('serves every page of docs/ and the README, linked from the footer, inside the site frame', async () => {
+    const files = ['readme', ...readdirSync(new URL('../../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3))];
+    const index = await getPage(server, '/docs');
+    expect(index.status).toBe(200);
+    expectTrustworthyPage(index, '/docs');
+    const listed = [...index.document.querySelectorAll('main a')].map((a) => a.getAttribute('href'));
+    for (const name of files) expect(listed).toContain(`./docs/${name}`);
+    for (const name of files) {
+      const page = await getPage(server, `/docs/${name}`);
+      expect(page.status, name).toBe(200);
+      expectTrustworthyPage(page, name);
+      expect(page.document.querySelectorAll('main h1').length, name).toBe(1);
+    }
+    // The footer of a story page reaches a doc page.
+    const home = await getPage(server, '/');
+    const footerLink = home.document.querySelector('footer a[href$="docs/deploying"]')?.getAttribute('href');
+    expect(footerLink).toBe('./docs/deploying');
+  });
+
+  it('renders the markdown: headings with ids, links between pages that land on their heading, tables, code', async () => {
+    const page = await getPage(server, '/docs/web-dossier');
+    const doc = page.document;
+    expect(doc.querySelector('main h1')?.textContent).toBe('The web dossier');
+    // `[deploying](deploying.md#settings)` becomes a link to the served page's heading.
+    const link = doc.querySelector('main a[href="../docs/deploying#settings"]');
+    expect(link).not.toBeNull();
+    const deploying = await getPage(server, '/docs/deploying');
+    expect(deploying.document.getElementById('settings')?.tagName).toMatch(/^H[1-6]$/);
+    expect(doc.querySelectorAll('main table.doc tr').length).toBeGreaterThan(5);
+    expect(doc.querySelector('main pre code')?.textContent).toContain('PUBLIC_URL=https://dossier.example.org npm start');
+    // The README's links to docs/ pages resolve from the root.
+    const readme = await getPage(server, '/docs/readme');
+    expect(readme.document.querySelector('main a[href="../docs/telegram"]')).not.toBeNull();
+  });
+
+  it('serves nothing but the allow-list: no path leads to another file', async () => {
+    for (const path of ['/docs/../package.json', '/docs/..%2Fpackage.json', '/docs/%2E%2E%2Fpackage.json', '/docs/package', '/docs/web-dossier.md', '/docs/README.md', '/docs/..%2F..%2Fetc%2Fpasswd', '/docs/.env']) {
+      const page = await getPage(server, path);
+      expect(page.status, path).toBe(404);
+      expect(page.html, path).not.toContain('"name": "dossier"');
+    }
   });
 });
 
