@@ -80,7 +80,8 @@ export function renderMarkdown(source: string, link: LinkResolver): SafeHtml {
       i += 1;
       while (i < lines.length && !FENCE.test(lines[i] as string)) code.push(lines[i++] as string);
       i += 1;
-      out.push(html`<pre><code>${code.join('\n')}</code></pre>`);
+      // Focusable, so a keyboard can scroll a line wider than the screen.
+      out.push(html`<pre tabindex="0"><code>${code.join('\n')}</code></pre>`);
       continue;
     }
     const heading = HEADING.exec(line);
@@ -103,7 +104,7 @@ export function renderMarkdown(source: string, link: LinkResolver): SafeHtml {
       const rows: string[][] = [];
       while (i < lines.length && (lines[i] as string).trim().startsWith('|')) rows.push(cells(lines[i++] as string));
       out.push(
-        html`<div class="scroll"><table class="doc"><thead><tr>${head.map((c) => html`<th scope="col">${inline(c, link)}</th>`)}</tr></thead><tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${inline(c, link)}</td>`)}</tr>`)}</tbody></table></div>`,
+        html`<div class="scroll" tabindex="0"><table class="doc"><thead><tr>${head.map((c) => html`<th scope="col">${inline(c, link)}</th>`)}</tr></thead><tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${inline(c, link)}</td>`)}</tr>`)}</tbody></table></div>`,
       );
       continue;
     }

@@ -3,7 +3,8 @@
  * running bot — Telegram and Discord on their fake servers, the web dossier on HTTP_PORT, and
  * PUBLIC_URL pointing at it — over the seed story grown with generated articles and a hostile
  * one. A citation in a Telegram or Discord answer opens its sentence highlighted; the timeline
- * draws every event; the hostile article runs nothing; axe-core finds no serious violation;
+ * draws every event; a citation in a later part of a long article opens that part highlighted;
+ * the hostile article runs nothing; axe-core finds no serious violation (a documentation page too);
  * all of it with JavaScript on and off. Screenshots go to test-results/web/.
  *
  * Under CI=true a missing chromium fails this file instead of skipping it.
@@ -23,6 +24,9 @@ import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { ALICE, privateChatOf } from '../fakes/telegram-updates.js';
 import { freePort } from '../support/test-tools.js';
 import { EVENTS_PER_PAGE } from '../../src/web/pages/timeline.js';
+import type { Citation } from '../../src/knowledge/model.js';
+import { dossierIndex } from '../../src/web/dossier-index.js';
+import { citationPath } from '../../src/web/routes.js';
 import { growStory, removeGrownStory } from './grown-story.js';
 
 // The callbacks given to page.evaluate run in the browser; these are the page globals they use.
@@ -96,7 +100,7 @@ describe.skipIf(!available)('web dossier in chromium', () => {
     stops.push(() => telegram.close());
     discord = await FakeDiscord.start();
     stops.push(() => discord.close());
-    const storyDir = growStory({ articles: 20, hostile: true });
+    const storyDir = growStory({ articles: 20, hostile: true, longKilobytes: 120 });
     stops.push(() => removeGrownStory(storyDir));
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
@@ -205,7 +209,7 @@ describe.skipIf(!available)('web dossier in chromium', () => {
       const context = await newContext(javaScriptEnabled, viewport);
       const page = await context.newPage();
       // Every page at phone width with axe; at desktop width with JavaScript off, the pages whose drawing matters.
-      const paths = javaScriptEnabled ? ['/', '/timeline', '/claims', '/sources', `/sources/${kb.sources[0]?.id}?furniture=1`, '/search?q=panjshir+districts'] : ['/', '/timeline', `/sources/${kb.sources[0]?.id}`];
+      const paths = javaScriptEnabled ? ['/', '/timeline', '/claims', '/sources', `/sources/${kb.sources[0]?.id}?furniture=1`, '/search?q=panjshir+districts', '/docs/web-dossier'] : ['/', '/timeline', `/sources/${kb.sources[0]?.id}`];
       for (const path of paths) {
         const response = await page.goto(`${publicUrl}${path}`);
         expect(response?.status(), path).toBe(200);
@@ -224,6 +228,27 @@ describe.skipIf(!available)('web dossier in chromium', () => {
       }
       await context.close();
     }
+  }, 30_000);
+
+  it('a citation in a later part of a long article opens that part with its sentence highlighted; the parts link to each other', async () => {
+    const kb = app.core.provider().kb;
+    const index = dossierIndex(kb);
+    const late = kb.facts.flatMap((f) => f.citations).find((c) => c.sourceId === '998_long' && index.partOf(c.sourceId, c.start) > 1);
+    expect(late).toBeDefined();
+    const context = await newContext(false);
+    const page = await context.newPage();
+    const link = `${publicUrl}${citationPath(late as Citation, index.partOf('998_long', (late as Citation).start))}`;
+    expect(link).toMatch(/\?part=\d+#c-/);
+    await page.goto(link);
+    const mark = await targetMark(page);
+    expect(mark).toMatchObject({ tag: 'MARK', background: TARGET_BACKGROUND, onScreen: true });
+    expect((late as Citation).text.startsWith(mark?.text ?? '?')).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'long-article-part.png') });
+    await page.goto(`${publicUrl}/sources/998_long`);
+    await page.locator('a[rel="next"]').first().click();
+    await page.waitForURL((url) => url.search === '?part=2');
+    expect(await page.locator('h1').textContent()).toContain('(part 2 of');
+    await context.close();
   }, 30_000);
 
   it('renders the hostile article inert: no script runs, no dialog opens', async () => {
