@@ -170,22 +170,24 @@ export class TextIndex {
         const idf = this.idf(word);
         termIdeal = Math.max(termIdeal, weight * idf);
         const weighted = weight * idf;
-        // The postings, inline (the hot loop of a common word: tens of thousands of documents).
-        const visit = (doc: number) => {
-          if (stamp[doc] === stampValue) return;
-          stamp[doc] = stampValue;
-          if (matched[doc] === 0) touched[touchedCount++] = doc;
-          matched[doc] = (matched[doc] as number) + 1;
-          const length = docLength[doc] as number;
-          const lengthNorm = length < norms.length ? (norms[length] as number) : lengthNormOf(length, avgLength);
-          scores[doc] = (scores[doc] as number) + weighted * lengthNorm;
-        };
-        if (word + 1 < baseOffsets.length) {
-          const end = baseOffsets[word + 1] as number;
-          for (let i = baseOffsets[word] as number; i < end; i++) visit(baseDocs[i] as number);
-        }
+        // The word's postings: the built index's range, then the documents added since.
         const extra = this.delta.get(word);
-        if (extra) for (const doc of extra) visit(doc);
+        const ranges: Array<[ArrayLike<number>, number, number]> = [];
+        if (word + 1 < baseOffsets.length) ranges.push([baseDocs, baseOffsets[word] as number, baseOffsets[word + 1] as number]);
+        if (extra) ranges.push([extra, 0, extra.length]);
+        for (const [docs, from, to] of ranges) {
+          // The hot loop of a common word (tens of thousands of documents), kept free of calls.
+          for (let i = from; i < to; i++) {
+            const doc = docs[i] as number;
+            if (stamp[doc] === stampValue) continue;
+            stamp[doc] = stampValue;
+            if (matched[doc] === 0) touched[touchedCount++] = doc;
+            matched[doc] = (matched[doc] as number) + 1;
+            const length = docLength[doc] as number;
+            const lengthNorm = length < norms.length ? (norms[length] as number) : lengthNormOf(length, avgLength);
+            scores[doc] = (scores[doc] as number) + weighted * lengthNorm;
+          }
+        }
       }
       ideal += termIdeal * ((K1 + 1) / (1 + K1 * (1 - B)));
     }
