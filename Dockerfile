@@ -29,7 +29,7 @@ RUN npm run build \
  && npm prune --omit=dev \
  && npm cache clean --force
 
-# ── Runtime stage: compiled code, production dependencies and the story data, as user node ──
+# ── Runtime stage: compiled code, production dependencies, the story data and the docs, as user node ──
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 
@@ -45,6 +45,9 @@ COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node data ./data
+# The web dossier serves the documentation read-only at /docs/ (src/web/pages/docs.ts).
+COPY --chown=node:node docs ./docs
+COPY --chown=node:node README.md ./README.md
 RUN mkdir -p /app/var && chown node:node /app/var
 
 USER node

@@ -3,7 +3,8 @@
  * [--ops who,where,autocomplete,search] [--no-baseline] [--seed N]`
  *
  * Runs the benchmark sections and prints one table (or, with `--json`, one JSON line per row).
- * Sections: `search` (bench/search-bench.ts) and, when bench/digest-fanout.ts exists, `digest`.
+ * Sections: `search` (bench/search-bench.ts) and, when their files exist, `digest`
+ * (bench/digest-fanout.ts) and `web` (bench/web-bench.ts).
  * Progress goes to stderr so stdout stays a clean table or JSON stream.
  */
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ export type { BenchOptions, BenchRow, BenchSection } from './sections.js';
 /** Sections that live in files other engineers may or may not have written yet. */
 const OPTIONAL_SECTIONS: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'digest', file: 'digest-fanout.ts', exportName: 'runDigestBench' },
+  { name: 'web', file: 'web-bench.ts', exportName: 'runWebBench' },
 ];
 
 /** Every available section: the built-in ones plus optional files that exist. */
@@ -53,7 +55,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick            only 5,000 entities / 100,000 facts
   --tiny             smallest size, a few seconds: proves the script works
   --json             one JSON object per row instead of the table
-  --only NAME        one section: search | digest
+  --only NAME        one section: search | digest | web
   --sizes N,N        search: only these entity counts (300, 5000, 50000)
   --ops OP,OP        search: only these operations (who, where, autocomplete, search)
   --no-baseline      search: skip plain fuse.js (no ratios, much faster)

@@ -19,6 +19,7 @@ import type { Logger } from '../observability/logger.js';
 import { countKnowledge, createMetrics, type DossierMetrics } from '../observability/metrics.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createCore, type Core } from './core.js';
+import { createWebHandler } from '../web/handler.js';
 import { createShutdown, type Shutdown, type SignalSource } from './shutdown.js';
 
 /** The terminal the console chat talks to. */
@@ -95,9 +96,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   // The health port comes up first, so an orchestrator sees "starting" while the story loads.
   let http: RunningHttpServer | undefined;
+  const loaded: { core?: Core } = {};
   if (config.HTTP_PORT !== undefined) {
-    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger });
-    logger.info({ url: http.url }, 'health and metrics listening');
+    // The web dossier answers 503 until the story has loaded, like /healthz.
+    const pages = createWebHandler({ knowledge: () => loaded.core?.provider() });
+    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger, pages });
+    logger.info({ url: http.url, publicUrl: config.PUBLIC_URL }, 'health, metrics and web dossier listening');
   }
   const closeHttp = async () => http?.close();
 
@@ -119,6 +123,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await closeHttp();
     throw error;
   }
+  loaded.core = core;
   health.setKnowledge(() => {
     const snapshot = core.provider();
     const counts = countKnowledge(snapshot.kb);

@@ -23,6 +23,7 @@ import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
 import { createKnowledgeSearch } from '../search/knowledge-search.js';
 import type { KnowledgeProvider } from '../search/types.js';
 import { openSqliteStore, type SqliteStore } from '../storage/sqlite.js';
+import { linkInlineAnswers, withDossierLinks } from '../web/reply-links.js';
 import { createAppCommands } from './commands.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge-service.js';
 
@@ -142,12 +143,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const commands = createAppCommands({ knowledge: provider, store, digests, defaultTimeZone: config.DIGEST_TIMEZONE });
-  const router = createRouter({
-    commands,
-    logger,
-    telemetry,
-    suggestEntities: (partial, types) => provider().search.suggestEntities(partial, { types }),
-  });
+  // Answers link into the web dossier when PUBLIC_URL is set (added here, once, for every platform).
+  const router = withDossierLinks(
+    createRouter({
+      commands,
+      logger,
+      telemetry,
+      suggestEntities: (partial, types) => provider().search.suggestEntities(partial, { types }),
+    }),
+    config.PUBLIC_URL,
+    provider,
+  );
 
   return {
     storyDir,
@@ -158,7 +164,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     senders,
     limiter,
     router,
-    inlineAnswers: (query) => inlineAnswers(provider, query),
+    inlineAnswers: (query) => linkInlineAnswers(inlineAnswers(provider, query), config.PUBLIC_URL, provider),
     close() {
       knowledge.stop();
       store.close();

@@ -46,6 +46,8 @@ export class CitationNumbers {
           headline: source.headline,
           date: source.published,
           ...(source.url === undefined ? {} : { url: source.url }),
+          sourceId: source.id,
+          span: { start: citation.start, end: citation.end },
         });
         n = this.entries.length;
         this.numbers.set(citation.sourceId, n);

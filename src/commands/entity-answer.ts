@@ -289,5 +289,6 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
     quotes,
     citations: refs.list(),
     actions,
+    subject: { entityId: entity.id },
   });
 }

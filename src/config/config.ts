@@ -33,6 +33,17 @@ const url = (what: string) =>
     message: `must be an http(s) URL of ${what}`,
   });
 
+/** An absolute http(s) URL with a host and no query, fragment or credentials. */
+function isPublicUrl(value: string): boolean {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.hostname !== '' && url.search === '' && url.hash === '' && url.username === '' && url.password === '' && !value.includes('?') && !value.includes('#');
+  } catch {
+    return false;
+  }
+}
+
 /** One of a fixed list of words, with an error that lists them. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of: ${values.join(', ')}` });
@@ -68,6 +79,12 @@ export const configSchema = z
     CONSOLE: oneOf(['auto', 'on', 'off']).default('auto'),
     HTTP_PORT: optionalPort,
     HTTP_HOST: z.string().trim().default('0.0.0.0'),
+    /** Where people reach the web dossier; answers link to it when set. */
+    PUBLIC_URL: optionalText
+      .refine((v) => v === undefined || isPublicUrl(v), {
+        message: 'must be the http(s) address people open the web dossier at, e.g. https://dossier.example.org (no query or #fragment)',
+      })
+      .transform((v) => (v === undefined ? undefined : v.replace(/\/+$/, ''))),
 
     TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]+$/.test(v), {
       message: 'must look like 123456:ABC-DEF… (the token @BotFather gave you)',
@@ -119,6 +136,9 @@ export const configSchema = z
       if (c.TELEGRAM_WEBHOOK_PORT === undefined) {
         ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_PORT'], message: 'is required in webhook mode: the port the webhook listens on' });
       }
+    }
+    if (c.PUBLIC_URL !== undefined && c.HTTP_PORT === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_PORT'], message: 'is required when PUBLIC_URL is set: the web dossier the links open is served on HTTP_PORT' });
     }
     if (c.HTTP_PORT !== undefined && c.HTTP_PORT !== 0 && c.HTTP_PORT === c.TELEGRAM_WEBHOOK_PORT) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_PORT'], message: 'must differ from HTTP_PORT (the health and metrics port)' });

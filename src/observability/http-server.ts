@@ -1,6 +1,7 @@
 /**
- * The operator's HTTP port: `GET /healthz` (readiness as JSON) and `GET /metrics` (Prometheus).
- * Nothing else is served, and no error text ever reaches a response.
+ * The operator's HTTP port: `GET /healthz` (readiness as JSON) and `GET /metrics` (Prometheus),
+ * and every other path to the `pages` handler when one is given (the web dossier); without it,
+ * nothing else is served. No error text ever reaches a response.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,8 @@ export interface HttpServerOptions {
   health: () => HealthReport | Promise<HealthReport>;
   metrics: MetricsSource;
   logger?: Logger;
+  /** Serves every path other than /healthz and /metrics (the web dossier); 404 when absent. */
+  pages?: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 }
 
 export interface RunningHttpServer {
@@ -40,7 +43,7 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const server = createServer((request, response) => {
     handle(request, response, options).catch((error: unknown) => {
-      options.logger?.error({ err: error, path: safePath(request.url) }, 'health/metrics request failed');
+      options.logger?.error({ err: error, path: safePath(request.url) }, 'http request failed');
       if (!response.headersSent) send(response, request, 500, TEXT_TYPE, 'internal error\n');
       else response.destroy();
     });
@@ -76,6 +79,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 async function handle(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
   const path = safePath(request.url);
   const known = path === '/healthz' || path === '/metrics';
+  if (!known && options.pages !== undefined) return options.pages(request, response);
   if (!known) return send(response, request, 404, TEXT_TYPE, 'not found\n');
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('Allow', 'GET, HEAD');

@@ -56,6 +56,11 @@ export interface ReplyCitation {
   /** ISO `YYYY-MM-DD`. */
   date: string;
   url?: string;
+  /** The source's id and the span of it the reply cites first (what a link to the cited sentence needs). */
+  sourceId?: string;
+  span?: { start: number; end: number };
+  /** The cited span on the web dossier; set from PUBLIC_URL (src/web/reply-links.ts), absent without it. */
+  link?: string;
 }
 
 /**
@@ -87,6 +92,10 @@ export interface Reply {
   actions: ReplyAction[];
   /** Only the asker should see it (Discord ephemeral); errors and usage hints are private. */
   private?: boolean;
+  /** The entity the reply is about, so its title can link to the entity's page. */
+  subject?: { entityId: string };
+  /** The web dossier page that shows this answer whole; set from PUBLIC_URL, absent without it. */
+  link?: string;
 }
 
 /** Limits on the reply model itself, whatever the platform. */

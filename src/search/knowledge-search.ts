@@ -191,6 +191,7 @@ class IndexedSearch implements IndexedKnowledgeSearch {
         limit: clampLimit(options.limit),
         accept: entityId ? (doc) => (items[doc] as Fact).entities.includes(entityId) : undefined,
         weight: (doc) => ((items[doc] as Fact).rank === 'caption' ? CAPTION_WEIGHT : 1),
+        weightBound: Math.max(1, CAPTION_WEIGHT),
         tieBreak: (doc) => ((items[doc] as Fact).rank === 'caption' ? 1 : 0),
       })
       .map(({ doc, score }) => ({ fact: items[doc] as Fact, score }));

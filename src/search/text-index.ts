@@ -36,6 +36,12 @@ export interface TextSearchParams {
   weight?: (doc: number) => number;
   /** Among equally relevant documents, the lower tie-break wins (e.g. body before caption). */
   tieBreak?: (doc: number) => number;
+  /**
+   * The largest value `weight` ever returns (1 when there is no `weight`). With it, a document
+   * whose relevance times this bound cannot beat the candidates already kept is passed over
+   * without calling `accept` or `weight` — the same result, for less work on common words.
+   */
+  weightBound?: number;
 }
 
 export class TextIndex {
@@ -57,6 +63,10 @@ export class TextIndex {
   private matched = new Uint8Array(1024);
   private stamp = new Uint32Array(1024);
   private stampValue = 0;
+  /** Per-query scratch: the documents a query's words reach, in the order first reached. */
+  private touched = new Uint32Array(1024);
+  /** BM25's length normalisation by document length, for the average length it was computed with. */
+  private norms = { avgLength: NaN, table: new Float64Array(256) };
 
   /** Indexes `count` documents whose text `textOf(i)` gives. */
   constructor(count: number, textOf: (doc: number) => string) {
@@ -145,34 +155,52 @@ export class TextIndex {
     if (limit === 0 || this.docCount === 0) return [];
     const terms = queryWords(query);
     if (terms.length === 0) return [];
-    const touched: number[] = [];
+    const touched = this.touched;
+    let touchedCount = 0;
     const avgLength = this.totalLength / Math.max(1, this.docCount) || 1;
+    const norms = this.lengthNorms(avgLength);
+    const { stamp, matched, scores, docLength, baseOffsets, baseDocs } = this;
     let ideal = 0;
     for (const term of terms) {
       const expansions = this.expand(term);
       if (expansions.length === 0) continue;
-      this.stampValue++;
+      const stampValue = ++this.stampValue;
       let termIdeal = 0;
       for (const { word, weight } of expansions) {
         const idf = this.idf(word);
         termIdeal = Math.max(termIdeal, weight * idf);
-        this.forEachPosting(word, (doc) => {
-          if (this.stamp[doc] === this.stampValue) return;
-          this.stamp[doc] = this.stampValue;
-          if (this.matched[doc] === 0) touched.push(doc);
-          this.matched[doc] = (this.matched[doc] as number) + 1;
-          const lengthNorm = (K1 + 1) / (1 + K1 * (1 - B + (B * (this.docLength[doc] as number)) / avgLength));
-          this.scores[doc] = (this.scores[doc] as number) + weight * idf * lengthNorm;
-        });
+        const weighted = weight * idf;
+        // The word's postings: the built index's range, then the documents added since.
+        const extra = this.delta.get(word);
+        const ranges: Array<[ArrayLike<number>, number, number]> = [];
+        if (word + 1 < baseOffsets.length) ranges.push([baseDocs, baseOffsets[word] as number, baseOffsets[word + 1] as number]);
+        if (extra) ranges.push([extra, 0, extra.length]);
+        for (const [docs, from, to] of ranges) {
+          // The hot loop of a common word (tens of thousands of documents), kept free of calls.
+          for (let i = from; i < to; i++) {
+            const doc = docs[i] as number;
+            if (stamp[doc] === stampValue) continue;
+            stamp[doc] = stampValue;
+            if (matched[doc] === 0) touched[touchedCount++] = doc;
+            matched[doc] = (matched[doc] as number) + 1;
+            const length = docLength[doc] as number;
+            const lengthNorm = length < norms.length ? (norms[length] as number) : lengthNormOf(length, avgLength);
+            scores[doc] = (scores[doc] as number) + weighted * lengthNorm;
+          }
+        }
       }
       ideal += termIdeal * ((K1 + 1) / (1 + K1 * (1 - B)));
     }
     const pool = limit * 3 + 20;
     const top = new TopK(pool);
-    for (const doc of touched) {
-      const relevance = this.scores[doc] as number;
-      this.scores[doc] = 0;
-      this.matched[doc] = 0;
+    const bound = params.weightBound ?? (params.weight ? Infinity : 1);
+    for (let t = 0; t < touchedCount; t++) {
+      const doc = touched[t] as number;
+      const relevance = scores[doc] as number;
+      scores[doc] = 0;
+      matched[doc] = 0;
+      // Cannot enter the pool (an offer no better than its worst is refused): skip the callbacks.
+      if (relevance * bound <= top.floor()) continue;
       if (this.removed[doc] === 1 || (params.accept && !params.accept(doc))) continue;
       top.offer(doc, params.weight ? relevance * params.weight(doc) : relevance);
     }
@@ -189,6 +217,15 @@ export class TextIndex {
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  /** The length-normalisation table for short documents (recomputed when the average length changes). */
+  private lengthNorms(avgLength: number): Float64Array {
+    if (this.norms.avgLength !== avgLength) {
+      for (let length = 0; length < this.norms.table.length; length++) this.norms.table[length] = lengthNormOf(length, avgLength);
+      this.norms.avgLength = avgLength;
+    }
+    return this.norms.table;
+  }
 
   private wordId(token: string): number {
     let id = this.vocabulary.get(token);
@@ -225,6 +262,7 @@ export class TextIndex {
     this.scores = grow(this.scores, new Float64Array(capacity));
     this.matched = grow(this.matched, new Uint8Array(capacity));
     this.stamp = grow(this.stamp, new Uint32Array(capacity));
+    this.touched = new Uint32Array(capacity);
   }
 
   private documentFrequency(word: number): number {
@@ -235,15 +273,6 @@ export class TextIndex {
   private idf(word: number): number {
     const df = this.documentFrequency(word);
     return Math.log(1 + (this.docCount - df + 0.5) / (df + 0.5));
-  }
-
-  private forEachPosting(word: number, visit: (doc: number) => void): void {
-    if (word + 1 < this.baseOffsets.length) {
-      const end = this.baseOffsets[word + 1] as number;
-      for (let i = this.baseOffsets[word] as number; i < end; i++) visit(this.baseDocs[i] as number);
-    }
-    const extra = this.delta.get(word);
-    if (extra) for (const doc of extra) visit(doc);
   }
 
   /** The indexed words a query word stands for, with how much each counts (1 = as written). */
@@ -283,6 +312,11 @@ export class TextIndex {
     }
     return found.sort((a, b) => a.distance - b.distance || this.documentFrequency(b.word) - this.documentFrequency(a.word));
   }
+}
+
+/** BM25's term-frequency saturation with length normalisation, for a word found once. */
+function lengthNormOf(length: number, avgLength: number): number {
+  return (K1 + 1) / (1 + K1 * (1 - B + (B * length) / avgLength));
 }
 
 /** The distinct meaningful words of a query (stopwords dropped unless nothing else is left). */

@@ -18,6 +18,11 @@ export class TopK {
     return this;
   }
 
+  /** The key an offer must beat to be kept: the worst kept key once `k` are kept, else -Infinity. */
+  floor(): number {
+    return this.count < this.k || this.k <= 0 ? -Infinity : (this.keys[0] as number);
+  }
+
   /** Offers `id` with `key`; kept when it beats the worst of the current best `k`. */
   offer(id: number, key: number): void {
     if (this.k <= 0) return;

@@ -114,6 +114,17 @@ describe('loadConfig', () => {
     expect(webhook.map((p) => p.split(' ')[0]).sort()).toEqual(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_PORT', 'TELEGRAM_WEBHOOK_SECRET']);
   });
 
+  it('takes PUBLIC_URL as the web dossier\'s address: http(s), a path allowed, trailing slashes dropped, HTTP_PORT required', () => {
+    expect(loadConfig({ HTTP_PORT: '8080', PUBLIC_URL: 'https://dossier.example.org/panjshir/' }).PUBLIC_URL).toBe('https://dossier.example.org/panjshir');
+    expect(loadConfig({}).PUBLIC_URL).toBeUndefined();
+    for (const bad of ['dossier.example.org', 'ftp://dossier.example.org', 'https://dossier.example.org/?a=1', 'https://dossier.example.org/#top', 'https://user:pw@dossier.example.org', 'https://']) {
+      const problems = problemsOf({ HTTP_PORT: '8080', PUBLIC_URL: bad });
+      expect(problems, bad).toHaveLength(1);
+      expect(problems[0], bad).toContain('PUBLIC_URL must be the http(s) address people open the web dossier at');
+    }
+    expect(problemsOf({ PUBLIC_URL: 'https://dossier.example.org' })).toEqual(['HTTP_PORT is required when PUBLIC_URL is set: the web dossier the links open is served on HTTP_PORT']);
+  });
+
   it('refuses the same port for health/metrics and the Telegram webhook', () => {
     const problems = problemsOf({
       HTTP_PORT: '8080',

@@ -65,6 +65,9 @@ describe('Dockerfile', () => {
       expect(copies.some((c) => /--from=build\b.*\/app\/node_modules \.\/node_modules/.test(c))).toBe(true);
       expect(copies.some((c) => /--from=build\b.*\/app\/dist \.\/dist/.test(c))).toBe(true);
       expect(copies.some((c) => /\bdata \.\/data$/.test(c))).toBe(true);
+      // The web dossier serves the documentation at /docs/.
+      expect(copies.some((c) => /\bdocs \.\/docs$/.test(c))).toBe(true);
+      expect(copies.some((c) => /\bREADME\.md \.\/README\.md$/.test(c))).toBe(true);
       expect(copies.some((c) => /\bsrc\b/.test(c))).toBe(false);
       expect(runs(finalStage)).not.toMatch(/npm (ci|install)/);
     });

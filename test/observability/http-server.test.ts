@@ -89,6 +89,30 @@ describe('startHttpServer', () => {
     expect(out.records()[0]).toMatchObject({ level: 50, path: '/healthz', err: { message: 'secret internal detail at /srv/app' } });
   });
 
+  it('hands every other path to the pages handler when one is given, and a failing page gets a bare 500', async () => {
+    const out = captureLines();
+    const seen: string[] = [];
+    server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      health: () => ready,
+      metrics: createMetrics({ defaultMetrics: false }),
+      logger: createLogger({ format: 'json', destination: out }),
+      pages: (request, response) => {
+        seen.push(request.url ?? '');
+        if (request.url === '/boom') throw new Error('secret page detail');
+        response.end('page');
+      },
+    });
+    expect(await (await fetch(`${server.url}/entities/x?page=2`)).text()).toBe('page');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const failed = await fetch(`${server.url}/boom`);
+    expect(failed.status).toBe(500);
+    expect(await failed.text()).toBe('internal error\n');
+    expect(seen).toEqual(['/entities/x?page=2', '/boom']);
+    expect(out.records()[0]).toMatchObject({ level: 50, path: '/boom', err: { message: 'secret page detail' } });
+  });
+
   it('survives a malformed request', async () => {
     const { server } = await start();
     const raw = await new Promise<string>((resolve) => {

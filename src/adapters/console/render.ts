@@ -49,8 +49,12 @@ export function renderPlainText(reply: Reply): string {
   }
   if (reply.citations.length > 0) {
     out.push('', 'Sources');
-    reply.citations.forEach((c, i) => out.push(`  [${i + 1}] ${c.outlet} — ${c.headline} (${c.date})${c.url === undefined ? '' : ` ${c.url}`}`));
+    reply.citations.forEach((c, i) => {
+      out.push(`  [${i + 1}] ${c.outlet} — ${c.headline} (${c.date})${c.url === undefined ? '' : ` ${c.url}`}`);
+      if (c.link !== undefined) out.push(`      cited passage: ${c.link}`);
+    });
   }
+  if (reply.link !== undefined) out.push('', `Open the dossier: ${reply.link}`);
   // One numbering across both lists, as followUps() orders them: typing n runs the n-th.
   if (reply.suggestions.length > 0) {
     out.push('', 'Did you mean');

@@ -153,7 +153,8 @@ function safeUrl(url: string | undefined): string | undefined {
 /** `**3.** [Reuters: Headline](url) · 2021-08-22`, escaped, within one field value. */
 function sourceLine(n: number, citation: ReplyCitation): string {
   const label = `${citation.outlet}: ${citation.headline}`.replace(/\[/g, '(').replace(/\]/g, ')');
-  const url = safeUrl(citation.url);
+  // The cited passage on the web dossier when PUBLIC_URL is set, else the original article.
+  const url = safeUrl(citation.link ?? citation.url);
   const date = ` · ${escapeDiscordText(citation.date)}`;
   const room = DISCORD_LIMITS.fieldValue - 12 - date.length - (url?.length ?? 0);
   const text = escapeAndShorten(label, Math.max(40, Math.min(room, 300)));
@@ -225,6 +226,8 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   }
 
   const blocks = contentBlocks(reply, summaryRest);
+  // The title opens the answer's page on the web dossier (only when PUBLIC_URL is set).
+  const link = safeUrl(reply.link);
   const pages: APIEmbed[] = [];
   let next = 0;
   do {
@@ -258,6 +261,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
     const fields = trimToFit([...taken, ...sources], DISCORD_LIMITS.fields, DISCORD_LIMITS.embedTotal - fixed).map((b) => b.field);
     pages.push({
       title: pageTitle,
+      ...(link === undefined ? {} : { url: link }),
       ...(pageDescription === undefined ? {} : { description: pageDescription }),
       color: colour,
       ...(fields.length === 0 ? {} : { fields }),

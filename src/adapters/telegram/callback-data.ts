@@ -18,8 +18,10 @@ export function commandFitsCallbackData(command: string): boolean {
   return command.startsWith('/') && Buffer.byteLength(command, 'utf8') <= TELEGRAM_LIMITS.callbackData;
 }
 
-/** Rows of reply buttons as an inline keyboard, or `undefined` when there are none. */
+/** Rows of reply buttons as an inline keyboard (URL buttons open their address), or `undefined` when there are none. */
 export function inlineKeyboard(rows: readonly ReplyButton[][]): InlineKeyboardMarkup | undefined {
   if (rows.length === 0) return undefined;
-  return { inline_keyboard: rows.map((row) => row.map((button) => ({ text: button.label, callback_data: button.command }))) };
+  return {
+    inline_keyboard: rows.map((row) => row.map((button) => (button.url === undefined ? { text: button.label, callback_data: button.command } : { text: button.label, url: button.url }))),
+  };
 }

@@ -41,11 +41,16 @@ const BUTTON_LABEL_CHARS = 60;
 /** Labels, speakers and notes are metadata: bounded so a block's markup always fits a message. */
 const META_CHARS = 300;
 
-/** A button under the last message: its label and the command line it runs. */
+/** A button under the last message: its label and the command line it runs, or the address it opens. */
 export interface ReplyButton {
   label: string;
   command: string;
+  /** Opens this address instead of running a command (the "Open the dossier" button). */
+  url?: string;
 }
+
+/** The label of the button that opens the reply's page on the web dossier. */
+export const OPEN_DOSSIER_LABEL = 'Open the dossier';
 
 export interface RenderedReply {
   /** Telegram HTML for `parse_mode: 'HTML'`, each within {@link TELEGRAM_LIMITS.messageText}. */
@@ -102,6 +107,15 @@ function safeUrl(url: string | undefined): string | undefined {
   }
 }
 
+/**
+ * Whether Telegram takes the address in a URL button: it refuses a host without a dot (such as
+ * `localhost`) with BUTTON_URL_INVALID, which would fail the whole message. Links in the text
+ * have no such check.
+ */
+function buttonUrlAccepted(url: string): boolean {
+  return new URL(url).hostname.includes('.');
+}
+
 function quoteAttribution(quote: ReplyQuote): string {
   const details = [quote.date, quote.how].filter((p): p is string => p !== undefined && p !== '').map((p) => escapeHtml(shortenAtWord(p, META_CHARS)));
   const speaker = `<i>${escapeHtml(shortenAtWord(quote.speaker, META_CHARS))}</i>`;
@@ -110,7 +124,10 @@ function quoteAttribution(quote: ReplyQuote): string {
 
 /** The reply as blocks, in reading order. */
 function replyBlocks(reply: Reply): Block[] {
-  const blocks: Block[] = [block({ open: '<b>', text: reply.title, close: '</b>' })];
+  const titleLink = safeUrl(reply.link);
+  const blocks: Block[] = [
+    titleLink === undefined ? block({ open: '<b>', text: reply.title, close: '</b>' }) : block({ open: `<b><a href="${escapeHtml(titleLink)}">`, text: reply.title, close: '</a></b>' }),
+  ];
   if (reply.summary !== undefined && reply.summary !== '') {
     blocks.push(block({ text: reply.summary, tail: citeMarks(reply.summaryCites) }));
   }
@@ -144,7 +161,11 @@ function replyBlocks(reply: Reply): Block[] {
     );
   });
   reply.citations.forEach((citation, i) => {
-    const url = safeUrl(citation.url);
+    // The dossier's cited passage when there is one; the original article's address then follows it.
+    const passage = safeUrl(citation.link);
+    const original = safeUrl(citation.url);
+    const url = passage ?? original;
+    const originalLink = passage !== undefined && original !== undefined ? ` · <a href="${escapeHtml(original)}">original</a>` : '';
     const date = /^\d{4}-\d{2}-\d{2}$/.test(citation.date) ? formatDay(citation.date) : citation.date;
     blocks.push(
       block({
@@ -153,7 +174,7 @@ function replyBlocks(reply: Reply): Block[] {
         open: url === undefined ? '' : `<a href="${escapeHtml(url)}">`,
         text: `${citation.outlet}: ${citation.headline}`,
         close: url === undefined ? '' : '</a>',
-        tail: `, ${escapeHtml(shortenAtWord(date, 40))}`,
+        tail: `, ${escapeHtml(shortenAtWord(date, 40))}${originalLink}`,
       }),
     );
   });
@@ -285,6 +306,8 @@ function buttonsOf(reply: Reply): ReplyButton[][] {
   };
   reply.suggestions.forEach(add);
   reply.actions.forEach(add);
+  const page = safeUrl(reply.link);
+  if (page !== undefined && buttonUrlAccepted(page)) rows.push([{ label: OPEN_DOSSIER_LABEL, command: '', url: page }]);
   return rows;
 }
 
