@@ -89,6 +89,19 @@ export function folderArticleStore(storyDir: string, options: { pollMs?: number 
     writeFileSync(txtFile, article.raw, { encoding: 'utf8', flag });
   }
 
+  /** A signature of the articles' names, sizes and modification times. */
+  function folderVersion(): string {
+    const entries = existsSync(dir)
+      ? readdirSync(dir)
+          .sort()
+          .map((name) => {
+            const info = statSync(join(dir, name));
+            return `${name}\u0000${info.size}\u0000${info.mtimeMs}`;
+          })
+      : [];
+    return createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 16);
+  }
+
   return {
     kind: 'folder',
     async list() {
@@ -110,26 +123,17 @@ export function folderArticleStore(storyDir: string, options: { pollMs?: number 
       return true;
     },
     async version() {
-      const entries = existsSync(dir)
-        ? readdirSync(dir)
-            .sort()
-            .map((name) => {
-              const info = statSync(join(dir, name));
-              return `${name}\u0000${info.size}\u0000${info.mtimeMs}`;
-            })
-        : [];
-      return createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 16);
+      return folderVersion();
     },
     watch(listener) {
       let watcher: FSWatcher | undefined;
-      let last: string | undefined;
+      let last = folderVersion();
       const check = () => {
-        void this.version().then((v) => {
-          if (last !== undefined && v !== last) listener();
-          last = v;
-        });
+        const now = folderVersion();
+        if (now === last) return;
+        last = now;
+        listener();
       };
-      check();
       try {
         mkdirSync(dir, { recursive: true });
         watcher = watch(dir, check);
