@@ -197,15 +197,19 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
       );
     },
     finishSlot(id, slot, owner, outcome, now) {
-      return db.transaction(() => {
-        const done = changed(
-          `UPDATE deliveries SET status = $1, finished_at = $2, content_until = $3, chat_id = $4, detail = $5
-           WHERE subscription_id = $6 AND slot = $7 AND owner = $8 AND status IN ('claimed', 'sending')`,
-          [outcome.status, iso(now), outcome.contentUntil === undefined ? null : iso(outcome.contentUntil), outcome.chatId ?? null, outcome.detail ?? null, id, iso(slot), owner],
-        );
-        if (done === 1) advance(id, slot);
-        return done === 1;
-      });
+      // One statement, so one round trip: the ledger row and lastSlot move together or not at all.
+      const row = one<{ n: number }>(
+        `WITH done AS (
+           UPDATE deliveries SET status = $1, finished_at = $2, content_until = $3, chat_id = $4, detail = $5
+           WHERE subscription_id = $6 AND slot = $7 AND owner = $8 AND status IN ('claimed', 'sending')
+           RETURNING slot),
+         advanced AS (
+           UPDATE subscriptions SET last_slot = $7
+           WHERE id = $6 AND EXISTS (SELECT 1 FROM done) AND (last_slot IS NULL OR last_slot < $7))
+         SELECT count(*)::int AS n FROM done`,
+        [outcome.status, iso(now), outcome.contentUntil === undefined ? null : iso(outcome.contentUntil), outcome.chatId ?? null, outcome.detail ?? null, id, iso(slot), owner],
+      );
+      return row?.n === 1;
     },
     releaseSlot(id, slot, owner, now, detail) {
       return (
