@@ -2,7 +2,8 @@
  * The running bot: the core (knowledge, database, digests, commands) plus every platform the
  * settings switch on, the health and metrics port, and the graceful stop that ties them together.
  *
- * Platforms: Telegram when TELEGRAM_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, and the
+ * Platforms: Telegram when TELEGRAM_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set (over the gateway, or over HTTP
+ * at POST /interactions when DISCORD_PUBLIC_KEY is set), and the
  * console chat when CONSOLE=on, or CONSOLE=auto and (standard input is a terminal or no other
  * platform is configured) — so `npm start` with no settings at all is a working console bot.
  */
@@ -10,12 +11,13 @@ import type { Readable, Writable } from 'node:stream';
 import { createConsoleSender } from '../adapters/console/sender.js';
 import { runConsoleChat } from '../adapters/console/console-chat.js';
 import { createDiscordRuntime } from '../adapters/discord/index.js';
+import { createDiscordHttpRuntime } from '../adapters/discord/http-runtime.js';
 import { createTelegramRuntime } from '../adapters/telegram/index.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../adapters/types.js';
 import type { Platform } from '../commands/types.js';
 import { redactConfig, type Config } from '../config/config.js';
 import { HealthRegistry } from '../observability/health.js';
-import { startHttpServer, type RunningHttpServer } from '../observability/http-server.js';
+import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../observability/http-server.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, createMetrics, type DossierMetrics } from '../observability/metrics.js';
 import { createTelemetry } from '../observability/telemetry.js';
@@ -96,8 +98,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   // The health port comes up first, so an orchestrator sees "starting" while the story loads.
   let http: RunningHttpServer | undefined;
+  const routes = new Map<string, RouteHandler>();
+  if (config.DISCORD_PUBLIC_KEY !== undefined) {
+    // Until Discord's runtime is up, say "not yet" (Discord retries) rather than 404.
+    routes.set('/interactions', async (_request, response) => {
+      response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"error":"starting"}');
+    });
+  }
   if (config.HTTP_PORT !== undefined) {
-    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger });
+    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger, routes });
     logger.info({ url: http.url }, 'health and metrics listening');
   }
   const closeHttp = async () => http?.close();
@@ -149,7 +158,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ),
     );
   }
-  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined) {
+  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && config.DISCORD_PUBLIC_KEY !== undefined) {
+    const discord = createDiscordHttpRuntime(
+      {
+        token: config.DISCORD_TOKEN,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        publicKey: config.DISCORD_PUBLIC_KEY,
+        ...(config.DISCORD_API_URL === undefined ? {} : { apiUrl: config.DISCORD_API_URL }),
+        storyName: core.provider().kb.story.title,
+        stopTimeoutMs: platformStopMs,
+      },
+      adapterDeps,
+    );
+    routes.set('/interactions', discord.handle);
+    platforms.push(discord);
+  } else if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined) {
     platforms.push(
       createDiscordRuntime(
         {

@@ -40,14 +40,16 @@ export interface InteractionDeps {
   isStopping: () => boolean;
 }
 
-const RESTARTING = buildReply({
+/** What a command gets while the bot stops. */
+export const RESTARTING = buildReply({
   kind: 'notice',
   title: 'Dossier is restarting.',
   summary: 'Please try again in a minute.',
   private: true,
 });
 
-const EXPIRED = buildReply({
+/** What a "More" button gets once its pages are gone. */
+export const EXPIRED = buildReply({
   kind: 'notice',
   title: 'Those extra pages have expired.',
   summary: 'Run the command again to see the whole answer.',
@@ -113,7 +115,8 @@ async function withDeferral<T>(work: Promise<T>, afterMs: number, defer: () => P
   }
 }
 
-function firstPage(rendered: RenderedReply, pages: PageStore): DiscordMessageBody {
+/** The first page of a rendered reply, with a "More" button keyed to its saved pages. */
+export function firstPage(rendered: RenderedReply, pages: PageStore): DiscordMessageBody {
   const more = rendered.pages.length > 1 ? `${MORE_PREFIX}${pages.save(rendered)}:1` : undefined;
   return pageMessage(rendered, 0, more);
 }
