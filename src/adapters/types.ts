@@ -5,7 +5,7 @@
 import type { InlineAnswer } from '../commands/inline.js';
 import type { CommandRouter } from '../commands/router.js';
 import type { Platform } from '../commands/types.js';
-import type { MessageSender } from '../delivery/types.js';
+import type { MessageSender, SendLimiter } from '../delivery/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { ChatStateStore } from '../storage/types.js';
@@ -38,4 +38,6 @@ export interface AdapterDeps {
   telemetry: Telemetry;
   /** The current time (injected in tests). */
   now: () => Date;
+  /** The bot's one rate limiter for outgoing messages, shared with the digests (default: none). */
+  limiter?: SendLimiter;
 }

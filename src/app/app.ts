@@ -138,6 +138,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger,
     telemetry,
     now,
+    limiter: core.limiter,
   };
   const platformStopMs = Math.round(timeoutMs * STOP_SHARE.platform);
   const platforms: PlatformRuntime[] = [];

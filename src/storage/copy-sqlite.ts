@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { SyncPg } from './pg-sync.js';
 
 /** Tables that are not data: the schema record, and per-process state that starts afresh. */
-const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'leases', 'rate_buckets']);
+const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'leases', 'send_pacing']);
 /** Copied before the others, in this order (others refer to them). */
 const FIRST = ['subscriptions'];
 const ROWS_PER_INSERT = 500;

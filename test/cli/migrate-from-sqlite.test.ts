@@ -47,7 +47,8 @@ describePostgres('npm run db:migrate-from-sqlite', () => {
     const gone = sqlite.addSubscription({ platform: 'discord', chatId: '300', chatType: 'channel', schedule: 'every 6h', timeZone: 'UTC', quiet: 'skip', createdAt: T0 });
     sqlite.removeSubscription(gone.id, at(1));
     sqlite.claimSlot(daily.id, at(0), 'old-process', at(0), 60_000);
-    sqlite.markSending(daily.id, at(0), 'old-process', at(0), 60_000);
+    sqlite.startSending(daily.id, at(0), 'old-process', { parts: [{ text: 'digest' }], contentUntil: at(0.5), chatId: '-1' }, at(0));
+    sqlite.markPartAccepted(daily.id, at(0), 'old-process', 0, '-1');
     sqlite.finishSlot(daily.id, at(0), 'old-process', { status: 'delivered', contentUntil: at(0.5), chatId: '-1' }, at(0.5));
     sqlite.markChatBlocked('telegram', '42', 'Forbidden: bot was blocked by the user', at(2));
     sqlite.recordChatMigration('telegram', '-1', '-1001', at(3));

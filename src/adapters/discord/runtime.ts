@@ -54,7 +54,12 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
     // Interactions need no intent; Guilds (not privileged) keeps guild and channel caches right.
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [], repliedUser: false },
-    rest: settings.apiUrl === undefined ? {} : { api: settings.apiUrl },
+    rest: {
+      ...(settings.apiUrl === undefined ? {} : { api: settings.apiUrl }),
+      // A long wait on a channel's message route comes back to the digest queue, which parks that
+      // one delivery and goes on with the others, instead of holding a request open.
+      rejectOnRateLimit: (limit) => limit.route.startsWith('/channels/') && limit.method.toUpperCase() === 'POST' && limit.timeToReset > 2000,
+    },
   });
   client.rest.setToken(settings.token);
 
@@ -126,7 +131,15 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
   return {
     platform: 'discord',
     client,
-    sender: createDiscordSender({ rest: client.rest, chatState: deps.chatState, logger, telemetry: deps.telemetry, now: deps.now, render }),
+    sender: createDiscordSender({
+      rest: client.rest,
+      chatState: deps.chatState,
+      logger,
+      telemetry: deps.telemetry,
+      now: deps.now,
+      render,
+      ...(deps.limiter === undefined ? {} : { limiter: deps.limiter }),
+    }),
 
     async start() {
       if (started) return;
