@@ -8,7 +8,7 @@ import type { Platform } from '../commands/types.js';
 import type { MessageSender, SendLimiter } from '../delivery/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
-import type { ChatStateStore } from '../storage/types.js';
+import type { ChatStateStore, FollowUpStore } from '../storage/types.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'down' | 'stopped';
 
@@ -34,6 +34,8 @@ export interface AdapterDeps {
   /** Inline-mode / quick-pick answers for a free query (Telegram inline mode). */
   inlineAnswers: (query: string) => InlineAnswer[];
   chatState: ChatStateStore;
+  /** Follow-ups too long for a button, kept under short keys (survive restarts). */
+  followUps: FollowUpStore;
   logger: Logger;
   telemetry: Telemetry;
   /** The current time (injected in tests). */

@@ -8,11 +8,9 @@
  * platform is configured) — so `npm start` with no settings at all is a working console bot.
  */
 import type { Readable, Writable } from 'node:stream';
+import { onClosedPipe } from '../adapters/console/closed-pipe.js';
 import { createConsoleSender } from '../adapters/console/sender.js';
 import { runConsoleChat } from '../adapters/console/console-chat.js';
-import { createDiscordRuntime } from '../adapters/discord/index.js';
-import { createDiscordHttpRuntime } from '../adapters/discord/http-runtime.js';
-import { createTelegramRuntime } from '../adapters/telegram/index.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../adapters/types.js';
 import type { Platform } from '../commands/types.js';
 import { redactConfig, type Config } from '../config/config.js';
@@ -111,9 +109,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const closeHttp = async () => http?.close();
 
+  // Each platform's library is loaded only when its token is set: discord.js alone takes most of
+  // a second to import, which a console-only start (the quick start) would wait for for nothing.
+  // Loaded while the story loads, and awaited before health can report the knowledge as ready.
+  const adapterModules = Promise.all([
+    config.TELEGRAM_BOT_TOKEN === undefined ? undefined : import('../adapters/telegram/index.js'),
+    config.DISCORD_TOKEN === undefined ? undefined : import('../adapters/discord/index.js'),
+  ]);
+  adapterModules.catch(() => undefined); // awaited below; an early failure must not go unhandled
   let core: Core;
+  let telegramModule: Awaited<typeof adapterModules>[0];
+  let discordModule: Awaited<typeof adapterModules>[1];
   try {
     core = await createCore({ config, logger, telemetry, metrics, now });
+    [telegramModule, discordModule] = await adapterModules;
   } catch (error) {
     await closeHttp();
     throw error;
@@ -135,6 +144,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     router: core.router,
     inlineAnswers: core.inlineAnswers,
     chatState: core.store,
+    followUps: core.store,
     logger,
     telemetry,
     now,
@@ -142,7 +152,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   const platformStopMs = Math.round(timeoutMs * STOP_SHARE.platform);
   const platforms: PlatformRuntime[] = [];
-  if (config.TELEGRAM_BOT_TOKEN !== undefined) {
+  if (config.TELEGRAM_BOT_TOKEN !== undefined && telegramModule !== undefined) {
+    const { createTelegramRuntime } = telegramModule;
     const webhook =
       config.TELEGRAM_WEBHOOK_URL === undefined
         ? undefined
@@ -159,8 +170,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ),
     );
   }
-  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && config.DISCORD_PUBLIC_KEY !== undefined) {
-    const discord = createDiscordHttpRuntime(
+  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && config.DISCORD_PUBLIC_KEY !== undefined && discordModule !== undefined) {
+    const discord = discordModule.createDiscordHttpRuntime(
       {
         token: config.DISCORD_TOKEN,
         applicationId: config.DISCORD_APPLICATION_ID,
@@ -173,7 +184,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     );
     routes.set('/interactions', discord.handle);
     platforms.push(discord);
-  } else if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined) {
+  } else if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && discordModule !== undefined) {
+    const { createDiscordRuntime } = discordModule;
     platforms.push(
       createDiscordRuntime(
         {
@@ -211,6 +223,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (withConsole) {
     core.senders.set('console', createConsoleSender(io.output));
     health.register('console', () => consoleHealth);
+    // Whoever read the chat's output has gone (`npm start | head -1`): the console stops quietly,
+    // as a closed input stops it; the other platforms, if any, keep running.
+    onClosedPipe(io.output, () => {
+      logger.info('console output closed; the console chat stops');
+      consoleStop.abort();
+    });
   }
 
   // Start-up failures of a platform are logged and retried inside the runtime, never thrown.

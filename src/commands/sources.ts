@@ -3,7 +3,6 @@
  */
 import { formatDay } from '../replies/format.js';
 import { reply } from '../replies/reply.js';
-import { CitationNumbers } from './citations.js';
 import type { KnowledgeCommandDeps } from './entity-commands.js';
 import type { CommandDefinition } from './types.js';
 
@@ -17,7 +16,6 @@ export function sourcesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
     examples: ['/sources'],
     run() {
       const { kb } = deps.knowledge();
-      const refs = new CitationNumbers(kb);
       const counts = new Map<string, { facts: number; quotes: number }>();
       const count = (sourceId: string, key: 'facts' | 'quotes') => {
         const entry = counts.get(sourceId) ?? { facts: 0, quotes: 0 };
@@ -37,15 +35,17 @@ export function sourcesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
             lines: sources.map((s) => {
               const c = counts.get(s.id) ?? { facts: 0, quotes: 0 };
               const language = s.originalLanguage !== undefined && s.originalLanguage !== s.language ? `; translated from ${s.originalLanguage}` : '';
+              // The list is the sources: each article once, linked itself rather than cited to a
+              // second list of the same articles.
               return {
                 text: `${s.outlet} — ${s.headline} (${formatDay(s.published)}${language})`,
-                cites: refs.cite([{ sourceId: s.id, start: 0, end: 0, text: '' }]),
+                cites: [],
                 note: `${c.facts} facts, ${c.quotes} quotes`,
+                ...(s.url === undefined ? {} : { url: s.url }),
               };
             }),
           },
         ],
-        citations: refs.list(),
       });
     },
   };

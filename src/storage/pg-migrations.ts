@@ -98,6 +98,20 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'follow-ups kept under short keys for buttons',
+    sql: `
+      CREATE TABLE follow_ups (
+        key        TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('command', 'pages')),
+        payload    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        used_at    TEXT NOT NULL
+      );
+      CREATE INDEX follow_ups_by_use ON follow_ups (used_at);
+    `,
+  },
+  {
     version: 5,
     name: 'leases for singleton work, articles in the database',
     sql: `

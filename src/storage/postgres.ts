@@ -10,6 +10,7 @@
  * instances never wait on, nor report, one another's rows.
  */
 import type { Platform } from '../commands/types.js';
+import { createPostgresFollowUpStore } from './pg-follow-ups.js';
 import { migratePostgres } from './pg-migrations.js';
 import { connectSyncPg, type SyncPg } from './pg-sync.js';
 import { MAX_MIGRATION_HOPS, toDelivery, toSubscription, type DeliveryRow, type StoredPlan, type SubscriptionRow } from './sqlite.js';
@@ -82,6 +83,7 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
     backend: 'postgres',
     url,
     schemaVersion,
+    ...createPostgresFollowUpStore(db),
 
     markChatBlocked(platform, chatId, reason, at) {
       db.transaction(() => {

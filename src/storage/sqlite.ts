@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Platform } from '../commands/types.js';
 import { migrate } from './migrations.js';
+import { createSqliteFollowUpStore } from './sqlite-follow-ups.js';
 import type {
   ChatBlock,
   DatabaseStore,
@@ -313,6 +314,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     backend: 'sqlite',
     path,
     schemaVersion,
+    ...createSqliteFollowUpStore(db),
 
     markChatBlocked(platform, chatId, reason, at) {
       markChatBlocked.immediate(platform, chatId, reason, at);

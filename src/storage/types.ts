@@ -276,7 +276,7 @@ export type StorageBackend = 'sqlite' | 'postgres';
  * A whole database (SQLite file or PostgreSQL), as the app opens it: every store interface,
  * plus what operators and tests read back.
  */
-export interface DatabaseStore extends DigestStore, LeaseStore {
+export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore {
   readonly backend: StorageBackend;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
@@ -298,4 +298,31 @@ export interface DatabaseStore extends DigestStore, LeaseStore {
   takeOver(fromOwner: string, toOwner: string, now: Date, leaseMs: number): DeliveryRecord[];
   openDeliveries(owner: string): DeliveryRecord[];
   reserveSend(rules: readonly PacingRule[], nowMs: number): number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follow-ups kept server-side (issue 15). A button can carry only so much: Telegram's
+// callback_data is 64 bytes, Discord's custom_id 100 characters. A follow-up that does not fit
+// (a /search for a long query, the further pages of a long Discord answer) is kept here under a
+// short key, and the button carries the key. Kept in the database, so buttons keep working after
+// a restart and on any instance. Asynchronous, so a networked database implements it as is.
+// ---------------------------------------------------------------------------------------------
+
+/** What a key stands for: a command line a button runs, or the rendered pages of a long reply. */
+export type FollowUpKind = 'command' | 'pages';
+
+/** Longest key {@link FollowUpStore.saveFollowUp} returns: ASCII letters, digits, `-` and `_`. */
+export const FOLLOW_UP_KEY_MAX_CHARS = 16;
+
+/** Follow-ups too big for a button, under short keys. */
+export interface FollowUpStore {
+  /**
+   * Keep `payload` and return its key. The same kind and payload always get the same key (saving
+   * again only marks it used at `now`), so rendering one answer twice adds nothing.
+   */
+  saveFollowUp(kind: FollowUpKind, payload: string, now: Date): Promise<string>;
+  /** The payload kept under `key` for that kind, or `undefined` (never saved, or pruned). */
+  followUp(kind: FollowUpKind, key: string): Promise<string | undefined>;
+  /** Forget follow-ups last saved before `before`; resolves with how many were forgotten. */
+  pruneFollowUps(before: Date): Promise<number>;
 }

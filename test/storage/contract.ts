@@ -248,4 +248,19 @@ export function storeContract(harness: () => ContractHarness): void {
       expect(a.acquireLease('other', 'B', minutes(1.8), 60_000)).toBe(true);
     });
   });
+
+  describe('follow-ups under short keys', () => {
+    it('keeps a payload under one stable key any connection can read, and prunes unused ones', async () => {
+      const [a, b] = pair();
+      const key = await a.saveFollowUp('command', '/search a very long query that does not fit in a button page:2', T0);
+      expect(key.length).toBeLessThanOrEqual(16);
+      expect(await b.saveFollowUp('command', '/search a very long query that does not fit in a button page:2', minutes(10))).toBe(key);
+      expect(await b.followUp('command', key)).toBe('/search a very long query that does not fit in a button page:2');
+      expect(await b.followUp('pages', key)).toBeUndefined();
+      const old = await a.saveFollowUp('pages', '{"pages":[]}', T0);
+      expect(await a.pruneFollowUps(minutes(5))).toBe(1);
+      expect(await b.followUp('pages', old)).toBeUndefined();
+      expect(await b.followUp('command', key)).toBeDefined();
+    });
+  });
 }

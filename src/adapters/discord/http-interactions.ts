@@ -17,9 +17,11 @@ import { apologyReply, type CommandRouter } from '../../commands/router.js';
 import type { CommandContext } from '../../commands/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Telemetry } from '../../observability/telemetry.js';
-import { reply as buildReply, type Reply } from '../../replies/reply.js';
+import type { Reply } from '../../replies/reply.js';
 import { toDeliveryError } from './errors.js';
-import { EXPIRED, firstPage, RESTARTING } from './interactions.js';
+import { expiredFollowUpReply } from '../../commands/follow-ups.js';
+import { FOLLOW_UP_KEY_PREFIX, type FollowUpKeys } from '../follow-up-keys.js';
+import { EXPIRED, prepare, RESTARTING } from './interactions.js';
 import type { PageStore } from './pages.js';
 import { DISCORD_LIMITS, MORE_PREFIX, pageMessage, renderReply, type DiscordMessageBody, type RenderOptions } from './render.js';
 import { shorten } from './text.js';
@@ -67,6 +69,8 @@ export interface HttpInteractionDeps {
   now: () => Date;
   pages: PageStore;
   render: RenderOptions;
+  /** Follow-ups too long for a button, kept under keys in the database (any instance finds them). */
+  followUpKeys: FollowUpKeys;
   /** REST client with the bot token, for follow-ups. */
   rest: REST;
   applicationId: string;
@@ -100,6 +104,9 @@ interface RawUser {
   username?: string;
   global_name?: string | null;
 }
+
+/** An answer rendered, with its keys and pages saved. */
+type Prepared = Awaited<ReturnType<typeof prepare>>;
 
 /** An interaction callback: what goes in the HTTP response. */
 type Callback = { type: number; data?: Record<string, unknown> };
@@ -233,12 +240,12 @@ function autocomplete(interaction: RawInteraction, deps: HttpInteractionDeps): C
  * with `deferral` now and hand the result to `later` (over REST), tracked for a graceful stop.
  */
 async function answerOrDefer(
-  work: Promise<Reply>,
+  work: Promise<Prepared>,
   deps: HttpInteractionDeps,
   answer: (callback: Callback) => void,
-  now: (reply: Reply) => Callback,
+  now: (prepared: Prepared) => Callback,
   deferral: Callback,
-  later: (reply: Reply) => Promise<void>,
+  later: (prepared: Prepared) => Promise<void>,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = Symbol('late');
@@ -248,7 +255,7 @@ async function answerOrDefer(
   answer(deferral);
   deps.track(
     work
-      .catch(() => apologyReply())
+      .catch(() => prepare(apologyReply(), deps))
       .then(later)
       .catch((error: unknown) => {
         deps.logger.error({ err: error, platform: 'discord' }, 'discord follow-up failed');
@@ -259,20 +266,17 @@ async function answerOrDefer(
 
 async function command(interaction: RawInteraction, deps: HttpInteractionDeps, answer: (callback: Callback) => void): Promise<void> {
   if (deps.isStopping()) return answer({ type: CALLBACK.message, data: { ...withoutMentions(pageMessage(renderReply(RESTARTING, deps.render), 0)), flags: EPHEMERAL } });
-  const work = deps.router.handle(commandLine(interaction, deps.router), contextOf(interaction, deps.now()), { updateId: interaction.id }).then((r) => r?.reply ?? apologyReply());
+  const work = deps.router
+    .handle(commandLine(interaction, deps.router), contextOf(interaction, deps.now()), { updateId: interaction.id })
+    .then((r) => prepare(r?.reply ?? apologyReply(), deps));
   const original = Routes.webhookMessage(deps.applicationId, interaction.token, '@original');
   await answerOrDefer(
     work,
     deps,
     answer,
-    (reply) => {
-      const rendered = renderReply(reply, deps.render);
-      return { type: CALLBACK.message, data: { ...withoutMentions(firstPage(rendered, deps.pages)), ...(rendered.ephemeral ? { flags: EPHEMERAL } : {}) } };
-    },
+    ({ rendered, body }) => ({ type: CALLBACK.message, data: { ...withoutMentions(body), ...(rendered.ephemeral ? { flags: EPHEMERAL } : {}) } }),
     { type: CALLBACK.deferredMessage },
-    async (reply) => {
-      const rendered = renderReply(reply, deps.render);
-      const body = firstPage(rendered, deps.pages);
+    async ({ rendered, body }) => {
       if (!rendered.ephemeral) {
         await deps.rest.patch(original, { body: withoutMentions(body) });
         return;
@@ -289,29 +293,26 @@ async function component(interaction: RawInteraction, deps: HttpInteractionDeps,
   const privately = (reply: Reply): Callback => ({ type: CALLBACK.message, data: { ...withoutMentions(pageMessage(renderReply(reply, deps.render), 0)), flags: EPHEMERAL } });
   if (id.startsWith(MORE_PREFIX)) {
     const [key = '', pageText = ''] = id.slice(MORE_PREFIX.length).split(':');
-    const rendered = deps.pages.get(key);
+    const rendered = await deps.pages.get(key);
     const page = Number(pageText);
     if (rendered === undefined || !Number.isInteger(page) || page < 0 || page >= rendered.pages.length) return answer(privately(EXPIRED));
     const more = page + 1 < rendered.pages.length ? `${MORE_PREFIX}${key}:${page + 1}` : undefined;
     return answer({ type: CALLBACK.update, data: withoutMentions(pageMessage(rendered, page, more)) });
   }
   if (deps.isStopping()) return answer(privately(RESTARTING));
-  if (!id.startsWith('/')) return answer(privately(buildReply({ kind: 'notice', title: 'This button no longer works.', summary: 'Run the command again.', private: true })));
-  const work = deps.router.handle(id, contextOf(interaction, deps.now()), { updateId: interaction.id }).then((r) => r?.reply ?? apologyReply());
+  const command = id.startsWith('/') || id.startsWith(FOLLOW_UP_KEY_PREFIX) ? await deps.followUpKeys.commandOf(id) : undefined;
+  if (command === undefined) return answer(privately(expiredFollowUpReply()));
+  const work = deps.router
+    .handle(command, contextOf(interaction, deps.now()), { updateId: interaction.id, followUp: true })
+    .then((r) => prepare(r?.reply ?? apologyReply(), deps));
   await answerOrDefer(
     work,
     deps,
     answer,
-    (reply) => {
-      const rendered = renderReply(reply, deps.render);
-      const body = firstPage(rendered, deps.pages);
-      // An error or hint goes to the presser only; otherwise the pressed message is updated in place.
-      return rendered.ephemeral ? { type: CALLBACK.message, data: { ...withoutMentions(body), flags: EPHEMERAL } } : { type: CALLBACK.update, data: withoutMentions(body) };
-    },
+    // An error or hint goes to the presser only; otherwise the pressed message is updated in place.
+    ({ rendered, body }) => (rendered.ephemeral ? { type: CALLBACK.message, data: { ...withoutMentions(body), flags: EPHEMERAL } } : { type: CALLBACK.update, data: withoutMentions(body) }),
     { type: CALLBACK.deferredUpdate },
-    async (reply) => {
-      const rendered = renderReply(reply, deps.render);
-      const body = firstPage(rendered, deps.pages);
+    async ({ rendered, body }) => {
       if (rendered.ephemeral) await deps.rest.post(Routes.webhook(deps.applicationId, interaction.token), { body: { ...withoutMentions(body), flags: EPHEMERAL } });
       else await deps.rest.patch(Routes.webhookMessage(deps.applicationId, interaction.token, '@original'), { body: withoutMentions(body) });
     },

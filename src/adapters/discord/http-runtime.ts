@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InFlight } from '../../app/shutdown.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
 import { createInteractionsHandler, discordPublicKey } from './http-interactions.js';
+import { createFollowUpKeys } from '../follow-up-keys.js';
 import { createPageStore } from './pages.js';
 import { createDiscordSender } from './sender.js';
 
@@ -50,12 +51,14 @@ export function createDiscordHttpRuntime(settings: DiscordHttpSettings, deps: Ad
   const render = settings.storyName === undefined ? {} : { storyName: settings.storyName };
   let state: ComponentHealth = { status: 'stopped', detail: 'not started' };
   let stopping = false;
+  const followUpKeys = createFollowUpKeys(deps.followUps, { now: deps.now, logger });
   const handler = createInteractionsHandler({
     router: deps.router,
     logger,
     telemetry: deps.telemetry,
     now: deps.now,
-    pages: createPageStore(),
+    pages: createPageStore(followUpKeys),
+    followUpKeys,
     render,
     rest,
     applicationId: settings.applicationId,

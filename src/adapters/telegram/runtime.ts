@@ -21,6 +21,7 @@ import type { CommandDefinition } from '../../commands/types.js';
 import { DeliveryError } from '../../delivery/types.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
 import { describeFailure, failsForGood, failureKind, failureOf, isNotModified, telegramFailure } from './errors.js';
+import { createFollowUpKeys } from '../follow-up-keys.js';
 import { createUpdateHandlers } from './handlers.js';
 import { createModeratorCheck } from './moderators.js';
 import { plainLine, TELEGRAM_LIMITS } from './render.js';
@@ -108,7 +109,7 @@ export function menuCommands(definitions: readonly CommandDefinition[]): BotComm
  * @example
  * const telegram = createTelegramRuntime(
  *   { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
- *   { router, inlineAnswers, chatState, logger, telemetry, now: () => new Date() },
+ *   { router, inlineAnswers, chatState, followUps: store, logger, telemetry, now: () => new Date() },
  * );
  * await telegram.start();
  */
@@ -205,6 +206,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       moderators,
       limiter,
       chatState: deps.chatState,
+      followUpKeys: createFollowUpKeys(deps.followUps, { now: deps.now, logger }),
       logger,
       telemetry: deps.telemetry,
       now: deps.now,

@@ -41,7 +41,7 @@ describe('Discord over HTTP: POST /interactions', () => {
     store = openSqliteStore(':memory:');
     runtime = createDiscordHttpRuntime(
       { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, publicKey: keys.publicHex, deferAfterMs: 1000 },
-      { router, inlineAnswers: (q) => inlineAnswers(knowledge, q), chatState: store, logger, telemetry: recorded.telemetry, now: () => NOW },
+      { router, inlineAnswers: (q) => inlineAnswers(knowledge, q), chatState: store, followUps: store, logger, telemetry: recorded.telemetry, now: () => NOW },
     );
     await runtime.start();
     const routes = new Map<string, RouteHandler>([['/interactions', runtime.handle]]);

@@ -49,6 +49,7 @@ const deps = {
   router: { definitions: [] } as unknown as AdapterDeps['router'],
   inlineAnswers: () => [],
   chatState: store,
+  followUps: store,
   logger,
   telemetry: noTelemetry,
   now,
