@@ -13,12 +13,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Platform } from '../commands/types.js';
 import { migrate } from './migrations.js';
+import { createSqliteFeedStore } from './sqlite-feeds.js';
 import type {
   ChatBlock,
   ClaimResult,
   DeliveryRecord,
   DeliveryStatus,
   DigestStore,
+  FeedStore,
   FinishOutcome,
   NewSubscription,
   QuietMode,
@@ -32,7 +34,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite implementation of every storage interface. */
-export interface SqliteStore extends DigestStore {
+export interface SqliteStore extends DigestStore, FeedStore {
   readonly path: string;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
@@ -356,6 +358,8 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     deliveries(id) {
       return (sql.deliveries.all(id) as DeliveryRow[]).map(toDelivery);
     },
+
+    ...createSqliteFeedStore(db),
 
     recordSourcesSeen(ids, at) {
       return ids.length === 0 ? 0 : recordSourcesSeen.immediate(ids, at);

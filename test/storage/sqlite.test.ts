@@ -45,7 +45,7 @@ describe('openSqliteStore', () => {
       const path = join(dir, 'nested', 'folder', 'dossier.sqlite');
       const store = open(path);
       expect(existsSync(path)).toBe(true);
-      expect(store.schemaVersion).toBe(MIGRATIONS.length);
+      expect(store.schemaVersion).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
       store.close();
       const db = new Database(path, { readonly: true });
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
