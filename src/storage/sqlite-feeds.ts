@@ -76,7 +76,7 @@ function toItem(row: ItemRow): FeedItemRecord {
   };
 }
 
-function toArticle(row: ArticleRow): WebArticleRecord {
+function toArticle(row: ArticleRow, urlKeys: readonly string[]): WebArticleRecord {
   const appearances = (JSON.parse(row.appearances) as Array<{ outlet: string; url: string; seenAt: string }>).map(
     (a): ArticleAppearance => ({ outlet: a.outlet, url: a.url, seenAt: new Date(a.seenAt) }),
   );
@@ -85,6 +85,7 @@ function toArticle(row: ArticleRow): WebArticleRecord {
     sourceId: row.source_id,
     urlKey: row.url_key,
     ...(row.canonical_key === null ? {} : { canonicalKey: row.canonical_key }),
+    otherUrlKeys: urlKeys.filter((k) => k !== row.url_key && k !== row.canonical_key),
     contentHash: row.content_hash,
     sketch: JSON.parse(row.sketch) as number[],
     ...(row.modified === null ? {} : { modified: row.modified }),
@@ -140,6 +141,7 @@ export function createSqliteFeedStore(db: Database.Database): FeedStore {
     ),
     removeArticle: db.prepare('DELETE FROM web_articles WHERE story = ? AND source_id = ?'),
     removeUrls: db.prepare('DELETE FROM web_article_urls WHERE story = ? AND source_id = ?'),
+    urlsOf: db.prepare('SELECT url_key FROM web_article_urls WHERE story = ? AND source_id = ? ORDER BY url_key'),
   };
 
   const saveWebArticle = db.transaction((record: WebArticleRecord) => {
@@ -155,14 +157,16 @@ export function createSqliteFeedStore(db: Database.Database): FeedStore {
       appearances: JSON.stringify(record.appearances.map((a) => ({ ...a, seenAt: a.seenAt.toISOString() }))),
       storedAt: record.storedAt.toISOString(),
     });
-    const keys = new Set([record.urlKey, ...(record.canonicalKey === undefined ? [] : [record.canonicalKey])]);
-    for (const appearance of record.appearances) keys.add(appearance.url);
+    const keys = new Set([record.urlKey, ...(record.canonicalKey === undefined ? [] : [record.canonicalKey]), ...record.otherUrlKeys]);
     for (const key of keys) sql.saveUrl.run(record.story, key, record.sourceId);
   });
   const removeWebArticle = db.transaction((story: string, sourceId: string) => {
     sql.removeArticle.run(story, sourceId);
     sql.removeUrls.run(story, sourceId);
   });
+
+  const withUrls = (row: ArticleRow): WebArticleRecord =>
+    toArticle(row, (sql.urlsOf.all(row.story, row.source_id) as Array<{ url_key: string }>).map((r) => r.url_key));
 
   return {
     feedState(story, url) {
@@ -206,10 +210,10 @@ export function createSqliteFeedStore(db: Database.Database): FeedStore {
     },
     webArticleByUrl(story, urlKey) {
       const row = sql.articleByUrl.get(story, urlKey) as ArticleRow | undefined;
-      return row === undefined ? undefined : toArticle(row);
+      return row === undefined ? undefined : withUrls(row);
     },
     webArticles(story) {
-      return (sql.articles.all(story) as ArticleRow[]).map(toArticle);
+      return (sql.articles.all(story) as ArticleRow[]).map(withUrls);
     },
     saveWebArticle(record) {
       saveWebArticle.immediate(record);

@@ -227,6 +227,8 @@ export interface WebArticleRecord {
   urlKey: string;
   /** Normalised canonical URL the page declared, if any. */
   canonicalKey?: string;
+  /** Every other normalised URL it was seen under (redirects, variants, syndicated copies). */
+  otherUrlKeys: string[];
   /** SHA-256 of the stored text. */
   contentHash: string;
   /** MinHash signature of the report's word shingles, to find syndicated copies. */
@@ -248,7 +250,7 @@ export interface FeedStore {
   feedItem(story: string, feedUrl: string, itemKey: string): FeedItemRecord | undefined;
   /** Insert or replace what became of an item. */
   saveFeedItem(record: FeedItemRecord): void;
-  /** The stored article with this normalised URL as its page or canonical URL, or an appearance URL. */
+  /** The stored article known under this normalised URL (page, canonical or other URL key). */
   webArticleByUrl(story: string, urlKey: string): WebArticleRecord | undefined;
   /** Every stored web article of a story (for syndication checks). */
   webArticles(story: string): WebArticleRecord[];

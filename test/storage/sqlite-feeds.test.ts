@@ -32,6 +32,7 @@ describe('feed store', () => {
       sourceId: '004_ab',
       urlKey: 'http://x/a',
       canonicalKey: 'http://x/canonical-a',
+      otherUrlKeys: ['http://y/copy'],
       contentHash: 'h',
       sketch: [1, 2, 3],
       modified: '2021-08-24T05:00:00Z',
@@ -50,6 +51,7 @@ describe('feed store', () => {
     }
     expect(again.webArticleByUrl('other', 'http://x/a')).toBeUndefined();
     expect(again.webArticles('s')[0]?.appearances.map((a) => a.outlet)).toEqual(['X', 'Y']);
+    expect(again.webArticles('s')[0]?.otherUrlKeys).toEqual(['http://y/copy']);
 
     again.removeWebArticle('s', '004_ab');
     expect(again.webArticleByUrl('s', 'http://y/copy')).toBeUndefined();
