@@ -27,6 +27,25 @@ function bomCharset(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** Code points of windows-1252's 0x80–0x9F (the rest of the byte range is Latin-1). */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+/**
+ * windows-1252 by table: Node 20's `TextDecoder('windows-1252')` decodes it as ISO-8859-1
+ * (0x93 becomes a C1 control instead of “), which would put control characters in articles.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const codes = Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b));
+    out += String.fromCharCode(...codes);
+  }
+  return out;
+}
+
 /** Thrown when the named encoding is one `TextDecoder` does not know. */
 export class UnsupportedCharsetError extends Error {
   constructor(readonly charset: string) {
@@ -51,11 +70,12 @@ export function decodeBody(bytes: Uint8Array, contentType: string | undefined): 
     } catch {
       throw new UnsupportedCharsetError(named);
     }
+    if (decoder.encoding === 'windows-1252') return { text: decodeWindows1252(bytes), charset: 'windows-1252' };
     return { text: decoder.decode(bytes), charset: decoder.encoding };
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), charset: 'utf-8' };
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(bytes), charset: 'windows-1252' };
+    return { text: decodeWindows1252(bytes), charset: 'windows-1252' };
   }
 }
