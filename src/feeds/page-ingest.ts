@@ -12,6 +12,7 @@ import { extractArticle } from '../extract/extract.js';
 import type { PageMetadata } from '../extract/metadata.js';
 import type { FetchFailureKind, Fetcher } from '../fetch/fetcher.js';
 import { isIsoDate, loadArticles, metaPathFor, type ArticleMeta } from '../knowledge/articles.js';
+import { cleanArticle } from '../knowledge/clean.js';
 import { addArticleToStory, contentHash, IngestError } from '../knowledge/ingest.js';
 import type { ArticleAppearance, FeedStore, WebArticleRecord } from '../storage/types.js';
 import { normaliseUrl, similarity, sketch, SYNDICATION_THRESHOLD } from './identity.js';
@@ -83,6 +84,15 @@ function isNewer(page: PageMetadata, stored: WebArticleRecord): boolean {
   return Number.isNaN(storedTime) || pageTime > storedTime;
 }
 
+/**
+ * The sketch of an article's report: its text after the knowledge pipeline's own cleaning, so
+ * an article saved by hand with its page furniture and the same report extracted from another
+ * site's page are compared on the report alone.
+ */
+export function reportSketch(sourceId: string, raw: string, headline: string): number[] {
+  return sketch(cleanArticle(sourceId, raw, { headline }).body.map((p) => p.text).join('\n'));
+}
+
 /** Add an outlet to the `appearances` of an article's `.meta.yaml` (syndication). */
 function recordAppearanceInMeta(storyDir: string, sourceId: string, appearances: readonly ArticleAppearance[]): void {
   const metaFile = metaPathFor(join(storyDir, 'articles', `${sourceId}.txt`));
@@ -109,7 +119,7 @@ export function indexStoryArticles(story: string, storyDir: string, store: FeedS
       urlKey: url === undefined ? `file:${article.id}` : normaliseUrl(url),
       otherUrlKeys: (article.meta.appearances ?? []).map((a) => normaliseUrl(a.url)),
       contentHash: contentHash(article.raw),
-      sketch: sketch(article.raw),
+      sketch: reportSketch(article.id, article.raw, article.meta.headline),
       ...(article.meta.modifiedAt ?? article.meta.publishedAt ? { modified: article.meta.modifiedAt ?? article.meta.publishedAt } : {}),
       outlet: article.meta.outlet,
       appearances: (article.meta.appearances ?? (url === undefined ? [] : [{ outlet: article.meta.outlet, url }])).map((a) => ({ ...a, seenAt: now })),
@@ -169,7 +179,7 @@ export async function ingestPage(url: string, context: PageIngestContext, hints:
   }
 
   // The same report on another site (syndication), or the same page whose URL we did not know?
-  const bodySketch = sketch(extracted.paragraphs.join('\n'));
+  const bodySketch = reportSketch('page', raw, headline);
   if (samePage === undefined) {
     let best: { record: WebArticleRecord; score: number } | undefined;
     for (const record of store.webArticles(story)) {

@@ -128,18 +128,18 @@ export class FakeNewsSite {
   }
 
   /** Sends headers, then nothing: a server that hangs. */
-  hang(path: string): void {
+  hang(path: string, contentType = 'text/html'): void {
     this.route(path, (_request, response) => {
-      response.writeHead(200, { 'Content-Type': 'text/html' });
+      response.writeHead(200, { 'Content-Type': contentType });
       response.write('<!doctype html><html><head>');
     });
   }
 
   /** A 50 MB body, streamed without a Content-Length (or declaring it, with `declare`). */
-  huge(path: string, options: { declare?: boolean; bytes?: number } = {}): void {
+  huge(path: string, options: { declare?: boolean; bytes?: number; contentType?: string } = {}): void {
     const total = options.bytes ?? 50 * 1024 * 1024;
     this.route(path, (_request, response) => {
-      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...(options.declare ? { 'Content-Length': String(total) } : {}) });
+      response.writeHead(200, { 'Content-Type': options.contentType ?? 'text/html; charset=utf-8', ...(options.declare ? { 'Content-Length': String(total) } : {}) });
       const chunk = Buffer.alloc(64 * 1024, 0x61);
       let sent = 0;
       const pump = (): void => {
@@ -394,4 +394,30 @@ export function afpBesiegedReport(): Report {
     published: '2021-08-23T09:15:00Z',
     language: 'en',
   };
+}
+
+/** A report of 6 September 2021 (the story-analysis fixture, written for the tests): a third, unrelated report. */
+export function panjshirFallReport(): Report {
+  return {
+    outlet: 'Fixture Wire',
+    headline: 'Taliban claim capture of Panjshir; resistance denies',
+    paragraphs: lines('test/fixtures/analysis/articles/100_fixture_panjshir_fall.txt', 5, 23),
+    published: '2021-09-06T10:00:00Z',
+    language: 'en',
+  };
+}
+
+const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/** A page as a windows-1252 site serves it: bytes in that encoding, other characters as HTML entities. */
+export function windows1252(html: string): Buffer {
+  const bytes: number[] = [];
+  for (const char of html) {
+    const code = char.codePointAt(0)!;
+    const high = CP1252.indexOf(char);
+    if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) bytes.push(code);
+    else if (high >= 0) bytes.push(0x80 + high);
+    else for (const c of `&#${code};`) bytes.push(c.charCodeAt(0));
+  }
+  return Buffer.from(bytes);
 }
