@@ -115,7 +115,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     return { loaded: true, version: snapshot.version, items: Object.values(counts).reduce((a, b) => a + b, 0) };
   });
   let databaseOpen = true;
-  health.register('database', () => ({ status: databaseOpen ? 'connected' : 'stopped' }), 'component');
+  // PostgreSQL is asked each time (a server can go away); SQLite is a file this process holds.
+  health.register(
+    'database',
+    async () => (!databaseOpen ? { status: 'stopped' } : (await core.database.ping()) ? { status: 'connected' } : { status: 'down', detail: 'the database does not answer' }),
+    'component',
+  );
 
   const adapterDeps: AdapterDeps = {
     router: core.router,
@@ -171,9 +176,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   shutdown.register('drain', 'console reply in flight', () => consoleDone, { timeoutMs: Math.round(timeoutMs * STOP_SHARE.console) });
   shutdown.register('schedulers', 'digests', () => core.digests.stop(Math.round(timeoutMs * STOP_SHARE.digests)));
   for (const runtime of platforms) shutdown.register('platforms', runtime.platform, () => runtime.stop());
-  shutdown.register('storage', 'database', () => {
+  shutdown.register('storage', 'database', async () => {
     databaseOpen = false;
-    core.close();
+    await core.close();
   });
   shutdown.register('http', 'health and metrics server', closeHttp);
   shutdown.listen();

@@ -12,17 +12,19 @@ import { createRouter, type CommandRouter } from '../commands/router.js';
 import type { Platform } from '../commands/types.js';
 import type { Config } from '../config/config.js';
 import type { MessageSender } from '../delivery/types.js';
+import { DEFAULT_RATES } from '../digests/rate-limit.js';
 import { createDigestService, type DigestService } from '../digests/service.js';
 import { ArticleError } from '../knowledge/articles.js';
-import { loadStory, StoryError } from '../knowledge/load.js';
+import { loadStory, loadStoryFrom, StoryError } from '../knowledge/load.js';
 import { RegistryError } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, type DossierMetrics } from '../observability/metrics.js';
 import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
 import { createKnowledgeSearch } from '../search/knowledge-search.js';
 import type { KnowledgeProvider } from '../search/types.js';
-import { openSqliteStore, type SqliteStore } from '../storage/sqlite.js';
+import type { DatabaseStore } from '../storage/types.js';
 import { createAppCommands } from './commands.js';
+import { DatabaseOpenError, importFolderArticles, openDatabase, type OpenedDatabase } from './database.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge-service.js';
 
 /** Exit code for data the bot cannot read (`EX_DATAERR` from BSD sysexits.h). */
@@ -57,14 +59,16 @@ export interface Core {
   readonly knowledge: KnowledgeService;
   /** What commands read: the current knowledge snapshot. */
   readonly provider: KnowledgeProvider;
-  readonly store: SqliteStore;
+  readonly store: DatabaseStore;
+  /** The database behind `store` (SQLite or PostgreSQL), with its health check. */
+  readonly database: OpenedDatabase;
   readonly digests: DigestService;
   /** The platforms digests can be sent to; adapters add theirs as they are created. */
   readonly senders: Map<Platform, MessageSender>;
   readonly router: CommandRouter;
   inlineAnswers(query: string): InlineAnswer[];
   /** Stop watching the story folder and close the database (digests must be stopped first). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Where the story folder is: `<DATA_DIR>/stories/<STORY>`, relative to the working directory. */
@@ -94,29 +98,44 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     );
   }
 
+  // The database first: in PostgreSQL mode the articles come from it.
+  let database: OpenedDatabase;
+  try {
+    database = openDatabase(config, logger);
+  } catch (error) {
+    if (error instanceof DatabaseOpenError) throw new StartupError(error.message, error.exitCode, { cause: error });
+    throw error;
+  }
+  const store = database.store;
+  const sharedArticles = database.articles;
+
   let knowledge: KnowledgeService;
   try {
-    knowledge = await createKnowledgeService({ storyDir, loadStory, createSearch: createKnowledgeSearch, logger: logger.child({ component: 'knowledge' }), now });
+    knowledge = await createKnowledgeService({
+      storyDir,
+      loadStory: sharedArticles === undefined ? loadStory : (dir) => loadStoryFrom(dir, sharedArticles),
+      createSearch: createKnowledgeSearch,
+      logger: logger.child({ component: 'knowledge' }),
+      now,
+      ...(sharedArticles === undefined
+        ? {}
+        : {
+            articles: sharedArticles,
+            beforeBuild: async () => {
+              const added = await importFolderArticles(storyDir, sharedArticles);
+              if (added.length > 0) logger.info({ articles: added }, 'story folder articles stored in the database');
+            },
+          }),
+    });
   } catch (error) {
+    await database.close().catch(() => undefined);
     if (error instanceof StoryError || error instanceof ArticleError || error instanceof RegistryError) {
       throw new StartupError(`The story in ${storyDir} cannot be read: ${error.message}`, EX_DATAERR, { cause: error });
     }
     throw error;
   }
   const provider: KnowledgeProvider = () => knowledge.current();
-
-  const databasePath = config.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(config.DATABASE_PATH);
-  let store: SqliteStore;
-  try {
-    store = openSqliteStore(databasePath);
-  } catch (error) {
-    knowledge.stop();
-    throw new StartupError(
-      `The database ${databasePath} cannot be opened (${(error as Error).message}). Set DATABASE_PATH to a file in a writable folder.`,
-      EX_CANTCREAT,
-      { cause: error },
-    );
-  }
+  logger.info({ database: database.where, backend: store.backend }, 'database open');
 
   const senders = new Map<Platform, MessageSender>();
   const digests = createDigestService({
@@ -128,6 +147,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     telemetry,
     missedSlots: config.DIGEST_MISSED_SLOTS,
     defaultTimeZone: config.DIGEST_TIMEZONE,
+    leaseMs: config.DIGEST_LEASE_MS,
+    rates: {
+      telegram: { ...DEFAULT_RATES.telegram, perSecond: config.TELEGRAM_MESSAGES_PER_SECOND, burst: Math.max(1, Math.round(Math.min(config.TELEGRAM_MESSAGES_PER_SECOND, DEFAULT_RATES.telegram.burst))) },
+      discord: { ...DEFAULT_RATES.discord, perSecond: config.DISCORD_MESSAGES_PER_SECOND, burst: Math.max(1, Math.round(Math.min(config.DISCORD_MESSAGES_PER_SECOND, DEFAULT_RATES.discord.burst))) },
+    },
+    // Platform limits are per bot: every process sending as this bot draws from the same buckets.
+    sharedRates: store,
   });
 
   const recordKnowledge = () => options.metrics?.setKnowledgeItems(countKnowledge(knowledge.current().kb));
@@ -154,9 +180,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     senders,
     router,
     inlineAnswers: (query) => inlineAnswers(provider, query),
-    close() {
+    database,
+    async close() {
       knowledge.stop();
-      store.close();
+      await database.close();
     },
   };
 }

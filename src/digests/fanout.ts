@@ -11,7 +11,7 @@ import { DeliveryError, type MessageSender } from '../delivery/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Reply } from '../replies/reply.js';
-import type { ClaimResult, DigestStore, Subscription } from '../storage/types.js';
+import type { ClaimResult, DeliveryRecord, DigestStore, Subscription } from '../storage/types.js';
 import type { DeliveryRateLimiter, Sleep } from './rate-limit.js';
 
 /** One due pair. */
@@ -49,6 +49,8 @@ export interface FanoutDeps {
   telemetry: Telemetry;
   /** This process's claim owner id. */
   owner: string;
+  /** Told of each pair another process holds (claimed or sending), so its lease can be watched. */
+  onHeldElsewhere?: (record: DeliveryRecord) => void;
   leaseMs: number;
   retry: RetryPolicy;
 }
@@ -136,6 +138,7 @@ export async function deliverJob(job: FanoutJob, deps: FanoutDeps, signal?: Abor
       store.advanceLastSlot(sub.id, slot);
       if (existing.status === 'released') log.warn({ attempts: existing.attempts, detail: existing.detail }, 'digest slot given up after repeated attempts');
     }
+    else deps.onHeldElsewhere?.(existing);
     log.debug({ status: existing.status, owner: existing.owner }, 'digest slot already claimed');
     return 'taken';
   }

@@ -4,6 +4,7 @@
  * injectable so the benchmark can scale them down, and time is injectable so tests need not wait.
  */
 import type { Platform } from '../commands/types.js';
+import type { SharedRateBuckets } from '../storage/types.js';
 
 /** How fast one platform may be sent to. */
 export interface PlatformRate {
@@ -103,6 +104,8 @@ export class DeliveryRateLimiter {
     private readonly rates: Record<Platform, PlatformRate>,
     private readonly now: () => number = () => performance.now(),
     private readonly sleep: Sleep = realSleep,
+    /** Platform buckets kept in the database, shared by every process of the bot (else per process). */
+    private readonly shared?: SharedRateBuckets,
   ) {}
 
   rate(platform: Platform): PlatformRate {
@@ -122,6 +125,10 @@ export class DeliveryRateLimiter {
       this.chatBuckets.set(key, chat);
     }
     await this.sleep(chat.reserve(), signal);
+    if (this.shared !== undefined) {
+      await this.sleep(this.shared.reserveToken(`platform:${platform}`, rate.perSecond, rate.burst), signal);
+      return;
+    }
     let global = this.platformBuckets.get(platform);
     if (global === undefined) {
       global = new TokenBucket(rate.perSecond, rate.burst, this.now);

@@ -12,7 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
 import type { Reply } from '../replies/reply.js';
 import type { KnowledgeProvider, KnowledgeSnapshot } from '../search/types.js';
-import type { DigestStore, Subscription } from '../storage/types.js';
+import type { DeliveryRecord, DigestStore, SharedRateBuckets, Subscription } from '../storage/types.js';
 import { buildDigest, quietReply } from './content.js';
 import { DEFAULT_RETRY, emptyReport, fanOut, type ComposedDigest, type FanoutReport, type RetryPolicy } from './fanout.js';
 import { DEFAULT_RATES, DeliveryRateLimiter, realSleep, type PlatformRate, type Sleep } from './rate-limit.js';
@@ -51,6 +51,11 @@ export interface DigestServiceOptions {
   sleep?: Sleep;
   /** Monotonic milliseconds for the rate limiter (default `performance.now`). */
   monotonicNow?: () => number;
+  /**
+   * Keep the per-platform rate buckets in the database, so that all processes sending as this
+   * bot stay within its limit together (default: per process).
+   */
+  sharedRates?: SharedRateBuckets;
 }
 
 export interface TickReport extends FanoutReport {
@@ -106,7 +111,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const perKind = options.limits?.perKind ?? 5;
   const onDemandPerKind = options.limits?.onDemandPerKind ?? 10;
-  const limiter = new DeliveryRateLimiter({ ...DEFAULT_RATES, ...options.rates }, options.monotonicNow, sleep);
+  const limiter = new DeliveryRateLimiter({ ...DEFAULT_RATES, ...options.rates }, options.monotonicNow, sleep, options.sharedRates);
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
@@ -116,6 +121,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   const nextCache = new Map<number, { after: number; next: number }>();
   let recordedVersion: string | undefined;
   let ticker: Ticker | undefined;
+  let followUp: NodeJS.Timeout | undefined;
   let running: Promise<TickReport> | undefined;
   let abort = stopController();
   let stopped = false;
@@ -195,9 +201,31 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       store.advanceLastSlot(subscription.id, slot);
       log.info({ subscriptionId: subscription.id, slot: slot.toISOString() }, 'missed digest slot skipped (DIGEST_MISSED_SLOTS=skip)');
     }
-    const report = await fanOut(plan.jobs, { store, senders: options.senders, limiter, compose, clock: tickClock, sleep, logger: log, telemetry, owner, leaseMs, retry }, abort.signal);
+    const heldElsewhere: DeliveryRecord[] = [];
+    const report = await fanOut(
+      plan.jobs,
+      { store, senders: options.senders, limiter, compose, clock: tickClock, sleep, logger: log, telemetry, owner, leaseMs, retry, onHeldElsewhere: (r) => heldElsewhere.push(r) },
+      abort.signal,
+    );
+    watchLeases(heldElsewhere);
     if (plan.jobs.length > 0) log.info({ ...report, due: plan.jobs.length }, 'digest tick done');
     return { ...report, missedSkipped: plan.skipped.length, abandoned: abandoned.length };
+  }
+
+  /**
+   * Another process holds some of this tick's pairs. If it dies, their leases lapse and they
+   * must be taken over within a lease period, not at some later minute: tick again just after
+   * the first of those leases runs out (a live holder will have finished or renewed by then).
+   */
+  function watchLeases(held: readonly DeliveryRecord[]): void {
+    if (stopped || held.length === 0 || followUp !== undefined) return;
+    const first = Math.min(...held.map((r) => r.leaseUntil.getTime()));
+    const delay = Math.max(100, first - clock().getTime() + 50);
+    followUp = setTimeout(() => {
+      followUp = undefined;
+      tick(clock()).catch((error: unknown) => log.error({ err: error }, 'digest follow-up tick failed'));
+    }, delay);
+    followUp.unref();
   }
 
   async function tick(now = clock()): Promise<TickReport> {
@@ -227,6 +255,8 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
 
     async stop(timeoutMs = 10_000) {
       stopped = true;
+      clearTimeout(followUp);
+      followUp = undefined;
       await ticker?.stop();
       ticker = undefined;
       abort.abort();

@@ -131,6 +131,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX web_article_urls_by_source ON web_article_urls (story, source_id);
     `,
   },
+  {
+    version: 5,
+    name: 'leases for singleton work, shared rate buckets',
+    sql: `
+      CREATE TABLE leases (
+        name        TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        lease_until TEXT NOT NULL
+      );
+
+      CREATE TABLE rate_buckets (
+        name       TEXT PRIMARY KEY,
+        tokens     REAL NOT NULL,
+        updated_ms REAL NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer version of Dossier. */
@@ -138,10 +155,27 @@ export class SchemaTooNewError extends Error {
   constructor(path: string, found: number, known: number) {
     super(
       `The database ${path} has schema version ${found}, but this version of Dossier knows only up to ${known}. ` +
-        'Upgrade Dossier, or point DATABASE_PATH at another file.',
+        `Upgrade Dossier, or point ${path.startsWith('postgres') ? 'DATABASE_URL at another database' : 'DATABASE_PATH at another file'}.`,
     );
     this.name = 'SchemaTooNewError';
   }
+}
+
+/**
+ * The migrations a database still needs, given the versions it has recorded. Each version not
+ * yet recorded runs, in order — not only those above the highest — because versions are handed
+ * out to parallel work and may land out of order (5 before 3). A recorded version this code does
+ * not know means a newer Dossier wrote the database.
+ *
+ * @throws {SchemaTooNewError} naming `where` when the database knows a version this code does not.
+ */
+export function pendingMigrations<M extends { version: number }>(migrations: readonly M[], recorded: readonly number[], where: string): M[] {
+  const known = new Set(migrations.map((m) => m.version));
+  const latest = Math.max(0, ...known);
+  const unknown = recorded.filter((v) => !known.has(v));
+  if (unknown.length > 0) throw new SchemaTooNewError(where, Math.max(...unknown), latest);
+  const done = new Set(recorded);
+  return migrations.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
 
 /**
@@ -158,12 +192,9 @@ export function migrate(db: Database.Database, path: string, migrations: readonl
       name       TEXT NOT NULL,
       applied_at TEXT NOT NULL
     )`);
-    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
-    const current = row.version ?? 0;
-    if (current > latest) throw new SchemaTooNewError(path, current, latest);
+    const recorded = (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= current) continue;
+    for (const migration of pendingMigrations(migrations, recorded, path)) {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());
     }

@@ -16,10 +16,10 @@ import { migrate } from './migrations.js';
 import { createSqliteFeedStore } from './sqlite-feeds.js';
 import type {
   ChatBlock,
+  DatabaseStore,
   ClaimResult,
   DeliveryRecord,
   DeliveryStatus,
-  DigestStore,
   FeedStore,
   FinishOutcome,
   NewSubscription,
@@ -34,20 +34,15 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite implementation of every storage interface. */
-export interface SqliteStore extends DigestStore, FeedStore {
+export interface SqliteStore extends DatabaseStore, FeedStore {
+  readonly backend: 'sqlite';
   readonly path: string;
-  /** The schema version after migrations ran. */
-  readonly schemaVersion: number;
-  /** One ledger row. For tests and operators: the digests never read a row back. */
-  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
-  /** Every ledger row of a subscription, oldest slot first (for tests and operators). */
-  deliveries(subscriptionId: number): DeliveryRecord[];
 }
 
 /** How many migration hops {@link SqliteStore.currentChatId} follows before assuming a cycle. */
-const MAX_MIGRATION_HOPS = 16;
+export const MAX_MIGRATION_HOPS = 16;
 
-interface SubscriptionRow {
+export interface SubscriptionRow {
   id: number;
   platform: string;
   chat_id: string;
@@ -65,7 +60,7 @@ interface SubscriptionRow {
   last_slot: string | null;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   subscription_id: number;
   slot: string;
   status: string;
@@ -81,7 +76,7 @@ interface DeliveryRow {
 
 const iso = (date: Date): string => date.toISOString();
 
-function toSubscription(row: SubscriptionRow): Subscription {
+export function toSubscription(row: SubscriptionRow): Subscription {
   return {
     id: row.id,
     platform: row.platform as Platform,
@@ -100,7 +95,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
   };
 }
 
-function toDelivery(row: DeliveryRow): DeliveryRecord {
+export function toDelivery(row: DeliveryRow): DeliveryRecord {
   return {
     subscriptionId: row.subscription_id,
     slot: new Date(row.slot),
@@ -215,6 +210,21 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     ),
     deliveries: db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY slot'),
 
+    takeLease: db.prepare(
+      `INSERT INTO leases (name, owner, lease_until) VALUES (@name, @owner, @until)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+       WHERE leases.owner = excluded.owner OR leases.lease_until < @now`,
+    ),
+    dropLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
+    lease: db.prepare('SELECT owner, lease_until FROM leases WHERE name = ? AND lease_until >= ?'),
+    reserve: db.prepare(
+      `INSERT INTO rate_buckets (name, tokens, updated_ms) VALUES (@name, @burst - 1, @now)
+       ON CONFLICT (name) DO UPDATE SET
+         tokens = MIN(@burst, rate_buckets.tokens + MAX(0, @now - rate_buckets.updated_ms) / 1000.0 * @perSecond) - 1,
+         updated_ms = MAX(@now, rate_buckets.updated_ms)
+       RETURNING tokens`,
+    ),
+
     seen: db.prepare('INSERT INTO sources_seen (source_id, first_seen_at) VALUES (?, ?) ON CONFLICT (source_id) DO NOTHING'),
     allSeen: db.prepare('SELECT source_id, first_seen_at FROM sources_seen'),
   };
@@ -260,6 +270,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
   let open = true;
 
   return {
+    backend: 'sqlite',
     path,
     schemaVersion,
 
@@ -366,6 +377,22 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     },
     sourcesSeen() {
       return new Map((sql.allSeen.all() as Array<{ source_id: string; first_seen_at: string }>).map((r) => [r.source_id, new Date(r.first_seen_at)]));
+    },
+
+    acquireLease(name, owner, now, ttlMs) {
+      return sql.takeLease.run({ name, owner, until: iso(new Date(now.getTime() + ttlMs)), now: iso(now) }).changes === 1;
+    },
+    releaseLease(name, owner) {
+      sql.dropLease.run(name, owner);
+    },
+    leaseHolder(name, now) {
+      const row = sql.lease.get(name, iso(now)) as { owner: string; lease_until: string } | undefined;
+      return row === undefined ? undefined : { owner: row.owner, until: new Date(row.lease_until) };
+    },
+    reserveToken(name, perSecond, burst) {
+      // Processes sharing a SQLite file share a machine, so the wall clock is one clock.
+      const row = sql.reserve.get({ name, perSecond, burst, now: Date.now() }) as { tokens: number };
+      return row.tokens >= 0 ? 0 : (-row.tokens / perSecond) * 1000;
     },
 
     close() {

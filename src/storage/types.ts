@@ -158,9 +158,61 @@ export interface SourceLedger {
   sourcesSeen(): Map<string, Date>;
 }
 
+/** Who holds a named lease, and until when. */
+export interface LeaseHolder {
+  owner: string;
+  until: Date;
+}
+
+/**
+ * Named leases for work only one process should do at a time (feed polling, knowledge builds).
+ * A holder renews before `until`; when it dies, the lease runs out and another process takes it.
+ */
+export interface LeaseStore {
+  /**
+   * Take the lease `name` for `owner` until `now + ttlMs`, or renew it if `owner` holds it.
+   * Succeeds when nobody holds it, `owner` does, or the holder's lease ran out before `now`.
+   */
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number): boolean;
+  /** Give the lease up at once (a clean stop), if `owner` holds it. */
+  releaseLease(name: string, owner: string): void;
+  /** The current holder, if the lease is held at `now`. */
+  leaseHolder(name: string, now: Date): LeaseHolder | undefined;
+}
+
+/**
+ * Token buckets kept in the database, so that every process sending as one bot stays within the
+ * bot's rate limit together (platform limits are per bot, not per process).
+ */
+export interface SharedRateBuckets {
+  /**
+   * Take one token from the bucket `name` (refilled at `perSecond`, holding at most `burst`),
+   * going into debt when empty. Returns how many milliseconds to wait before using it (0 = now).
+   * Reservations are served in the order they are made, across processes.
+   */
+  reserveToken(name: string, perSecond: number, burst: number): number;
+}
+
 /** Everything the digests need from storage, plus closing it. */
 export interface DigestStore extends ChatStateStore, SubscriptionStore, DeliveryStore, SourceLedger {
   close(): void;
+}
+
+/** Which database a store keeps its data in. */
+export type StorageBackend = 'sqlite' | 'postgres';
+
+/**
+ * A whole database (SQLite file or PostgreSQL), as the app opens it: every store interface,
+ * plus what operators and tests read back.
+ */
+export interface DatabaseStore extends DigestStore, LeaseStore, SharedRateBuckets {
+  readonly backend: StorageBackend;
+  /** The schema version after migrations ran. */
+  readonly schemaVersion: number;
+  /** One ledger row. For tests and operators: the digests never read a row back. */
+  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
+  /** Every ledger row of a subscription, oldest slot first (for tests and operators). */
+  deliveries(subscriptionId: number): DeliveryRecord[];
 }
 
 // ---------------------------------------------------------------------------------------------
