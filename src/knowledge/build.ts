@@ -187,6 +187,8 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
     threshold: FACT_SIMILARITY_THRESHOLD,
     sameSpeaker: false,
     fill: withEarlierDate,
+    // A caption describes a photo; it does not corroborate a report's sentence, nor the reverse.
+    compatible: (a, b) => a.rank === b.rank,
   });
 
   // Story analysis (timeline, contested claims, contradictions) reads the stages above.

@@ -12,6 +12,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { ArticleError, loadArticles, metaPathFor, parseArticleMeta, type Article, type ArticleMeta } from './articles.js';
 import { buildKnowledgeBaseWithTrace, type KnowledgeTrace } from './build.js';
 import { loadStoryMeta, StoryError } from './load.js';
+import { describeArticle } from './ingest-json.js';
 import { formatIngestReport } from './ingest-report.js';
 import { loadRegistry, RegistryError } from './registry.js';
 
@@ -20,7 +21,7 @@ export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
 export const INGEST_USAGE = `Usage: npm run ingest -- <file> --outlet "<outlet>" --headline "<headline>" --published YYYY-MM-DD
        [--language en] [--original-language pt] [--url https://…] [--agency AFP] [--note "…"]
-       [--story panjshir] [--data-dir data] [--dry-run]`;
+       [--story panjshir] [--data-dir data] [--dry-run] [--json]`;
 
 /** A problem with the command's input: the message says what to fix. */
 export class IngestError extends Error {
@@ -39,6 +40,8 @@ export interface IngestOptions {
   story: string;
   dataDir: string;
   dryRun: boolean;
+  /** Print {@link describeArticle}'s JSON instead of the human report. */
+  json: boolean;
 }
 
 /**
@@ -67,6 +70,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestOptions {
         story: { type: 'string', default: 'panjshir' },
         'data-dir': { type: 'string', default: 'data' },
         'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
       },
     });
   } catch (err) {
@@ -100,7 +104,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestOptions {
   } catch (err) {
     throw new IngestError((err as Error).message.replace(/field "(\w+)"/gu, (_m, f: string) => `--${kebab(f)}`));
   }
-  return { file: positionals[0], meta, story: values.story, dataDir: values['data-dir'], dryRun: values['dry-run'] };
+  return { file: positionals[0], meta, story: values.story, dataDir: values['data-dir'], dryRun: values['dry-run'], json: values.json };
 }
 
 function kebab(field: string): string {
@@ -251,7 +255,11 @@ export function runIngestCli(argv: readonly string[], io: CliIo): number {
   try {
     const options = parseIngestArgs(argv);
     const result = ingestArticle(options);
-    io.out(formatIngestReport(result.trace.kb, result.sourceId, { dryRun: options.dryRun, written: result.written }));
+    io.out(
+      options.json
+        ? `${JSON.stringify({ dryRun: options.dryRun, written: result.written, ...describeArticle(result.trace, result.sourceId) }, null, 2)}\n`
+        : formatIngestReport(result.trace.kb, result.sourceId, { dryRun: options.dryRun, written: result.written }),
+    );
     return 0;
   } catch (err) {
     if (err instanceof IngestError) {
