@@ -1,19 +1,19 @@
 /**
  * One web page into a story: fetch it, extract the report and its metadata, recognise it if the
  * story already holds it (same page under another URL, a syndicated copy on another site, or a
- * newer version of a stored page), and otherwise store it as an article file with its
- * `.meta.yaml` — the same files and checks as `npm run ingest` (src/knowledge/ingest.ts), so
- * every citation can be re-read later even if the page changes or disappears.
+ * newer version of a stored page), and otherwise store it through the story's
+ * {@link ArticleStore} (the story folder's `articles/` in SQLite mode, the database in
+ * PostgreSQL mode) after the same checks as `npm run ingest` (src/knowledge/ingest.ts). The text
+ * is stored as extracted, so every citation can be re-read later even if the page changes or
+ * disappears.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { extractArticle } from '../extract/extract.js';
 import type { PageMetadata } from '../extract/metadata.js';
 import type { FetchFailureKind, Fetcher } from '../fetch/fetcher.js';
-import { isIsoDate, loadArticles, metaPathFor, type ArticleMeta } from '../knowledge/articles.js';
+import { ArticleError, isIsoDate, parseArticleMeta, type ArticleMeta } from '../knowledge/articles.js';
 import { cleanArticle } from '../knowledge/clean.js';
-import { addArticleToStory, contentHash, IngestError } from '../knowledge/ingest.js';
+import { checkArticleText, contentHash, IngestError } from '../knowledge/ingest.js';
+import type { ArticleStore } from '../storage/articles.js';
 import type { ArticleAppearance, FeedStore, WebArticleRecord } from '../storage/types.js';
 import { normaliseUrl, similarity, sketch, SYNDICATION_THRESHOLD } from './identity.js';
 
@@ -32,21 +32,19 @@ export interface PageHints {
 export type PageFailureKind = FetchFailureKind | 'paywall' | 'cookie-wall' | 'not-an-article' | 'invalid-article';
 
 export type PageOutcome =
-  | { status: 'added'; url: string; sourceId: string; written: string[]; meta: ArticleMeta }
-  | { status: 'updated'; url: string; sourceId: string; replaced: string; written: string[]; meta: ArticleMeta }
+  | { status: 'added'; url: string; sourceId: string; meta: ArticleMeta }
+  | { status: 'updated'; url: string; sourceId: string; replaced: string; meta: ArticleMeta }
   | { status: 'duplicate'; url: string; sourceId: string; reason: string; appearanceAdded: boolean }
   | { status: 'failed'; url: string; failure: PageFailureKind; reason: string; permanent: boolean };
 
 export interface PageIngestContext {
   story: string;
-  storyDir: string;
+  /** Where the story's articles are stored. */
+  articles: ArticleStore;
   fetcher: Fetcher;
   store: FeedStore;
   now: () => Date;
 }
-
-/** Where replaced versions of updated articles are kept (not read by the knowledge base). */
-export const SUPERSEDED_DIR = 'superseded';
 
 /** `YYYY-MM-DD` of a timestamp as the publisher wrote it (its own calendar day), else of its UTC instant. */
 export function dayOf(timestamp: string | undefined): string | undefined {
@@ -93,13 +91,12 @@ export function reportSketch(sourceId: string, raw: string, headline: string): n
   return sketch(cleanArticle(sourceId, raw, { headline }).body.map((p) => p.text).join('\n'));
 }
 
-/** Add an outlet to the `appearances` of an article's `.meta.yaml` (syndication). */
-function recordAppearanceInMeta(storyDir: string, sourceId: string, appearances: readonly ArticleAppearance[]): void {
-  const metaFile = metaPathFor(join(storyDir, 'articles', `${sourceId}.txt`));
-  if (!existsSync(metaFile)) return;
-  const data = (parseYaml(readFileSync(metaFile, 'utf8')) ?? {}) as Record<string, unknown>;
-  data.appearances = appearances.filter((a) => /^https?:/u.test(a.url)).map((a) => ({ outlet: a.outlet, url: a.url }));
-  writeFileSync(metaFile, `# Metadata of the article beside this file (same name, .txt).\n${stringifyYaml(data)}`, 'utf8');
+/** Rewrite a stored article's `appearances` (its text is unchanged). */
+async function recordAppearances(articles: ArticleStore, sourceId: string, appearances: readonly ArticleAppearance[]): Promise<void> {
+  const article = (await articles.list()).find((a) => a.id === sourceId);
+  if (article === undefined) return;
+  const listed = appearances.filter((a) => /^https?:/u.test(a.url)).map((a) => ({ outlet: a.outlet, url: a.url }));
+  await articles.replace(sourceId, { raw: article.raw, meta: { ...article.meta, appearances: listed } });
 }
 
 /**
@@ -107,10 +104,10 @@ function recordAppearanceInMeta(storyDir: string, sourceId: string, appearances:
  * to the feed store, with its URL and sketch, so a feed item carrying the same report is
  * recognised as a copy. Returns how many were added to the store.
  */
-export function indexStoryArticles(story: string, storyDir: string, store: FeedStore, now: Date): number {
+export async function indexStoryArticles(story: string, articles: ArticleStore, store: FeedStore, now: Date): Promise<number> {
   const known = new Set(store.webArticles(story).map((a) => a.sourceId));
   let added = 0;
-  for (const article of loadArticles(storyDir)) {
+  for (const article of await articles.list()) {
     if (known.has(article.id)) continue;
     const url = article.meta.url;
     store.saveWebArticle({
@@ -141,7 +138,7 @@ export function indexStoryArticles(story: string, storyDir: string, store: FeedS
  * if (outcome.status === 'failed') log.warn({ url: outcome.url, reason: outcome.reason }, 'page not ingested');
  */
 export async function ingestPage(url: string, context: PageIngestContext, hints: { overrides?: PageHints; fallbacks?: PageHints } = {}): Promise<PageOutcome> {
-  const { story, storyDir, store } = context;
+  const { story, articles, store } = context;
   const overrides = hints.overrides ?? {};
   const fallbacks = hints.fallbacks ?? {};
   const fetched = await context.fetcher.get(url, { expect: 'html' });
@@ -191,7 +188,7 @@ export async function ingestPage(url: string, context: PageIngestContext, hints:
       const known = record.appearances.some((a) => normaliseUrl(a.url) === normaliseUrl(appearance.url));
       const appearances = known ? record.appearances : [...record.appearances, appearance];
       store.saveWebArticle({ ...record, appearances, otherUrlKeys: [...new Set([...record.otherUrlKeys, ...keys])] });
-      if (!known) recordAppearanceInMeta(storyDir, record.sourceId, appearances);
+      if (!known) await recordAppearances(articles, record.sourceId, appearances);
       const sameOutlet = record.outlet === outlet;
       return {
         status: 'duplicate',
@@ -220,28 +217,27 @@ export async function ingestPage(url: string, context: PageIngestContext, hints:
     fetchedAt: now.toISOString(),
     appearances: (samePage?.appearances ?? [appearance]).map((a) => ({ outlet: a.outlet, url: a.url })),
   };
-  let added: { sourceId: string; written: string[] };
+  let checked: ArticleMeta;
   try {
-    added = addArticleToStory(storyDir, raw, meta, url);
+    checkArticleText(raw, url);
+    checked = parseArticleMeta(meta, url);
   } catch (error) {
-    if (error instanceof IngestError) return { status: 'failed', url, failure: 'invalid-article', reason: error.message.replace(`${url}: `, ''), permanent: true };
+    if (error instanceof IngestError || error instanceof ArticleError) return { status: 'failed', url, failure: 'invalid-article', reason: error.message.replace(`${url}: `, ''), permanent: true };
     throw error;
   }
-  if (samePage !== undefined) {
-    // An updated article replaces its earlier version: the old files move out of the story's
-    // reading list (kept, so what was cited before can still be read), the new one takes its URLs.
-    const superseded = join(storyDir, 'articles', SUPERSEDED_DIR);
-    mkdirSync(superseded, { recursive: true });
-    for (const ext of ['.txt', '.meta.yaml']) {
-      const from = join(storyDir, 'articles', `${samePage.sourceId}${ext}`);
-      if (existsSync(from)) renameSync(from, join(superseded, `${samePage.sourceId}${ext}`));
-    }
-    store.removeWebArticle(story, samePage.sourceId);
+  let sourceId: string;
+  if (samePage !== undefined && (await articles.replace(samePage.sourceId, { raw, meta: checked }))) {
+    // An updated article replaces its earlier version under the same source id.
+    sourceId = samePage.sourceId;
+  } else {
+    const stored = await articles.add({ raw, meta: checked });
+    if (!stored.added) return { status: 'duplicate', url, sourceId: stored.id, reason: `the same text is already stored as ${stored.id}`, appearanceAdded: false };
+    sourceId = stored.id;
   }
   const modified = page.modified ?? page.published;
   store.saveWebArticle({
     story,
-    sourceId: added.sourceId,
+    sourceId,
     urlKey: keys[0]!,
     ...(canonical === undefined ? {} : { canonicalKey: normaliseUrl(canonical) }),
     otherUrlKeys: [...new Set([...keys.slice(1), ...(samePage?.otherUrlKeys ?? []), ...(samePage === undefined ? [] : [samePage.urlKey, ...(samePage.canonicalKey === undefined ? [] : [samePage.canonicalKey])])])].filter((k) => k !== keys[0]),
@@ -252,8 +248,5 @@ export async function ingestPage(url: string, context: PageIngestContext, hints:
     appearances: samePage?.appearances ?? [appearance],
     storedAt: now,
   });
-  const checked = meta as ArticleMeta;
-  return samePage === undefined
-    ? { status: 'added', url, sourceId: added.sourceId, written: added.written, meta: checked }
-    : { status: 'updated', url, sourceId: added.sourceId, replaced: samePage.sourceId, written: added.written, meta: checked };
+  return samePage === undefined ? { status: 'added', url, sourceId, meta: checked } : { status: 'updated', url, sourceId, replaced: samePage.sourceId, meta: checked };
 }

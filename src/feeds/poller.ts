@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { Fetcher } from '../fetch/fetcher.js';
 import { loadRegistry, type RegistryEntity } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
+import type { ArticleStore } from '../storage/articles.js';
 import type { FeedItemRecord, FeedItemStatus, FeedState, FeedStore, SourceLedger } from '../storage/types.js';
 import { FeedConfigWatcher, filterItem, type FeedConfig } from './config.js';
 import { noFeedMetrics, type FeedMetrics } from './metrics.js';
@@ -65,7 +66,10 @@ export interface FeedHealth {
 
 export interface FeedPollerOptions {
   story: string;
+  /** The story folder: its story.yaml lists the feeds, its registry.yaml the entities filters may name. */
   storyDir: string;
+  /** Where articles are stored (the folder in SQLite mode, the database in PostgreSQL mode). */
+  articles: ArticleStore;
   store: FeedStore & Partial<SourceLedger>;
   fetcher: Fetcher;
   logger: Logger;
@@ -106,7 +110,7 @@ export function backoffMs(intervalMs: number, failures: number, random: () => nu
  * poller.start(15_000);
  */
 export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
-  const { story, storyDir, store, fetcher } = options;
+  const { story, storyDir, store, fetcher, articles } = options;
   const clock = options.clock ?? (() => new Date());
   const metrics = options.metrics ?? noFeedMetrics;
   const random = options.random ?? Math.random;
@@ -125,9 +129,9 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     }
   }
 
-  function ensureIndexed(now: Date): void {
+  async function ensureIndexed(now: Date): Promise<void> {
     if (indexed) return;
-    const added = indexStoryArticles(story, storyDir, store, now);
+    const added = await indexStoryArticles(story, articles, store, now);
     if (added > 0) log.info({ articles: added }, 'story articles indexed for duplicate detection');
     indexed = true;
   }
@@ -152,7 +156,7 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
       metrics.item('filtered');
       return { ...base, status: 'filtered', reason: decision.reason };
     }
-    const outcome = await ingestPage(item.url, { story, storyDir, fetcher, store, now: () => now }, { fallbacks: { headline: item.title, ...(item.published ? { published: item.published } : {}) } });
+    const outcome = await ingestPage(item.url, { story, articles, fetcher, store, now: () => now }, { fallbacks: { headline: item.title, ...(item.published ? { published: item.published } : {}) } });
     metrics.item(outcome.status);
     if (outcome.status === 'failed') {
       const attempts = (previous?.status === 'failed' ? previous.attempts : 0) + 1;
@@ -182,7 +186,7 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
   }
 
   async function pollFeed(feed: FeedConfig, now = clock()): Promise<FeedPollReport> {
-    ensureIndexed(now);
+    await ensureIndexed(now);
     const state: FeedState = store.feedState(story, feed.url) ?? { story, url: feed.url, subscribedAt: now, consecutiveFailures: 0, status: 'new' };
     const firstPoll = state.lastSuccessAt === undefined;
     const result = await fetcher.get(feed.url, {

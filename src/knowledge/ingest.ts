@@ -213,30 +213,6 @@ export function writeArticleFiles(txtFile: string, raw: string, meta: ArticleMet
   return [txtFile, metaFile];
 }
 
-/**
- * Adds an article to a story folder without building the knowledge base (the running bot's
- * knowledge service does that when it sees the new files): the text passes
- * {@link checkArticleText}, the metadata {@link parseArticleMeta}, and the file gets the next
- * `NNN_<hash16>` name. Used by the feed poller, where a full build per item would be too slow.
- *
- * @throws IngestError (bad text or metadata, or the same content already in the story)
- */
-export function addArticleToStory(storyDir: string, raw: string, meta: unknown, label: string): { sourceId: string; written: string[] } {
-  checkArticleText(raw, label);
-  let checked: ArticleMeta;
-  try {
-    checked = parseArticleMeta(meta, label);
-  } catch (error) {
-    throw new IngestError((error as Error).message);
-  }
-  const dir = join(storyDir, 'articles');
-  const names = existsSync(dir) ? readdirSync(dir) : [];
-  const hash = contentHash(raw);
-  const same = names.find((n) => n.endsWith('.txt') && n.includes(`_${hash.slice(0, 16)}`));
-  if (same !== undefined) throw new IngestError(`${label}: this article is already in the story as ${same}.`);
-  const sourceId = nextArticleId(names.filter((n) => n.endsWith('.txt')).map((n) => basename(n, '.txt')), hash);
-  return { sourceId, written: writeArticleFiles(join(dir, `${sourceId}.txt`), raw, checked) };
-}
 
 /** Where the command writes: injectable so tests capture output. */
 export interface CliIo {

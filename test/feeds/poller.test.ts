@@ -4,7 +4,7 @@
  * made on what the story folder holds, what the knowledge base built from it says, what the site
  * received, and what health and metrics show.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -14,6 +14,7 @@ import { createFetcher, dossierUserAgent } from '../../src/fetch/fetcher.js';
 import { createFeedMetrics } from '../../src/feeds/metrics.js';
 import { createFeedPoller, type FeedPoller } from '../../src/feeds/poller.js';
 import { loadStory } from '../../src/knowledge/load.js';
+import { folderArticleStore } from '../../src/storage/articles.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
 import { afpBesiegedReport, atomFeed, cookieWallPage, FakeNewsSite, indexPage, jsonFeed, kabulDispatchReport, newsPage, panjshirFallReport, paywallPage, rssFeed, windows1252, type FeedEntry } from '../fakes/news-site.js';
 import { SEED_STORY } from '../support/seed-story.js';
@@ -63,7 +64,7 @@ function newPoller(timeoutMs = 5000): FeedPoller {
     timeoutMs,
     maxBytes: 1024 * 1024,
   });
-  return createFeedPoller({ story: 'panjshir', storyDir, store, fetcher, logger: logs.logger, clock: () => new Date(clock), metrics: createFeedMetrics(registry), random: () => 0.5 });
+  return createFeedPoller({ story: 'panjshir', storyDir, articles: folderArticleStore(storyDir), store, fetcher, logger: logs.logger, clock: () => new Date(clock), metrics: createFeedMetrics(registry), random: () => 0.5 });
 }
 
 /** Append `feeds:` to the story's story.yaml. */
@@ -207,13 +208,12 @@ describe('one article, however many copies', () => {
     clock += MINUTE;
     const reports = await poller.tick();
     const updated = reports.flatMap((r) => r.items).find((i) => i.status === 'updated');
-    expect(updated?.outcome).toMatchObject({ status: 'updated', replaced: oldId });
+    expect(updated?.outcome).toMatchObject({ status: 'updated', sourceId: oldId, replaced: oldId });
 
     expect(articleFiles()).toHaveLength(3);
-    expect(existsSync(join(storyDir, 'articles', 'superseded', `${oldId}.txt`))).toBe(true);
     const kb = loadStory(storyDir);
     const fromPage = kb.sources.filter((s) => s.url === site.url('/kd/masood-vows'));
-    expect(fromPage.map((s) => s.id)).toEqual([updated!.sourceId]);
+    expect(fromPage.map((s) => s.id)).toEqual([oldId]);
     expect(fromPage[0]?.raw).toContain('Charikar');
   });
 });
