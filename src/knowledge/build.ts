@@ -35,6 +35,8 @@ export interface BuildInput {
   story: StoryMeta;
   registry: Registry;
   articles: readonly Article[];
+  /** The reading stages (default {@link readArticles}); a cache of per-article results may stand in. */
+  read?: typeof readArticles;
 }
 
 /** The knowledge base and the intermediate units it was built from (for analysis and review). */
@@ -158,7 +160,7 @@ function fillQuote(kept: Quote, other: Quote): Quote {
  * const { kb, sentences, mentions } = buildKnowledgeBaseWithTrace({ story, registry, articles });
  */
 export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
-  const { sources, sentences, mentions } = readArticles(input.articles, input.registry.entities);
+  const { sources, sentences, mentions } = (input.read ?? readArticles)(input.articles, input.registry.entities);
   const published = new Map(sources.map((s) => [s.id, s.published]));
   const entities = entitiesOf(input.registry, sources, mentions);
 
