@@ -17,6 +17,7 @@ export type { BenchOptions, BenchRow, BenchSection } from './sections.js';
 /** Sections that live in files other engineers may or may not have written yet. */
 const OPTIONAL_SECTIONS: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'digest', file: 'digest-fanout.ts', exportName: 'runDigestBench' },
+  { name: 'feeds', file: 'feeds-bench.ts', exportName: 'runFeedsBench' },
 ];
 
 /** Every available section: the built-in ones plus optional files that exist. */
@@ -53,7 +54,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick            only 5,000 entities / 100,000 facts
   --tiny             smallest size, a few seconds: proves the script works
   --json             one JSON object per row instead of the table
-  --only NAME        one section: search | digest
+  --only NAME        one section: search | digest | feeds
   --sizes N,N        search: only these entity counts (300, 5000, 50000)
   --ops OP,OP        search: only these operations (who, where, autocomplete, search)
   --no-baseline      search: skip plain fuse.js (no ratios, much faster)
