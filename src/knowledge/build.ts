@@ -72,6 +72,7 @@ function cleanSources(articles: readonly Article[]): CleanedSource[] {
       language: article.meta.language,
       ...(article.meta.originalLanguage ? { originalLanguage: article.meta.originalLanguage } : {}),
       ...(article.meta.url ? { url: article.meta.url } : {}),
+      ...(article.meta.appearances?.length ? { appearances: article.meta.appearances } : {}),
       raw: article.raw,
       body: cleaned.body.map((p) => ({ sourceId: article.id, start: p.start, end: p.end, text: p.text })),
       removed: cleaned.removed,

@@ -13,7 +13,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFetcher, dossierUserAgent } from '../../src/fetch/fetcher.js';
 import { createFeedMetrics } from '../../src/feeds/metrics.js';
 import { createFeedPoller, type FeedPoller } from '../../src/feeds/poller.js';
+import { sourcesCommand } from '../../src/commands/sources.js';
 import { loadStory } from '../../src/knowledge/load.js';
+import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
 import { folderArticleStore } from '../../src/storage/articles.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
 import { afpBesiegedReport, atomFeed, cookieWallPage, FakeNewsSite, indexPage, jsonFeed, kabulDispatchReport, newsPage, panjshirFallReport, paywallPage, rssFeed, windows1252, type FeedEntry } from '../fakes/news-site.js';
@@ -176,6 +178,10 @@ describe('one article, however many copies', () => {
     // No self-corroboration: the Mujahid quote is still carried by the two original sources only.
     const kb = loadStory(storyDir);
     expect(kb.sources).toHaveLength(2);
+    // /sources lists the outlets that ran it.
+    const snapshot = { kb, search: createKnowledgeSearch(kb), version: 't', loadedAt: new Date(clock) };
+    const listing = await sourcesCommand({ knowledge: () => snapshot }).run({ text: '', args: {} } as never, {} as never);
+    expect(listing.sections?.[0]?.lines?.find((l) => l.text.startsWith('TheJournal.ie'))?.note).toContain('also ran in Wire Mirror');
   });
 
   it('treats tracking parameters, AMP and mobile variants of one page as that page', async () => {
