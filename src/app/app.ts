@@ -20,6 +20,7 @@ import type { Logger } from '../observability/logger.js';
 import { countKnowledge, createMetrics, type DossierMetrics } from '../observability/metrics.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createCore, type Core } from './core.js';
+import { startFeeds, type RunningFeeds } from './feeds.js';
 import { createShutdown, type Shutdown, type SignalSource } from './shutdown.js';
 
 /** The terminal the console chat talks to. */
@@ -48,6 +49,8 @@ export interface RunningApp {
   readonly console: boolean;
   /** The health and metrics server, when HTTP_PORT is set. */
   readonly http: RunningHttpServer | undefined;
+  /** Feed polling (idle while story.yaml lists no feeds); `undefined` when the database cannot keep feed state. */
+  readonly feeds: RunningFeeds | undefined;
   readonly shutdown: Shutdown;
 }
 
@@ -235,6 +238,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   await Promise.all(platforms.map((runtime) => runtime.start()));
   await core.digests.start();
   core.knowledge.watch();
+  const feeds = startFeeds({
+    core,
+    story: config.STORY,
+    logger,
+    metrics,
+    health,
+    now,
+    ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
+  });
+  shutdown.register('schedulers', 'feeds', async () => feeds?.stop());
   logger.info({ platforms: wanted, story: core.provider().kb.story.title, http: http?.url }, 'ready');
   // The console starts last: its input may already be at its end (piped), which stops the bot.
   if (withConsole) {
@@ -252,5 +265,5 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
   }
 
-  return { core, metrics, health, platforms, console: withConsole, http, shutdown };
+  return { core, metrics, health, platforms, console: withConsole, http, feeds, shutdown };
 }

@@ -6,7 +6,7 @@
  * router → (adapters, outside this module).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { inlineAnswers, type InlineAnswer } from '../commands/inline.js';
 import { createRouter, type CommandRouter } from '../commands/router.js';
 import type { Platform } from '../commands/types.js';
@@ -15,7 +15,8 @@ import { createSendLimiter, DEFAULT_PACING } from '../delivery/limiter.js';
 import type { MessageSender, SendLimiter } from '../delivery/types.js';
 import { createDigestService, type DigestService } from '../digests/service.js';
 import { ArticleError } from '../knowledge/articles.js';
-import { loadStory, loadStoryFrom, StoryError } from '../knowledge/load.js';
+import { StoryError } from '../knowledge/load.js';
+import { createReadingCache, loadStoryWithCache } from '../knowledge/reading-cache.js';
 import { RegistryError } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, type DossierMetrics } from '../observability/metrics.js';
@@ -110,12 +111,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const store = database.store;
   const sharedArticles = database.articles;
+  const reading = createReadingCache(config.DATABASE_PATH === ':memory:' ? {} : { dir: resolve(dirname(resolve(config.DATABASE_PATH)), 'reading-cache', config.STORY) });
 
   let knowledge: KnowledgeService;
   try {
     knowledge = await createKnowledgeService({
       storyDir,
-      loadStory: sharedArticles === undefined ? loadStory : (dir) => loadStoryFrom(dir, sharedArticles),
+      // Each article is read once and its reading kept on disk beside the database (docs/feeds.md).
+      loadStory: (dir) => loadStoryWithCache(dir, reading, sharedArticles),
       createSearch: createKnowledgeSearch,
       logger: logger.child({ component: 'knowledge' }),
       now,

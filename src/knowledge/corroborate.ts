@@ -39,7 +39,13 @@ function sourcesOf(item: Corroborable): Set<string> {
  */
 export function corroborate<T extends Corroborable>(
   items: readonly T[],
-  options: { threshold: number; sameSpeaker: boolean; fill?: (kept: T, other: T) => T },
+  options: {
+    threshold: number;
+    sameSpeaker: boolean;
+    fill?: (kept: T, other: T) => T;
+    /** Items that may never be one (a photo caption and a sentence of a report). */
+    compatible?: (a: T, b: T) => boolean;
+  },
 ): T[] {
   const merged: T[] = [];
   for (const item of items) {
@@ -49,6 +55,7 @@ export function corroborate<T extends Corroborable>(
       if ([...itemSources].some((s) => sourcesOf(candidate).has(s))) return;
       if (options.sameSpeaker && (!item.speakerId || candidate.speakerId !== item.speakerId)) return;
       if (!options.sameSpeaker && !item.entities.some((e) => candidate.entities.includes(e))) return;
+      if (options.compatible && !options.compatible(candidate, item)) return;
       const score = diceSimilarity(candidate.text, item.text);
       if (score >= options.threshold && (!best || score > best.score)) best = { index, score };
     });

@@ -12,6 +12,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { ArticleError, loadArticles, metaPathFor, parseArticleMeta, type Article, type ArticleMeta } from './articles.js';
 import { buildKnowledgeBaseWithTrace, type KnowledgeTrace } from './build.js';
 import { loadStoryMeta, StoryError } from './load.js';
+import { describeArticle } from './ingest-json.js';
 import { formatIngestReport } from './ingest-report.js';
 import { loadRegistry, RegistryError } from './registry.js';
 
@@ -20,7 +21,7 @@ export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
 export const INGEST_USAGE = `Usage: npm run ingest -- <file> --outlet "<outlet>" --headline "<headline>" --published YYYY-MM-DD
        [--language en] [--original-language pt] [--url https://…] [--agency AFP] [--note "…"]
-       [--story panjshir] [--data-dir data] [--dry-run]`;
+       [--story panjshir] [--data-dir data] [--dry-run] [--json]`;
 
 /** A problem with the command's input: the message says what to fix. */
 export class IngestError extends Error {
@@ -39,6 +40,8 @@ export interface IngestOptions {
   story: string;
   dataDir: string;
   dryRun: boolean;
+  /** Print {@link describeArticle}'s JSON instead of the human report. */
+  json: boolean;
 }
 
 /**
@@ -67,6 +70,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestOptions {
         story: { type: 'string', default: 'panjshir' },
         'data-dir': { type: 'string', default: 'data' },
         'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
       },
     });
   } catch (err) {
@@ -100,7 +104,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestOptions {
   } catch (err) {
     throw new IngestError((err as Error).message.replace(/field "(\w+)"/gu, (_m, f: string) => `--${kebab(f)}`));
   }
-  return { file: positionals[0], meta, story: values.story, dataDir: values['data-dir'], dryRun: values['dry-run'] };
+  return { file: positionals[0], meta, story: values.story, dataDir: values['data-dir'], dryRun: values['dry-run'], json: values.json };
 }
 
 function kebab(field: string): string {
@@ -127,10 +131,24 @@ export function readArticleFile(file: string): string {
   } catch {
     throw new IngestError(`${file}: not valid UTF-8 text; save it as UTF-8 and try again.`);
   }
-  if (text.trim().length === 0) throw new IngestError(`${file}: the file is empty.`);
+  return checkArticleText(text, file);
+}
+
+/**
+ * The checks every article text passes, from a file or from a web page: not empty, at most
+ * 1 MB, no control characters. `label` names the text in the message (a file or a URL).
+ *
+ * @throws IngestError saying what is wrong
+ */
+export function checkArticleText(text: string, label: string): string {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_ARTICLE_BYTES) {
+    throw new IngestError(`${label}: ${bytes} bytes is more than the ${MAX_ARTICLE_BYTES}-byte limit; is this one article?`);
+  }
+  if (text.trim().length === 0) throw new IngestError(`${label}: the file is empty.`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000e-\u001f\u007f]/u.test(text)) {
-    throw new IngestError(`${file}: contains control characters; is it a text file?`);
+    throw new IngestError(`${label}: contains control characters; is it a text file?`);
   }
   return text;
 }
@@ -180,19 +198,21 @@ export function ingestArticle(options: IngestOptions): IngestResult {
     registry: loadRegistry(join(storyDir, 'registry.yaml')),
     articles: [...existing, article],
   });
-  const written: string[] = [];
-  if (!options.dryRun) {
-    const metaFile = metaPathFor(txtFile);
-    writeFileSync(txtFile, raw, { encoding: 'utf8', flag: 'wx' });
-    writeFileSync(
-      metaFile,
-      `# Metadata of the article beside this file (same name, .txt).\n${stringifyYaml(options.meta)}`,
-      { encoding: 'utf8', flag: 'wx' },
-    );
-    written.push(txtFile, metaFile);
-  }
+  const written = options.dryRun ? [] : writeArticleFiles(txtFile, raw, options.meta);
   return { sourceId: id, written, trace };
 }
+
+/**
+ * Writes an article's `.txt` and its `.meta.yaml` beside it, refusing to overwrite either.
+ * Returns the two paths.
+ */
+export function writeArticleFiles(txtFile: string, raw: string, meta: ArticleMeta): string[] {
+  const metaFile = metaPathFor(txtFile);
+  writeFileSync(txtFile, raw, { encoding: 'utf8', flag: 'wx' });
+  writeFileSync(metaFile, `# Metadata of the article beside this file (same name, .txt).\n${stringifyYaml(meta)}`, { encoding: 'utf8', flag: 'wx' });
+  return [txtFile, metaFile];
+}
+
 
 /** Where the command writes: injectable so tests capture output. */
 export interface CliIo {
@@ -211,7 +231,11 @@ export function runIngestCli(argv: readonly string[], io: CliIo): number {
   try {
     const options = parseIngestArgs(argv);
     const result = ingestArticle(options);
-    io.out(formatIngestReport(result.trace.kb, result.sourceId, { dryRun: options.dryRun, written: result.written }));
+    io.out(
+      options.json
+        ? `${JSON.stringify({ dryRun: options.dryRun, written: result.written, ...describeArticle(result.trace, result.sourceId) }, null, 2)}\n`
+        : formatIngestReport(result.trace.kb, result.sourceId, { dryRun: options.dryRun, written: result.written }),
+    );
     return 0;
   } catch (err) {
     if (err instanceof IngestError) {

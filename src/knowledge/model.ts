@@ -52,6 +52,8 @@ export interface Source {
   /** Language of the original publication when the text is a translation. */
   originalLanguage?: string;
   url?: string;
+  /** Outlets that ran this same report (syndication), the first one included, when known. */
+  appearances?: Array<{ outlet: string; url: string }>;
   /** The article file's text exactly as scraped; every citation indexes into it. */
   raw: string;
   /** Paragraphs of the report that survived cleaning, as spans of `raw`. */
@@ -96,6 +98,11 @@ export interface Entity {
   links: EntityLink[];
   /** Every place the entity is mentioned in the sources (also the spelling each outlet used). */
   mentions: Citation[];
+  /**
+   * `true` for a speaker the registry does not know yet, named by the articles themselves
+   * ("Amir Khan Muttaqi (not yet in the registry)"): quotes keep a name an editor can check.
+   */
+  provisional?: boolean;
 }
 
 /** A statement about one or more entities, extracted from the sources. */
@@ -179,6 +186,8 @@ export interface EntityCandidate {
   name: string;
   count: number;
   citations: Citation[];
+  /** Spellings folded into this candidate ("Muttaqi", "Muttaqqi"), the name first. */
+  variants?: string[];
 }
 
 /** The whole knowledge of one story. Immutable once built; a reload builds a new one. */

@@ -15,7 +15,7 @@
 import { mentionsWithin } from './analysis-text.js';
 import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode } from './model.js';
 import type { Mention, Sentence } from './sentence.js';
-import { tidyWhitespace } from './text.js';
+import { fold, tidyWhitespace } from './text.js';
 
 /** What attribution needs to know of an entity. */
 export interface SpeakerEntity {
@@ -215,6 +215,14 @@ interface Resolver {
   entities: ReadonlyMap<EntityId, SpeakerEntity>;
   /** The person last named in the current source (for "he added", "she said"). */
   lastNamed: Named | undefined;
+  /** True when the last sentence named two or more people: "the spokesman" is then doubtful. */
+  doubtful?: boolean;
+  /** The organisation last named (for "the group said"). */
+  lastOrganisation?: Named;
+  /** The plural speakers last described ("resistance sources") for "they said". */
+  lastGroup?: string;
+  /** The source last introduced ("a National Resistance Front source") for "the source said". */
+  lastSource?: string;
 }
 
 /** The one person whose `spokesman-for` link points at `orgId`, if exactly one. */
@@ -256,6 +264,73 @@ function resolveSpeaker(
     if (isHead(m, sentence, npEnd)) return m.entityId;
   }
   return null;
+}
+
+/** Words around a speaker phrase that are not the speaker: adverbs, auxiliaries, a scraper's date label. */
+const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now)\b[,\s]+)/iu;
+const TRAILING_NOISE =
+  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
+/** After an inverted verb ('posted Muhammadi from his handle'), the phrase ends before a preposition. */
+const PHRASE_END = /\s(?:from|on|in|at|via|during|after|before|while|when|to|through|over|with|amid|as)\s/u;
+
+/** Narrows a speaker phrase to the words that name the speaker. */
+function trimSpeakerSpan(text: string, start: number, end: number, inverted: boolean): { start: number; end: number } {
+  let s = start;
+  let e = end;
+  for (let m = LEADING_NOISE.exec(text.slice(s, e)); m && m[0].length > 0; m = LEADING_NOISE.exec(text.slice(s, e))) s += m[0].length;
+  if (inverted) {
+    const cut = PHRASE_END.exec(text.slice(s, e));
+    if (cut) e = s + cut.index;
+  }
+  for (let m = TRAILING_NOISE.exec(text.slice(s, e)); m && m[0].length > 0; m = TRAILING_NOISE.exec(text.slice(s, e))) e -= m[0].length;
+  while (e > s && /[\s,;:]/u.test(text[e - 1] ?? '')) e--;
+  while (s < e && /[\s,;:]/u.test(text[s] ?? '')) s++;
+  return { start: s, end: e };
+}
+
+/** "the group", "the movement": a definite description of an organisation. */
+const ORG_ANAPHOR = /^the (?:group|movement|militants?|insurgents?|organi[sz]ation|militia|front|outfit|islamist group|militant group)$/iu;
+/** "the spokesman", "the former minister", "the senior Taliban official": a definite description of a person. */
+const PERSON_ANAPHOR = /^the (?:[\p{L}-]+ ){0,3}(?:spokes(?:man|woman|person)|minister|official|commander|leader|president|vice[- ]president|politician|journalist|resident|analyst|diplomat|envoy|general|governor|chief|lawmaker|source)$/iu;
+
+/**
+ * The attribution a phrase gives: the entity it names, a pronoun or a definite description
+ * resolved from the sentences before ("he", "the spokesman", "the group"), or the words as
+ * written. An anaphor that cannot be resolved with confidence gives no speaker at all.
+ */
+function speakerFromPhrase(
+  sentence: Sentence,
+  start: number,
+  end: number,
+  mentions: readonly Mention[],
+  r: Resolver,
+  inverted = false,
+): { speakerId: EntityId | null; speakerText?: string } {
+  const span = trimSpeakerSpan(sentence.text, start, end, inverted);
+  let text = sentence.text.slice(span.start, span.end).trim();
+  // "The TV channel also quoted him as saying": the one quoted is the speaker.
+  const quoted = /\bquot(?:ed|es|ing)\s+(him|her|them|[^,]+?)(?:\s+as)?$/iu.exec(text);
+  if (quoted?.[1]) {
+    const at = span.start + (quoted.index + quoted[0].indexOf(quoted[1]));
+    return speakerFromPhrase(sentence, at, at + quoted[1].length, mentions, r);
+  }
+  if (PRONOUN.test(text) || /^(him|her)$/iu.test(text)) {
+    return r.lastNamed ? { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText } : { speakerId: null };
+  }
+  if (/^they$/iu.test(text)) return r.lastGroup ? { speakerId: null, speakerText: r.lastGroup } : { speakerId: null };
+  if (ORG_ANAPHOR.test(text)) {
+    const org = r.lastOrganisation;
+    return org ? { speakerId: org.speakerId, speakerText: org.speakerText } : { speakerId: null };
+  }
+  const inPhrase = mentions.some((m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end);
+  if (PERSON_ANAPHOR.test(text) && !inPhrase) {
+    const head = /(\S+)$/u.exec(text)?.[1]?.toLowerCase() ?? '';
+    if (head === 'source') return r.lastSource ? { speakerId: null, speakerText: r.lastSource } : { speakerId: null };
+    return r.lastNamed && !r.doubtful ? { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText } : { speakerId: null };
+  }
+  if (text === '') return { speakerId: null };
+  text = tidyWhitespace(text);
+  return { speakerId: resolveSpeaker(sentence, span.start, span.end, mentions, r), speakerText: text };
 }
 
 /** A mention heads the phrase when nothing but an apposition follows it and no "pro-" precedes. */
@@ -324,12 +399,7 @@ function attributeSentence(
         const target = /^\s*([^,.;:]+)/u.exec(outside.slice(end));
         if (target?.[1]) {
           const s = end + (target[0].length - target[1].length);
-          attribution = {
-            speakerId: resolveSpeaker(sentence, s, s + target[1].trimEnd().length, mentions, r),
-            speakerText: target[1].trim(),
-            mode: 'said',
-            context,
-          };
+          attribution = { ...speakerFromPhrase(sentence, s, s + target[1].trimEnd().length, mentions, r), mode: 'said', context };
         }
       } else if (np.relative) {
         const antecedent = mentions
@@ -339,12 +409,7 @@ function attributeSentence(
       } else if (npText === '' || /^(and|but|then|also)$/iu.test(npText)) {
         attribution = previous;
       } else {
-        attribution = {
-          speakerId: resolveSpeaker(sentence, np.start, np.end, mentions, r),
-          speakerText: npText,
-          mode: modeOf(nearest.verb, sentence.text),
-          context,
-        };
+        attribution = { ...speakerFromPhrase(sentence, np.start, np.end, mentions, r), mode: modeOf(nearest.verb, sentence.text), context };
       }
     }
     if (!attribution) attribution = attributeAfter(sentence, p, outside, mentions, r, context);
@@ -376,23 +441,20 @@ function attributeAfter(
     const npMatch = /^\s*([^.;:!?]+?)\s*(?:[.;:!?]|, (?:saying|adding|who)\b|$)/u.exec(outside.slice(afterVerb));
     if (!npMatch?.[1]) return undefined;
     const start = afterVerb + npMatch[0].indexOf(npMatch[1]);
-    return {
-      speakerId: resolveSpeaker(sentence, start, start + npMatch[1].length, mentions, r),
-      speakerText: npMatch[1],
-      mode: modeOf(first.verb, sentence.text),
-      context,
-    };
+    return { ...speakerFromPhrase(sentence, start, start + npMatch[1].length, mentions, r, !/^according to$/iu.test(first.verb)), mode: modeOf(first.verb, sentence.text), context };
   }
-  // ', spokesman Ali Maisam Nazary said.' / ', he added.'
-  const np = /^[\s,]*(.*?)\s*$/u.exec(lead);
-  if (!np?.[1] || np[1].split(/\s+/u).length > 8 || /[.;:!?]/u.test(np[1])) return undefined;
-  const start = from + lead.indexOf(np[1]);
-  return {
-    speakerId: resolveSpeaker(sentence, start, start + np[1].length, mentions, r),
-    speakerText: np[1],
-    mode: modeOf(first.verb, sentence.text),
-    context,
-  };
+  // ', local media said, quoting Panjshiri politician Abdul': the one quoted is the speaker.
+  const quoting = /^[^.;]*?,\s*quoting\s+([^,.;]+)/u.exec(outside.slice(from + first.index + first.verb.length));
+  if (quoting?.[1]) {
+    const start = from + first.index + first.verb.length + quoting[0].length - quoting[1].length;
+    return { ...speakerFromPhrase(sentence, start, start + quoting[1].length, mentions, r), mode: modeOf(first.verb, sentence.text), context };
+  }
+  // ', spokesman Ali Maisam Nazary said.' / ', he added.' / ', Fahim Dashty, who works with X, was quoted as saying'
+  const withoutRelative = lead.replace(/,\s*(?:who|which)\b[^,]*,/u, (m) => ' '.repeat(m.length));
+  const np = /^[\s,]*(.*?)\s*$/u.exec(withoutRelative);
+  if (!np?.[1] || np[1].split(/\s+/u).length > 12 || /[.;:!?]/u.test(np[1])) return undefined;
+  const start = from + withoutRelative.indexOf(np[1]);
+  return { ...speakerFromPhrase(sentence, start, start + np[1].length, mentions, r), mode: modeOf(first.verb, sentence.text), context };
 }
 
 /** A capitalised name of two or more words that no registry entity matched ("Nasrin Rahimi"). */
@@ -418,6 +480,37 @@ function sentenceSubject(
     if (!overlaps && !SENTENCE_OPENER.test(m[0])) people.push({ at: m.index, named: { speakerId: null, speakerText: m[0] } });
   }
   return people.sort((a, b) => a.at - b.at)[0]?.named;
+}
+
+const GROUP_SPEAKERS =
+  /\b((?:[\p{L}’'-]+\s){0,3}(?:sources|officials|residents|witnesses|accounts|fighters|leaders|elders|militants|commanders|villagers|diplomats|analysts))\s+(?:said|say|says|told|reported|claimed|added|insisted)\b/giu;
+const SOURCE_INTRODUCED = /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,5}source)\b/giu;
+
+/**
+ * What a sentence gives later anaphors to refer to: the organisation it names (when only
+ * one), speakers it describes in the plural ("resistance sources said"), a source it
+ * introduces ("a National Resistance Front source"), and whether it names several people.
+ */
+function antecedentsIn(sentence: Sentence, mentions: readonly Mention[], r: Resolver): Partial<Resolver> {
+  const out: Partial<Resolver> = {};
+  const orgs = [...new Set(mentions.filter((m) => r.entities.get(m.entityId)?.type === 'organisation').map((m) => m.entityId))];
+  if (orgs.length === 1) {
+    const m = mentions.find((x) => x.entityId === orgs[0]);
+    out.lastOrganisation = { speakerId: orgs[0] ?? null, speakerText: m?.text ?? '' };
+  } else if (orgs.length > 1) out.lastOrganisation = undefined;
+  const groups = [...sentence.text.matchAll(GROUP_SPEAKERS)];
+  const group = groups[groups.length - 1]?.[1];
+  if (group) out.lastGroup = group.trim();
+  const sources = [...sentence.text.matchAll(SOURCE_INTRODUCED)];
+  const source = sources[sources.length - 1]?.[1];
+  if (source) out.lastSource = source.trim();
+  const people = new Set(mentions.filter((m) => r.entities.get(m.entityId)?.type === 'person').map((m) => m.entityId));
+  for (const m of sentence.text.matchAll(UNKNOWN_FULL_NAME)) {
+    const start = sentence.start + m.index;
+    if (!mentions.some((x) => x.start < start + m[0].length && x.end > start) && !SENTENCE_OPENER.test(m[0])) people.add(fold(m[0]));
+  }
+  if (people.size > 0) out.doubtful = people.size > 1;
+  return out;
 }
 
 /** The person a sentence reports as speaking ("Ahmad Massoud said on Sunday that …"), if any. */
@@ -463,6 +556,7 @@ export function extractQuotes(
     passages.push(...found);
     const speech = found.filter((p) => p.kind === 'speech');
     const sentenceMentions = mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end);
+    resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     const attributions = attributeSentence(sentence, speech, sentenceMentions, resolver);
 
     speech.forEach((p, i) => {

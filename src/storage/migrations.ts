@@ -109,6 +109,61 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'feeds: feed state, items handled, web articles and their URLs',
+    sql: `
+      CREATE TABLE feeds (
+        story                TEXT NOT NULL,
+        url                  TEXT NOT NULL,
+        subscribed_at        TEXT NOT NULL,
+        etag                 TEXT,
+        last_modified        TEXT,
+        last_polled_at       TEXT,
+        last_success_at      TEXT,
+        next_poll_at         TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        status               TEXT NOT NULL CHECK (status IN ('new', 'ok', 'not-modified', 'failing')),
+        last_error           TEXT,
+        PRIMARY KEY (story, url)
+      );
+
+      CREATE TABLE feed_items (
+        story     TEXT NOT NULL,
+        feed_url  TEXT NOT NULL,
+        item_key  TEXT NOT NULL,
+        url       TEXT NOT NULL,
+        status    TEXT NOT NULL CHECK (status IN ('added', 'duplicate', 'updated', 'filtered', 'failed')),
+        reason    TEXT,
+        source_id TEXT,
+        attempts  INTEGER NOT NULL DEFAULT 0,
+        seen_at   TEXT NOT NULL,
+        PRIMARY KEY (story, feed_url, item_key)
+      );
+
+      CREATE TABLE web_articles (
+        story         TEXT NOT NULL,
+        source_id     TEXT NOT NULL,
+        url_key       TEXT NOT NULL,
+        canonical_key TEXT,
+        content_hash  TEXT NOT NULL,
+        sketch        TEXT NOT NULL,
+        modified      TEXT,
+        outlet        TEXT NOT NULL,
+        appearances   TEXT NOT NULL,
+        stored_at     TEXT NOT NULL,
+        PRIMARY KEY (story, source_id)
+      );
+
+      CREATE TABLE web_article_urls (
+        story     TEXT NOT NULL,
+        url_key   TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        PRIMARY KEY (story, url_key)
+      );
+      CREATE INDEX web_article_urls_by_source ON web_article_urls (story, source_id);
+    `,
+  },
+  {
     version: 5,
     name: 'leases for singleton work',
     sql: `

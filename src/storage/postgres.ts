@@ -10,6 +10,7 @@
  * instances never wait on, nor report, one another's rows.
  */
 import type { Platform } from '../commands/types.js';
+import { createPostgresFeedStore } from './pg-feeds.js';
 import { createPostgresFollowUpStore } from './pg-follow-ups.js';
 import { migratePostgres } from './pg-migrations.js';
 import { connectSyncPg, type SyncPg } from './pg-sync.js';
@@ -84,6 +85,7 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
     url,
     schemaVersion,
     ...createPostgresFollowUpStore(db),
+    ...createPostgresFeedStore(db),
 
     markChatBlocked(platform, chatId, reason, at) {
       db.transaction(() => {

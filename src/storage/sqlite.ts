@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import type { Platform } from '../commands/types.js';
 import { migrate } from './migrations.js';
 import { createSqliteFollowUpStore } from './sqlite-follow-ups.js';
+import { createSqliteFeedStore } from './sqlite-feeds.js';
 import type {
   ChatBlock,
   DatabaseStore,
@@ -445,6 +446,8 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     deliveries(id) {
       return (sql.deliveries.all(id) as DeliveryRow[]).map(toDelivery);
     },
+
+    ...createSqliteFeedStore(db),
 
     recordSourcesSeen(ids, at) {
       return ids.length === 0 ? 0 : recordSourcesSeen.immediate(ids, at);

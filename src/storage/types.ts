@@ -276,7 +276,7 @@ export type StorageBackend = 'sqlite' | 'postgres';
  * A whole database (SQLite file or PostgreSQL), as the app opens it: every store interface,
  * plus what operators and tests read back.
  */
-export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore {
+export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore, FeedStore {
   readonly backend: StorageBackend;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
@@ -325,4 +325,101 @@ export interface FollowUpStore {
   followUp(kind: FollowUpKind, key: string): Promise<string | undefined>;
   /** Forget follow-ups last saved before `before`; resolves with how many were forgotten. */
   pruneFollowUps(before: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feed storage (issue 12): what each feed of a story last told us, which items were handled,
+// and the articles the feeds stored (their URLs, content fingerprints and appearances), so a
+// restart re-ingests nothing and a syndicated copy is recognised. Synchronous like the rest;
+// a PostgreSQL implementation wraps the same operations. Every time is a `Date` stored as UTC.
+// ---------------------------------------------------------------------------------------------
+
+/** How a feed's last poll ended. */
+export type FeedPollStatus = 'new' | 'ok' | 'not-modified' | 'failing';
+
+/** What Dossier remembers about one feed of one story. */
+export interface FeedState {
+  story: string;
+  url: string;
+  /** When the feed was first polled: items published before it are the backlog. */
+  subscribedAt: Date;
+  /** Validators for conditional requests (`If-None-Match`, `If-Modified-Since`). */
+  etag?: string;
+  lastModified?: string;
+  lastPolledAt?: Date;
+  lastSuccessAt?: Date;
+  /** Not polled again before this time (interval, backoff after failures, or Retry-After). */
+  nextPollAt?: Date;
+  /** Failed polls in a row (0 after a success); drives the backoff. */
+  consecutiveFailures: number;
+  status: FeedPollStatus;
+  /** Why the last poll failed, with the URL that failed, e.g. `HTTP 410 Gone`. */
+  lastError?: string;
+}
+
+/** What became of one feed item. */
+export type FeedItemStatus = 'added' | 'duplicate' | 'updated' | 'filtered' | 'failed';
+
+/** One item of a feed, handled once (failed items are tried again on later polls). */
+export interface FeedItemRecord {
+  story: string;
+  feedUrl: string;
+  /** The item's guid/id, or its normalised link when it has none. */
+  itemKey: string;
+  url: string;
+  status: FeedItemStatus;
+  reason?: string;
+  /** The article it became (added, updated) or matched (duplicate). */
+  sourceId?: string;
+  /** Failed attempts so far (a failed item is retried a few times, then left). */
+  attempts: number;
+  seenAt: Date;
+}
+
+/** An outlet that ran a stored article (the first one included): syndication. */
+export interface ArticleAppearance {
+  outlet: string;
+  url: string;
+  seenAt: Date;
+}
+
+/** An article stored from the web: how to recognise it again under another URL or on another site. */
+export interface WebArticleRecord {
+  story: string;
+  sourceId: string;
+  /** Normalised page URL (tracking parameters, AMP and mobile hosts removed). */
+  urlKey: string;
+  /** Normalised canonical URL the page declared, if any. */
+  canonicalKey?: string;
+  /** Every other normalised URL it was seen under (redirects, variants, syndicated copies). */
+  otherUrlKeys: string[];
+  /** SHA-256 of the stored text. */
+  contentHash: string;
+  /** MinHash signature of the report's word shingles, to find syndicated copies. */
+  sketch: number[];
+  /** The page's modified (or published) time as it said, ISO; a newer one replaces the article. */
+  modified?: string;
+  outlet: string;
+  appearances: ArticleAppearance[];
+  storedAt: Date;
+}
+
+/** Feed state and web-article identity, per story. */
+export interface FeedStore {
+  feedState(story: string, url: string): FeedState | undefined;
+  /** Insert or replace a feed's state. */
+  saveFeedState(state: FeedState): void;
+  /** Every feed state of a story, by URL. */
+  feedStates(story: string): FeedState[];
+  feedItem(story: string, feedUrl: string, itemKey: string): FeedItemRecord | undefined;
+  /** Insert or replace what became of an item. */
+  saveFeedItem(record: FeedItemRecord): void;
+  /** The stored article known under this normalised URL (page, canonical or other URL key). */
+  webArticleByUrl(story: string, urlKey: string): WebArticleRecord | undefined;
+  /** Every stored web article of a story (for syndication checks). */
+  webArticles(story: string): WebArticleRecord[];
+  /** Insert or replace by (story, sourceId). */
+  saveWebArticle(record: WebArticleRecord): void;
+  /** Forget an article (it was replaced by a newer version under another source id). */
+  removeWebArticle(story: string, sourceId: string): void;
 }

@@ -115,3 +115,62 @@ describe('cleaning rules are patterns, not the seed strings', () => {
     expect(splitParagraphs(raw).map((p) => p.text)).toEqual(['One.', 'Two words here.', 'Three.']);
   });
 });
+
+describe('cleaning the furniture of news sites in general, never a sentence of the report', () => {
+  const page = [
+    'date 2021-09-06 KABUL: The Taliban said on Monday they had taken the valley.',
+    'Home » world news » Taliban take valley',
+    'Published : Sep 6, 2021, 6:41 AM IST',
+    'Updated 08 September 2021',
+    'Also Read - Resistance leader vows to fight on in the north',
+    'Related Posts',
+    'Follow the latest updates on Afghanistan here',
+    'Join our Telegram channel for breaking news',
+    'Earn up to 500 US Dollars a day working from home',
+    '[the_ad id="209"]',
+    'icon bookmark icon camera icon check icon close',
+    '— Jane Doe (@janedoe) September 5, 2021',
+    'Based on reporting by Jane Doe in Kabul',
+    'This story is from September 14, 2021',
+    'Inside Kabul airport as first commercial flights land',
+    'A Taliban soldier guards the gate of the valley (John Smith/AP)',
+    '“We will never surrender,” the commander said, as fighters gathered at the gate (dpa/tn)',
+    'Reuters reported that the talks had failed, and the resistance said it would follow its own path.',
+    'NEW DELHI: At least 20 civilians have been killed by the Taliban',
+  ].join('\n\n');
+  const { body, removed } = cleanArticle('x', page, { headline: 'Taliban take valley' });
+  const kept = body.map((p) => p.text);
+  const gone = removed.map((r) => r.text);
+
+  it('removes the date label, breadcrumbs, time stamps, related links, promotions, adverts, credits and notes', () => {
+    for (const line of [
+      'date 2021-09-06',
+      'Home » world news » Taliban take valley',
+      'Published : Sep 6, 2021, 6:41 AM IST',
+      'Updated 08 September 2021',
+      'Also Read - Resistance leader vows to fight on in the north',
+      'Related Posts',
+      'Follow the latest updates on Afghanistan here',
+      'Join our Telegram channel for breaking news',
+      'Earn up to 500 US Dollars a day working from home',
+      '[the_ad id="209"]',
+      'icon bookmark icon camera icon check icon close',
+      '— Jane Doe (@janedoe) September 5, 2021',
+      'Based on reporting by Jane Doe in Kabul',
+      'This story is from September 14, 2021',
+      'Inside Kabul airport as first commercial flights land',
+      '(John Smith/AP)',
+      '(dpa/tn)',
+    ]) {
+      expect(gone).toContain(line);
+    }
+  });
+
+  it('keeps every sentence of the report: the dateline paragraph, a quote ending in a credit, a cut-off paragraph', () => {
+    expect(kept).toContain('KABUL: The Taliban said on Monday they had taken the valley.');
+    expect(body.find((p) => p.text.startsWith('“We will never surrender,”'))).toMatchObject({ caption: false });
+    expect(kept).toContain('Reuters reported that the talks had failed, and the resistance said it would follow its own path.');
+    expect(kept).toContain('NEW DELHI: At least 20 civilians have been killed by the Taliban');
+    expect(body.find((p) => p.text === 'A Taliban soldier guards the gate of the valley')).toMatchObject({ caption: true });
+  });
+});

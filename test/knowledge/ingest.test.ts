@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadStory } from '../../src/knowledge/load.js';
 import { IngestError, MAX_ARTICLE_BYTES, nextArticleId, parseIngestArgs, runIngestCli } from '../../src/knowledge/ingest.js';
+import type { ArticleDescription } from '../../src/knowledge/ingest-json.js';
 import type { KnowledgeBase } from '../../src/knowledge/model.js';
 
 const DATA_DIR = join(import.meta.dirname, '../../data');
@@ -51,6 +52,41 @@ describe('npm run ingest: adding an article', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^Dry run — nothing written\./u);
     expect(readdirSync(articlesDir())).toHaveLength(4);
+  });
+
+  it('--json --dry-run prints one JSON object describing what the article added, and writes nothing', () => {
+    const { code, out, err } = run([FIXTURE, ...FIXTURE_ARGS, '--json', '--dry-run']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(readdirSync(articlesDir())).toHaveLength(4);
+    const added = JSON.parse(out) as ArticleDescription & { dryRun: boolean; written: string[] };
+    expect(added).toMatchObject({ dryRun: true, written: [] });
+    expect(added.source).toMatchObject({ outlet: 'Kabul Dispatch', published: '2021-08-25', id: expect.stringMatching(/^004_/u) });
+    expect(added.quotes).toContainEqual(
+      expect.objectContaining({
+        text: 'We are ready to defend Panjshir. We will not surrender our weapons.',
+        speaker: 'Ahmad Massoud',
+        speakerId: 'ahmad-massoud',
+        partial: false,
+      }),
+    );
+    expect(added.quotes).toContainEqual(expect.objectContaining({ text: 'no intention of fighting', speakerId: 'zabihullah-mujahid', partial: true }));
+    expect(added.entities).toContainEqual(
+      expect.objectContaining({ id: 'ahmad-massoud', mentions: expect.arrayContaining([{ text: 'Masood', count: 2 }]) }),
+    );
+    expect(added.candidates.map((c) => c.name)).toContain('Abdul Hamid Safi');
+    expect(added.furniture.map((f) => f.text)).toContain('Share this article');
+    expect(added.events.every((e) => /^\d{4}-\d{2}-\d{2}$/u.test(e.date))).toBe(true);
+    expect(Array.isArray(added.claims)).toBe(true);
+  });
+
+  it('--json without --dry-run writes the files and names them', () => {
+    const { code, out } = run([FIXTURE, ...FIXTURE_ARGS, '--json']);
+    expect(code).toBe(0);
+    const added = JSON.parse(out) as { dryRun: boolean; written: string[] };
+    expect(added.dryRun).toBe(false);
+    expect(added.written).toHaveLength(2);
+    expect(readdirSync(articlesDir())).toHaveLength(6);
   });
 
   it('reports corroboration with existing sources', () => {

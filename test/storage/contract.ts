@@ -263,4 +263,34 @@ export function storeContract(harness: () => ContractHarness): void {
       expect(await b.followUp('command', key)).toBeDefined();
     });
   });
+
+  describe('feed state', () => {
+    it('keeps feed state, items and web articles where another connection finds them, by every URL an article was seen under', () => {
+      const [first, again] = pair();
+      first.saveFeedState({ story: 's', url: 'http://x/feed', subscribedAt: T0, etag: '"v1"', lastModified: 'Sun, 22 Aug 2021 08:00:00 GMT', consecutiveFailures: 0, status: 'ok', lastSuccessAt: T0, nextPollAt: minutes(1) });
+      first.saveFeedItem({ story: 's', feedUrl: 'http://x/feed', itemKey: 'g1', url: 'http://x/a', status: 'added', sourceId: '004_ab', attempts: 0, seenAt: T0 });
+      first.saveWebArticle({
+        story: 's',
+        sourceId: '004_ab',
+        urlKey: 'http://x/a',
+        canonicalKey: 'http://x/canonical-a',
+        otherUrlKeys: ['http://y/copy'],
+        contentHash: 'h',
+        sketch: [1, 2, 3],
+        modified: '2021-08-22T07:00:00Z',
+        outlet: 'X',
+        appearances: [{ outlet: 'X', url: 'http://x/a', seenAt: T0 }, { outlet: 'Y', url: 'http://y/copy', seenAt: T0 }],
+        storedAt: T0,
+      });
+      expect(again.feedState('s', 'http://x/feed')).toMatchObject({ etag: '"v1"', status: 'ok', consecutiveFailures: 0, subscribedAt: T0, nextPollAt: minutes(1) });
+      expect(again.feedStates('other')).toEqual([]);
+      expect(again.feedItem('s', 'http://x/feed', 'g1')).toMatchObject({ status: 'added', sourceId: '004_ab' });
+      for (const key of ['http://x/a', 'http://x/canonical-a', 'http://y/copy']) expect(again.webArticleByUrl('s', key)?.sourceId).toBe('004_ab');
+      expect(again.webArticleByUrl('other', 'http://x/a')).toBeUndefined();
+      expect(again.webArticles('s')[0]).toMatchObject({ sketch: [1, 2, 3], otherUrlKeys: ['http://y/copy'] });
+      expect(again.webArticles('s')[0]?.appearances.map((a) => a.outlet)).toEqual(['X', 'Y']);
+      again.removeWebArticle('s', '004_ab');
+      expect(first.webArticleByUrl('s', 'http://y/copy')).toBeUndefined();
+    });
+  });
 }

@@ -1,0 +1,48 @@
+/**
+ * The ratchet: the real pipeline over the development corpus (eval/corpus, expectations
+ * written by reading) must stay at or above the levels reached so far. Raise a level when
+ * the pipeline gets better; never lower one to let a change through.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../eval/corpus.js';
+import { evaluate } from '../../eval/evaluate.js';
+
+/** Levels reached (see docs/knowledge-pipeline.md for the table). */
+const AT_LEAST = {
+  reports: 28,
+  quotesRight: 43,
+  eventDatesRight: 49,
+  linksRight: 190,
+  newNamesFound: 98,
+  claimsFound: 27,
+  candidatesUseful: 116,
+};
+const AT_MOST = {
+  quotesWrong: 12,
+  quotesMissed: 18,
+  quotesInvented: 1,
+  furnitureAsFact: 1,
+  furnitureKept: 8,
+  reportDropped: 1,
+  eventDatesWrong: 13,
+  wrongMerges: 8,
+  linksWrong: 38,
+  candidatesNoise: 71,
+};
+
+describe('the pipeline on reports it was not written against (npm run eval)', () => {
+  const reports = loadCorpus();
+  const { total } = evaluate(reports);
+
+  it('scores every report of the corpus', () => {
+    expect(reports.length).toBeGreaterThanOrEqual(AT_LEAST.reports);
+  });
+
+  it.each(Object.entries(AT_LEAST).filter(([k]) => k !== 'reports'))('%s stays at or above its level', (key, level) => {
+    expect(total[key as keyof typeof total]).toBeGreaterThanOrEqual(level);
+  });
+
+  it.each(Object.entries(AT_MOST))('%s stays at or below its level', (key, level) => {
+    expect(total[key as keyof typeof total]).toBeLessThanOrEqual(level);
+  });
+});
