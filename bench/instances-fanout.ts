@@ -88,6 +88,7 @@ async function runOnce(instances: number, chats: number, rate: number, log: (lin
             TELEGRAM_WEBHOOK_SECRET: 'bench-secret',
             TELEGRAM_MESSAGES_PER_SECOND: String(rate),
             DIGEST_LEASE_MS: '5000',
+            SHUTDOWN_TIMEOUT_MS: '3000',
           },
         }),
       );

@@ -147,6 +147,11 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['HTTP_PORT'], message: 'is required with DISCORD_PUBLIC_KEY: POST /interactions is served on it' });
       }
     }
+    if (c.DIGEST_LEASE_MS <= c.SHUTDOWN_TIMEOUT_MS) {
+      // A stopping instance stops renewing its claims; they must not lapse (and be taken over by
+      // another instance) while it is still finishing its sends.
+      ctx.addIssue({ code: 'custom', path: ['DIGEST_LEASE_MS'], message: `must be longer than SHUTDOWN_TIMEOUT_MS (${c.SHUTDOWN_TIMEOUT_MS} ms)` });
+    }
     if (c.HTTP_PORT !== undefined && c.HTTP_PORT !== 0 && c.HTTP_PORT === c.TELEGRAM_WEBHOOK_PORT) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_PORT'], message: 'must differ from HTTP_PORT (the health and metrics port)' });
     }

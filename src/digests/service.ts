@@ -285,7 +285,6 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
         Promise.resolve(store.renewLeases(owner, queueClock(), leaseMs)).catch((error: unknown) => log.error({ err: error }, 'could not renew digest leases'));
         // Several instances: a dead one's deliveries move within a lease period, not at the next
         // minute's tick (one cheap query when nobody is dead).
-        if (!stopped && !queue.stopping) takeOverDead(queueClock()).catch((error: unknown) => log.error({ err: error }, 'could not take over digest deliveries'));
       }, Math.max(1000, Math.floor(leaseMs / 3)));
       heartbeat.unref();
       // Ticks never wait on sends: each chat's delivery runs as its own job.

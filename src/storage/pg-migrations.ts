@@ -91,10 +91,34 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
       CREATE INDEX deliveries_by_owner ON deliveries (owner, status);
 
+      -- Fractional milliseconds, as SQLite keeps them: rounding each step would drift the pace.
       CREATE TABLE send_pacing (
         key    TEXT PRIMARY KEY,
-        tat_ms BIGINT NOT NULL
+        tat_ms DOUBLE PRECISION NOT NULL
       );
+
+      -- GCRA over several rules in one round trip (the SQLite store does the same in a transaction):
+      -- the rows are locked in key order, so two instances reserving at once never deadlock.
+      CREATE FUNCTION dossier_reserve_send(keys TEXT[], intervals DOUBLE PRECISION[], bursts INTEGER[], now_ms DOUBLE PRECISION)
+      RETURNS DOUBLE PRECISION LANGUAGE plpgsql AS $$
+      DECLARE
+        tats DOUBLE PRECISION[];
+        at DOUBLE PRECISION := now_ms;
+        t DOUBLE PRECISION;
+      BEGIN
+        INSERT INTO send_pacing (key, tat_ms) SELECT unnest(keys), now_ms ON CONFLICT (key) DO NOTHING;
+        PERFORM 1 FROM send_pacing WHERE key = ANY (keys) ORDER BY key FOR UPDATE;
+        FOR i IN 1 .. array_length(keys, 1) LOOP
+          SELECT tat_ms INTO t FROM send_pacing WHERE key = keys[i];
+          tats[i] := t;
+          at := GREATEST(at, t - (bursts[i] - 1) * intervals[i]);
+        END LOOP;
+        FOR i IN 1 .. array_length(keys, 1) LOOP
+          UPDATE send_pacing SET tat_ms = GREATEST(tats[i], at) + intervals[i] WHERE key = keys[i];
+        END LOOP;
+        RETURN at;
+      END
+      $$;
     `,
   },
   {

@@ -272,28 +272,16 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
     },
     reserveSend(rules, nowMs) {
       if (rules.length === 0) return nowMs;
-      // GCRA over every rule at once, as the SQLite store does; the rows are locked (in key order,
-      // so two instances never deadlock) for the read-compute-write.
-      return db.transaction(() => {
-        const keys = rules.map((r) => r.key);
-        // Rows first (a new key counts as long idle), so the lock below always has a row to wait on.
-        db.query('INSERT INTO send_pacing (key, tat_ms) SELECT unnest($1::text[]), 0 ON CONFLICT (key) DO NOTHING', [keys]);
-        const stored = new Map(
-          db.query<{ key: string; tat_ms: number }>('SELECT key, tat_ms FROM send_pacing WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [keys]).rows.map((r) => [r.key, Number(r.tat_ms)]),
-        );
-        const tats = rules.map((rule) => stored.get(rule.key) ?? nowMs);
-        let at = nowMs;
-        rules.forEach((rule, i) => {
-          at = Math.max(at, (tats[i] ?? nowMs) - (rule.burst - 1) * rule.intervalMs);
-        });
-        db.query(
-          `INSERT INTO send_pacing (key, tat_ms) SELECT * FROM unnest($1::text[], $2::bigint[])
-           ON CONFLICT (key) DO UPDATE SET tat_ms = excluded.tat_ms`,
-          [keys, rules.map((rule, i) => Math.round(Math.max(tats[i] ?? nowMs, at) + rule.intervalMs))],
-        );
-        if (++reservations % 1000 === 0) db.query('DELETE FROM send_pacing WHERE tat_ms < $1', [nowMs - 3_600_000]);
-        return at;
-      });
+      // One round trip: the lock on the bot's row is held only inside the function, so instances
+      // sending at once queue on it for microseconds, not for several network round trips.
+      const row = one<{ at: number }>('SELECT dossier_reserve_send($1::text[], $2::float8[], $3::int[], $4::float8) AS at', [
+        rules.map((r) => r.key),
+        rules.map((r) => r.intervalMs),
+        rules.map((r) => r.burst),
+        nowMs,
+      ]);
+      if (++reservations % 1000 === 0) db.query('DELETE FROM send_pacing WHERE tat_ms < $1', [nowMs - 3_600_000]);
+      return Number(row?.at ?? nowMs);
     },
     lastCompleted(id) {
       const row = one<DeliveryRow>(

@@ -20,7 +20,7 @@ import { freePort } from '../support/test-tools.js';
 const repo = resolve(import.meta.dirname, '../..');
 /** The bot's per-bot limit and the fake's check of it (a little burst slack for network jitter). */
 const RATE = 300;
-const LEASE_MS = 2000;
+const LEASE_MS = 4000;
 
 /** A running bot process. */
 class Instance {
@@ -85,7 +85,7 @@ describePostgres('several instances on one PostgreSQL database', () => {
         TELEGRAM_MESSAGES_PER_SECOND: String(rate),
         DIGEST_LEASE_MS: String(LEASE_MS),
         DIGEST_MISSED_SLOTS: 'latest',
-        SHUTDOWN_TIMEOUT_MS: '8000',
+        SHUTDOWN_TIMEOUT_MS: '3000',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -130,7 +130,7 @@ describePostgres('several instances on one PostgreSQL database', () => {
   async function fanOutSettled(chats: number): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [row] = await queryOnce<{ done: number }>(database.url, `SELECT count(*)::int AS done FROM deliveries WHERE status IN ('delivered', 'abandoned', 'failed')`);
+      const [row] = await queryOnce<{ done: number }>(database.url, `SELECT count(*)::int AS done FROM deliveries WHERE status IN ('delivered', 'failed')`);
       if ((row?.done ?? 0) >= chats) return;
       if (Date.now() > deadline) {
         throw new Error(`the fan-out did not finish: ${row?.done} of ${chats} settled\n${instances.map((i) => i.problems()).join('\n---\n')}`);
@@ -160,26 +160,33 @@ describePostgres('several instances on one PostgreSQL database', () => {
     expect(new Set(rows.map((r) => r.owner)).size).toBe(2);
   }, 90_000);
 
-  it('three instances, one SIGKILLed mid fan-out: the others deliver the rest within a lease period, nothing twice', async () => {
+  it('three instances, one SIGKILLed mid fan-out and restarted as an orchestrator would: its deliveries are taken over; nothing lost, nothing twice but a part it had on the wire', async () => {
     await subscribeChats(300);
     const [victim] = await Promise.all([startInstance(), startInstance(), startInstance()]);
     await telegram.waitFor(() => telegram.sent().length >= 100, 60_000, '100 digests sent');
     victim?.child.kill('SIGKILL');
     await victim?.exit;
+    // What it wrote before dying may still be read by the fake a moment later.
+    const killedAt = Date.now() + 100;
+    // The replacement sees the dead process's claims at its first tick and takes them over at once.
+    await startInstance();
     await fanOutSettled(300);
     await stopAll();
 
     const counts = receivedPerChat();
-    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
     expect(telegram.rateLimitViolations).toBe(0);
-    const rows = await ledger();
-    // What the killed instance was sending when it died is never resent (it may have arrived):
-    // at most its sends in flight; every chat that got nothing is one of those.
-    const abandoned = rows.filter((r) => r.status === 'abandoned');
-    expect(abandoned.length).toBeLessThanOrEqual(16);
-    const missing = Array.from({ length: 300 }, (_, i) => String(1001 + i)).filter((chat) => !counts.has(chat));
-    expect(missing.every((chat) => abandoned.some((r) => r.chat_id === chat))).toBe(true);
-    expect(rows.filter((r) => r.status === 'delivered').length + abandoned.length).toBe(300);
+    // None lost: every chat got its digest, and the ledger says delivered.
+    expect(counts.size).toBe(300);
+    expect((await ledger()).every((r) => r.status === 'delivered')).toBe(true);
+    // Twice only where Telegram accepted a part the killed instance never heard back about
+    // (Telegram has no idempotency key): its first copy arrived before the kill.
+    const twice = [...counts].filter(([, n]) => n > 1);
+    expect(twice.every(([, n]) => n === 2)).toBe(true);
+    for (const [chat] of twice) {
+      const first = telegram.callsTo('sendMessage').find((c) => String(c.params.chat_id) === chat && c.answer?.ok === true);
+      expect(first?.at).toBeLessThanOrEqual(killedAt);
+    }
+    expect(twice.length).toBeLessThanOrEqual(3);
   }, 90_000);
 
   it('a rolling restart (stop one instance, start a new one) loses and repeats nothing, and the instances together keep a slow per-bot rate', async () => {
@@ -192,7 +199,8 @@ describePostgres('several instances on one PostgreSQL database', () => {
     const [old] = await Promise.all([startInstance(slow), startInstance(slow)]);
     await telegram.waitFor(() => telegram.sent().length >= 30, 60_000, '30 digests sent');
     old?.child.kill('SIGTERM');
-    expect(await old?.exit).toBe(0);
+    // 0, or 1 when it left deliveries unfinished for the others (docs/digests.md): never a crash.
+    expect([0, 1]).toContain(await old?.exit);
     await startInstance(slow);
     await fanOutSettled(100);
     await stopAll();
