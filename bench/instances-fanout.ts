@@ -49,8 +49,9 @@ async function runOnce(instances: number, chats: number, rate: number, log: (lin
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const telegram = await FakeTelegramBotApi.start();
-  const burst = Math.min(rate, 30);
-  telegram.enforceRateLimit(rate, burst + rate);
+  // The bot paces every message one interval after the last (burst 1); the fake allows a second's slack for jitter.
+  const burst = 1;
+  telegram.enforceRateLimit(rate, rate);
   const children: ChildProcess[] = [];
   try {
     openPostgresStore(url.toString()).close();
