@@ -109,15 +109,19 @@ export function createSendLimiter(options: SendLimiterOptions): SendLimiter & { 
     pacing: (platform) => pacing[platform],
     async acquire(platform, chatId, kind, signal) {
       const rules = pacingRules(platform, pacing[platform], chatId, kind);
-      const interval = rules[0]?.intervalMs ?? 0;
+      const [botRule] = rules;
+      const tolerance = Math.max(LATE_TOLERANCE_MS, LATE_TOLERANCE_INTERVALS * (botRule?.intervalMs ?? 0));
+      let reserve: readonly PacingRule[] = rules;
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) return false;
-        const at = await options.store.reserveSend(rules, now());
+        const at = await options.store.reserveSend(reserve, now());
         const wait = at - now();
         if (wait > 0) await sleep(wait, signal);
         // Woken late (a stalled event loop, a slow database): messages whose moments all passed
-        // would leave together, over the limit. Take a fresh moment instead (bounded).
-        if (now() - at <= Math.max(LATE_TOLERANCE_MS, LATE_TOLERANCE_INTERVALS * interval) || attempt >= MAX_RESERVATIONS) return signal?.aborted !== true;
+        // would leave together, over the bot's limit. Take a fresh moment under the bot-wide rule
+        // (bounded); the chat's own pace is not harmed by lateness, so its moment is kept.
+        if (now() - at <= tolerance || attempt >= MAX_RESERVATIONS) return signal?.aborted !== true;
+        if (botRule !== undefined) reserve = [botRule];
       }
     },
   };

@@ -16,3 +16,15 @@ export function throttledNotice(minutes: number): Reply {
     summary: `The platform made the bot wait about ${minutes} minute${minutes === 1 ? '' : 's'} before writing here again, which is too long for an answer. You can ask again now.`,
   });
 }
+
+/**
+ * Told to a chat when the platform kept failing (5xx, no answer) while the bot sent an answer,
+ * once it is likely to work again.
+ */
+export function undeliveredNotice(): Reply {
+  return reply({
+    kind: 'notice',
+    title: 'Sorry — your last question was not answered',
+    summary: 'The platform kept failing while the bot sent the answer. You can ask again now.',
+  });
+}

@@ -205,7 +205,7 @@ export class DeliveryQueue {
     return this.jobs.size;
   }
 
-  /** Resolves when no attempt is running (parked jobs wait on their own). */
+  /** Resolves when no tick or attempt is running (parked jobs wait on their own). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
@@ -245,7 +245,8 @@ export class DeliveryQueue {
     this.track(wake);
   }
 
-  private track(work: Promise<unknown>): void {
+  /** Count `work` as running: {@link idle} and {@link stop} wait for it. */
+  track(work: Promise<unknown>): void {
     const settled = work.then(
       () => undefined,
       () => undefined,

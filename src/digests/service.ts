@@ -94,7 +94,7 @@ export interface TickReport extends FanoutReport {
 }
 
 export interface DigestService {
-  /** Record the current knowledge, catch up on due slots, then tick every minute. */
+  /** Record the current knowledge, resume this owner's unfinished work, start catching up on due slots (not awaited), then tick every minute. */
   start(): Promise<void>;
   /**
    * Stop ticking and starting sends; wait (at most `timeoutMs`, default 10 s) for sends in flight
@@ -108,7 +108,7 @@ export interface DigestService {
    * wait for it). Resolves when each due job was sent, closed, or parked for a later attempt.
    */
   tick(now?: Date): Promise<TickReport>;
-  /** Resolves when no delivery attempt is running (parked retries wait on their own). For tests. */
+  /** Resolves when no tick or delivery attempt is running (parked retries wait on their own). For tests. */
   idle(): Promise<void>;
   /** Why a subscription's latest digest did not reach its chat, if it did not (for /subscriptions). */
   deliveryProblem(subscription: Subscription): string | undefined;
@@ -247,8 +247,14 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     return taken;
   }
 
-  async function tick(now = clock()): Promise<TickReport> {
-    if (stopped || queue.stopping) return { ...emptyReport(), missedSkipped: 0, takenOver: 0 };
+  function tick(now = clock()): Promise<TickReport> {
+    if (stopped || queue.stopping) return Promise.resolve({ ...emptyReport(), missedSkipped: 0, takenOver: 0 });
+    const work = runTick(now);
+    queue.track(work);
+    return work;
+  }
+
+  async function runTick(now: Date): Promise<TickReport> {
     latestTick = Math.max(latestTick, now.getTime());
     onKnowledgeChanged(options.knowledge(), now);
     const takenOver = await takeOverDead(now);
@@ -288,10 +294,10 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       }, Math.max(1000, Math.floor(leaseMs / 3)));
       heartbeat.unref();
       // Ticks never wait on sends: each chat's delivery runs as its own job.
-      ticker ??= startMinuteTicker(async () => {
-        void tick(clock()).catch((error: unknown) => log.error({ err: error }, 'digest tick failed'));
-      }, log);
-      await tick(clock());
+      const tickNow = () => void tick(clock()).catch((error: unknown) => log.error({ err: error }, 'digest tick failed'));
+      ticker ??= startMinuteTicker(async () => tickNow(), log);
+      // Catch up at once, without making start-up wait for the fan-out.
+      tickNow();
     },
 
     async stop(timeoutMs = 10_000) {

@@ -90,6 +90,11 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT;
       ALTER TABLE deliveries ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
       CREATE INDEX deliveries_by_owner ON deliveries (owner, status);
+      -- A digest a version-1 process was sending has no plan of parts to resume from: closed as
+      -- version 1 would have closed it (it may have reached the chat; it is not resent).
+      UPDATE deliveries SET status = 'abandoned', finished_at = claimed_at,
+        detail = 'was being sent by an earlier version when it stopped; it may have reached the chat, so it is not resent'
+        WHERE status = 'sending';
 
       -- Fractional milliseconds, as SQLite keeps them: rounding each step would drift the pace.
       CREATE TABLE send_pacing (

@@ -133,9 +133,6 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     // Two processes of the same bot on one database: together they must stay within its limit.
     const [bot, other] = await Promise.all([start(), start()]);
     const rows = await allFinished(healthy, failing, 2, 6);
-    const okTimes = telegram.callsTo('sendMessage').filter((c) => c.answer?.ok === true).map((c) => c.at - started);
-    const failTimes = telegram.callsTo('sendMessage').filter((c) => failing.includes(String(c.params.chat_id))).map((c) => c.at - started);
-    console.log('finished after', Date.now() - started, 'last ok', Math.max(...okTimes), 'last failing', Math.max(...failTimes), 'p90 ok', okTimes.sort((a, b) => a - b)[Math.floor(okTimes.length * 0.9)]);
     const lastAccepted = Math.max(...healthy.map((c) => telegram.callsTo('sendMessage').filter((call) => String(call.params.chat_id) === c && call.answer?.ok === true).at(-1)?.at ?? Infinity));
 
     expectEachPartOnceInOrder(healthy);

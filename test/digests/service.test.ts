@@ -401,6 +401,7 @@ describe('digest service', () => {
     const { store, service } = startProcess();
     subscribe(store, { createdAt: new Date(T0) });
     await service.start();
+    await service.idle();
     expect(platform.received).toHaveLength(1);
     await service.stop();
     expect(await service.tick(KABUL_8AM(23))).toMatchObject({ sent: 0 });

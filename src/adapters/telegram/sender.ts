@@ -13,7 +13,7 @@
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup, Message } from 'grammy/types';
 import { realSleep, unlimited, type Sleep } from '../../delivery/limiter.js';
-import { throttledNotice } from '../../delivery/notices.js';
+import { throttledNotice, undeliveredNotice } from '../../delivery/notices.js';
 import { DeliveryError, type ChatKind, type MessageSender, type SendLimiter } from '../../delivery/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Reply } from '../../replies/reply.js';
@@ -30,9 +30,11 @@ export interface ReplyRetry {
   attempts: number;
   /** First backoff after a 5xx or a lost connection, doubled each time (default 1 s). */
   backoffMs: number;
+  /** After a 5xx storm outlasted the attempts: when to tell the chat its question went unanswered (default 60 s). */
+  noticeAfterMs: number;
 }
 
-export const DEFAULT_REPLY_RETRY: ReplyRetry = { maxWaitMs: 120_000, attempts: 3, backoffMs: 1000 };
+export const DEFAULT_REPLY_RETRY: ReplyRetry = { maxWaitMs: 120_000, attempts: 3, backoffMs: 1000, noticeAfterMs: 60_000 };
 
 export interface TelegramSenderDeps {
   /** An API without auto-retry (this sender retries itself). */
@@ -187,7 +189,8 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
         if (failure.kind === 'rate-limited') {
           const wait = failure.details.retryAfterMs ?? retry.backoffMs;
           if (wait > retry.maxWaitMs) {
-            scheduleThrottledNotice(chatId, wait);
+            deps.logger.warn({ chatId, waitMs: wait }, 'telegram asked the bot to wait longer than an answer may; the user is told when the wait is over');
+            scheduleNotice(chatId, wait, throttledNotice(Math.ceil(wait / 60_000)));
             throw failure;
           }
           deps.logger.info({ chatId, waitMs: wait }, 'telegram asked to wait before answering; the answer is queued until then');
@@ -198,17 +201,20 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
           await sleep(retry.backoffMs * 2 ** (failures - 1));
           continue;
         }
+        if (failure.kind === 'transient') {
+          deps.logger.warn({ chatId, attempts: failures }, 'telegram kept failing while answering; the user is told later that the question went unanswered');
+          scheduleNotice(chatId, retry.noticeAfterMs, undeliveredNotice());
+        }
         throw failure;
       }
     }
   }
 
-  /** When an answer cannot wait that long: once Telegram lets us write again, say so. */
-  function scheduleThrottledNotice(chatId: string, waitMs: number): void {
-    deps.logger.warn({ chatId, waitMs }, 'telegram asked the bot to wait longer than an answer may; the user is told when the wait is over');
+  /** When an answer could not be delivered: once Telegram is likely to take it, say so (one try). */
+  function scheduleNotice(chatId: string, waitMs: number, notice: Reply): void {
     // A timer that does not keep a stopping process alive: the notice is a courtesy.
     setTimeout(() => {
-      const [html] = renderReply(throttledNotice(Math.ceil(waitMs / 60_000))).messages;
+      const [html] = renderReply(notice).messages;
       if (html === undefined) return;
       sendOne(chatId, { html }, {}).catch((error: unknown) => deps.logger.warn({ chatId, err: error }, 'could not send the notice about the delayed answer either'));
     }, waitMs).unref();

@@ -111,10 +111,13 @@ describe('group migrated to a supergroup', () => {
 
 describe('failures mapped for digests', () => {
   it('5xx that outlasts the retries → transient, a rejected request → invalid, missing chat → not-found', async () => {
-    h = await startHarness({ settings: { replyRetry: { attempts: 3, backoffMs: 5 } } });
+    h = await startHarness({ settings: { replyRetry: { attempts: 3, backoffMs: 5, noticeAfterMs: 50 } } });
     h.telegram.failNext('sendMessage', { kind: 'server-error' }, 3);
     await expect(h.runtime.sender.send('42', notice)).rejects.toMatchObject({ kind: 'transient', permanent: false, details: { outcome: 'not-sent' } });
     expect(h.telegram.callsTo('sendMessage')).toHaveLength(3);
+    // Once the storm is likely over, the chat is told its question went unanswered.
+    const [told] = await h.telegram.waitForSent('42');
+    expect(told?.text).toMatch(/^Sorry — your last question was not answered\nThe platform kept failing/);
     h.telegram.failNext('sendMessage', { kind: 'error', code: 400, description: 'Bad Request: chat not found' });
     await expect(h.runtime.sender.send('43', notice)).rejects.toMatchObject({ kind: 'not-found', permanent: true });
     expect(h.store.blockedChat('telegram', '43')).toBeDefined();
