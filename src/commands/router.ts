@@ -89,7 +89,7 @@ export function notUnderstoodReply(): Reply {
     kind: 'usage',
     title: 'I did not catch a question there.',
     summary: 'Ask me e.g. “who is massoud?”, “where is bazarak?” or “what did saleh say?”, or send /help.',
-    suggestions: [
+    actions: [
       { label: '/help', command: '/help' },
       { label: 'who is massoud?', command: '/who massoud' },
     ],
@@ -121,7 +121,8 @@ export function createRouter(deps: RouterDeps): CommandRouter {
       title: problem ?? `Usage: ${definition.usage}`,
       summary: problem === undefined ? definition.description : `Usage: ${definition.usage}`,
       sections: [{ label: 'Examples', lines: definition.examples.map((e) => ({ text: e, cites: [] })) }],
-      suggestions: definition.examples.slice(0, 3).map((e) => ({ label: e, command: e })),
+      // Examples to try, not corrections of what was typed: follow-ups, never "did you mean".
+      actions: definition.examples.slice(0, 3).map((e) => ({ label: e, command: e })),
       private: true,
     });
   }
@@ -136,7 +137,8 @@ export function createRouter(deps: RouterDeps): CommandRouter {
       kind: 'not-found',
       title: `There is no /${echo(name, 32)} command.`,
       summary: suggestions.length > 0 ? `Did you mean ${suggestions.map((s) => s.label).join(' or ')}?` : 'Send /help to see what I can do.',
-      suggestions: suggestions.length > 0 ? suggestions : [{ label: '/help', command: '/help' }],
+      suggestions,
+      actions: suggestions.length > 0 ? [] : [{ label: '/help', command: '/help' }],
       private: true,
     });
   }
@@ -214,7 +216,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
             kind: 'usage',
             title: 'Commands look like /who massoud or /where panjshir.',
             summary: 'Send /help to see every command.',
-            suggestions: [{ label: '/help', command: '/help' }],
+            actions: [{ label: '/help', command: '/help' }],
             private: true,
           });
         } else {

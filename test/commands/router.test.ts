@@ -114,7 +114,7 @@ describe('command router', () => {
     const result = await router.handle('/who', context());
     expect(result?.reply.kind).toBe('usage');
     expect(result?.reply.title).toBe('Usage: /who <name>');
-    expect(result?.reply.suggestions.map((s) => s.command)).toContain('/who massoud');
+    expect(result?.reply.actions.map((s) => s.command)).toContain('/who massoud');
   });
 
   it('answers an unknown command with "did you mean", keeping the argument', async () => {
@@ -128,7 +128,7 @@ describe('command router', () => {
   it('offers /help when an unknown command resembles nothing', async () => {
     const { router } = setup();
     const result = await router.handle('/zzzzzzzz', context());
-    expect(result?.reply.suggestions.map((s) => s.command)).toEqual(['/help']);
+    expect(result?.reply.actions.map((s) => s.command)).toEqual(['/help']);
   });
 
   it('refuses input over 500 characters with a clear message', async () => {
@@ -164,7 +164,7 @@ describe('command router', () => {
     expect(result?.command).toBe('question');
     expect(result?.reply).toEqual(notUnderstoodReply());
     expect(result?.reply.kind).toBe('usage');
-    expect(result?.reply.suggestions.map((s) => s.command)).toContain('/help');
+    expect(result?.reply.actions.map((s) => s.command)).toContain('/help');
     expect(events.map((e) => [e.command, e.outcome])).toEqual([['question', 'usage']]);
   });
 

@@ -296,7 +296,7 @@ describe('hostile input to /who and /where', () => {
     const r = await ask(text);
     expect(r.kind).toBe('usage');
     expect(r.title).toMatch(/^Usage: \/(who|where) </);
-    expect(r.suggestions.length).toBeGreaterThan(0);
+    expect(r.actions.length).toBeGreaterThan(0);
   });
 
   it('a 5,000-character argument → a clear “too long” reply, not a crash', async () => {

@@ -91,7 +91,7 @@ describe('npm run discord:register', () => {
     const cleared = await cli(['--guild', '200000000000000001', '--clear'], env);
     expect(cleared.stdout).toContain('- /who (removed)');
     expect(discord.commands.get('200000000000000001')).toEqual([]);
-  });
+  }, 60_000); // three processes in a row: slow on a loaded two-core machine
 
   it('explains a missing token, a bad argument and a rejected token', async () => {
     const missing = await cli([], {}).catch((e: { code: number; stderr: string }) => e);
@@ -106,7 +106,7 @@ describe('npm run discord:register', () => {
     );
     expect(rejected).toMatchObject({ code: 1 });
     expect((rejected as { stderr: string }).stderr).toContain('Check DISCORD_TOKEN');
-  });
+  }, 60_000); // three processes in a row: slow on a loaded two-core machine
 
   it('prints its usage on --help, names an unknown argument, and hints at the application id Discord refuses', async () => {
     const help = await cli(['--help'], {});
@@ -120,5 +120,5 @@ describe('npm run discord:register', () => {
     expect(wrongApp).toMatchObject({ code: 1 });
     expect((wrongApp as { stderr: string }).stderr).toContain('Check DISCORD_APPLICATION_ID');
     expect(puts()).toHaveLength(0);
-  });
+  }, 60_000); // three processes in a row: slow on a loaded two-core machine
 });
