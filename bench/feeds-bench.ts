@@ -185,9 +185,10 @@ async function pollingRows(feeds: number, log: (line: string) => void): Promise<
  * The feeds section.
  *
  * @example
- * const rows = await runFeedsBench({ quick: true, seed: 42 }, console.error);
+ * const rows = await runFeedsBench({ quick: true, seed: 42, log: console.error });
  */
-export async function runFeedsBench(options: BenchOptions, log: (line: string) => void = () => undefined): Promise<BenchRow[]> {
+export async function runFeedsBench(options: BenchOptions): Promise<BenchRow[]> {
+  const log = options.log ?? (() => undefined);
   // The story-wide stages grow with the square of the story (corroboration compares every pair
   // of facts and quotes, re-tokenising both each time), so 10,000 articles would not finish:
   // these sizes show the curve; docs/feeds.md extrapolates from them.
