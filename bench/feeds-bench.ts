@@ -192,7 +192,7 @@ export async function runFeedsBench(options: BenchOptions): Promise<BenchRow[]> 
   // The story-wide stages grow with the square of the story (corroboration compares every pair
   // of facts and quotes, re-tokenising both each time), so 10,000 articles would not finish:
   // these sizes show the curve; docs/feeds.md extrapolates from them.
-  const sizes = options.tiny ? [20] : options.quick ? [50] : [50, 100, 200];
+  const sizes = options.tiny ? [20] : options.quick ? [100] : [100, 300, 1000];
   const rows: BenchRow[] = [];
   for (const size of sizes) rows.push(...(await ingestRows(size, options.tiny ? 2 : 5, log)));
   rows.push(...(await pollingRows(options.tiny ? 20 : 200, log)));
