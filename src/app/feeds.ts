@@ -9,6 +9,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createFetcher, dossierUserAgent } from '../fetch/fetcher.js';
+import { loadFeedConfig } from '../feeds/config.js';
 import { createFeedMetrics } from '../feeds/metrics.js';
 import { createFeedPoller, type FeedPoller, type FeedPollReport } from '../feeds/poller.js';
 import type { HealthRegistry } from '../observability/health.js';
@@ -56,7 +57,13 @@ export function startFeeds(options: FeedsOptions): RunningFeeds | undefined {
   const { core, logger } = options;
   const store = core.store;
   if (!isFeedStore(store)) {
-    logger.warn({ backend: store.backend }, 'feed polling needs a database that keeps feed state; this one does not yet, so story.yaml feeds are not polled');
+    let listed = 0;
+    try {
+      listed = loadFeedConfig(core.storyDir).length;
+    } catch {
+      // An invalid feeds list is reported by the poller where it runs; here only the count matters.
+    }
+    if (listed > 0) logger.warn({ backend: store.backend, feeds: listed }, 'feed polling needs a database that keeps feed state; this one does not yet, so story.yaml feeds are not polled');
     return undefined;
   }
   const now = options.now ?? (() => new Date());
