@@ -17,6 +17,7 @@ export type { BenchOptions, BenchRow, BenchSection } from './sections.js';
 /** Sections that live in files other engineers may or may not have written yet. */
 const OPTIONAL_SECTIONS: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'digest', file: 'digest-fanout.ts', exportName: 'runDigestBench' },
+  { name: 'instances', file: 'instances-fanout.ts', exportName: 'runInstancesBench' },
   { name: 'feeds', file: 'feeds-bench.ts', exportName: 'runFeedsBench' },
 ];
 
@@ -54,7 +55,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick            only 5,000 entities / 100,000 facts
   --tiny             smallest size, a few seconds: proves the script works
   --json             one JSON object per row instead of the table
-  --only NAME        one section: search | digest | feeds
+  --only NAME        one section: search | digest | feeds | instances (needs PostgreSQL)
   --sizes N,N        search: only these entity counts (300, 5000, 50000)
   --ops OP,OP        search: only these operations (who, where, autocomplete, search)
   --no-baseline      search: skip plain fuse.js (no ratios, much faster)

@@ -5,10 +5,10 @@
 import type { InlineAnswer } from '../commands/inline.js';
 import type { CommandRouter } from '../commands/router.js';
 import type { Platform } from '../commands/types.js';
-import type { MessageSender } from '../delivery/types.js';
+import type { MessageSender, SendLimiter } from '../delivery/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
-import type { ChatStateStore } from '../storage/types.js';
+import type { ChatStateStore, FollowUpStore } from '../storage/types.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'down' | 'stopped';
 
@@ -34,8 +34,12 @@ export interface AdapterDeps {
   /** Inline-mode / quick-pick answers for a free query (Telegram inline mode). */
   inlineAnswers: (query: string) => InlineAnswer[];
   chatState: ChatStateStore;
+  /** Follow-ups too long for a button, kept under short keys (survive restarts). */
+  followUps: FollowUpStore;
   logger: Logger;
   telemetry: Telemetry;
   /** The current time (injected in tests). */
   now: () => Date;
+  /** The bot's one rate limiter for outgoing messages, shared with the digests (default: none). */
+  limiter?: SendLimiter;
 }

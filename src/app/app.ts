@@ -2,20 +2,20 @@
  * The running bot: the core (knowledge, database, digests, commands) plus every platform the
  * settings switch on, the health and metrics port, and the graceful stop that ties them together.
  *
- * Platforms: Telegram when TELEGRAM_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, and the
+ * Platforms: Telegram when TELEGRAM_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set (over the gateway, or over HTTP
+ * at POST /interactions when DISCORD_PUBLIC_KEY is set), and the
  * console chat when CONSOLE=on, or CONSOLE=auto and (standard input is a terminal or no other
  * platform is configured) — so `npm start` with no settings at all is a working console bot.
  */
 import type { Readable, Writable } from 'node:stream';
+import { onClosedPipe } from '../adapters/console/closed-pipe.js';
 import { createConsoleSender } from '../adapters/console/sender.js';
 import { runConsoleChat } from '../adapters/console/console-chat.js';
-import { createDiscordRuntime } from '../adapters/discord/index.js';
-import { createTelegramRuntime } from '../adapters/telegram/index.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../adapters/types.js';
 import type { Platform } from '../commands/types.js';
 import { redactConfig, type Config } from '../config/config.js';
 import { HealthRegistry } from '../observability/health.js';
-import { startHttpServer, type RunningHttpServer } from '../observability/http-server.js';
+import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../observability/http-server.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, createMetrics, type DossierMetrics } from '../observability/metrics.js';
 import { createTelemetry } from '../observability/telemetry.js';
@@ -99,15 +99,33 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   // The health port comes up first, so an orchestrator sees "starting" while the story loads.
   let http: RunningHttpServer | undefined;
+  const routes = new Map<string, RouteHandler>();
+  if (config.DISCORD_PUBLIC_KEY !== undefined) {
+    // Until Discord's runtime is up, say "not yet" (Discord retries) rather than 404.
+    routes.set('/interactions', async (_request, response) => {
+      response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"error":"starting"}');
+    });
+  }
   if (config.HTTP_PORT !== undefined) {
-    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger });
+    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger, routes });
     logger.info({ url: http.url }, 'health and metrics listening');
   }
   const closeHttp = async () => http?.close();
 
+  // Each platform's library is loaded only when its token is set: discord.js alone takes most of
+  // a second to import, which a console-only start (the quick start) would wait for for nothing.
+  // Loaded while the story loads, and awaited before health can report the knowledge as ready.
+  const adapterModules = Promise.all([
+    config.TELEGRAM_BOT_TOKEN === undefined ? undefined : import('../adapters/telegram/index.js'),
+    config.DISCORD_TOKEN === undefined ? undefined : import('../adapters/discord/index.js'),
+  ]);
+  adapterModules.catch(() => undefined); // awaited below; an early failure must not go unhandled
   let core: Core;
+  let telegramModule: Awaited<typeof adapterModules>[0];
+  let discordModule: Awaited<typeof adapterModules>[1];
   try {
     core = await createCore({ config, logger, telemetry, metrics, now });
+    [telegramModule, discordModule] = await adapterModules;
   } catch (error) {
     await closeHttp();
     throw error;
@@ -129,13 +147,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     router: core.router,
     inlineAnswers: core.inlineAnswers,
     chatState: core.store,
+    followUps: core.store,
     logger,
     telemetry,
     now,
+    limiter: core.limiter,
   };
   const platformStopMs = Math.round(timeoutMs * STOP_SHARE.platform);
   const platforms: PlatformRuntime[] = [];
-  if (config.TELEGRAM_BOT_TOKEN !== undefined) {
+  if (config.TELEGRAM_BOT_TOKEN !== undefined && telegramModule !== undefined) {
+    const { createTelegramRuntime } = telegramModule;
     const webhook =
       config.TELEGRAM_WEBHOOK_URL === undefined
         ? undefined
@@ -152,7 +173,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ),
     );
   }
-  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined) {
+  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && config.DISCORD_PUBLIC_KEY !== undefined && discordModule !== undefined) {
+    const discord = discordModule.createDiscordHttpRuntime(
+      {
+        token: config.DISCORD_TOKEN,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        publicKey: config.DISCORD_PUBLIC_KEY,
+        ...(config.DISCORD_API_URL === undefined ? {} : { apiUrl: config.DISCORD_API_URL }),
+        storyName: core.provider().kb.story.title,
+        stopTimeoutMs: platformStopMs,
+      },
+      adapterDeps,
+    );
+    routes.set('/interactions', discord.handle);
+    platforms.push(discord);
+  } else if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && discordModule !== undefined) {
+    const { createDiscordRuntime } = discordModule;
     platforms.push(
       createDiscordRuntime(
         {
@@ -190,6 +226,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (withConsole) {
     core.senders.set('console', createConsoleSender(io.output));
     health.register('console', () => consoleHealth);
+    // Whoever read the chat's output has gone (`npm start | head -1`): the console stops quietly,
+    // as a closed input stops it; the other platforms, if any, keep running.
+    onClosedPipe(io.output, () => {
+      logger.info('console output closed; the console chat stops');
+      consoleStop.abort();
+    });
   }
 
   // Start-up failures of a platform are logged and retried inside the runtime, never thrown.

@@ -11,8 +11,8 @@ import { inlineAnswers, type InlineAnswer } from '../commands/inline.js';
 import { createRouter, type CommandRouter } from '../commands/router.js';
 import type { Platform } from '../commands/types.js';
 import type { Config } from '../config/config.js';
-import type { MessageSender } from '../delivery/types.js';
-import { DEFAULT_RATES } from '../digests/rate-limit.js';
+import { createSendLimiter, DEFAULT_PACING } from '../delivery/limiter.js';
+import type { MessageSender, SendLimiter } from '../delivery/types.js';
 import { createDigestService, type DigestService } from '../digests/service.js';
 import { ArticleError } from '../knowledge/articles.js';
 import { StoryError } from '../knowledge/load.js';
@@ -66,6 +66,8 @@ export interface Core {
   readonly digests: DigestService;
   /** The platforms digests can be sent to; adapters add theirs as they are created. */
   readonly senders: Map<Platform, MessageSender>;
+  /** The bot's one rate limiter for outgoing messages, paced through the database (shared by processes). */
+  readonly limiter: SendLimiter;
   readonly router: CommandRouter;
   inlineAnswers(query: string): InlineAnswer[];
   /** Stop watching the story folder and close the database (digests must be stopped first). */
@@ -141,6 +143,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   logger.info({ database: database.where, backend: store.backend }, 'database open');
 
   const senders = new Map<Platform, MessageSender>();
+  // One pace for the bot, kept in the database: every process sending as this bot shares it.
+  const limiter = createSendLimiter({
+    store,
+    pacing: {
+      telegram: { ...DEFAULT_PACING.telegram, perSecond: config.TELEGRAM_MESSAGES_PER_SECOND },
+      discord: { ...DEFAULT_PACING.discord, perSecond: config.DISCORD_MESSAGES_PER_SECOND },
+    },
+  });
   const digests = createDigestService({
     store,
     knowledge: provider,
@@ -151,12 +161,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     missedSlots: config.DIGEST_MISSED_SLOTS,
     defaultTimeZone: config.DIGEST_TIMEZONE,
     leaseMs: config.DIGEST_LEASE_MS,
-    rates: {
-      telegram: { ...DEFAULT_RATES.telegram, perSecond: config.TELEGRAM_MESSAGES_PER_SECOND, burst: Math.max(1, Math.round(Math.min(config.TELEGRAM_MESSAGES_PER_SECOND, DEFAULT_RATES.telegram.burst))) },
-      discord: { ...DEFAULT_RATES.discord, perSecond: config.DISCORD_MESSAGES_PER_SECOND, burst: Math.max(1, Math.round(Math.min(config.DISCORD_MESSAGES_PER_SECOND, DEFAULT_RATES.discord.burst))) },
-    },
-    // Platform limits are per bot: every process sending as this bot draws from the same buckets.
-    sharedRates: store,
   });
 
   const recordKnowledge = () => options.metrics?.setKnowledgeItems(countKnowledge(knowledge.current().kb));
@@ -181,6 +185,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store,
     digests,
     senders,
+    limiter,
     router,
     inlineAnswers: (query) => inlineAnswers(provider, query),
     database,

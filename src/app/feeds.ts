@@ -9,7 +9,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createFetcher, dossierUserAgent } from '../fetch/fetcher.js';
-import { loadFeedConfig } from '../feeds/config.js';
 import { createFeedMetrics } from '../feeds/metrics.js';
 import { createFeedPoller, type FeedPoller, type FeedPollReport } from '../feeds/poller.js';
 import type { HealthRegistry } from '../observability/health.js';
@@ -17,7 +16,6 @@ import type { Logger } from '../observability/logger.js';
 import type { DossierMetrics } from '../observability/metrics.js';
 import { folderArticleStore } from '../storage/articles.js';
 import { createSingleton, type Singleton } from '../storage/singleton.js';
-import type { DatabaseStore, FeedStore } from '../storage/types.js';
 import type { Core } from './core.js';
 
 /** How often the bot looks whether a feed is due (each feed's own interval decides when it is). */
@@ -28,10 +26,6 @@ export interface RunningFeeds {
   /** Poll the feeds that are due now (tests call it with their own clock instead of waiting). */
   tick(now?: Date): Promise<FeedPollReport[]>;
   stop(): Promise<void>;
-}
-
-function isFeedStore(store: DatabaseStore): store is DatabaseStore & FeedStore {
-  return typeof (store as Partial<FeedStore>).feedState === 'function';
 }
 
 export interface FeedsOptions {
@@ -46,8 +40,7 @@ export interface FeedsOptions {
 }
 
 /**
- * Start polling the story's feeds, or return `undefined` when this database cannot keep feed
- * state (PostgreSQL, until its feed store exists: said once in the log).
+ * Start polling the story's feeds (on one instance at a time: the feeds lease).
  *
  * @example
  * const feeds = startFeeds({ core, story: config.STORY, logger, metrics, health });
@@ -55,17 +48,8 @@ export interface FeedsOptions {
  */
 export function startFeeds(options: FeedsOptions): RunningFeeds | undefined {
   const { core, logger } = options;
+  // Both databases keep feed state (SQLite and PostgreSQL), so every instance sees what was polled.
   const store = core.store;
-  if (!isFeedStore(store)) {
-    let listed = 0;
-    try {
-      listed = loadFeedConfig(core.storyDir).length;
-    } catch {
-      // An invalid feeds list is reported by the poller where it runs; here only the count matters.
-    }
-    if (listed > 0) logger.warn({ backend: store.backend, feeds: listed }, 'feed polling needs a database that keeps feed state; this one does not yet, so story.yaml feeds are not polled');
-    return undefined;
-  }
   const now = options.now ?? (() => new Date());
   const log = logger.child({ component: 'feeds' });
   const fetcher = createFetcher({ userAgent: dossierUserAgent(options.publicUrl) });

@@ -5,9 +5,6 @@
  *
  * Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_API_URL from the environment or `.env`.
  */
-import { REST } from 'discord.js';
-import { formatRegistrationReport, registerCommands } from '../adapters/discord/register.js';
-import { commandDefinitionsOnly } from '../app/commands.js';
 import { ConfigError, EX_CONFIG, loadConfig, readEnvironment } from '../config/config.js';
 
 const USAGE = `Usage: npm run discord:register [-- --guild ID] [--dry-run] [--clear]
@@ -35,7 +32,10 @@ function parseArguments(argv: string[]): Arguments {
     else if (arg === '--help' || arg === '-h') parsed.help = true;
     else if (arg === '--guild' || arg?.startsWith('--guild=')) {
       const value = arg === '--guild' ? argv[(i += 1)] : arg.slice('--guild='.length);
-      if (value === undefined || !/^\d{5,25}$/.test(value)) throw new Error('--guild needs a numeric server id (Discord: right-click the server → Copy Server ID).');
+      // A Discord id (snowflake) is 17–20 digits today; anything else cannot be a server.
+      if (value === undefined || !/^\d{17,20}$/.test(value)) {
+        throw new Error(`--guild needs a server id of 17–20 digits${value === undefined ? '' : `, not "${value}"`} (Discord: turn on Developer Mode, then right-click the server → Copy Server ID).`);
+      }
       parsed.guildId = value;
     } else throw new Error(`Unknown argument "${arg}".`);
   }
@@ -74,6 +74,12 @@ async function main(argv: string[]): Promise<number> {
     return EX_CONFIG;
   }
 
+  // discord.js and the command set load only now: usage and setting errors answer at once.
+  const [{ REST }, { formatRegistrationReport, registerCommands }, { commandDefinitionsOnly }] = await Promise.all([
+    import('discord.js'),
+    import('../adapters/discord/register.js'),
+    import('../app/commands.js'),
+  ]);
   const rest = new REST(apiUrl === undefined ? {} : { api: apiUrl }).setToken(token);
   try {
     const report = await registerCommands(rest, {

@@ -15,7 +15,11 @@ export interface ParsedArguments {
 }
 
 const ID = /(?:^|\s)id:([a-z0-9][a-z0-9-]{0,60})(?=\s|$)/i;
-const PAGE = /(?:^|\s)page:(\d{1,3})(?=\s|$)/i;
+// Any whole number is a page request, so `page:-5` and `page:999999999999` are never taken for words.
+const PAGE = /(?:^|\s)page:([+-]?\d+)(?=\s|$)/i;
+
+/** Highest page a command is asked for; beyond it (and beyond a list's end) the last page is shown. */
+export const MAX_PAGE = 9999;
 
 /**
  * Split a command's argument text into an entity id, a page number and free words.
@@ -26,7 +30,8 @@ const PAGE = /(?:^|\s)page:(\d{1,3})(?=\s|$)/i;
 export function parseArguments(text: string): ParsedArguments {
   const id = ID.exec(text)?.[1]?.toLowerCase();
   const pageText = PAGE.exec(text)?.[1];
-  const page = pageText === undefined ? 1 : Math.max(1, Number(pageText));
+  // Page 0 and negative pages mean the first; a huge number the last (commands clamp to their length).
+  const page = pageText === undefined ? 1 : Math.min(MAX_PAGE, Math.max(1, Number(pageText)));
   const query = text.replace(ID, ' ').replace(PAGE, ' ').replace(/\s+/g, ' ').trim();
   return { ...(id === undefined ? {} : { id }), query, page };
 }

@@ -213,10 +213,16 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
     });
   }
 
-  if (view.conflicts.length > 0) {
+  // Every conflict a shown fact points to ("disputed: see conflicting reports") is shown, even
+  // when it is not filed under this entity or is past the section's limit: a pointer must lead
+  // somewhere in the same reply.
+  const shownConflicts = view.conflicts.slice(0, ENTITY_ANSWER_LIMITS.conflicts);
+  const pointedTo = new Set(facts.flatMap((fact) => fact.conflicts));
+  for (const conflict of kb.conflicts) if (pointedTo.has(conflict.id) && !shownConflicts.includes(conflict)) shownConflicts.push(conflict);
+  if (shownConflicts.length > 0) {
     sections.push({
       label: 'Conflicting reports',
-      lines: view.conflicts.slice(0, ENTITY_ANSWER_LIMITS.conflicts).flatMap((conflict) => [
+      lines: shownConflicts.flatMap((conflict) => [
         { text: conflict.topic, cites: refs.cite(conflict.sides.map((side) => side.citation)), note: 'conflicting reports' },
         ...conflict.sides.map((side) => ({ text: `${refs.outlet(side.citation.sourceId)}: ${side.statement}`, cites: refs.cite([side.citation]) })),
       ]),

@@ -24,7 +24,8 @@ export function helpCommand(definitions: () => readonly CommandDefinition[], sto
             lines: visible.map((d) => ({ text: `${d.usage} — ${d.description}${d.examples[0] !== undefined && d.examples[0] !== d.usage ? ` (e.g. ${d.examples[0]})` : ''}`, cites: [] })),
           },
         ],
-        suggestions: [
+        // Examples to try, not corrections: actions, so no platform heads them "Did you mean".
+        actions: [
           { label: '/who massoud', command: '/who massoud' },
           { label: '/where panjshir', command: '/where panjshir' },
           { label: '/sources', command: '/sources' },

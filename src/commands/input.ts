@@ -24,9 +24,11 @@ export interface CleanInput {
  * cleanInput('/who\u202E massoud\u0000') // → { text: '/who massoud', stripped: true }
  */
 export function cleanInput(raw: string): CleanInput {
-  const withoutUnsafe = raw.replace(UNSAFE_CHARS, '');
+  // A carriage return is a line break (CRLF, or a lone CR pasted from an old program), not junk.
+  const lines = raw.replace(/\r\n?/g, '\n');
+  const withoutUnsafe = lines.replace(UNSAFE_CHARS, '');
   const text = withoutUnsafe.replace(/[\t ]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
-  return { text, stripped: withoutUnsafe.length !== raw.length };
+  return { text, stripped: withoutUnsafe.length !== lines.length };
 }
 
 /** Whether input is longer than the router accepts. Length in characters (code points). */

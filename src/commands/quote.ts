@@ -95,7 +95,7 @@ export function quoteCommand(deps: KnowledgeCommandDeps): CommandDefinition {
             .filter((h) => lookup.view(h.entity.id).said.length > 0)
             .slice(0, 2)
             .map((h) => ({ label: `Quotes: ${h.entity.label}`, command: `/quote id:${h.entity.id}` }));
-          return quotePage(kb, `Quotes matching “${echo(query, 40)}”`, byWords, page, `/quote ${echo(query, 40)}`, speakers);
+          return quotePage(kb, `Quotes matching “${echo(query, 40)}”`, byWords, page, `/quote ${query}`, speakers);
         }
         return reply({
           kind: 'not-found',
@@ -121,7 +121,7 @@ export function quoteCommand(deps: KnowledgeCommandDeps): CommandDefinition {
       if (entity !== undefined) return entityQuotes(kb, entity, page);
 
       const found = search.searchQuotes(query, { limit: 50 }).map((h) => h.quote);
-      if (found.length > 0) return quotePage(kb, `Quotes matching “${echo(query, 40)}”`, found, page, `/quote ${echo(query, 40)}`);
+      if (found.length > 0) return quotePage(kb, `Quotes matching “${echo(query, 40)}”`, found, page, `/quote ${query}`);
 
       const quoted = speakersWithQuotes(kb).slice(0, 5);
       return reply({

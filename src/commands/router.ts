@@ -10,7 +10,7 @@ import Fuse from 'fuse.js';
 import type { EntityType } from '../knowledge/model.js';
 import type { Logger } from '../observability/logger.js';
 import { noTelemetry, type CommandOutcome, type Telemetry } from '../observability/telemetry.js';
-import { fitsActionLimit, reply, type Reply } from '../replies/reply.js';
+import { fitsActionLimit, reply, REPLY_LIMITS, type Reply } from '../replies/reply.js';
 import type { EntityHit } from '../search/types.js';
 import { cleanInput, echo, isTooLong } from './input.js';
 import { questionToCommand } from './questions.js';
@@ -30,6 +30,12 @@ export interface HandleOptions {
   botUsername?: string;
   /** The platform's update or interaction id, for logs. */
   updateId?: string;
+  /**
+   * The text is a follow-up the bot offered (a button, a typed follow-up number), not typed:
+   * it may be as long as {@link REPLY_LIMITS.actionCommandChars}, a page number longer than
+   * the longest input.
+   */
+  followUp?: boolean;
 }
 
 /** What the router made of a message. */
@@ -186,7 +192,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
       let argument = '';
       let result: Reply;
 
-      if (isTooLong(text)) {
+      if (options.followUp === true ? [...text].length > REPLY_LIMITS.actionCommandChars : isTooLong(text)) {
         command = 'invalid';
         result = reply({
           kind: 'error',

@@ -40,7 +40,9 @@ export function searchCommand(deps: KnowledgeCommandDeps): CommandDefinition {
       const shown = hits.slice(FACTS_PER_PAGE * (page - 1), FACTS_PER_PAGE * page);
       const refs = new CitationNumbers(kb);
       const more = hits.length > FACTS_PER_PAGE * page;
-      const command = withPage(`/search ${echo(query, 40)}`, page + 1);
+      // The exact query: a shortened one would page through different results. Too long for a
+      // platform's button, it is kept server-side under a key by the adapter.
+      const command = withPage(`/search ${query}`, page + 1);
       return reply({
         kind: 'answer',
         title: `Facts matching “${echo(query, 60)}”`,

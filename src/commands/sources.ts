@@ -4,7 +4,6 @@
 import type { Source } from '../knowledge/model.js';
 import { formatDay } from '../replies/format.js';
 import { reply } from '../replies/reply.js';
-import { CitationNumbers } from './citations.js';
 import type { KnowledgeCommandDeps } from './entity-commands.js';
 import type { CommandDefinition } from './types.js';
 
@@ -24,7 +23,6 @@ export function sourcesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
     examples: ['/sources'],
     run() {
       const { kb } = deps.knowledge();
-      const refs = new CitationNumbers(kb);
       const counts = new Map<string, { facts: number; quotes: number }>();
       const count = (sourceId: string, key: 'facts' | 'quotes') => {
         const entry = counts.get(sourceId) ?? { facts: 0, quotes: 0 };
@@ -44,16 +42,18 @@ export function sourcesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
             lines: sources.map((s) => {
               const c = counts.get(s.id) ?? { facts: 0, quotes: 0 };
               const language = s.originalLanguage !== undefined && s.originalLanguage !== s.language ? `; translated from ${s.originalLanguage}` : '';
+              // The list is the sources: each article once, linked itself rather than cited to a
+              // second list of the same articles.
               return {
                 text: `${s.outlet} — ${s.headline} (${formatDay(s.published)}${language})`,
-                cites: refs.cite([{ sourceId: s.id, start: 0, end: 0, text: '' }]),
+                cites: [],
                 // A syndicated report is one source, with every outlet that ran it.
                 note: `${c.facts} facts, ${c.quotes} quotes${alsoRanIn(s)}`,
+                ...(s.url === undefined ? {} : { url: s.url }),
               };
             }),
           },
         ],
-        citations: refs.list(),
       });
     },
   };

@@ -15,7 +15,7 @@ import { UserFacingError, type CommandContext, type CommandDefinition } from './
 
 export interface SubscriptionCommandDeps {
   store: DigestStore;
-  digests: Pick<DigestService, 'digestFor' | 'nextSlotFor' | 'scheduleOf'>;
+  digests: Pick<DigestService, 'digestFor' | 'nextSlotFor' | 'scheduleOf'> & Partial<Pick<DigestService, 'deliveryProblem'>>;
   knowledge: KnowledgeProvider;
   /** The zone used when /subscribe names none (DIGEST_TIMEZONE). */
   defaultTimeZone: string;
@@ -102,7 +102,10 @@ function describeSubscription(deps: SubscriptionCommandDeps, sub: Subscription, 
   const next = deps.digests.nextSlotFor(sub, now);
   const what = `#${sub.id}: ${describeWhen(deps, sub)}${sub.topic === undefined ? '' : `, about ${sub.topic.label}`}`;
   if (sub.status !== 'active') return { text: `${what} — stopped: ${sub.statusReason ?? 'inactive'}`, cites: [], note: 'inactive' };
-  return { text: `${what} — next ${next === undefined ? 'unknown' : formatInZone(next, sub.timeZone)}`, cites: [], ...(sub.quiet === 'skip' ? { note: 'only when something is new' } : {}) };
+  // A chat that keeps failing: say so, with the platform's reason, next to the next delivery time.
+  const problem = deps.digests.deliveryProblem?.(sub);
+  const note = problem ?? (sub.quiet === 'skip' ? 'only when something is new' : undefined);
+  return { text: `${what} — next ${next === undefined ? 'unknown' : formatInZone(next, sub.timeZone)}`, cites: [], ...(note === undefined ? {} : { note }) };
 }
 
 /** A subscription's schedule in words, from the digest service's parsed (cached) schedule. */

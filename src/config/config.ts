@@ -109,11 +109,11 @@ export const configSchema = z
       .refine((zone) => canonicalTimeZone(zone) !== undefined, { message: 'must be an IANA time zone such as Asia/Kabul or Europe/Dublin' }),
     DIGEST_MISSED_SLOTS: oneOf(['latest', 'skip']).default('latest'),
     /** How long a claimed digest stays one instance's before another may take it over. */
-    DIGEST_LEASE_MS: milliseconds(300_000, 3_600_000).refine((v) => v >= 1000, { message: 'must be at least 1000 ms' }),
-    /** Messages per second per bot, across every instance (Telegram ≈30, more with paid broadcasts). */
-    TELEGRAM_MESSAGES_PER_SECOND: messageRate(30),
-    /** Messages per second per bot, across every instance (Discord's global limit is 50). */
-    DISCORD_MESSAGES_PER_SECOND: messageRate(50),
+    DIGEST_LEASE_MS: milliseconds(30_000, 3_600_000).refine((v) => v >= 1000, { message: 'must be at least 1000 ms' }),
+    /** The bot's pace on Telegram, all instances together (Telegram allows ≈30/s; more with paid broadcasts). */
+    TELEGRAM_MESSAGES_PER_SECOND: messageRate(25),
+    /** The bot's pace on Discord, all instances together (Discord allows 50 requests/s). */
+    DISCORD_MESSAGES_PER_SECOND: messageRate(45),
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   })
   .superRefine((c, ctx) => {

@@ -1,18 +1,26 @@
 /**
- * Fan-out: deliver due (subscription, slot) pairs to their chats, exactly once, within the
- * platforms' rate limits, and keep going past a failing chat.
+ * Fan-out: deliver due (subscription, slot) pairs to their chats, each part of each digest
+ * exactly once, without any chat waiting on another.
  *
- * Each pair goes through the delivery ledger: claim → (compose) → wait for a rate token →
- * mark sending → send → mark delivered. A claim is the only ticket to send, so a duplicate cron
- * firing, an overlapping tick or a second process skips pairs that are already claimed.
+ * Every pair goes through the delivery ledger: claim → compose → fix the plan of message parts
+ * → for each part not yet accepted: mark it in flight → send it (the sender waits for the bot's
+ * rate limiter) → record it accepted → finish. A claim is the only ticket to send, so a
+ * duplicate firing, an overlapping tick or another process skips pairs already claimed.
+ *
+ * Each pair is its own job. A failed attempt does not hold a worker: the job is parked until its
+ * next attempt (the platform's `retry_after` first, however long; otherwise capped exponential
+ * backoff with jitter) and the workers go on with other chats. A pair that keeps failing is given
+ * up after {@link RetryPolicy.maxFailures} failed attempts and closed as `failed`, its reason
+ * kept in the ledger.
  */
+import { setMaxListeners } from 'node:events';
 import type { Platform } from '../commands/types.js';
 import { DeliveryError, type MessageSender } from '../delivery/types.js';
+import type { Sleep } from '../delivery/limiter.js';
 import type { Logger } from '../observability/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Reply } from '../replies/reply.js';
-import type { ClaimResult, DeliveryRecord, DigestStore, Subscription } from '../storage/types.js';
-import type { DeliveryRateLimiter, Sleep } from './rate-limit.js';
+import type { DeliveryRecord, DigestStore, Subscription } from '../storage/types.js';
 
 /** One due pair. */
 export interface FanoutJob {
@@ -28,35 +36,37 @@ export interface ComposedDigest {
 }
 
 export interface RetryPolicy {
-  /** Attempts per pair for 429s and transient failures, the first included. */
-  maxAttempts: number;
-  /** First backoff for transient failures, doubled each time. */
+  /** Failed attempts (5xx, network, timeout) after which a pair is given up. 429s do not count. */
+  maxFailures: number;
+  /** First backoff after a failure; doubled each time, with jitter. */
   backoffMs: number;
-  /** Longest 429 wait honoured; a longer `retry_after` gives the slot back for a later tick. */
-  maxRetryAfterMs: number;
+  /** The longest backoff. */
+  maxBackoffMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, backoffMs: 1000, maxRetryAfterMs: 120_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxFailures: 8, backoffMs: 2000, maxBackoffMs: 5 * 60_000 };
 
 export interface FanoutDeps {
   store: DigestStore;
   senders: ReadonlyMap<Platform, MessageSender>;
-  limiter: DeliveryRateLimiter;
   compose: (subscription: Subscription, slot: Date, now: Date) => ComposedDigest;
   clock: () => Date;
+  /** Waits between attempts (tests inject one that follows a manual clock). */
   sleep: Sleep;
   logger: Logger;
   telemetry: Telemetry;
   /** This process's claim owner id. */
   owner: string;
-  /** Told of each pair another process holds (claimed or sending), so its lease can be watched. */
-  onHeldElsewhere?: (record: DeliveryRecord) => void;
   leaseMs: number;
   retry: RetryPolicy;
+  /** Attempts running at once, per platform (the rate limiter, not this, sets the pace). */
+  concurrency: (platform: Platform) => number;
+  /** Jitter source in [0, 1) (default `Math.random`). */
+  random?: () => number;
 }
 
 export type JobOutcome =
-  /** Posted to the chat. */
+  /** Every part was accepted by the platform. */
   | 'sent'
   /** Nothing new and the subscription is quiet: the slot is marked, nothing posted. */
   | 'skipped'
@@ -64,182 +74,353 @@ export type JobOutcome =
   | 'taken'
   /** The chat blocked the bot or is gone: the subscription is deactivated. */
   | 'blocked'
-  /** Given up after bounded retries, or rejected as invalid. */
+  /** Rejected as invalid, or given up after repeated failures. */
   | 'failed'
-  /** Handed back unsent (stopping, or no sender for the platform). */
+  /** Handed back unsent (no sender for the platform in this process). */
   | 'released'
-  /** The claim was lost to another process (lease expired) before sending: not sent here. */
-  | 'lost';
+  /** Waiting for its next attempt (a 429's `retry_after`, or backoff after a failure). */
+  | 'retrying'
+  /** Stopping: left as it stands in the ledger for the next start. */
+  | 'left';
 
 export type FanoutReport = Record<JobOutcome, number>;
 
 export function emptyReport(): FanoutReport {
-  return { sent: 0, skipped: 0, taken: 0, blocked: 0, failed: 0, released: 0, lost: 0 };
+  return { sent: 0, skipped: 0, taken: 0, blocked: 0, failed: 0, released: 0, retrying: 0, left: 0 };
+}
+
+/** The idempotency key of one part: short enough for Discord's 25-character nonce. */
+export function partKey(subscriptionId: number, slot: Date, index: number): string {
+  return `d${subscriptionId.toString(36)}.${Math.floor(slot.getTime() / 60_000).toString(36)}.${index}`;
+}
+
+/** A job in memory: the pair, and what the ledger says about its progress. */
+interface Job extends FanoutJob {
+  key: string;
+  record: DeliveryRecord;
+}
+
+/** A counting semaphore: at most `limit` holders at once, waiters served in order. */
+class Slots {
+  private used = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  async take(): Promise<void> {
+    if (this.used < this.limit) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  give(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next();
+    else this.used--;
+  }
 }
 
 /**
- * Deliver every job, each platform with its own concurrency, in parallel across platforms.
- * Jobs that have not started sending when `signal` aborts are released for a later tick.
+ * The digests being delivered by this process: claims, attempts, parked retries, and the stop.
  *
  * @example
- * const report = await fanOut([{ subscription, slot }], deps);
- * report.sent // → 1
+ * const queue = new DeliveryQueue(deps);
+ * const report = await queue.run(plan.jobs); // settles when each job was sent, closed or parked
+ * const left = await queue.stop(5_000);      // on shutdown: unfinished jobs stay in the ledger
  */
-export async function fanOut(jobs: readonly FanoutJob[], deps: FanoutDeps, signal?: AbortSignal): Promise<FanoutReport> {
-  const report = emptyReport();
-  const byPlatform = new Map<Platform, FanoutJob[]>();
-  for (const job of jobs) {
-    const list = byPlatform.get(job.subscription.platform) ?? [];
-    list.push(job);
-    byPlatform.set(job.subscription.platform, list);
-  }
-  await Promise.all(
-    [...byPlatform].map(async ([platform, list]) => {
-      let next = 0;
-      const workers = Math.max(1, Math.min(deps.limiter.rate(platform).concurrency, list.length));
-      await Promise.all(
-        Array.from({ length: workers }, async () => {
-          while (next < list.length) {
-            const job = list[next++];
-            if (job === undefined) break;
-            report[await deliverJob(job, deps, signal)]++;
-          }
-        }),
-      );
-    }),
-  );
-  return report;
-}
+export class DeliveryQueue {
+  private readonly jobs = new Map<string, Job>();
+  private readonly slots = new Map<Platform, Slots>();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly stopper = new AbortController();
+  private readonly random: () => number;
 
-/** One pair through the ledger. Never throws: every failure ends in an outcome and a log line. */
-export async function deliverJob(job: FanoutJob, deps: FanoutDeps, signal?: AbortSignal): Promise<JobOutcome> {
-  const { store, logger } = deps;
-  const sub = job.subscription;
-  const slot = job.slot;
-  const log = logger.child({ subscriptionId: sub.id, platform: sub.platform, slot: slot.toISOString() });
-  const finish = (status: 'delivered' | 'skipped' | 'failed', extra: { contentUntil?: Date; chatId?: string; detail?: string } = {}) => {
-    if (!store.finishSlot(sub.id, slot, deps.owner, { status, ...extra }, deps.clock())) {
-      log.warn({ status }, 'digest slot was taken over before it could be marked; another process owns it now');
+  constructor(private readonly deps: FanoutDeps) {
+    this.random = deps.random ?? Math.random;
+    // Every parked job and limiter wait listens to the stop signal: many listeners are expected.
+    setMaxListeners(0, this.stopper.signal);
+  }
+
+  /** Jobs not finished yet (running or parked). */
+  get pending(): number {
+    return this.jobs.size;
+  }
+
+  get stopping(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
+  /**
+   * Claim each pair and start delivering it. Resolves once every job has settled for now:
+   * finished, parked for a later attempt, or not ours.
+   */
+  async run(pairs: readonly FanoutJob[]): Promise<FanoutReport> {
+    const report = emptyReport();
+    const attempts: Array<Promise<JobOutcome>> = [];
+    for (const pair of pairs) {
+      if (this.stopping) {
+        report.left++;
+        continue;
+      }
+      const job = await this.claim(pair);
+      if (typeof job === 'string') report[job]++;
+      else attempts.push(this.attempt(job));
     }
-  };
-
-  if (signal?.aborted) return 'released';
-  let claim: ClaimResult;
-  try {
-    claim = store.claimSlot(sub.id, slot, deps.owner, deps.clock(), deps.leaseMs);
-  } catch (error) {
-    log.error({ err: error }, 'could not claim a digest slot; a later tick tries again');
-    return 'failed';
+    for (const outcome of await Promise.all(attempts)) report[outcome]++;
+    return report;
   }
-  if (!claim.claimed) {
-    const existing = claim.existing;
-    if (existing.status !== 'claimed' && existing.status !== 'sending') {
+
+  /** Take up ledger rows this process now owns (after a restart or a takeover), each at its own time. */
+  resume(records: readonly DeliveryRecord[]): void {
+    for (const record of records) {
+      const subscription = this.deps.store.subscription(record.subscriptionId);
+      const key = `${record.subscriptionId}@${record.slot.getTime()}`;
+      if (subscription === undefined || this.jobs.has(key)) continue;
+      const job: Job = { subscription, slot: record.slot, key, record };
+      this.jobs.set(key, job);
+      if (record.partInFlight !== undefined) {
+        const sender = this.deps.senders.get(subscription.platform);
+        this.log(job).warn(
+          { part: record.partInFlight, rule: sender?.resendAfterUnknown },
+          'resuming a digest whose part was in flight when its process stopped: that part is sent again (on Telegram it may appear twice)',
+        );
+      }
+      const wait = (record.nextAttemptAt?.getTime() ?? 0) - this.deps.clock().getTime();
+      this.park(job, Math.max(0, wait));
+    }
+  }
+
+  /**
+   * Stop taking work: parked jobs are not attempted again and no new part starts; sends already
+   * on the wire are waited for (at most `timeoutMs`) and recorded. Returns how many jobs are left
+   * unfinished in the ledger for the next start.
+   */
+  async stop(timeoutMs: number): Promise<number> {
+    this.stopper.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const allDone = (async () => {
+      while (this.running.size > 0) await Promise.all([...this.running]);
+    })();
+    await Promise.race([allDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    return this.jobs.size;
+  }
+
+  /** Resolves when no attempt is running (parked jobs wait on their own). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  private log(job: FanoutJob): Logger {
+    return this.deps.logger.child({ subscriptionId: job.subscription.id, platform: job.subscription.platform, slot: job.slot.toISOString() });
+  }
+
+  private async claim(pair: FanoutJob): Promise<Job | JobOutcome> {
+    const { store } = this.deps;
+    const sub = pair.subscription;
+    const key = `${sub.id}@${pair.slot.getTime()}`;
+    if (this.jobs.has(key)) return 'taken';
+    let claim;
+    try {
+      claim = await store.claimSlot(sub.id, pair.slot, this.deps.owner, this.deps.clock(), this.deps.leaseMs);
+    } catch (error) {
+      this.log(pair).error({ err: error }, 'could not claim a digest slot; a later tick tries again');
+      return 'failed';
+    }
+    if (!claim.claimed) {
+      const existing = claim.existing;
       // Finished elsewhere, or given back too often: either way this slot is over; move past it.
-      store.advanceLastSlot(sub.id, slot);
-      if (existing.status === 'released') log.warn({ attempts: existing.attempts, detail: existing.detail }, 'digest slot given up after repeated attempts');
+      if (existing.status !== 'claimed' && existing.status !== 'sending') store.advanceLastSlot(sub.id, pair.slot);
+      return 'taken';
     }
-    else deps.onHeldElsewhere?.(existing);
-    log.debug({ status: existing.status, owner: existing.owner }, 'digest slot already claimed');
-    return 'taken';
+    const job: Job = { ...pair, key, record: claim.record };
+    this.jobs.set(key, job);
+    return job;
   }
 
-  try {
-    const sender = deps.senders.get(sub.platform);
+  /** Park a job until its next attempt; the worker slot is free meanwhile. */
+  private park(job: Job, waitMs: number): void {
+    const wake = this.deps.sleep(waitMs, this.stopper.signal).then(async () => {
+      if (!this.stopping) await this.attempt(job);
+    });
+    this.track(wake);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+  }
+
+  private attempt(job: Job): Promise<JobOutcome> {
+    const work = this.attemptOnce(job);
+    this.track(work);
+    return work;
+  }
+
+  /** One attempt at a job. Never throws: every failure ends in an outcome and a log line. */
+  private async attemptOnce(job: Job): Promise<JobOutcome> {
+    const platform = job.subscription.platform;
+    let slots = this.slots.get(platform);
+    if (slots === undefined) {
+      slots = new Slots(Math.max(1, this.deps.concurrency(platform)));
+      this.slots.set(platform, slots);
+    }
+    await slots.take();
+    try {
+      if (this.stopping) return 'left';
+      const outcome = await this.deliver(job);
+      if (outcome !== 'retrying' && outcome !== 'left') this.jobs.delete(job.key);
+      return outcome;
+    } catch (error) {
+      // A bug or a storage failure: keep the claim (its lease ends with this process), never risk a second post.
+      this.log(job).error({ err: error }, 'digest delivery failed unexpectedly');
+      this.deps.telemetry.digestDelivered(platform, 'failed', error);
+      this.jobs.delete(job.key);
+      return 'failed';
+    } finally {
+      slots.give();
+    }
+  }
+
+  private async finish(job: Job, status: 'delivered' | 'skipped' | 'failed', extra: { contentUntil?: Date; chatId?: string; detail?: string } = {}): Promise<void> {
+    const sub = job.subscription;
+    if (!(await this.deps.store.finishSlot(sub.id, job.slot, this.deps.owner, { status, ...extra }, this.deps.clock()))) {
+      this.log(job).warn({ status }, 'digest slot was taken over before it could be marked; another process owns it now');
+    }
+  }
+
+  private async deliver(job: Job): Promise<JobOutcome> {
+    const { store, telemetry } = this.deps;
+    const sub = job.subscription;
+    const slot = job.slot;
+    const owner = this.deps.owner;
+    const log = this.log(job);
+    const sender = this.deps.senders.get(sub.platform);
     if (sender === undefined) {
-      store.releaseSlot(sub.id, slot, deps.owner, deps.clock(), `no ${sub.platform} sender in this process`);
+      if (job.record.plan !== undefined) return 'left';
+      await store.releaseSlot(sub.id, slot, owner, this.deps.clock(), `no ${sub.platform} sender in this process`);
+      this.jobs.delete(job.key);
       return 'released';
     }
-    let chatId = store.currentChatId(sub.platform, sub.chatId);
-    const block = store.blockedChat(sub.platform, chatId);
-    if (block !== undefined) {
-      store.deactivateSubscription(sub.id, block.reason, deps.clock());
-      finish('failed', { chatId, detail: `chat blocked: ${block.reason}` });
-      deps.telemetry.digestDelivered(sub.platform, 'failed');
-      return 'blocked';
+
+    let plan = job.record.plan;
+    if (plan === undefined) {
+      const chatId = store.currentChatId(sub.platform, sub.chatId);
+      const block = store.blockedChat(sub.platform, chatId);
+      if (block !== undefined) {
+        store.deactivateSubscription(sub.id, block.reason, this.deps.clock());
+        await this.finish(job, 'failed', { chatId, detail: `chat blocked: ${block.reason}` });
+        telemetry.digestDelivered(sub.platform, 'failed');
+        return 'blocked';
+      }
+      const composed = this.deps.compose(sub, slot, this.deps.clock());
+      if (composed.reply === null) {
+        await this.finish(job, 'skipped', { contentUntil: composed.contentUntil, chatId, detail: 'nothing new' });
+        telemetry.digestDelivered(sub.platform, 'skipped');
+        return 'skipped';
+      }
+      plan = { parts: sender.plan(composed.reply), contentUntil: composed.contentUntil, chatId };
+      if (!(await store.startSending(sub.id, slot, owner, plan, this.deps.clock()))) {
+        log.warn('digest claim was taken over before sending; not sending it here');
+        return 'taken';
+      }
+      job.record = { ...job.record, status: 'sending', plan, partsAccepted: 0 };
     }
 
-    const composed = deps.compose(sub, slot, deps.clock());
-    if (composed.reply === null) {
-      finish('skipped', { contentUntil: composed.contentUntil, chatId, detail: 'nothing new' });
-      deps.telemetry.digestDelivered(sub.platform, 'skipped');
-      return 'skipped';
-    }
-
-    await deps.limiter.acquire(sub.platform, chatId, sub.chatType, signal);
-    if (signal?.aborted) {
-      store.releaseSlot(sub.id, slot, deps.owner, deps.clock(), 'released on shutdown before sending');
-      return 'released';
-    }
-    if (!store.markSending(sub.id, slot, deps.owner, deps.clock(), deps.leaseMs)) {
-      log.warn('digest claim expired and was taken over before sending; not sending it here');
-      return 'lost';
-    }
-
+    // A migration recorded meanwhile (by a reply, or another digest) applies to the rest of the parts.
+    let chatId = store.currentChatId(sub.platform, job.record.chatId ?? plan.chatId);
     let migrations = 0;
-    for (let attempt = 1; ; attempt++) {
+    for (let index = job.record.partsAccepted; index < plan.parts.length; index++) {
+      if (this.stopping) return 'left';
+      await store.markPartInFlight(sub.id, slot, owner, index);
       try {
-        await sender.send(chatId, composed.reply);
-        // A sender may follow a chat migration itself (and record it): note where it really went.
-        finish('delivered', { contentUntil: composed.contentUntil, chatId: store.currentChatId(sub.platform, chatId) });
-        deps.telemetry.digestDelivered(sub.platform, 'sent');
-        return 'sent';
+        const sent = await sender.sendPart(chatId, plan.parts[index], { key: partKey(sub.id, slot, index), signal: this.stopper.signal });
+        chatId = sent.chatId;
+        if (!(await store.markPartAccepted(sub.id, slot, owner, index, chatId))) {
+          log.warn({ part: index }, 'digest part sent, but the claim had been taken over meanwhile; leaving the rest to its new owner');
+          this.jobs.delete(job.key);
+          return 'taken';
+        }
+        job.record = { ...job.record, partsAccepted: index + 1, chatId };
       } catch (error) {
-        const failure = error instanceof DeliveryError ? error : new DeliveryError('invalid', `sender failed unexpectedly: ${String(error)}`, { cause: error });
-        deps.telemetry.platformError(sub.platform, failure.kind);
+        const failure = error instanceof DeliveryError ? error : new DeliveryError('transient', `sender failed unexpectedly: ${String(error)}`, { cause: error, outcome: 'unknown' });
+        if (this.stopping && !failure.outcomeUnknown && failure.kind === 'transient') {
+          // Stopped while waiting for the rate limiter: nothing went out.
+          await store.retryLater(sub.id, slot, owner, { at: this.deps.clock(), detail: 'stopped before sending', failure: false, outcomeUnknown: false });
+          return 'left';
+        }
+        telemetry.platformError(sub.platform, failure.kind);
         switch (failure.kind) {
           case 'migrated': {
             const to = failure.details.migratedTo;
             if (to === undefined || to === chatId || ++migrations > 3) {
               log.error({ err: failure }, 'chat migration without a usable new id');
-              finish('failed', { chatId, detail: `migration failed: ${failure.message}` });
-              deps.telemetry.digestDelivered(sub.platform, 'failed');
+              await this.finish(job, 'failed', { chatId, detail: `migration failed: ${failure.message}` });
+              telemetry.digestDelivered(sub.platform, 'failed');
               return 'failed';
             }
-            log.info({ from: chatId, to }, 'chat moved; moving its subscriptions and resending there');
-            store.recordChatMigration(sub.platform, chatId, to, deps.clock());
+            log.info({ from: chatId, to }, 'chat moved; moving its subscriptions and sending the rest there');
+            store.recordChatMigration(sub.platform, chatId, to, this.deps.clock());
             chatId = to;
-            attempt--; // a move is not a failed attempt
+            index--; // the same part again, to the new chat
             continue;
           }
           case 'forbidden':
           case 'not-found':
             log.warn({ chatId, reason: failure.message }, 'chat unreachable for good; deactivating its subscriptions');
-            store.markChatBlocked(sub.platform, chatId, `${failure.kind}: ${failure.message}`, deps.clock());
-            store.deactivateSubscription(sub.id, `${failure.kind}: ${failure.message}`, deps.clock());
-            finish('failed', { chatId, detail: `${failure.kind}: ${failure.message}` });
-            deps.telemetry.digestDelivered(sub.platform, 'failed');
+            store.markChatBlocked(sub.platform, chatId, `${failure.kind}: ${failure.message}`, this.deps.clock());
+            store.deactivateSubscription(sub.id, `${failure.kind}: ${failure.message}`, this.deps.clock());
+            await this.finish(job, 'failed', { chatId, detail: `${failure.kind}: ${failure.message}` });
+            telemetry.digestDelivered(sub.platform, 'failed');
             return 'blocked';
-          case 'rate-limited':
-          case 'transient': {
-            const wait =
-              failure.kind === 'rate-limited' ? (failure.details.retryAfterMs ?? deps.retry.backoffMs) : deps.retry.backoffMs * 2 ** (attempt - 1);
-            if (attempt >= deps.retry.maxAttempts || wait > deps.retry.maxRetryAfterMs) {
-              // Nothing reached the chat (the platform refused it), so the slot can go back for a later tick.
-              log.warn({ err: failure, attempt }, 'digest not delivered after retries; released for a later tick');
-              store.releaseSlot(sub.id, slot, deps.owner, deps.clock(), `${failure.kind} after ${attempt} attempts: ${failure.message}`);
-              deps.telemetry.digestDelivered(sub.platform, 'failed');
-              return 'released';
-            }
-            store.renewLease(sub.id, slot, deps.owner, deps.clock(), deps.leaseMs + wait);
-            await deps.sleep(wait, signal);
-            if (signal?.aborted) {
-              store.releaseSlot(sub.id, slot, deps.owner, deps.clock(), `released on shutdown while waiting after ${failure.kind}`);
-              return 'released';
-            }
-            continue;
-          }
           case 'invalid':
-            log.error({ err: failure, chatId }, 'platform rejected the digest; not retrying it as is');
-            finish('failed', { chatId, detail: `invalid: ${failure.message}` });
-            deps.telemetry.digestDelivered(sub.platform, 'failed');
+            log.error({ err: failure, chatId, part: index }, 'platform rejected a digest part; not retrying it as is');
+            await this.finish(job, 'failed', { chatId, detail: `invalid: ${failure.message}` });
+            telemetry.digestDelivered(sub.platform, 'failed');
             return 'failed';
+          case 'rate-limited': {
+            // The platform's own wait comes first, however long; it is not a failure.
+            const wait = failure.details.retryAfterMs ?? this.backoff(1);
+            await this.retryLater(job, wait, `rate-limited, retry after ${Math.round(wait / 1000)} s: ${failure.message}`, false, false);
+            return 'retrying';
+          }
+          case 'transient': {
+            const failures = job.record.failures + 1;
+            if (failures >= this.deps.retry.maxFailures) {
+              log.warn({ err: failure, failures }, 'digest given up after repeated failures');
+              await this.finish(job, 'failed', { chatId, detail: `given up after ${failures} failed attempts; last: ${failure.message}` });
+              telemetry.digestDelivered(sub.platform, 'failed', failure);
+              telemetry.digestGivenUp?.(sub.platform, failure.kind);
+              return 'failed';
+            }
+            const wait = failure.details.retryAfterMs ?? this.backoff(failures);
+            await this.retryLater(job, wait, failure.message, true, failure.outcomeUnknown);
+            return 'retrying';
+          }
         }
       }
     }
-  } catch (error) {
-    // A bug or a storage failure: leave the claim to its lease (never risk a second post).
-    log.error({ err: error }, 'digest delivery failed unexpectedly');
-    deps.telemetry.digestDelivered(sub.platform, 'failed');
-    return 'failed';
+    await this.finish(job, 'delivered', { contentUntil: plan.contentUntil, chatId });
+    telemetry.digestDelivered(sub.platform, 'sent');
+    return 'sent';
+  }
+
+  /** Capped exponential backoff with full jitter in its upper half: 1×, 2×, 4×… the base. */
+  private backoff(failures: number): number {
+    const { backoffMs, maxBackoffMs } = this.deps.retry;
+    const ceiling = Math.min(maxBackoffMs, backoffMs * 2 ** Math.max(0, failures - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+  }
+
+  private async retryLater(job: Job, waitMs: number, detail: string, failure: boolean, outcomeUnknown: boolean): Promise<void> {
+    const at = new Date(this.deps.clock().getTime() + waitMs);
+    const sub = job.subscription;
+    await this.deps.store.retryLater(sub.id, job.slot, this.deps.owner, { at, detail, failure, outcomeUnknown });
+    job.record = { ...job.record, failures: job.record.failures + (failure ? 1 : 0), nextAttemptAt: at };
+    this.log(job).info({ waitMs, failures: job.record.failures, outcomeUnknown, detail }, 'digest part not sent; retrying later');
+    this.park(job, waitMs);
   }
 }

@@ -77,8 +77,8 @@ export interface Ticker {
  * Call `onTick` at the start of every minute with node-cron. One job for all subscriptions:
  * they live in the database (a second process may add some), so per-subscription cron jobs would
  * need syncing, and node-cron's own time-zone handling is not what decides slots anyway.
- * `noOverlap` drops a firing while the previous tick still runs (its fan-out may be long); the
- * next firing picks up whatever is still due.
+ * `onTick` returns at once (the digest service does not make a tick wait for its sends), so every
+ * firing runs, with its own time; `noOverlap` only guards against a pathological slow database.
  */
 export function startMinuteTicker(onTick: () => Promise<unknown>, logger: Logger): Ticker {
   const task: ScheduledTask = cronSchedule(

@@ -4,7 +4,6 @@
  * every reload, and `stop()` on shutdown (then closes the store).
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { ChatRef, Platform } from '../commands/types.js';
 import type { MessageSender } from '../delivery/types.js';
@@ -12,10 +11,10 @@ import type { Logger } from '../observability/logger.js';
 import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
 import type { Reply } from '../replies/reply.js';
 import type { KnowledgeProvider, KnowledgeSnapshot } from '../search/types.js';
-import type { DeliveryRecord, DigestStore, SharedRateBuckets, Subscription } from '../storage/types.js';
+import type { DigestStore, Subscription } from '../storage/types.js';
 import { buildDigest, quietReply } from './content.js';
-import { DEFAULT_RETRY, emptyReport, fanOut, type ComposedDigest, type FanoutReport, type RetryPolicy } from './fanout.js';
-import { DEFAULT_RATES, DeliveryRateLimiter, realSleep, type PlatformRate, type Sleep } from './rate-limit.js';
+import { DEFAULT_PACING, realSleep, type Sleep } from '../delivery/limiter.js';
+import { DEFAULT_RETRY, DeliveryQueue, emptyReport, type ComposedDigest, type FanoutReport, type RetryPolicy } from './fanout.js';
 import { DEFAULT_GRACE_MS, planDueSlots, startMinuteTicker, type MissedSlotRule, type Ticker } from './scheduler.js';
 import { nextSlot, parseSchedule, type Schedule } from './schedule.js';
 
@@ -38,43 +37,81 @@ export interface DigestServiceOptions {
   /** The zone of subscriptions that name none (DIGEST_TIMEZONE). */
   defaultTimeZone: string;
   limits?: DigestServiceLimits;
-  /** Rate limits per platform (the benchmark scales them). */
-  rates?: Partial<Record<Platform, PlatformRate>>;
+  /** Digest attempts running at once per platform (default from the platform's pacing). */
+  concurrency?: Partial<Record<Platform, number>>;
   /** How late a slot may be and still count as on time (default 10 min). */
   graceMs?: number;
-  /** How long a claim stays ours without renewal (default 5 min). */
+  /** How long a claim stays ours without a heartbeat (default 30 s; renewed every third of it). */
   leaseMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Identifies this process's claims (default host:pid:random). */
+  /** Identifies this process's claims (default host:pid:process-start:random). */
   owner?: string;
-  /** Waits (tests pass one that returns at once and records). */
+  /** Waits between attempts (tests pass one that follows a manual clock). */
   sleep?: Sleep;
-  /** Monotonic milliseconds for the rate limiter (default `performance.now`). */
-  monotonicNow?: () => number;
-  /**
-   * Keep the per-platform rate buckets in the database, so that all processes sending as this
-   * bot stay within its limit together (default: per process).
-   */
-  sharedRates?: SharedRateBuckets;
+  /** Jitter source for backoff (default `Math.random`). */
+  random?: () => number;
+}
+
+/** Thrown by {@link DigestService.stop} when deliveries were left unfinished for the next start. */
+export class DeliveriesLeftError extends Error {
+  constructor(readonly left: number) {
+    super(`${left} digest deliver${left === 1 ? 'y was' : 'ies were'} left unfinished; the next start (or another process) finishes them.`);
+    this.name = 'DeliveriesLeftError';
+  }
+}
+
+const PROCESS_STARTED_MS = Math.round(Date.now() - process.uptime() * 1000);
+
+/** This process's owner id: host, pid and start time let a restarted process on the same host recognise a dead predecessor. */
+export function processOwnerId(): string {
+  return `${hostname()}:${process.pid}:${PROCESS_STARTED_MS}:${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Whether an owner id names a process on this host that is gone: its pid no longer runs, or it
+ * is this very pid from an earlier start (a container restarted with the same pid). Owner ids of
+ * another form, or of another host, are judged by their lease alone.
+ */
+export function isDeadLocalOwner(owner: string, host = hostname()): boolean {
+  const match = /^(.*):(\d+):(\d+):[0-9a-f]{8}$/.exec(owner);
+  if (match === null || match[1] !== host) return false;
+  const pid = Number(match[2]);
+  const started = Number(match[3]);
+  if (pid === process.pid) return started < PROCESS_STARTED_MS - 1000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 export interface TickReport extends FanoutReport {
   /** Missed slots dropped by the `skip` rule. */
   missedSkipped: number;
-  /** Claims found expired mid-send and given up (never resent). */
-  abandoned: number;
+  /** Unfinished deliveries taken over from dead processes (and resumed where they stopped). */
+  takenOver: number;
 }
 
 export interface DigestService {
   /** Record the current knowledge, catch up on due slots, then tick every minute. */
   start(): Promise<void>;
   /**
-   * Stop ticking; give back claims that have not started sending; wait (at most `timeoutMs`,
-   * default 10 s) for sends in flight. Does not close the store (its owner does).
+   * Stop ticking and starting sends; wait (at most `timeoutMs`, default 10 s) for sends in flight
+   * and record them. Unfinished deliveries stay in the ledger for the next start.
+   * Does not close the store (its owner does).
+   * @throws {DeliveriesLeftError} when anything was left unfinished.
    */
   stop(timeoutMs?: number): Promise<void>;
-  /** Deliver whatever is due at `now` (the cron job calls it with the clock's time). */
+  /**
+   * Deliver whatever is due at `now` (the cron job calls it with the clock's time, and does not
+   * wait for it). Resolves when each due job was sent, closed, or parked for a later attempt.
+   */
   tick(now?: Date): Promise<TickReport>;
+  /** Resolves when no delivery attempt is running (parked retries wait on their own). For tests. */
+  idle(): Promise<void>;
+  /** Why a subscription's latest digest did not reach its chat, if it did not (for /subscriptions). */
+  deliveryProblem(subscription: Subscription): string | undefined;
   /** This chat's digest now: what is new since its last delivered digest, or an overview. */
   digestFor(chat: Pick<ChatRef, 'platform' | 'id'>, now?: Date, topic?: { entityId: string; label: string }): Reply;
   /** Record sources first seen in this snapshot (call on every knowledge reload). */
@@ -83,14 +120,6 @@ export interface DigestService {
   nextSlotFor(subscription: Subscription, now?: Date): Date | undefined;
   /** Parse a subscription's stored schedule (cached). */
   scheduleOf(subscription: Subscription): Schedule | undefined;
-}
-
-/** The controller whose signal ends a fan-out; every concurrent send and wait listens to it. */
-function stopController(): AbortController {
-  const controller = new AbortController();
-  // One listener per send in flight is expected, not a leak (Node warns past 10).
-  setMaxListeners(0, controller.signal);
-  return controller;
 }
 
 /**
@@ -108,22 +137,19 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   const clock = options.clock ?? (() => new Date());
   const telemetry = options.telemetry ?? noTelemetry;
   const sleep = options.sleep ?? realSleep;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const owner = options.owner ?? processOwnerId();
   const perKind = options.limits?.perKind ?? 5;
   const onDemandPerKind = options.limits?.onDemandPerKind ?? 10;
-  const limiter = new DeliveryRateLimiter({ ...DEFAULT_RATES, ...options.rates }, options.monotonicNow, sleep, options.sharedRates);
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? 30_000;
   const log = logger.child({ component: 'digests' });
 
   const schedules = new Map<string, Schedule | null>();
   const nextCache = new Map<number, { after: number; next: number }>();
   let recordedVersion: string | undefined;
   let ticker: Ticker | undefined;
-  let followUp: NodeJS.Timeout | undefined;
-  let running: Promise<TickReport> | undefined;
-  let abort = stopController();
+  let heartbeat: NodeJS.Timeout | undefined;
   let stopped = false;
 
   function scheduleOf(subscription: Subscription): Schedule | undefined {
@@ -180,98 +206,112 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     return { reply: subscription.quiet === 'skip' ? null : quietReply(since, subscription.timeZone, subscription.topic), contentUntil: now };
   }
 
-  async function runTick(now: Date): Promise<TickReport> {
-    // Within a tick, time never runs behind the tick's own `now` (tests pass any instant).
-    const tickClock = () => {
-      const current = clock();
-      return current.getTime() > now.getTime() ? current : now;
-    };
-    onKnowledgeChanged(options.knowledge(), now);
-    const abandoned = store.expireLeases(now);
-    for (const record of abandoned) {
-      log.warn(
-        { subscriptionId: record.subscriptionId, slot: record.slot.toISOString(), owner: record.owner },
-        'a digest was being sent when its process stopped; it may or may not have reached the chat, and is not resent',
-      );
-      telemetry.digestDelivered(store.subscription(record.subscriptionId)?.platform ?? 'console', 'failed');
+  // Time never runs behind the latest tick's own `now` (tests and a late cron firing pass any instant).
+  let latestTick = 0;
+  const queueClock = () => {
+    const current = clock();
+    return current.getTime() >= latestTick ? current : new Date(latestTick);
+  };
+  const newQueue = () =>
+    new DeliveryQueue({
+      store,
+      senders: options.senders,
+      compose,
+      clock: queueClock,
+      sleep,
+      logger: log,
+      telemetry,
+      owner,
+      leaseMs,
+      retry,
+      concurrency: (platform) => options.concurrency?.[platform] ?? DEFAULT_PACING[platform].concurrency,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+  let queue = newQueue();
+
+  /**
+   * Take over the unfinished deliveries of processes that are gone: a lease that ran out, or a
+   * process on this host that no longer runs (then at once, without waiting for its lease).
+   */
+  async function takeOverDead(now: Date): Promise<number> {
+    let taken = 0;
+    for (const holder of await store.leaseHolders()) {
+      if (holder.owner === owner) continue;
+      if (holder.leaseUntil.getTime() >= now.getTime() && !isDeadLocalOwner(holder.owner)) continue;
+      const rows = await store.takeOver(holder.owner, owner, now, leaseMs);
+      if (rows.length === 0) continue;
+      log.warn({ from: holder.owner, deliveries: rows.length }, 'taking over the unfinished digest deliveries of a process that is gone');
+      queue.resume(rows);
+      taken += rows.length;
     }
+    return taken;
+  }
+
+  async function tick(now = clock()): Promise<TickReport> {
+    if (stopped || queue.stopping) return { ...emptyReport(), missedSkipped: 0, takenOver: 0 };
+    latestTick = Math.max(latestTick, now.getTime());
+    onKnowledgeChanged(options.knowledge(), now);
+    const takenOver = await takeOverDead(now);
     const subscriptions = store.activeSubscriptions().filter((s) => options.senders.has(s.platform));
     const plan = planDueSlots(subscriptions, now, { missedSlots: options.missedSlots, graceMs, scheduleOf, nextCache });
     for (const { subscription, slot } of plan.skipped) {
       store.advanceLastSlot(subscription.id, slot);
       log.info({ subscriptionId: subscription.id, slot: slot.toISOString() }, 'missed digest slot skipped (DIGEST_MISSED_SLOTS=skip)');
     }
-    const heldElsewhere: DeliveryRecord[] = [];
-    const report = await fanOut(
-      plan.jobs,
-      { store, senders: options.senders, limiter, compose, clock: tickClock, sleep, logger: log, telemetry, owner, leaseMs, retry, onHeldElsewhere: (r) => heldElsewhere.push(r) },
-      abort.signal,
-    );
-    watchLeases(heldElsewhere);
+    const report = await queue.run(plan.jobs);
     if (plan.jobs.length > 0) log.info({ ...report, due: plan.jobs.length }, 'digest tick done');
-    return { ...report, missedSkipped: plan.skipped.length, abandoned: abandoned.length };
+    return { ...report, missedSkipped: plan.skipped.length, takenOver };
   }
 
-  /**
-   * Another process holds some of this tick's pairs. If it dies, their leases lapse and they
-   * must be taken over within a lease period, not at some later minute: tick again just after
-   * the first of those leases runs out (a live holder will have finished or renewed by then).
-   */
-  function watchLeases(held: readonly DeliveryRecord[]): void {
-    if (stopped || held.length === 0 || followUp !== undefined) return;
-    const first = Math.min(...held.map((r) => r.leaseUntil.getTime()));
-    const delay = Math.max(100, first - clock().getTime() + 50);
-    followUp = setTimeout(() => {
-      followUp = undefined;
-      tick(clock()).catch((error: unknown) => log.error({ err: error }, 'digest follow-up tick failed'));
-    }, delay);
-    followUp.unref();
-  }
-
-  async function tick(now = clock()): Promise<TickReport> {
-    if (stopped) return { ...emptyReport(), missedSkipped: 0, abandoned: 0 };
-    // One tick at a time in this process: a second call waits for the first, then runs itself.
-    const previous = running;
-    const current = (async () => {
-      if (previous !== undefined) await previous.catch(() => undefined);
-      return runTick(now);
-    })();
-    running = current;
-    try {
-      return await current;
-    } finally {
-      if (running === current) running = undefined;
+  function deliveryProblem(subscription: Subscription): string | undefined {
+    const latest = store.latestDelivery(subscription.id);
+    if (latest === undefined) return undefined;
+    const when = latest.slot.toISOString().slice(0, 16).replace('T', ' ');
+    if (latest.status === 'failed') return `the ${when} UTC digest was not delivered: ${latest.detail ?? 'failed'}`;
+    if ((latest.status === 'claimed' || latest.status === 'sending') && latest.failures > 0) {
+      return `the ${when} UTC digest is being retried (${latest.failures} failed attempt${latest.failures === 1 ? '' : 's'}: ${latest.detail ?? 'failed'})`;
     }
+    return undefined;
   }
 
   return {
     async start() {
+      if (stopped) queue = newQueue();
       stopped = false;
-      abort = stopController();
       onKnowledgeChanged(options.knowledge());
-      ticker ??= startMinuteTicker(() => tick(clock()), log);
+      // Our own unfinished rows (an owner id passed in, reused across restarts) resume at once.
+      queue.resume(await store.openDeliveries(owner));
+      heartbeat ??= setInterval(() => {
+        Promise.resolve(store.renewLeases(owner, queueClock(), leaseMs)).catch((error: unknown) => log.error({ err: error }, 'could not renew digest leases'));
+        // Several instances: a dead one's deliveries move within a lease period, not at the next
+        // minute's tick (one cheap query when nobody is dead).
+        if (!stopped && !queue.stopping) takeOverDead(queueClock()).catch((error: unknown) => log.error({ err: error }, 'could not take over digest deliveries'));
+      }, Math.max(1000, Math.floor(leaseMs / 3)));
+      heartbeat.unref();
+      // Ticks never wait on sends: each chat's delivery runs as its own job.
+      ticker ??= startMinuteTicker(async () => {
+        void tick(clock()).catch((error: unknown) => log.error({ err: error }, 'digest tick failed'));
+      }, log);
       await tick(clock());
     },
 
     async stop(timeoutMs = 10_000) {
       stopped = true;
-      clearTimeout(followUp);
-      followUp = undefined;
       await ticker?.stop();
       ticker = undefined;
-      abort.abort();
-      const inFlight = running;
-      if (inFlight === undefined) return;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        inFlight.then(() => false, () => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) log.warn({ timeoutMs }, 'digest sends still in flight at shutdown; their claims expire and are not resent');
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+      const left = await queue.stop(timeoutMs);
+      if (left > 0) {
+        // End our leases now: whichever process starts next takes the rest over at once.
+        await store.renewLeases(owner, queueClock(), -1);
+        log.warn({ left, timeoutMs }, 'digest deliveries left unfinished at shutdown; the next start takes them over where they stopped');
+        throw new DeliveriesLeftError(left);
+      }
     },
+
+    idle: () => queue.idle(),
+    deliveryProblem,
 
     tick,
 

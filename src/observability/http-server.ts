@@ -1,6 +1,7 @@
 /**
- * The operator's HTTP port: `GET /healthz` (readiness as JSON) and `GET /metrics` (Prometheus).
- * Nothing else is served, and no error text ever reaches a response.
+ * The operator's HTTP port: `GET /healthz` (readiness as JSON), `GET /metrics` (Prometheus), and
+ * the routes components mount (Discord's `POST /interactions`). Nothing else is served, and no
+ * error text ever reaches a response.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,15 @@ export interface HttpServerOptions {
   health: () => HealthReport | Promise<HealthReport>;
   metrics: MetricsSource;
   logger?: Logger;
+  /**
+   * More endpoints by path (e.g. `/interactions` for Discord over HTTP); each handles its own
+   * methods and answer. Looked up on every request, so a route may be added once its component is up.
+   */
+  routes?: ReadonlyMap<string, RouteHandler>;
 }
+
+/** An endpoint mounted with {@link HttpServerOptions.routes}. */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface RunningHttpServer {
   /** e.g. `http://127.0.0.1:8080` */
@@ -75,6 +84,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
   const path = safePath(request.url);
+  const route = options.routes?.get(path);
+  if (route !== undefined) return route(request, response);
   const known = path === '/healthz' || path === '/metrics';
   if (!known) return send(response, request, 404, TEXT_TYPE, 'not found\n');
   if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -28,6 +28,8 @@ export interface DossierMetrics extends MetricsSource {
   readonly replyLatency: Histogram<'platform'>;
   /** `dossier_digests_total{platform,outcome}` */
   readonly digests: Counter<'platform' | 'outcome'>;
+  /** `dossier_digests_given_up_total{platform,reason}` */
+  readonly digestsGivenUp: Counter<'platform' | 'reason'>;
   /** `dossier_platform_errors_total{platform,kind}` */
   readonly platformErrors: Counter<'platform' | 'kind'>;
   /** `dossier_knowledge_items{kind}` */
@@ -74,6 +76,12 @@ export function createMetrics(options: MetricsOptions = {}): DossierMetrics {
     labelNames: ['platform', 'outcome'] as const,
     registers: [registry],
   });
+  const digestsGivenUp = new Counter({
+    name: 'dossier_digests_given_up_total',
+    help: 'Scheduled digests given up after repeated failures (the chat kept failing), by platform and the last failure kind.',
+    labelNames: ['platform', 'reason'] as const,
+    registers: [registry],
+  });
   const platformErrors = new Counter({
     name: 'dossier_platform_errors_total',
     help: 'Failed platform calls, by platform and kind (rate-limited, forbidden, not-found, migrated, transient, invalid, …).',
@@ -98,6 +106,7 @@ export function createMetrics(options: MetricsOptions = {}): DossierMetrics {
     commands,
     replyLatency,
     digests,
+    digestsGivenUp,
     platformErrors,
     knowledgeItems,
     get contentType() {

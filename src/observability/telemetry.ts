@@ -31,6 +31,8 @@ export interface Telemetry {
   platformError(platform: Platform, kind: string, cause?: unknown): void;
   /** A scheduled digest was sent, failed (pass the error as `cause`) or skipped. */
   digestDelivered(platform: Platform, outcome: 'sent' | 'failed' | 'skipped', cause?: unknown): void;
+  /** A digest was given up after repeated failures; `reason` is the last failure's kind. */
+  digestGivenUp?(platform: Platform, reason: string): void;
 }
 
 /** Telemetry that records nothing. */
@@ -84,6 +86,9 @@ export function createTelemetry(deps: { logger: Logger; metrics: DossierMetrics 
       const line = { event: 'digest', platform, outcome, ...(cause === undefined ? {} : { err: cause }) };
       if (outcome === 'failed') logger.warn(line, 'digest failed');
       else logger.info(line, `digest ${outcome}`);
+    },
+    digestGivenUp(platform, reason) {
+      metrics.digestsGivenUp.inc({ platform, reason: labelWord(reason, 'other') });
     },
   };
 }

@@ -28,6 +28,8 @@ export interface ReplyLine {
    * "disputed", "unverified".
    */
   note?: string;
+  /** Where the line's subject can be read (an article's address): renderers link the line to it. */
+  url?: string;
 }
 
 export interface ReplySection {
@@ -57,9 +59,11 @@ export interface ReplyCitation {
 }
 
 /**
- * A follow-up the user can take with one tap: a button on Discord and Telegram, a hint in the
- * console. `command` is an ordinary command line the router understands (e.g.
- * `/who id:ahmad-shah-massoud`), at most 64 bytes so it fits Telegram's callback data.
+ * A follow-up the user can take with one tap: a button on Discord and Telegram, a numbered
+ * line in the console. `command` is an ordinary command line the router understands (e.g.
+ * `/who id:ahmad-shah-massoud`), whole — never shortened to fit a platform. A command too long
+ * for a platform's button (Telegram callback data is 64 bytes) is kept server-side under a
+ * short key by that adapter.
  */
 export interface ReplyAction {
   label: string;
@@ -87,21 +91,24 @@ export interface Reply {
 
 /** Limits on the reply model itself, whatever the platform. */
 export const REPLY_LIMITS = {
-  /** Longest command line an action may carry: Telegram callback data is 1–64 bytes. */
-  actionCommandBytes: 64,
-  /** Longest user input the router accepts. */
+  /** Longest user input the router accepts (characters). */
   inputChars: 500,
+  /**
+   * Longest command line an action may carry (characters): any input the router accepts plus
+   * room for the `page:n` a "more" follow-up adds to it.
+   */
+  actionCommandChars: 540,
 } as const;
 
-/** Whether an action's command line fits {@link REPLY_LIMITS.actionCommandBytes}. */
+/** Whether an action's command line fits {@link REPLY_LIMITS.actionCommandChars}. */
 export function fitsActionLimit(action: ReplyAction): boolean {
-  return Buffer.byteLength(action.command) <= REPLY_LIMITS.actionCommandBytes;
+  return [...action.command].length <= REPLY_LIMITS.actionCommandChars;
 }
 
 /**
  * Build a reply with empty collections, so commands only spell out what they use. Suggestions
- * and actions whose command line is over {@link REPLY_LIMITS.actionCommandBytes} are left out
- * here, once, so no command has to check and no platform gets a button it cannot carry.
+ * and actions whose command line is over {@link REPLY_LIMITS.actionCommandChars} are left out
+ * here, once: the router would refuse to run them.
  *
  * @example
  * const r = reply({ kind: 'notice', title: 'Subscribed.' });

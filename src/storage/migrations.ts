@@ -77,6 +77,38 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'delivery per message part, leases renewed by heartbeat, send pacing shared by processes',
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN plan TEXT;
+      ALTER TABLE deliveries ADD COLUMN parts_total INTEGER;
+      ALTER TABLE deliveries ADD COLUMN parts_accepted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN part_in_flight INTEGER;
+      ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT;
+      ALTER TABLE deliveries ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX deliveries_by_owner ON deliveries (owner, status);
+
+      CREATE TABLE send_pacing (
+        key    TEXT PRIMARY KEY,
+        tat_ms BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'follow-ups kept under short keys for buttons',
+    sql: `
+      CREATE TABLE follow_ups (
+        key        TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('command', 'pages')),
+        payload    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        used_at    TEXT NOT NULL
+      );
+      CREATE INDEX follow_ups_by_use ON follow_ups (used_at);
+    `,
+  },
+  {
     version: 4,
     name: 'feeds: feed state, items handled, web articles and their URLs',
     sql: `
@@ -133,18 +165,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'leases for singleton work, shared rate buckets',
+    name: 'leases for singleton work',
     sql: `
       CREATE TABLE leases (
         name        TEXT PRIMARY KEY,
         owner       TEXT NOT NULL,
         lease_until TEXT NOT NULL
-      );
-
-      CREATE TABLE rate_buckets (
-        name       TEXT PRIMARY KEY,
-        tokens     REAL NOT NULL,
-        updated_ms REAL NOT NULL
       );
     `,
   },

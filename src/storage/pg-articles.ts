@@ -20,7 +20,7 @@ export interface PostgresArticleStore extends ArticleStore {
 }
 
 export interface PostgresArticleStoreOptions {
-  /** Check the version this often as well, in case a notification was missed (default 10 s). */
+  /** Check the version this often as well, in case a notification was missed (default 30 s). */
   pollMs?: number;
   /** Told when listening fails (the poll goes on). */
   onError?: (error: Error) => void;
@@ -95,7 +95,7 @@ export function postgresArticleStore(url: string, story: string, options: Postgr
       .then(() => client.query(`LISTEN ${ARTICLES_CHANNEL}`))
       .then(() => checkVersion())
       .catch((error: Error) => options.onError?.(error));
-    poller = setInterval(() => void checkVersion().catch((e: Error) => options.onError?.(e)), options.pollMs ?? 10_000);
+    poller = setInterval(() => void checkVersion().catch((e: Error) => options.onError?.(e)), options.pollMs ?? 30_000);
     poller.unref();
   }
 

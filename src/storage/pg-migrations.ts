@@ -80,19 +80,100 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'delivery per message part, leases renewed by heartbeat, send pacing shared by processes',
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN plan TEXT;
+      ALTER TABLE deliveries ADD COLUMN parts_total INTEGER;
+      ALTER TABLE deliveries ADD COLUMN parts_accepted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN part_in_flight INTEGER;
+      ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT;
+      ALTER TABLE deliveries ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX deliveries_by_owner ON deliveries (owner, status);
+
+      CREATE TABLE send_pacing (
+        key    TEXT PRIMARY KEY,
+        tat_ms BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'follow-ups kept under short keys for buttons',
+    sql: `
+      CREATE TABLE follow_ups (
+        key        TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('command', 'pages')),
+        payload    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        used_at    TEXT NOT NULL
+      );
+      CREATE INDEX follow_ups_by_use ON follow_ups (used_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'feeds: feed state, items handled, web articles and their URLs',
+    sql: `
+      CREATE TABLE feeds (
+        story                TEXT NOT NULL,
+        url                  TEXT NOT NULL,
+        subscribed_at        TEXT NOT NULL,
+        etag                 TEXT,
+        last_modified        TEXT,
+        last_polled_at       TEXT,
+        last_success_at      TEXT,
+        next_poll_at         TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        status               TEXT NOT NULL CHECK (status IN ('new', 'ok', 'not-modified', 'failing')),
+        last_error           TEXT,
+        PRIMARY KEY (story, url)
+      );
+
+      CREATE TABLE feed_items (
+        story     TEXT NOT NULL,
+        feed_url  TEXT NOT NULL,
+        item_key  TEXT NOT NULL,
+        url       TEXT NOT NULL,
+        status    TEXT NOT NULL CHECK (status IN ('added', 'duplicate', 'updated', 'filtered', 'failed')),
+        reason    TEXT,
+        source_id TEXT,
+        attempts  INTEGER NOT NULL DEFAULT 0,
+        seen_at   TEXT NOT NULL,
+        PRIMARY KEY (story, feed_url, item_key)
+      );
+
+      CREATE TABLE web_articles (
+        story         TEXT NOT NULL,
+        source_id     TEXT NOT NULL,
+        url_key       TEXT NOT NULL,
+        canonical_key TEXT,
+        content_hash  TEXT NOT NULL,
+        sketch        TEXT NOT NULL,
+        modified      TEXT,
+        outlet        TEXT NOT NULL,
+        appearances   TEXT NOT NULL,
+        stored_at     TEXT NOT NULL,
+        PRIMARY KEY (story, source_id)
+      );
+
+      CREATE TABLE web_article_urls (
+        story     TEXT NOT NULL,
+        url_key   TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        PRIMARY KEY (story, url_key)
+      );
+      CREATE INDEX web_article_urls_by_source ON web_article_urls (story, source_id);
+    `,
+  },
+  {
     version: 5,
-    name: 'leases for singleton work, shared rate buckets, articles in the database',
+    name: 'leases for singleton work, articles in the database',
     sql: `
       CREATE TABLE leases (
         name        TEXT PRIMARY KEY,
         owner       TEXT NOT NULL,
         lease_until TEXT NOT NULL
-      );
-
-      CREATE TABLE rate_buckets (
-        name       TEXT PRIMARY KEY,
-        tokens     DOUBLE PRECISION NOT NULL,
-        updated_ms DOUBLE PRECISION NOT NULL
       );
 
       CREATE TABLE articles (

@@ -10,10 +10,12 @@
  * instances never wait on, nor report, one another's rows.
  */
 import type { Platform } from '../commands/types.js';
+import { createPostgresFeedStore } from './pg-feeds.js';
+import { createPostgresFollowUpStore } from './pg-follow-ups.js';
 import { migratePostgres } from './pg-migrations.js';
 import { connectSyncPg, type SyncPg } from './pg-sync.js';
-import { MAX_MIGRATION_HOPS, toDelivery, toSubscription, type DeliveryRow, type SubscriptionRow } from './sqlite.js';
-import type { ChatBlock, ClaimResult, DatabaseStore, DeliveryRecord, NewSubscription } from './types.js';
+import { MAX_MIGRATION_HOPS, toDelivery, toSubscription, type DeliveryRow, type StoredPlan, type SubscriptionRow } from './sqlite.js';
+import type { ChatBlock, ClaimResult, DatabaseStore, DeliveryRecord, LeaseHolder, NewSubscription } from './types.js';
 
 /** The PostgreSQL implementation of every storage interface. */
 export interface PostgresStore extends DatabaseStore {
@@ -76,11 +78,14 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
     return row === undefined ? undefined : toDelivery(row);
   };
   let open = true;
+  let reservations = 0;
 
   return {
     backend: 'postgres',
     url,
     schemaVersion,
+    ...createPostgresFollowUpStore(db),
+    ...createPostgresFeedStore(db),
 
     markChatBlocked(platform, chatId, reason, at) {
       db.transaction(() => {
@@ -176,31 +181,44 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
       if (row !== undefined) return { claimed: true, record: toDelivery(row) };
       return { claimed: false, existing: delivery(id, slot) as DeliveryRecord };
     },
-    markSending(id, slot, owner, now, leaseMs) {
+    startSending(id, slot, owner, plan) {
+      const stored: StoredPlan = { parts: plan.parts, contentUntil: iso(plan.contentUntil), chatId: plan.chatId };
       return (
-        changed(`UPDATE deliveries SET status = 'sending', lease_until = $1 WHERE subscription_id = $2 AND slot = $3 AND owner = $4 AND status = 'claimed'`, [
-          iso(new Date(now.getTime() + leaseMs)),
-          id,
-          iso(slot),
-          owner,
-        ]) === 1
+        changed(
+          `UPDATE deliveries SET status = 'sending', plan = $1, parts_total = $2, parts_accepted = 0, part_in_flight = NULL, content_until = $3, chat_id = $4
+           WHERE subscription_id = $5 AND slot = $6 AND owner = $7 AND status = 'claimed'`,
+          [JSON.stringify(stored), plan.parts.length, iso(plan.contentUntil), plan.chatId, id, iso(slot), owner],
+        ) === 1
       );
     },
-    renewLease(id, slot, owner, now, leaseMs) {
+    markPartInFlight(id, slot, owner, index) {
+      return changed(`UPDATE deliveries SET part_in_flight = $1 WHERE subscription_id = $2 AND slot = $3 AND owner = $4 AND status = 'sending'`, [index, id, iso(slot), owner]) === 1;
+    },
+    markPartAccepted(id, slot, owner, index, chatId) {
       return (
-        changed(`UPDATE deliveries SET lease_until = $1 WHERE subscription_id = $2 AND slot = $3 AND owner = $4 AND status IN ('claimed', 'sending')`, [
-          iso(new Date(now.getTime() + leaseMs)),
-          id,
-          iso(slot),
-          owner,
-        ]) === 1
+        changed(
+          `UPDATE deliveries SET parts_accepted = $1, part_in_flight = NULL, chat_id = $2, next_attempt_at = NULL
+           WHERE subscription_id = $3 AND slot = $4 AND owner = $5 AND status = 'sending' AND parts_accepted <= $1`,
+          [index + 1, chatId, id, iso(slot), owner],
+        ) === 1
+      );
+    },
+    retryLater(id, slot, owner, retry) {
+      return (
+        changed(
+          `UPDATE deliveries SET next_attempt_at = $1, detail = $2, failures = failures + $3,
+             part_in_flight = CASE WHEN $4 THEN part_in_flight ELSE NULL END
+           WHERE subscription_id = $5 AND slot = $6 AND owner = $7 AND status IN ('claimed', 'sending')`,
+          [iso(retry.at), retry.detail, retry.failure ? 1 : 0, retry.outcomeUnknown, id, iso(slot), owner],
+        ) === 1
       );
     },
     finishSlot(id, slot, owner, outcome, now) {
       // One statement, so one round trip: the ledger row and lastSlot move together or not at all.
       const row = one<{ n: number }>(
         `WITH done AS (
-           UPDATE deliveries SET status = $1, finished_at = $2, content_until = $3, chat_id = $4, detail = $5
+           UPDATE deliveries SET status = $1, finished_at = $2, content_until = COALESCE($3, content_until), chat_id = COALESCE($4, chat_id),
+             detail = $5, part_in_flight = NULL, next_attempt_at = NULL
            WHERE subscription_id = $6 AND slot = $7 AND owner = $8 AND status IN ('claimed', 'sending')
            RETURNING slot),
          advanced AS (
@@ -215,29 +233,66 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
       return (
         changed(
           `UPDATE deliveries SET status = 'released', finished_at = $1, detail = $2
-           WHERE subscription_id = $3 AND slot = $4 AND owner = $5 AND status IN ('claimed', 'sending')`,
+           WHERE subscription_id = $3 AND slot = $4 AND owner = $5 AND status = 'claimed'`,
           [iso(now), detail ?? 'released unsent', id, iso(slot), owner],
         ) === 1
       );
     },
-    expireLeases(now) {
-      return db.transaction(() => {
-        changed(
-          `UPDATE deliveries SET status = 'released', detail = 'lease expired before sending started'
+    renewLeases(owner, now, leaseMs) {
+      return changed(`UPDATE deliveries SET lease_until = $1 WHERE owner = $2 AND status IN ('claimed', 'sending')`, [iso(new Date(now.getTime() + leaseMs)), owner]);
+    },
+    leaseHolders(): LeaseHolder[] {
+      return db
+        .query<{ owner: string; lease_until: string; open: number }>(
+          `SELECT owner, MIN(lease_until) AS lease_until, COUNT(*)::int AS open FROM deliveries WHERE status IN ('claimed', 'sending') GROUP BY owner`,
+        )
+        .rows.map((r) => ({ owner: r.owner, leaseUntil: new Date(r.lease_until), open: r.open }));
+    },
+    takeOver(from, to, now, leaseMs) {
+      // Only rows `from` still holds move, each exactly once: of two instances taking over the
+      // same dead owner, the second finds nothing left (the rows are locked, then re-checked).
+      return db
+        .query<DeliveryRow>(
+          `UPDATE deliveries SET owner = $1, lease_until = $2
            WHERE (subscription_id, slot) IN (
-             SELECT subscription_id, slot FROM deliveries WHERE status = 'claimed' AND lease_until < $1 FOR UPDATE SKIP LOCKED)`,
-          [iso(now)],
-        );
-        const abandoned = db.query<DeliveryRow>(
-          `UPDATE deliveries SET status = 'abandoned', finished_at = $1,
-             detail = 'lease expired while sending: the platform may have received it, so it is not resent'
-           WHERE (subscription_id, slot) IN (
-             SELECT subscription_id, slot FROM deliveries WHERE status = 'sending' AND lease_until < $1 FOR UPDATE SKIP LOCKED)
+             SELECT subscription_id, slot FROM deliveries WHERE owner = $3 AND status IN ('claimed', 'sending') FOR UPDATE SKIP LOCKED)
+             AND owner = $3
            RETURNING *`,
-          [iso(now)],
-        ).rows;
-        for (const row of abandoned) advance(row.subscription_id, new Date(row.slot));
-        return abandoned.map(toDelivery);
+          [to, iso(new Date(now.getTime() + leaseMs)), from],
+        )
+        .rows.map(toDelivery)
+        .sort((x, y) => x.claimedAt.getTime() - y.claimedAt.getTime() || x.subscriptionId - y.subscriptionId);
+    },
+    openDeliveries(owner) {
+      return db.query<DeliveryRow>(`SELECT * FROM deliveries WHERE owner = $1 AND status IN ('claimed', 'sending') ORDER BY claimed_at, subscription_id`, [owner]).rows.map(toDelivery);
+    },
+    latestDelivery(id) {
+      const row = one<DeliveryRow>('SELECT * FROM deliveries WHERE subscription_id = $1 ORDER BY slot DESC LIMIT 1', [id]);
+      return row === undefined ? undefined : toDelivery(row);
+    },
+    reserveSend(rules, nowMs) {
+      if (rules.length === 0) return nowMs;
+      // GCRA over every rule at once, as the SQLite store does; the rows are locked (in key order,
+      // so two instances never deadlock) for the read-compute-write.
+      return db.transaction(() => {
+        const keys = rules.map((r) => r.key);
+        // Rows first (a new key counts as long idle), so the lock below always has a row to wait on.
+        db.query('INSERT INTO send_pacing (key, tat_ms) SELECT unnest($1::text[]), 0 ON CONFLICT (key) DO NOTHING', [keys]);
+        const stored = new Map(
+          db.query<{ key: string; tat_ms: number }>('SELECT key, tat_ms FROM send_pacing WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [keys]).rows.map((r) => [r.key, Number(r.tat_ms)]),
+        );
+        const tats = rules.map((rule) => stored.get(rule.key) ?? nowMs);
+        let at = nowMs;
+        rules.forEach((rule, i) => {
+          at = Math.max(at, (tats[i] ?? nowMs) - (rule.burst - 1) * rule.intervalMs);
+        });
+        db.query(
+          `INSERT INTO send_pacing (key, tat_ms) SELECT * FROM unnest($1::text[], $2::bigint[])
+           ON CONFLICT (key) DO UPDATE SET tat_ms = excluded.tat_ms`,
+          [keys, rules.map((rule, i) => Math.round(Math.max(tats[i] ?? nowMs, at) + rule.intervalMs))],
+        );
+        if (++reservations % 1000 === 0) db.query('DELETE FROM send_pacing WHERE tat_ms < $1', [nowMs - 3_600_000]);
+        return at;
       });
     },
     lastCompleted(id) {
@@ -288,21 +343,6 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
       const row = one<{ owner: string; lease_until: string }>('SELECT owner, lease_until FROM leases WHERE name = $1 AND lease_until >= $2', [name, iso(now)]);
       return row === undefined ? undefined : { owner: row.owner, until: new Date(row.lease_until) };
     },
-    reserveToken(name, perSecond, burst) {
-      // The database's clock, not each instance's: instances on several machines share one time.
-      const row = one<{ tokens: number }>(
-        `WITH now AS (SELECT extract(epoch FROM clock_timestamp()) * 1000 AS ms)
-         INSERT INTO rate_buckets (name, tokens, updated_ms) SELECT $1, $3::float8 - 1, ms FROM now
-         ON CONFLICT (name) DO UPDATE SET
-           tokens = LEAST($3::float8, rate_buckets.tokens + GREATEST(0, excluded.updated_ms - rate_buckets.updated_ms) / 1000.0 * $2::float8) - 1,
-           updated_ms = GREATEST(excluded.updated_ms, rate_buckets.updated_ms)
-         RETURNING tokens`,
-        [name, perSecond, burst],
-      );
-      const tokens = Number(row?.tokens ?? 0);
-      return tokens >= 0 ? 0 : (-tokens / perSecond) * 1000;
-    },
-
     close() {
       if (!open) return;
       open = false;

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { ArticleAppearance, FeedItemRecord, FeedItemStatus, FeedPollStatus, FeedState, FeedStore, WebArticleRecord } from './types.js';
 
-interface FeedRow {
+export interface FeedRow {
   story: string;
   url: string;
   subscribed_at: string;
@@ -19,7 +19,7 @@ interface FeedRow {
   last_error: string | null;
 }
 
-interface ItemRow {
+export interface ItemRow {
   story: string;
   feed_url: string;
   item_key: string;
@@ -31,7 +31,7 @@ interface ItemRow {
   seen_at: string;
 }
 
-interface ArticleRow {
+export interface ArticleRow {
   story: string;
   source_id: string;
   url_key: string;
@@ -46,7 +46,7 @@ interface ArticleRow {
 
 const iso = (date: Date | undefined): string | null => (date === undefined ? null : date.toISOString());
 
-function toFeedState(row: FeedRow): FeedState {
+export function toFeedState(row: FeedRow): FeedState {
   return {
     story: row.story,
     url: row.url,
@@ -62,7 +62,7 @@ function toFeedState(row: FeedRow): FeedState {
   };
 }
 
-function toItem(row: ItemRow): FeedItemRecord {
+export function toItem(row: ItemRow): FeedItemRecord {
   return {
     story: row.story,
     feedUrl: row.feed_url,
@@ -76,7 +76,7 @@ function toItem(row: ItemRow): FeedItemRecord {
   };
 }
 
-function toArticle(row: ArticleRow, urlKeys: readonly string[]): WebArticleRecord {
+export function toArticle(row: ArticleRow, urlKeys: readonly string[]): WebArticleRecord {
   const appearances = (JSON.parse(row.appearances) as Array<{ outlet: string; url: string; seenAt: string }>).map(
     (a): ArticleAppearance => ({ outlet: a.outlet, url: a.url, seenAt: new Date(a.seenAt) }),
   );

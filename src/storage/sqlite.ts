@@ -13,16 +13,19 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Platform } from '../commands/types.js';
 import { migrate } from './migrations.js';
+import { createSqliteFollowUpStore } from './sqlite-follow-ups.js';
 import { createSqliteFeedStore } from './sqlite-feeds.js';
 import type {
   ChatBlock,
   DatabaseStore,
   ClaimResult,
+  DeliveryPlan,
   DeliveryRecord,
   DeliveryStatus,
-  FeedStore,
   FinishOutcome,
+  LeaseHolder,
   NewSubscription,
+  PacingRule,
   QuietMode,
   Subscription,
   SubscriptionStatus,
@@ -34,7 +37,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite implementation of every storage interface. */
-export interface SqliteStore extends DatabaseStore, FeedStore {
+export interface SqliteStore extends DatabaseStore {
   readonly backend: 'sqlite';
   readonly path: string;
 }
@@ -72,6 +75,23 @@ export interface DeliveryRow {
   content_until: string | null;
   chat_id: string | null;
   detail: string | null;
+  plan: string | null;
+  parts_accepted: number;
+  part_in_flight: number | null;
+  next_attempt_at: string | null;
+  failures: number;
+}
+
+/** The stored form of a {@link DeliveryPlan}. */
+export interface StoredPlan {
+  parts: unknown[];
+  contentUntil: string;
+  chatId: string;
+}
+
+export function toPlan(text: string): DeliveryPlan {
+  const stored = JSON.parse(text) as StoredPlan;
+  return { parts: stored.parts, contentUntil: new Date(stored.contentUntil), chatId: stored.chatId };
 }
 
 const iso = (date: Date): string => date.toISOString();
@@ -108,6 +128,11 @@ export function toDelivery(row: DeliveryRow): DeliveryRecord {
     ...(row.content_until === null ? {} : { contentUntil: new Date(row.content_until) }),
     ...(row.chat_id === null ? {} : { chatId: row.chat_id }),
     ...(row.detail === null ? {} : { detail: row.detail }),
+    ...(row.plan === null ? {} : { plan: toPlan(row.plan) }),
+    partsAccepted: row.parts_accepted,
+    ...(row.part_in_flight === null ? {} : { partInFlight: row.part_in_flight }),
+    ...(row.next_attempt_at === null ? {} : { nextAttemptAt: new Date(row.next_attempt_at) }),
+    failures: row.failures,
   };
 }
 
@@ -175,30 +200,44 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
          attempts = deliveries.attempts + 1, claimed_at = excluded.claimed_at, finished_at = NULL, detail = NULL
        WHERE deliveries.status = 'released' AND deliveries.attempts < @maxAttempts`,
     ),
-    markSending: db.prepare(
-      `UPDATE deliveries SET status = 'sending', lease_until = ?
-       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'claimed'`,
+    startSending: db.prepare(
+      `UPDATE deliveries SET status = 'sending', plan = @plan, parts_total = @parts, parts_accepted = 0, part_in_flight = NULL,
+         content_until = @contentUntil, chat_id = @chatId
+       WHERE subscription_id = @id AND slot = @slot AND owner = @owner AND status = 'claimed'`,
     ),
-    renew: db.prepare(
-      `UPDATE deliveries SET lease_until = ?
-       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status IN ('claimed', 'sending')`,
+    partInFlight: db.prepare(
+      `UPDATE deliveries SET part_in_flight = ?
+       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'sending'`,
+    ),
+    partAccepted: db.prepare(
+      `UPDATE deliveries SET parts_accepted = @accepted, part_in_flight = NULL, chat_id = @chatId, next_attempt_at = NULL
+       WHERE subscription_id = @id AND slot = @slot AND owner = @owner AND status = 'sending' AND parts_accepted <= @accepted`,
+    ),
+    retryLater: db.prepare(
+      `UPDATE deliveries SET next_attempt_at = @at, detail = @detail, failures = failures + @failure,
+         part_in_flight = CASE WHEN @unknown = 1 THEN part_in_flight ELSE NULL END
+       WHERE subscription_id = @id AND slot = @slot AND owner = @owner AND status IN ('claimed', 'sending')`,
     ),
     finish: db.prepare(
-      `UPDATE deliveries SET status = @status, finished_at = @now, content_until = @contentUntil, chat_id = @chatId, detail = @detail
+      `UPDATE deliveries SET status = @status, finished_at = @now, content_until = COALESCE(@contentUntil, content_until),
+         chat_id = COALESCE(@chatId, chat_id), detail = @detail, part_in_flight = NULL, next_attempt_at = NULL
        WHERE subscription_id = @id AND slot = @slot AND owner = @owner AND status IN ('claimed', 'sending')`,
     ),
     release: db.prepare(
       `UPDATE deliveries SET status = 'released', finished_at = ?, detail = ?
-       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status IN ('claimed', 'sending')`,
+       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'claimed'`,
     ),
-    releaseExpired: db.prepare(
-      `UPDATE deliveries SET status = 'released', detail = 'lease expired before sending started' WHERE status = 'claimed' AND lease_until < ?`,
+    renewAll: db.prepare(`UPDATE deliveries SET lease_until = ? WHERE owner = ? AND status IN ('claimed', 'sending')`),
+    holders: db.prepare(
+      `SELECT owner, MIN(lease_until) AS lease_until, COUNT(*) AS open FROM deliveries
+       WHERE status IN ('claimed', 'sending') GROUP BY owner`,
     ),
-    expiredSending: db.prepare(`SELECT * FROM deliveries WHERE status = 'sending' AND lease_until < ?`),
-    abandon: db.prepare(
-      `UPDATE deliveries SET status = 'abandoned', finished_at = ?, detail = 'lease expired while sending: the platform may have received it, so it is not resent'
-       WHERE subscription_id = ? AND slot = ? AND status = 'sending'`,
-    ),
+    openOf: db.prepare(`SELECT * FROM deliveries WHERE owner = ? AND status IN ('claimed', 'sending') ORDER BY claimed_at, subscription_id`),
+    takeOver: db.prepare(`UPDATE deliveries SET owner = ?, lease_until = ? WHERE owner = ? AND status IN ('claimed', 'sending')`),
+    latest: db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY slot DESC LIMIT 1'),
+    pacing: db.prepare('SELECT tat_ms FROM send_pacing WHERE key = ?'),
+    setPacing: db.prepare('INSERT INTO send_pacing (key, tat_ms) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET tat_ms = excluded.tat_ms'),
+    prunePacing: db.prepare('DELETE FROM send_pacing WHERE tat_ms < ?'),
     delivery: db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? AND slot = ?'),
     lastCompleted: db.prepare(
       `SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('delivered', 'skipped') AND content_until IS NOT NULL
@@ -217,13 +256,6 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     ),
     dropLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
     lease: db.prepare('SELECT owner, lease_until FROM leases WHERE name = ? AND lease_until >= ?'),
-    reserve: db.prepare(
-      `INSERT INTO rate_buckets (name, tokens, updated_ms) VALUES (@name, @burst - 1, @now)
-       ON CONFLICT (name) DO UPDATE SET
-         tokens = MIN(@burst, rate_buckets.tokens + MAX(0, @now - rate_buckets.updated_ms) / 1000.0 * @perSecond) - 1,
-         updated_ms = MAX(@now, rate_buckets.updated_ms)
-       RETURNING tokens`,
-    ),
 
     seen: db.prepare('INSERT INTO sources_seen (source_id, first_seen_at) VALUES (?, ?) ON CONFLICT (source_id) DO NOTHING'),
     allSeen: db.prepare('SELECT source_id, first_seen_at FROM sources_seen'),
@@ -252,14 +284,24 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     if (changed === 1) sql.advance.run(iso(slot), id, iso(slot));
     return changed === 1;
   });
-  const expireLeases = db.transaction((now: Date): DeliveryRecord[] => {
-    sql.releaseExpired.run(iso(now));
-    const expired = (sql.expiredSending.all(iso(now)) as DeliveryRow[]).map(toDelivery);
-    for (const record of expired) {
-      sql.abandon.run(iso(now), record.subscriptionId, iso(record.slot));
-      sql.advance.run(iso(record.slot), record.subscriptionId, iso(record.slot));
-    }
-    return expired.map((r) => ({ ...r, status: 'abandoned' as const, finishedAt: now }));
+  const takeOver = db.transaction((from: string, to: string, now: Date, leaseMs: number): DeliveryRecord[] => {
+    const rows = (sql.openOf.all(from) as DeliveryRow[]).map(toDelivery);
+    sql.takeOver.run(to, iso(new Date(now.getTime() + leaseMs)), from);
+    return rows.map((r) => ({ ...r, owner: to }));
+  });
+  let reservations = 0;
+  const reserveSend = db.transaction((rules: readonly PacingRule[], nowMs: number): number => {
+    // GCRA: each key keeps its "theoretical arrival time"; a message may go once every key's
+    // TAT minus its burst allowance has passed, and then pushes every TAT one interval on.
+    const tats = rules.map((rule) => (sql.pacing.get(rule.key) as { tat_ms: number } | undefined)?.tat_ms ?? nowMs);
+    let at = nowMs;
+    rules.forEach((rule, i) => {
+      at = Math.max(at, (tats[i] ?? nowMs) - (rule.burst - 1) * rule.intervalMs);
+    });
+    rules.forEach((rule, i) => sql.setPacing.run(rule.key, Math.max(tats[i] ?? nowMs, at) + rule.intervalMs));
+    // Keys of chats not sent to for an hour hold no information any more.
+    if (++reservations % 1000 === 0) sql.prunePacing.run(nowMs - 3_600_000);
+    return at;
   });
   const recordSourcesSeen = db.transaction((ids: readonly string[], at: Date): number => {
     let added = 0;
@@ -273,6 +315,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     backend: 'sqlite',
     path,
     schemaVersion,
+    ...createSqliteFollowUpStore(db),
 
     markChatBlocked(platform, chatId, reason, at) {
       markChatBlocked.immediate(platform, chatId, reason, at);
@@ -339,11 +382,25 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
       const record = toDelivery(sql.delivery.get(id, iso(slot)) as DeliveryRow);
       return changed === 1 ? { claimed: true, record } : { claimed: false, existing: record };
     },
-    markSending(id, slot, owner, now, leaseMs) {
-      return sql.markSending.run(iso(new Date(now.getTime() + leaseMs)), id, iso(slot), owner).changes === 1;
+    startSending(id, slot, owner, plan, now) {
+      void now;
+      const stored: StoredPlan = { parts: plan.parts, contentUntil: iso(plan.contentUntil), chatId: plan.chatId };
+      return (
+        sql.startSending.run({ id, slot: iso(slot), owner, plan: JSON.stringify(stored), parts: plan.parts.length, contentUntil: iso(plan.contentUntil), chatId: plan.chatId })
+          .changes === 1
+      );
     },
-    renewLease(id, slot, owner, now, leaseMs) {
-      return sql.renew.run(iso(new Date(now.getTime() + leaseMs)), id, iso(slot), owner).changes === 1;
+    markPartInFlight(id, slot, owner, index) {
+      return sql.partInFlight.run(index, id, iso(slot), owner).changes === 1;
+    },
+    markPartAccepted(id, slot, owner, index, chatId) {
+      return sql.partAccepted.run({ id, slot: iso(slot), owner, accepted: index + 1, chatId }).changes === 1;
+    },
+    retryLater(id, slot, owner, retry) {
+      return (
+        sql.retryLater.run({ id, slot: iso(slot), owner, at: iso(retry.at), detail: retry.detail, failure: retry.failure ? 1 : 0, unknown: retry.outcomeUnknown ? 1 : 0 })
+          .changes === 1
+      );
     },
     finishSlot(id, slot, owner, outcome, now) {
       return finishSlot.immediate(id, slot, owner, outcome, now);
@@ -351,8 +408,28 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     releaseSlot(id, slot, owner, now, detail) {
       return sql.release.run(iso(now), detail ?? 'released unsent', id, iso(slot), owner).changes === 1;
     },
-    expireLeases(now) {
-      return expireLeases.immediate(now);
+    renewLeases(owner, now, leaseMs) {
+      return sql.renewAll.run(iso(new Date(now.getTime() + leaseMs)), owner).changes;
+    },
+    leaseHolders(): LeaseHolder[] {
+      return (sql.holders.all() as Array<{ owner: string; lease_until: string; open: number }>).map((r) => ({
+        owner: r.owner,
+        leaseUntil: new Date(r.lease_until),
+        open: r.open,
+      }));
+    },
+    takeOver(from, to, now, leaseMs) {
+      return takeOver.immediate(from, to, now, leaseMs);
+    },
+    openDeliveries(owner) {
+      return (sql.openOf.all(owner) as DeliveryRow[]).map(toDelivery);
+    },
+    latestDelivery(id) {
+      const row = sql.latest.get(id) as DeliveryRow | undefined;
+      return row === undefined ? undefined : toDelivery(row);
+    },
+    reserveSend(rules, nowMs) {
+      return rules.length === 0 ? nowMs : reserveSend.immediate(rules, nowMs);
     },
     delivery(id, slot) {
       const row = sql.delivery.get(id, iso(slot)) as DeliveryRow | undefined;
@@ -388,11 +465,6 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     leaseHolder(name, now) {
       const row = sql.lease.get(name, iso(now)) as { owner: string; lease_until: string } | undefined;
       return row === undefined ? undefined : { owner: row.owner, until: new Date(row.lease_until) };
-    },
-    reserveToken(name, perSecond, burst) {
-      // Processes sharing a SQLite file share a machine, so the wall clock is one clock.
-      const row = sql.reserve.get({ name, perSecond, burst, now: Date.now() }) as { tokens: number };
-      return row.tokens >= 0 ? 0 : (-row.tokens / perSecond) * 1000;
     },
 
     close() {

@@ -31,8 +31,8 @@ export interface ChatStateStore {
 
 // ---------------------------------------------------------------------------------------------
 // Digest storage. Added for scheduled digests (issue 5). Synchronous, because better-sqlite3 is;
-// a PostgreSQL implementation would wrap the same operations in an async facade (see
-// docs/digests.md). Every time is a `Date`; implementations store UTC.
+// the delivery ledger and the pacing store (issue 16) return `Awaitable` values and are always
+// awaited, so a PostgreSQL store can answer with promises. Every time is a `Date`; UTC stored.
 // ---------------------------------------------------------------------------------------------
 
 /** What a subscription does when nothing is new: send nothing, or one line saying so. */
@@ -86,15 +86,31 @@ export interface SubscriptionStore {
   advanceLastSlot(id: number, slot: Date): void;
 }
 
+/** A value, or a promise of it: SQLite answers synchronously, PostgreSQL will not. Callers always `await`. */
+export type Awaitable<T> = T | Promise<T>;
+
 /**
  * Where one (subscription, slot) stands.
- * - `claimed`: a process owns it until `leaseUntil` and has not started sending.
- * - `sending`: the send started; the platform may have received it.
- * - `delivered` / `skipped` (nothing new, quiet) / `failed` (rejected, given up): final.
- * - `abandoned`: a `sending` claim whose lease ran out (crash mid-send): final, never resent.
- * - `released`: given back unsent (shutdown, expired `claimed` lease): may be claimed again.
+ * - `claimed`: a process owns it (until `leaseUntil`, renewed while it lives) and sent nothing yet.
+ * - `sending`: its plan of parts is fixed; `partsAccepted` of them were accepted by the platform.
+ * - `delivered` / `skipped` (nothing new, quiet) / `failed` (rejected, blocked, given up): final.
+ * - `abandoned`: written by schema version 1 only (a crash mid-send); final, never resent.
+ * - `released`: given back unsent (no sender for the platform in that process): may be claimed again.
  */
 export type DeliveryStatus = 'claimed' | 'sending' | 'delivered' | 'skipped' | 'failed' | 'abandoned' | 'released';
+
+/**
+ * What a digest is, fixed before its first message goes out, so that every attempt (in this
+ * process or the one that takes over after a crash) sends the same messages.
+ */
+export interface DeliveryPlan {
+  /** The platform payloads, one per message, in order (JSON-serialisable; the sender made them). */
+  parts: unknown[];
+  /** The digest covers knowledge up to this time; the next one starts here. */
+  contentUntil: Date;
+  /** The chat the parts go to (changes when the chat migrates). */
+  chatId: string;
+}
 
 export interface DeliveryRecord {
   subscriptionId: number;
@@ -110,6 +126,19 @@ export interface DeliveryRecord {
   /** The chat id it was sent to (differs from the subscription's after a migration). */
   chatId?: string;
   detail?: string;
+  /** The fixed messages, once sending started. */
+  plan?: DeliveryPlan;
+  /** How many parts of the plan the platform accepted (they are sent in order). */
+  partsAccepted: number;
+  /**
+   * The part whose send was started but whose outcome is unknown (the process died, or the
+   * connection broke after the request was written). Cleared when the outcome is known.
+   */
+  partInFlight?: number;
+  /** Not before this time (backoff or the platform's `retry_after`). */
+  nextAttemptAt?: Date;
+  /** Failed attempts so far (429s are not failures: they are waited out). */
+  failures: number;
 }
 
 export type ClaimResult = { claimed: true; record: DeliveryRecord } | { claimed: false; existing: DeliveryRecord };
@@ -121,33 +150,88 @@ export interface FinishOutcome {
   detail?: string;
 }
 
-/** The delivery ledger: one row per (subscription, slot), the key that makes delivery exactly once. */
+/** A failed attempt: when to try again and what went wrong. */
+export interface RetryLater {
+  at: Date;
+  detail: string;
+  /** Counts towards the failure limit (a 429 does not: it is the platform pacing us). */
+  failure: boolean;
+  /** The part in flight may have reached the chat (connection lost after the request was written). */
+  outcomeUnknown: boolean;
+}
+
+/** Who holds unfinished ledger rows, and until when their lease runs. */
+export interface LeaseHolder {
+  owner: string;
+  leaseUntil: Date;
+  open: number;
+}
+
+/**
+ * The delivery ledger: one row per (subscription, slot), the key that makes delivery exactly
+ * once, with the plan of message parts and how many of them the platform accepted, so that a
+ * retry sends only what was not accepted, in order.
+ *
+ * Every method that changes a row checks that `owner` still holds it, and says so (`false`).
+ */
 export interface DeliveryStore {
   /**
    * Claim a slot for `owner` until `now + leaseMs`. Succeeds only when no row exists or the row
-   * was `released` (and has had fewer than `maxAttempts` attempts).
+   * was `released` (and has had fewer than `maxAttempts` claims).
    */
-  claimSlot(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number, maxAttempts?: number): ClaimResult;
-  /** Mark that sending starts (and extend the lease); `false` when `owner` no longer holds it. */
-  markSending(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number): boolean;
-  /** Extend a held claim's lease (long 429 waits); `false` when `owner` no longer holds it. */
-  renewLease(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number): boolean;
+  claimSlot(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number, maxAttempts?: number): Awaitable<ClaimResult>;
+  /** Fix the plan and switch `claimed` → `sending` (nothing accepted yet). */
+  startSending(subscriptionId: number, slot: Date, owner: string, plan: DeliveryPlan, now: Date): Awaitable<boolean>;
+  /** Part `index` is about to be sent: until recorded, its outcome is unknown. */
+  markPartInFlight(subscriptionId: number, slot: Date, owner: string, index: number): Awaitable<boolean>;
+  /** The platform accepted part `index` (sent to `chatId`): `partsAccepted` becomes `index + 1`. */
+  markPartAccepted(subscriptionId: number, slot: Date, owner: string, index: number, chatId: string): Awaitable<boolean>;
+  /** An attempt failed: keep the row, note when to try again (and count the failure if it is one). */
+  retryLater(subscriptionId: number, slot: Date, owner: string, retry: RetryLater): Awaitable<boolean>;
   /** Finish a held claim and advance the subscription's `lastSlot`, in one transaction. */
-  finishSlot(subscriptionId: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): boolean;
+  finishSlot(subscriptionId: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): Awaitable<boolean>;
+  /** Give a held, unsent claim back so another process may claim it (e.g. it has no sender for the platform). */
+  releaseSlot(subscriptionId: number, slot: Date, owner: string, now: Date, detail?: string): Awaitable<boolean>;
+  /** Extend the lease of every unfinished row `owner` holds (a heartbeat); returns how many. */
+  renewLeases(owner: string, now: Date, leaseMs: number): Awaitable<number>;
+  /** Every owner of unfinished (`claimed` / `sending`) rows. */
+  leaseHolders(): Awaitable<LeaseHolder[]>;
   /**
-   * Give a held claim back unsent, so another tick or process may claim it. Also from `sending`:
-   * the caller knows nothing was delivered (e.g. it stopped while waiting out a 429).
+   * Move every unfinished row of `fromOwner` to `toOwner` (a dead process's work), only while
+   * `fromOwner` still holds it; returns the rows taken.
    */
-  releaseSlot(subscriptionId: number, slot: Date, owner: string, now: Date, detail?: string): boolean;
-  /**
-   * Sweep expired leases: `claimed` → `released` (nothing was sent), `sending` → `abandoned`
-   * (it may have been sent: never resent; advances `lastSlot`). Returns the abandoned records.
-   */
-  expireLeases(now: Date): DeliveryRecord[];
+  takeOver(fromOwner: string, toOwner: string, now: Date, leaseMs: number): Awaitable<DeliveryRecord[]>;
+  /** The unfinished rows `owner` holds, oldest claim first (to resume after a takeover). */
+  openDeliveries(owner: string): Awaitable<DeliveryRecord[]>;
   /** The latest `delivered` or `skipped` record of a subscription (its `contentUntil` starts the next digest). */
   lastCompleted(subscriptionId: number): DeliveryRecord | undefined;
   /** When a chat's latest digest (any subscription) covered knowledge up to, if it ever got one. */
   lastDigestForChat(platform: Platform, chatId: string): Date | undefined;
+  /** The row of the subscription's latest slot (for /subscriptions: was it delivered, or why not). */
+  latestDelivery(subscriptionId: number): DeliveryRecord | undefined;
+}
+
+/**
+ * One pacing rule (GCRA, a token bucket written as one timestamp): one message per
+ * `intervalMs`, up to `burst` back to back after a quiet spell.
+ */
+export interface PacingRule {
+  /** What is limited, e.g. `telegram` (the whole bot) or `telegram:chat:-100123`. */
+  key: string;
+  intervalMs: number;
+  burst: number;
+}
+
+/**
+ * Pacing shared by every process of one bot: each message reserves its moment under all the
+ * rules that apply to it, atomically, so two processes together stay within the limits.
+ */
+export interface SendPacingStore {
+  /**
+   * Reserve the earliest moment, not before `nowMs` (epoch ms, wall clock), at which one more
+   * message fits every rule, and record it. Returns that moment (`nowMs` = go now).
+   */
+  reserveSend(rules: readonly PacingRule[], nowMs: number): Awaitable<number>;
 }
 
 /** When each source first entered this database's knowledge: "new since" is measured with it. */
@@ -158,8 +242,8 @@ export interface SourceLedger {
   sourcesSeen(): Map<string, Date>;
 }
 
-/** Who holds a named lease, and until when. */
-export interface LeaseHolder {
+/** Who holds a named (singleton) lease, and until when. */
+export interface NamedLease {
   owner: string;
   until: Date;
 }
@@ -177,24 +261,11 @@ export interface LeaseStore {
   /** Give the lease up at once (a clean stop), if `owner` holds it. */
   releaseLease(name: string, owner: string): void;
   /** The current holder, if the lease is held at `now`. */
-  leaseHolder(name: string, now: Date): LeaseHolder | undefined;
-}
-
-/**
- * Token buckets kept in the database, so that every process sending as one bot stays within the
- * bot's rate limit together (platform limits are per bot, not per process).
- */
-export interface SharedRateBuckets {
-  /**
-   * Take one token from the bucket `name` (refilled at `perSecond`, holding at most `burst`),
-   * going into debt when empty. Returns how many milliseconds to wait before using it (0 = now).
-   * Reservations are served in the order they are made, across processes.
-   */
-  reserveToken(name: string, perSecond: number, burst: number): number;
+  leaseHolder(name: string, now: Date): NamedLease | undefined;
 }
 
 /** Everything the digests need from storage, plus closing it. */
-export interface DigestStore extends ChatStateStore, SubscriptionStore, DeliveryStore, SourceLedger {
+export interface DigestStore extends ChatStateStore, SubscriptionStore, DeliveryStore, SendPacingStore, SourceLedger {
   close(): void;
 }
 
@@ -205,7 +276,7 @@ export type StorageBackend = 'sqlite' | 'postgres';
  * A whole database (SQLite file or PostgreSQL), as the app opens it: every store interface,
  * plus what operators and tests read back.
  */
-export interface DatabaseStore extends DigestStore, LeaseStore, SharedRateBuckets {
+export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore, FeedStore {
   readonly backend: StorageBackend;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
@@ -213,6 +284,47 @@ export interface DatabaseStore extends DigestStore, LeaseStore, SharedRateBucket
   delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
   /** Every ledger row of a subscription, oldest slot first (for tests and operators). */
   deliveries(subscriptionId: number): DeliveryRecord[];
+  // Both backends answer at once (SQLite is embedded; the PostgreSQL store waits for its worker):
+  // the ledger's Awaitable results are plain values here.
+  claimSlot(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number, maxAttempts?: number): ClaimResult;
+  startSending(subscriptionId: number, slot: Date, owner: string, plan: DeliveryPlan, now: Date): boolean;
+  markPartInFlight(subscriptionId: number, slot: Date, owner: string, index: number): boolean;
+  markPartAccepted(subscriptionId: number, slot: Date, owner: string, index: number, chatId: string): boolean;
+  retryLater(subscriptionId: number, slot: Date, owner: string, retry: RetryLater): boolean;
+  finishSlot(subscriptionId: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): boolean;
+  releaseSlot(subscriptionId: number, slot: Date, owner: string, now: Date, detail?: string): boolean;
+  renewLeases(owner: string, now: Date, leaseMs: number): number;
+  leaseHolders(): LeaseHolder[];
+  takeOver(fromOwner: string, toOwner: string, now: Date, leaseMs: number): DeliveryRecord[];
+  openDeliveries(owner: string): DeliveryRecord[];
+  reserveSend(rules: readonly PacingRule[], nowMs: number): number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follow-ups kept server-side (issue 15). A button can carry only so much: Telegram's
+// callback_data is 64 bytes, Discord's custom_id 100 characters. A follow-up that does not fit
+// (a /search for a long query, the further pages of a long Discord answer) is kept here under a
+// short key, and the button carries the key. Kept in the database, so buttons keep working after
+// a restart and on any instance. Asynchronous, so a networked database implements it as is.
+// ---------------------------------------------------------------------------------------------
+
+/** What a key stands for: a command line a button runs, or the rendered pages of a long reply. */
+export type FollowUpKind = 'command' | 'pages';
+
+/** Longest key {@link FollowUpStore.saveFollowUp} returns: ASCII letters, digits, `-` and `_`. */
+export const FOLLOW_UP_KEY_MAX_CHARS = 16;
+
+/** Follow-ups too big for a button, under short keys. */
+export interface FollowUpStore {
+  /**
+   * Keep `payload` and return its key. The same kind and payload always get the same key (saving
+   * again only marks it used at `now`), so rendering one answer twice adds nothing.
+   */
+  saveFollowUp(kind: FollowUpKind, payload: string, now: Date): Promise<string>;
+  /** The payload kept under `key` for that kind, or `undefined` (never saved, or pruned). */
+  followUp(kind: FollowUpKind, key: string): Promise<string | undefined>;
+  /** Forget follow-ups last saved before `before`; resolves with how many were forgotten. */
+  pruneFollowUps(before: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

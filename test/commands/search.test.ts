@@ -100,8 +100,28 @@ describe('hostile input to /search', () => {
     if (r.kind === 'answer') expectProvenance(r);
   });
 
-  it('a “More results” button never carries more than Telegram’s 64 bytes', async () => {
-    const r = await ask(`/search taliban ${'resistance '.repeat(8)}`);
-    for (const action of r.actions) expect(Buffer.byteLength(action.command)).toBeLessThanOrEqual(64);
+  it('a query over 40 characters: “More results” carries it whole, and page 2 is the real page 2', async () => {
+    const query = 'taliban resistance panjshir valley forces fighters';
+    expect(query.length).toBeGreaterThan(40);
+    const first = await ask(`/search ${query}`);
+    expect(first.actions).toEqual([{ label: 'More results', command: `/search ${query} page:2` }]);
+    const second = await ask(first.actions[0]!.command, { followUp: true });
+    expect(second.sections[0]?.label).toBe('Results, page 2');
+    const one = results(first).map((l) => l.text);
+    const two = results(second).map((l) => l.text);
+    expect(two.length).toBeGreaterThan(0);
+    expect(two.filter((t) => one.includes(t))).toEqual([]);
+  });
+
+  it('page:-5 is the first page and page:999999999999 the last, never words to search for', async () => {
+    const query = 'taliban resistance panjshir valley forces fighters';
+    const first = await ask(`/search ${query}`);
+    const negative = await ask(`/search ${query} page:-5`);
+    expect(negative.title).toBe(first.title);
+    expect(results(negative)).toEqual(results(first));
+    const huge = await ask(`/search ${query} page:999999999999`);
+    expect(huge.title).toBe(first.title);
+    expect(huge.sections[0]?.label).toMatch(/^Results, page \d+$/);
+    expect(huge.actions).toEqual([]);
   });
 });

@@ -169,6 +169,19 @@ describe('subscription commands', () => {
       expect(list.sections[0]?.lines[0]).toMatchObject({ text: expect.stringMatching(/stopped: forbidden: bot was kicked/), note: 'inactive' });
     });
 
+    it('shows when the latest digest could not be delivered, and why', async () => {
+      await send('/subscribe');
+      const [sub] = store.subscriptionsForChat('telegram', '-1001');
+      const slot = new Date('2021-08-22T03:30:00Z');
+      store.claimSlot(sub!.id, slot, 'bot', NOW, 60_000);
+      store.finishSlot(sub!.id, slot, 'bot', { status: 'failed', detail: 'given up after 8 failed attempts; last: Telegram said 500' }, NOW);
+      const list = await send('/subscriptions');
+      expect(list.sections[0]?.lines[0]).toMatchObject({
+        text: expect.stringMatching(/— next /),
+        note: 'the 2021-08-22 03:30 UTC digest was not delivered: given up after 8 failed attempts; last: Telegram said 500',
+      });
+    });
+
     it('unsubscribes by number, the only one, or all; moderators only in groups', async () => {
       await send('/subscribe daily 08:00');
       await send('/subscribe daily 09:00');

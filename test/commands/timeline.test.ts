@@ -46,7 +46,7 @@ describe('/timeline', () => {
     const r = await run('massoud');
     expect(r.kind).toBe('answer');
     expect(r.actions.some((a) => a.command.startsWith('/timeline id:'))).toBe(true);
-    for (const a of r.actions) expect(Buffer.byteLength(a.command)).toBeLessThanOrEqual(REPLY_LIMITS.actionCommandBytes);
+    for (const a of r.actions) expect([...a.command].length).toBeLessThanOrEqual(REPLY_LIMITS.actionCommandChars);
   });
 
   it('finds a misspelt topic the way the search does', async () => {

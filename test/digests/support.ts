@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from '../../src/commands/types.js';
-import { DeliveryError, type MessageSender } from '../../src/delivery/types.js';
+import { unlimited } from '../../src/delivery/limiter.js';
+import { DeliveryError, type MessageSender, type SendLimiter } from '../../src/delivery/types.js';
 import { loadStory } from '../../src/knowledge/load.js';
 import type { Reply } from '../../src/replies/reply.js';
 import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
@@ -120,34 +121,46 @@ export class FakeChatPlatform {
   }
 }
 
-/** The platform's sender: posts a reply and maps the answer onto the DeliveryError taxonomy. */
-export function httpSender(platform: Platform, url: string): MessageSender {
+/**
+ * The platform's sender: posts a reply (one part) and maps the answer onto the DeliveryError
+ * taxonomy; a network failure is an unknown outcome. `limiter` paces it like a real sender.
+ */
+export function httpSender(platform: Platform, url: string, limiter: SendLimiter = unlimited): MessageSender {
+  async function post(chatId: string, reply: Reply, signal?: AbortSignal): Promise<void> {
+    if (!(await limiter.acquire(platform, chatId, 'group', signal))) throw new DeliveryError('transient', 'stopped', { outcome: 'not-sent' });
+    let response: Response;
+    try {
+      response = await fetch(`${url}/send`, { method: 'POST', body: JSON.stringify({ platform, chatId, reply }) });
+    } catch (error) {
+      throw new DeliveryError('transient', `network failure: ${String(error)}`, { cause: error, outcome: 'unknown' });
+    }
+    const body = (await response.json()) as { retry_after_ms?: number; migrate_to?: string; description?: string };
+    const text = body.description ?? `HTTP ${response.status}`;
+    const outcome = 'not-sent' as const;
+    switch (response.status) {
+      case 200:
+        return;
+      case 429:
+        throw new DeliveryError('rate-limited', text, { retryAfterMs: body.retry_after_ms ?? 1000, outcome });
+      case 403:
+        throw new DeliveryError('forbidden', text, { outcome });
+      case 404:
+        throw new DeliveryError('not-found', text, { outcome });
+      case 400:
+        if (body.migrate_to !== undefined) throw new DeliveryError('migrated', text, { migratedTo: body.migrate_to, outcome });
+        throw new DeliveryError('invalid', text, { outcome });
+      default:
+        throw new DeliveryError(response.status >= 500 ? 'transient' : 'invalid', text, { outcome });
+    }
+  }
   return {
     platform,
-    async send(chatId, reply) {
-      let response: Response;
-      try {
-        response = await fetch(`${url}/send`, { method: 'POST', body: JSON.stringify({ platform, chatId, reply }) });
-      } catch (error) {
-        throw new DeliveryError('transient', `network failure: ${String(error)}`, { cause: error });
-      }
-      const body = (await response.json()) as { retry_after_ms?: number; migrate_to?: string; description?: string };
-      const text = body.description ?? `HTTP ${response.status}`;
-      switch (response.status) {
-        case 200:
-          return;
-        case 429:
-          throw new DeliveryError('rate-limited', text, { retryAfterMs: body.retry_after_ms ?? 1000 });
-        case 403:
-          throw new DeliveryError('forbidden', text);
-        case 404:
-          throw new DeliveryError('not-found', text);
-        case 400:
-          if (body.migrate_to !== undefined) throw new DeliveryError('migrated', text, { migratedTo: body.migrate_to });
-          throw new DeliveryError('invalid', text);
-        default:
-          throw new DeliveryError(response.status >= 500 ? 'transient' : 'invalid', text);
-      }
+    resendAfterUnknown: 'may-repeat',
+    send: (chatId, reply) => post(chatId, reply),
+    plan: (reply) => [reply],
+    async sendPart(chatId, part, options) {
+      await post(chatId, part as Reply, options.signal);
+      return { chatId };
     },
   };
 }
@@ -163,5 +176,38 @@ export function manualClock(start: string | Date): { now: () => Date; set(to: st
     advance: (ms) => {
       current = new Date(current.getTime() + ms);
     },
+  };
+}
+
+/**
+ * Waits that follow a manual clock: `sleep(ms)` resolves once `advance` moved the clock at least
+ * that far (or its signal aborted). For retry_after waits of minutes in a test of milliseconds.
+ */
+export function manualTimers(clock: ReturnType<typeof manualClock>): {
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  advance(ms: number): Promise<void>;
+  pending(): number[];
+} {
+  const waiting: Array<{ at: number; wake: () => void }> = [];
+  return {
+    sleep(ms, signal) {
+      if (ms <= 0 || signal?.aborted) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const entry = { at: clock.now().getTime() + ms, wake: resolve };
+        waiting.push(entry);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    },
+    async advance(ms) {
+      clock.advance(ms);
+      const now = clock.now().getTime();
+      for (const entry of waiting.filter((w) => w.at <= now)) {
+        waiting.splice(waiting.indexOf(entry), 1);
+        entry.wake();
+      }
+      // Let the woken jobs run up to their next wait.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    pending: () => waiting.map((w) => w.at - clock.now().getTime()),
   };
 }

@@ -5,6 +5,10 @@
  * It records every REST request and gateway frame, enforces Discord's message and autocomplete
  * limits and the 3-second interaction deadline (answering 400/404 like Discord would), can inject
  * 429/403/404/500 answers per route, and can drop the gateway connection to exercise RESUME.
+ * Channel messages honour `nonce` with `enforce_nonce` as Discord does (a second create with the
+ * same nonce in the channel returns the first message, creating nothing), and can be hit by
+ * storms ({@link ChannelFaults}): 429s at a rate, 5xx, connections reset after the message was
+ * created, channels that always fail.
  *
  * @example
  * const discord = await FakeDiscord.start();
@@ -61,6 +65,19 @@ export interface InjectedError {
   retryAfter?: number;
   /** How many matching requests fail before the route works again (default 1). */
   times?: number;
+}
+
+/** Faults injected into channel message creates, drawn from a seeded generator. */
+export interface ChannelFaults {
+  /** Answer 429 with `retry_after` (seconds). */
+  rateLimit?: { share: number; retryAfter: number };
+  /** Answer 500. */
+  serverError?: { share: number };
+  /** Create the message, then drop the connection: the bot never hears. */
+  resetAfter?: { share: number };
+  /** Channels whose every create fails with 500. */
+  failingChannels?: ReadonlySet<string>;
+  seed?: number;
 }
 
 /** One interaction callback the client sent (`POST /interactions/{id}/{token}/callback`). */
@@ -134,6 +151,14 @@ export class FakeDiscord {
   private readonly heartbeatIntervalMs: number;
   private readonly deadlineMs: number;
   private readonly listeners = new Set<() => void>();
+  private channelFaults: ChannelFaults | undefined;
+  private random: () => number = () => 1;
+  /** Channel message nonces seen: `channel:nonce` → the message created with it. */
+  private readonly nonces = new Map<string, Record<string, unknown>>();
+  /** Messages created in channels (not through interactions), in order. */
+  readonly channelMessages: Array<{ channelId: string; message: Record<string, unknown>; at: number }> = [];
+  /** Arrival times of every channel message create request. */
+  readonly channelPostTimes: number[] = [];
 
   private constructor(options: FakeDiscordOptions) {
     this.token = options.token ?? 'fake-bot-token.abc.def';
@@ -175,6 +200,24 @@ export class FakeDiscord {
   snowflake(): string {
     this.idCounter += 1n;
     return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (this.idCounter & 0xfffn)).toString();
+  }
+
+  /** Inject {@link ChannelFaults} into every later channel message create (`undefined` = none). */
+  setChannelFaults(faults: ChannelFaults | undefined): void {
+    this.channelFaults = faults;
+    let state = (faults?.seed ?? 1) >>> 0;
+    this.random = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /** Messages created in one channel, in order. */
+  messagesIn(channelId: string): Array<Record<string, unknown>> {
+    return this.channelMessages.filter((m) => m.channelId === channelId).map((m) => m.message);
   }
 
   /** Answer the next `times` requests matching `method` and `path` with an error. */
@@ -296,6 +339,37 @@ export class FakeDiscord {
     return id;
   }
 
+  /**
+   * Discord over HTTP: the fake knows an interaction it POSTs to the bot's endpoint (so its
+   * webhook routes work for follow-ups) without sending it over the gateway. Returns its id.
+   */
+  trackHttpInteraction(payload: Record<string, unknown>): string {
+    const id = String(payload.id);
+    const channel = payload.channel as { id?: string } | undefined;
+    const message = payload.message as { id?: string } | undefined;
+    if (message?.id !== undefined && !this.messages.has(message.id)) this.messages.set(message.id, message as Record<string, unknown>);
+    this.interactions.set(id, {
+      id,
+      token: String(payload.token),
+      createdAt: Date.now(),
+      acknowledged: false,
+      originalMessageId: message?.id ?? null,
+      channelId: channel?.id ?? String(payload.channel_id ?? ''),
+      payload,
+    });
+    return id;
+  }
+
+  /** Apply the callback the bot gave in its HTTP response, as Discord does with it. */
+  acceptHttpResponse(interactionId: string, callback: { type?: number; data?: Record<string, unknown> }): void {
+    const interaction = this.interactions.get(interactionId);
+    if (interaction === undefined) throw new Error(`FakeDiscord: unknown interaction ${interactionId}`);
+    interaction.acknowledged = true;
+    this.interactionResponses.push({ interactionId, type: callback.type ?? 0, data: callback.data, at: Date.now() });
+    this.applyCallback(interaction, callback.type ?? 0, callback.data);
+    this.notify();
+  }
+
   /** Drop the gateway connection: with a close code (4000 Unknown error), or abruptly (no close frame). */
   dropConnection(how: { code: number } | 'abrupt' = { code: 4000 }): void {
     for (const ws of this.sockets.keys()) {
@@ -404,7 +478,11 @@ export class FakeDiscord {
       return this.answerInjected(injected, answer);
     }
     try {
-      this.route(method, path, body, req.headers, answer, url.searchParams);
+      const drop = () => {
+        record.status = -1;
+        res.socket?.destroy();
+      };
+      this.route(method, path, body, req.headers, answer, url.searchParams, drop);
     } catch (error) {
       answer(500, { message: `Fake Discord failed: ${(error as Error).message}`, code: 0 });
     }
@@ -449,6 +527,8 @@ export class FakeDiscord {
     headers: IncomingHttpHeaders,
     answer: (status: number, json?: unknown, headers?: Record<string, string>) => void,
     query: URLSearchParams,
+    /** Drop the connection without answering (status -1 in the record). */
+    drop: () => void,
   ): void {
     const unauthorised = () => answer(401, { message: '401: Unauthorized', code: 0 });
     const invalid = (problems: string[]) => answer(400, { message: 'Invalid Form Body', code: 50035, errors: problems });
@@ -538,10 +618,31 @@ export class FakeDiscord {
 
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'POST') {
       if (!this.authorised(headers)) return unauthorised();
-      const data = (body ?? {}) as Record<string, unknown>;
+      const channelId = m[1] ?? '';
+      this.channelPostTimes.push(Date.now());
+      const { nonce, enforce_nonce: enforceNonce, ...data } = (body ?? {}) as Record<string, unknown>;
       const problems = messageProblems(data as MessageLike);
       if (problems.length > 0) return invalid(problems);
-      return answer(200, this.createMessage(m[1] ?? '', data, { webhook: false }));
+      if (nonce !== undefined && String(nonce).length > 25) return invalid(['nonce: longer than 25']);
+      const faults = this.channelFaults;
+      if (faults?.failingChannels?.has(channelId) === true) return answer(500, { message: '500: Internal Server Error', code: 0 });
+      const roll = this.random();
+      const rateLimit = faults?.rateLimit;
+      if (rateLimit !== undefined && roll < rateLimit.share) {
+        return answer(429, { message: 'You are being rate limited.', retry_after: rateLimit.retryAfter, global: false }, { 'retry-after': String(rateLimit.retryAfter), 'x-ratelimit-scope': 'user' });
+      }
+      if (roll < (rateLimit?.share ?? 0) + (faults?.serverError?.share ?? 0)) return answer(500, { message: '500: Internal Server Error', code: 0 });
+      // enforce_nonce: the same nonce in the same channel (within minutes) returns the first message.
+      const key = `${channelId}:${String(nonce)}`;
+      const existing = nonce !== undefined && enforceNonce === true ? this.nonces.get(key) : undefined;
+      const message = existing ?? this.createMessage(channelId, data, { webhook: false });
+      if (existing === undefined) {
+        if (nonce !== undefined) this.nonces.set(key, message);
+        this.channelMessages.push({ channelId, message, at: Date.now() });
+      }
+      const dropAfter = (rateLimit?.share ?? 0) + (faults?.serverError?.share ?? 0) + (faults?.resetAfter?.share ?? 0);
+      if (roll < dropAfter) return drop();
+      return answer(200, message);
     }
 
     if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {

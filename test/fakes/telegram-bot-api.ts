@@ -6,7 +6,11 @@
  * results, ≤ 100 commands…), long-polls `getUpdates` (holds the request until an update is
  * queued or `timeout` passes: an idle bot never spins), delivers updates to a registered webhook
  * with the secret header, records every call, and injects failures: 429 with `retry_after`,
- * 403 blocked, 400 group-migrated with `migrate_to_chat_id`, 500.
+ * 403 blocked, 400 group-migrated with `migrate_to_chat_id`, 500 — one by one ({@link
+ * FakeTelegramBotApi.failNext}) or as storms on `sendMessage` ({@link SendFaults}): 429s at a
+ * rate (and a note of every bot request that came back before its `retry_after` was over), 5xx,
+ * connections reset before or after a message was accepted, answers slower than the client
+ * waits, and chats that always fail.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -65,6 +69,41 @@ export interface SentMessage {
   replyMarkup?: { inline_keyboard?: Array<Array<{ text: string; callback_data?: string; url?: string }>> };
   params: Params;
   edits: number;
+}
+
+/** A share of calls, in [0, 1]. */
+type Share = number;
+
+/** Faults injected into `sendMessage`, drawn per call from a seeded generator (reproducible). */
+export interface SendFaults {
+  /** Answer 429 with `retry_after` (seconds). The chat is then held until it is over. */
+  rateLimit?: { share: Share; retryAfter: number };
+  /** Answer 500. */
+  serverError?: { share: Share };
+  /** Drop the connection before the message is accepted (nothing is stored). */
+  resetBefore?: { share: Share };
+  /** Accept (store) the message, then drop the connection: the bot never hears. At most `perChat` per chat. */
+  resetAfter?: { share: Share; perChat?: number };
+  /** Accept the message, then answer only after `delayMs` (past the client's timeout). At most `perChat` per chat. */
+  slow?: { share: Share; delayMs: number; perChat?: number };
+  /** Chats whose every message fails with 500, for good. */
+  failingChats?: ReadonlySet<string>;
+  /** Every other message is accepted at once and answered this much later (sends stay in flight). */
+  latencyMs?: number;
+  /** Seed of the generator (default 1). */
+  seed?: number;
+}
+
+/** A small seeded generator (mulberry32): the same faults on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export interface FakeTelegramOptions {
@@ -156,6 +195,13 @@ export class FakeTelegramBotApi {
   #rateLimit: { perSecond: number; burst: number; tokens: number; last: number } | undefined;
   /** `sendMessage` calls over the per-bot rate limit set with {@link enforceRateLimit} (each answered 429). */
   rateLimitViolations = 0;
+  #faults: SendFaults | undefined;
+  #random: () => number = seeded(1);
+  /** Per chat: until when a 429 holds it (epoch ms). */
+  readonly #heldUntil = new Map<string, number>();
+  readonly #unknownOutcomes = new Map<string, number>();
+  /** Requests that came back before the `retry_after` the fake asked for was over. */
+  readonly earlyRetries: Array<{ chatId: string; earlyByMs: number }> = [];
   #webhook: { url: string; secret?: string } | undefined;
   #nextUpdateId = 100_000;
   #nextMessageId = 1;
@@ -248,6 +294,22 @@ export class FakeTelegramBotApi {
     if (limit.tokens < 1) return false;
     limit.tokens -= 1;
     return true;
+  }
+
+  /** Inject {@link SendFaults} into every later `sendMessage` (`undefined` = none). */
+  setFaults(faults: SendFaults | undefined): void {
+    this.#faults = faults;
+    this.#random = seeded(faults?.seed ?? 1);
+  }
+
+  /** How many sends to `chatId` the faults made of unknown outcome (accepted, but the bot never heard). */
+  unknownOutcomes(chatId: string): number {
+    return this.#unknownOutcomes.get(chatId) ?? 0;
+  }
+
+  /** Arrival times (epoch ms) of every `sendMessage` request, answered or not. */
+  sendTimes(): number[] {
+    return this.callsTo('sendMessage').map((c) => c.at);
   }
 
   /** From now on every send to `chatId` is 403 (the user blocked the bot, or it was kicked). */
@@ -396,13 +458,76 @@ export class FakeTelegramBotApi {
     const queued = this.#failures.get(method);
     const failure = queued?.shift();
     if (failure !== undefined) return this.#finish(call, res, failureAnswer(failure));
+    if (method === 'sendMessage' && this.#faults !== undefined && this.#injectFault(this.#faults, call, params, req, res)) return;
     if (method === 'getUpdates') return this.#getUpdates(call, params, req, res);
     return this.#finish(call, res, this.#answer(method, params));
   }
 
+  /** Apply the storm's faults to one sendMessage; `true` when the fault answered (or dropped) it. */
+  #injectFault(faults: SendFaults, call: ApiCall, params: Params, req: IncomingMessage, res: ServerResponse): boolean {
+    const chatId = String(params.chat_id ?? '');
+    const now = Date.now();
+    if (faults.failingChats?.has(chatId) === true) {
+      this.#finish(call, res, failureAnswer({ kind: 'server-error' }));
+      return true;
+    }
+    const held = this.#heldUntil.get(chatId) ?? 0;
+    if (held > now) {
+      this.earlyRetries.push({ chatId, earlyByMs: held - now });
+      this.#finish(call, res, failureAnswer({ kind: 'rate-limit', retryAfter: Math.ceil((held - now) / 1000) }));
+      return true;
+    }
+    const roll = this.#random();
+    let band = 0;
+    const within = (share: Share | undefined) => {
+      band += share ?? 0;
+      return roll < band;
+    };
+    const unknownBudget = (perChat: number | undefined) => (this.#unknownOutcomes.get(chatId) ?? 0) < (perChat ?? Infinity);
+    if (faults.rateLimit !== undefined && within(faults.rateLimit.share)) {
+      this.#heldUntil.set(chatId, now + faults.rateLimit.retryAfter * 1000);
+      this.#finish(call, res, failureAnswer({ kind: 'rate-limit', retryAfter: faults.rateLimit.retryAfter }));
+      return true;
+    }
+    if (within(faults.serverError?.share)) {
+      this.#finish(call, res, failureAnswer({ kind: 'server-error' }));
+      return true;
+    }
+    if (within(faults.resetBefore?.share)) {
+      call.answer = { ok: false, error_code: 0, description: 'connection reset before the message was accepted' };
+      req.socket.destroy();
+      return true;
+    }
+    if (faults.resetAfter !== undefined && within(faults.resetAfter.share) && unknownBudget(faults.resetAfter.perChat)) {
+      this.#countUnknown(chatId);
+      call.answer = this.#answer('sendMessage', params);
+      req.socket.destroy();
+      return true;
+    }
+    if (faults.slow !== undefined && within(faults.slow.share) && unknownBudget(faults.slow.perChat)) {
+      this.#countUnknown(chatId);
+      const answer = this.#answer('sendMessage', params);
+      call.answer = answer;
+      setTimeout(() => this.#respond(res, answer), faults.slow.delayMs).unref();
+      return true;
+    }
+    if (faults.latencyMs !== undefined) {
+      const answer = this.#answer('sendMessage', params);
+      setTimeout(() => this.#finish(call, res, answer), faults.latencyMs).unref();
+      return true;
+    }
+    return false;
+  }
+
   #finish(call: ApiCall, res: ServerResponse, answer: ApiAnswer): void {
     call.answer = answer;
+    // A message accepted for a client that already gave up (its timeout): the bot never hears.
+    if (call.method === 'sendMessage' && answer.ok && (res.destroyed || res.socket?.destroyed === true)) this.#countUnknown(String(call.params.chat_id));
     this.#respond(res, answer);
+  }
+
+  #countUnknown(chatId: string): void {
+    this.#unknownOutcomes.set(chatId, (this.#unknownOutcomes.get(chatId) ?? 0) + 1);
   }
 
   #respond(res: ServerResponse, answer: ApiAnswer): void {

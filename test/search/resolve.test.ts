@@ -114,9 +114,8 @@ describe('resolveEntity: ambiguity', () => {
 
   it('orders ambiguous hits by how often the sources mention them', () => {
     const kb = seedLikeKb();
-    const father = kb.entities.find((e) => e.id === 'ahmad-shah-massoud');
-    if (!father) throw new Error('fixture lacks the father');
-    father.mentions = Array.from({ length: 50 }, () => father.descriptionCitation);
+    // A changed copy: the fixture's entities are shared by every test file of a worker.
+    kb.entities = kb.entities.map((e) => (e.id === 'ahmad-shah-massoud' ? { ...e, mentions: Array.from({ length: 50 }, () => e.descriptionCitation) } : e));
     const r = createKnowledgeSearch(kb).resolveEntity('massoud', WHO);
     expect(r.kind === 'ambiguous' && r.hits[0]?.entity.id).toBe('ahmad-shah-massoud');
   });

@@ -129,56 +129,93 @@ export function storeContract(harness: () => ContractHarness): void {
       const sub = store.addSubscription(newSubscription());
       const slot = minutes(0);
       store.claimSlot(sub.id, slot, 'A', T0, 60_000);
-      expect(store.markSending(sub.id, slot, 'B', T0, 60_000)).toBe(false);
-      expect(store.markSending(sub.id, slot, 'A', T0, 60_000)).toBe(true);
+      const plan = { parts: ['one'], contentUntil: minutes(1), chatId: '-100' };
+      expect(store.startSending(sub.id, slot, 'B', plan, T0)).toBe(false);
+      expect(store.startSending(sub.id, slot, 'A', plan, T0)).toBe(true);
       expect(store.finishSlot(sub.id, slot, 'B', { status: 'delivered' }, minutes(1))).toBe(false);
       expect(store.finishSlot(sub.id, slot, 'A', { status: 'delivered', contentUntil: minutes(1), chatId: '-100' }, minutes(1))).toBe(true);
       expect(store.delivery(sub.id, slot)).toMatchObject({ status: 'delivered', contentUntil: minutes(1), chatId: '-100' });
       expect(store.subscription(sub.id)?.lastSlot).toEqual(slot);
       expect(store.lastCompleted(sub.id)?.slot).toEqual(slot);
+      expect(store.latestDelivery(sub.id)?.status).toBe('delivered');
       expect(store.lastDigestForChat('telegram', '-100')).toEqual(minutes(1));
       expect(store.lastDigestForChat('telegram', 'nobody')).toBeUndefined();
       expect(store.claimSlot(sub.id, slot, 'C', minutes(2), 60_000).claimed).toBe(false);
     });
 
-    it('releases an expired claim that never started sending, so it can be claimed again (bounded)', () => {
+    it('records the plan of parts and which were accepted, in order; a part in flight stays unknown until its outcome is known', () => {
       const store = open();
       const sub = store.addSubscription(newSubscription());
       const slot = minutes(0);
       store.claimSlot(sub.id, slot, 'A', T0, 60_000);
-      expect(store.expireLeases(minutes(0.5))).toEqual([]);
-      expect(store.claimSlot(sub.id, slot, 'B', minutes(0.5), 60_000).claimed).toBe(false);
-      expect(store.expireLeases(minutes(2))).toEqual([]);
-      expect(store.delivery(sub.id, slot)?.status).toBe('released');
+      store.startSending(sub.id, slot, 'A', { parts: [{ html: '1' }, { html: '2' }, { html: '3' }], contentUntil: minutes(1), chatId: '-100' }, T0);
+      expect(store.markPartInFlight(sub.id, slot, 'A', 0)).toBe(true);
+      expect(store.markPartAccepted(sub.id, slot, 'A', 0, '-100')).toBe(true);
+      store.markPartInFlight(sub.id, slot, 'A', 1);
+      // The connection broke after the request was written: part 1 may have arrived.
+      store.retryLater(sub.id, slot, 'A', { at: minutes(2), detail: 'reset', failure: true, outcomeUnknown: true });
+      expect(store.delivery(sub.id, slot)).toMatchObject({
+        status: 'sending',
+        plan: { parts: [{ html: '1' }, { html: '2' }, { html: '3' }], contentUntil: minutes(1), chatId: '-100' },
+        partsAccepted: 1,
+        partInFlight: 1,
+        nextAttemptAt: minutes(2),
+        failures: 1,
+      });
+      // A 429 is known not to have been accepted, and is not a failure.
+      store.retryLater(sub.id, slot, 'A', { at: minutes(3), detail: '429', failure: false, outcomeUnknown: false });
+      expect(store.delivery(sub.id, slot)).toMatchObject({ partsAccepted: 1, failures: 1, nextAttemptAt: minutes(3) });
+      expect(store.delivery(sub.id, slot)?.partInFlight).toBeUndefined();
+      // Accepting an earlier part again never moves the count back.
+      store.markPartAccepted(sub.id, slot, 'A', 1, '-100');
+      expect(store.markPartAccepted(sub.id, slot, 'A', 0, '-100')).toBe(false);
+      expect(store.delivery(sub.id, slot)?.partsAccepted).toBe(2);
+    });
+
+    it('a released claim can be claimed again (bounded); an unfinished one cannot', () => {
+      const store = open();
+      const sub = store.addSubscription(newSubscription());
+      const slot = minutes(0);
+      store.claimSlot(sub.id, slot, 'A', T0, 60_000);
+      expect(store.claimSlot(sub.id, slot, 'B', minutes(5), 60_000).claimed).toBe(false);
+      expect(store.releaseSlot(sub.id, slot, 'A', minutes(1))).toBe(true);
       expect(store.claimSlot(sub.id, slot, 'B', minutes(2), 60_000)).toMatchObject({ claimed: true, record: { owner: 'B', attempts: 2 } });
-      expect(store.releaseSlot(sub.id, slot, 'B', minutes(3))).toBe(true);
-      expect(store.claimSlot(sub.id, slot, 'C', minutes(3), 60_000).claimed).toBe(true);
+      store.releaseSlot(sub.id, slot, 'B', minutes(3));
+      store.claimSlot(sub.id, slot, 'C', minutes(3), 60_000);
       store.releaseSlot(sub.id, slot, 'C', minutes(4));
       expect(store.claimSlot(sub.id, slot, 'D', minutes(4), 60_000, 3)).toMatchObject({ claimed: false, existing: { attempts: 3 } });
     });
 
-    it('gives up (never resends) a claim whose lease expired while sending', () => {
+    it('a dead owner\'s unfinished rows move to the taker with their progress; heartbeats renew leases', () => {
       const store = open();
-      const sub = store.addSubscription(newSubscription());
-      const slot = minutes(0);
-      store.claimSlot(sub.id, slot, 'A', T0, 60_000);
-      store.markSending(sub.id, slot, 'A', T0, 60_000);
-      const abandoned = store.expireLeases(minutes(5));
-      expect(abandoned).toMatchObject([{ subscriptionId: sub.id, slot, status: 'abandoned', owner: 'A' }]);
-      expect(store.delivery(sub.id, slot)?.status).toBe('abandoned');
-      expect(store.subscription(sub.id)?.lastSlot).toEqual(slot);
-      expect(store.claimSlot(sub.id, slot, 'B', minutes(5), 60_000).claimed).toBe(false);
-      expect(store.finishSlot(sub.id, slot, 'A', { status: 'delivered' }, minutes(6))).toBe(false);
+      const [s1, s2] = [store.addSubscription(newSubscription()), store.addSubscription(newSubscription({ chatId: '-200' }))];
+      store.claimSlot(s1.id, T0, 'A', T0, 60_000);
+      store.claimSlot(s2.id, T0, 'A', T0, 60_000);
+      store.startSending(s2.id, T0, 'A', { parts: ['x', 'y'], contentUntil: T0, chatId: '-200' }, T0);
+      store.markPartAccepted(s2.id, T0, 'A', 0, '-200');
+      store.finishSlot(s1.id, T0, 'A', { status: 'delivered' }, T0);
+      expect(store.renewLeases('A', minutes(1), 60_000)).toBe(1);
+      expect(store.leaseHolders()).toEqual([{ owner: 'A', leaseUntil: minutes(2), open: 1 }]);
+      const taken = store.takeOver('A', 'B', minutes(3), 60_000);
+      expect(taken).toMatchObject([{ subscriptionId: s2.id, owner: 'B', partsAccepted: 1 }]);
+      expect(store.openDeliveries('B')).toHaveLength(1);
+      expect(store.openDeliveries('A')).toEqual([]);
+      expect(store.markPartAccepted(s2.id, T0, 'A', 1, '-200')).toBe(false);
     });
+  });
 
-    it('renews a held lease only for its owner', () => {
-      const store = open();
-      const sub = store.addSubscription(newSubscription());
-      store.claimSlot(sub.id, T0, 'A', T0, 60_000);
-      expect(store.renewLease(sub.id, T0, 'A', minutes(0.9), 60_000)).toBe(true);
-      expect(store.renewLease(sub.id, T0, 'B', minutes(0.9), 60_000)).toBe(false);
-      expect(store.expireLeases(minutes(1.5))).toEqual([]);
-      expect(store.delivery(sub.id, T0)?.status).toBe('claimed');
+  describe('send pacing', () => {
+    it('spaces messages by each rule\'s interval after its burst, across store connections', () => {
+      const [a, b] = pair();
+      const rules = [{ key: 'tg', intervalMs: 100, burst: 2 }];
+      expect([a.reserveSend(rules, 1000), b.reserveSend(rules, 1000), a.reserveSend(rules, 1000), b.reserveSend(rules, 1000)]).toEqual([1000, 1000, 1100, 1200]);
+      // A chat rule on top of the bot's: the later of the two wins.
+      const chat = [...rules, { key: 'tg:chat:1', intervalMs: 1000, burst: 1 }];
+      expect(a.reserveSend(chat, 1000)).toBe(1300);
+      expect(a.reserveSend(chat, 1000)).toBe(2300);
+      // After a quiet spell the burst is back.
+      expect(a.reserveSend(rules, 10_000)).toBe(10_000);
+      expect(a.reserveSend(rules, 10_000)).toBe(10_000);
     });
   });
 
@@ -212,17 +249,48 @@ export function storeContract(harness: () => ContractHarness): void {
     });
   });
 
-  describe('shared rate buckets', () => {
-    it('hands out the burst at once, then makes every further reservation wait its turn, across connections', () => {
+  describe('follow-ups under short keys', () => {
+    it('keeps a payload under one stable key any connection can read, and prunes unused ones', async () => {
       const [a, b] = pair();
-      // 1 token a second, burst 3: three go now, the 4th and 5th wait about 1 s and 2 s.
-      expect([a.reserveToken('telegram', 1, 3), b.reserveToken('telegram', 1, 3), a.reserveToken('telegram', 1, 3)]).toEqual([0, 0, 0]);
-      const fourth = b.reserveToken('telegram', 1, 3);
-      const fifth = a.reserveToken('telegram', 1, 3);
-      expect(fourth).toBeGreaterThan(500);
-      expect(fourth).toBeLessThanOrEqual(1000);
-      expect(fifth).toBeGreaterThan(fourth + 500);
-      expect(a.reserveToken('discord', 1, 3)).toBe(0);
+      const key = await a.saveFollowUp('command', '/search a very long query that does not fit in a button page:2', T0);
+      expect(key.length).toBeLessThanOrEqual(16);
+      expect(await b.saveFollowUp('command', '/search a very long query that does not fit in a button page:2', minutes(10))).toBe(key);
+      expect(await b.followUp('command', key)).toBe('/search a very long query that does not fit in a button page:2');
+      expect(await b.followUp('pages', key)).toBeUndefined();
+      const old = await a.saveFollowUp('pages', '{"pages":[]}', T0);
+      expect(await a.pruneFollowUps(minutes(5))).toBe(1);
+      expect(await b.followUp('pages', old)).toBeUndefined();
+      expect(await b.followUp('command', key)).toBeDefined();
+    });
+  });
+
+  describe('feed state', () => {
+    it('keeps feed state, items and web articles where another connection finds them, by every URL an article was seen under', () => {
+      const [first, again] = pair();
+      first.saveFeedState({ story: 's', url: 'http://x/feed', subscribedAt: T0, etag: '"v1"', lastModified: 'Sun, 22 Aug 2021 08:00:00 GMT', consecutiveFailures: 0, status: 'ok', lastSuccessAt: T0, nextPollAt: minutes(1) });
+      first.saveFeedItem({ story: 's', feedUrl: 'http://x/feed', itemKey: 'g1', url: 'http://x/a', status: 'added', sourceId: '004_ab', attempts: 0, seenAt: T0 });
+      first.saveWebArticle({
+        story: 's',
+        sourceId: '004_ab',
+        urlKey: 'http://x/a',
+        canonicalKey: 'http://x/canonical-a',
+        otherUrlKeys: ['http://y/copy'],
+        contentHash: 'h',
+        sketch: [1, 2, 3],
+        modified: '2021-08-22T07:00:00Z',
+        outlet: 'X',
+        appearances: [{ outlet: 'X', url: 'http://x/a', seenAt: T0 }, { outlet: 'Y', url: 'http://y/copy', seenAt: T0 }],
+        storedAt: T0,
+      });
+      expect(again.feedState('s', 'http://x/feed')).toMatchObject({ etag: '"v1"', status: 'ok', consecutiveFailures: 0, subscribedAt: T0, nextPollAt: minutes(1) });
+      expect(again.feedStates('other')).toEqual([]);
+      expect(again.feedItem('s', 'http://x/feed', 'g1')).toMatchObject({ status: 'added', sourceId: '004_ab' });
+      for (const key of ['http://x/a', 'http://x/canonical-a', 'http://y/copy']) expect(again.webArticleByUrl('s', key)?.sourceId).toBe('004_ab');
+      expect(again.webArticleByUrl('other', 'http://x/a')).toBeUndefined();
+      expect(again.webArticles('s')[0]).toMatchObject({ sketch: [1, 2, 3], otherUrlKeys: ['http://y/copy'] });
+      expect(again.webArticles('s')[0]?.appearances.map((a) => a.outlet)).toEqual(['X', 'Y']);
+      again.removeWebArticle('s', '004_ab');
+      expect(first.webArticleByUrl('s', 'http://y/copy')).toBeUndefined();
     });
   });
 }

@@ -3,20 +3,25 @@
  * message per line, answers each in order; typing the number of a listed follow-up runs it,
  * like pressing a button.
  */
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { noSuchFollowUpReply } from '../../commands/follow-ups.js';
 import type { CommandRouter } from '../../commands/router.js';
 import type { CommandContext } from '../../commands/types.js';
-import type { Reply } from '../../replies/reply.js';
+import { reply as buildReply, type Reply, type ReplyAction } from '../../replies/reply.js';
+import { readLines } from './lines.js';
 import { followUps, renderPlainText } from './render.js';
 
 export interface ConsoleChatOptions {
   router: CommandRouter;
-  input: Readable;
+  /** A stream read one message per line, or the messages themselves (`npm run ask -- "…"`). */
+  input: Readable | readonly string[];
   output: Writable;
   /** Show a prompt and a greeting (interactive terminal) or just answers (scripted). */
   interactive: boolean;
-  /** Print each reply as one JSON line `{title, text, reply}` instead of text. */
+  /**
+   * Print one JSON line `{input, title, text, reply}` per message instead of text: every
+   * message read, blank ones and /quit included, gets exactly one line naming it.
+   */
   json?: boolean;
   now?: () => Date;
   /** Stop reading (a graceful stop): the message being answered is finished, no more are read. */
@@ -32,9 +37,28 @@ export function consoleContext(now: Date): CommandContext {
   };
 }
 
-/** One reply as the JSON line `npm run ask -- --json` prints. */
-export function replyAsJsonLine(reply: Reply): string {
-  return JSON.stringify({ title: reply.title, text: renderPlainText(reply), reply });
+/**
+ * One reply as the JSON line `npm run ask -- --json` prints: `input` is the message it answers,
+ * exactly as read, so a script can pair questions and answers.
+ */
+export function replyAsJsonLine(reply: Reply, input: string): string {
+  return JSON.stringify({ input, title: reply.title, text: renderPlainText(reply), reply });
+}
+
+const GOODBYE = buildReply({ kind: 'notice', title: 'Goodbye.' });
+
+/** A typed follow-up number: one or two digits, nothing else. */
+const FOLLOW_UP_NUMBER = /^\d{1,2}$/;
+
+async function* messagesOf(input: Readable | readonly string[], signal: AbortSignal | undefined): AsyncGenerator<string> {
+  if (!Array.isArray(input)) {
+    yield* readLines(input as Readable, signal);
+    return;
+  }
+  for (const message of input as readonly string[]) {
+    if (signal?.aborted === true) return;
+    yield message;
+  }
 }
 
 /**
@@ -46,37 +70,45 @@ export function replyAsJsonLine(reply: Reply): string {
  */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
   const { router, output, interactive } = options;
+  const json = options.json === true;
   const now = options.now ?? (() => new Date());
-  const lines = createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
   const write = (text: string) => output.write(`${text}\n`);
-  let lastFollowUps: string[] = [];
+  let offered: ReplyAction[] = [];
   let answered = 0;
-  const stopReading = () => lines.close();
-  if (options.signal?.aborted === true) stopReading();
-  options.signal?.addEventListener('abort', stopReading, { once: true });
 
   if (interactive) {
     write('Dossier console chat. Ask e.g. /who massoud, /where panjshir, or “who is saleh?”. /help lists commands, /quit leaves.');
     output.write('> ');
   }
-  for await (const rawLine of lines) {
+  for await (const message of messagesOf(options.input, options.signal)) {
     // Lines read before a stop may still be queued: they are not answered.
     if (options.signal?.aborted === true) break;
-    const line = rawLine.trim();
-    if (line === '/quit' || line === '/exit') break;
-    if (line !== '') {
-      const picked = /^\d{1,2}$/.test(line) ? lastFollowUps[Number(line) - 1] : undefined;
-      const result = await router.handle(picked ?? line, consoleContext(now()), { questions: true });
-      if (result !== null) {
-        answered += 1;
-        lastFollowUps = followUps(result.reply).map((a) => a.command);
-        write(options.json === true ? replyAsJsonLine(result.reply) : renderPlainText(result.reply));
+    const line = message.trim();
+    if (line === '/quit' || line === '/exit') {
+      if (json) write(replyAsJsonLine(GOODBYE, message));
+      break;
+    }
+    // Blank lines are skipped in text; in JSON every line read gets its answer line.
+    if (line !== '' || json) {
+      let answer: Reply | undefined;
+      if (FOLLOW_UP_NUMBER.test(line)) {
+        const picked = offered[Number(line) - 1];
+        if (picked === undefined) answer = noSuchFollowUpReply(Number(line), offered);
+        else answer = (await router.handle(picked.command, consoleContext(now()), { questions: true, followUp: true }))?.reply;
+      } else {
+        answer = (await router.handle(line, consoleContext(now()), { questions: true }))?.reply;
       }
-      if (interactive || options.json !== true) write('');
+      if (answer !== undefined) {
+        answered += 1;
+        // Numbers always refer to the follow-ups printed last ("no such follow-up" lists them again).
+        offered = followUps(answer);
+        write(json ? replyAsJsonLine(answer, message) : renderPlainText(answer));
+      } else if (json) {
+        write(JSON.stringify({ input: message, title: null, text: '', reply: null }));
+      }
+      if (!json) write('');
     }
     if (interactive) output.write('> ');
   }
-  options.signal?.removeEventListener('abort', stopReading);
-  lines.close();
   return answered;
 }

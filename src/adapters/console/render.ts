@@ -9,12 +9,21 @@ function citeMarks(cites: readonly number[] | undefined): string {
 }
 
 function lineText(line: ReplyLine): string {
-  return `${line.text}${citeMarks(line.cites)}${line.note === undefined ? '' : ` (${line.note})`}`;
+  return `${line.text}${citeMarks(line.cites)}${line.note === undefined ? '' : ` (${line.note})`}${line.url === undefined ? '' : ` ${line.url}`}`;
 }
 
 /** The follow-ups of a reply (suggestions first), numbered from 1 as the console shows them. */
 export function followUps(reply: Reply): ReplyAction[] {
   return [...reply.suggestions, ...reply.actions];
+}
+
+/**
+ * One numbered follow-up: its label, then the command it runs when that teaches something a
+ * user could type — not when it repeats the label, nor when it names an internal id.
+ */
+function followUpLine(action: ReplyAction, n: number): string {
+  const showCommand = action.command !== action.label && !/(?:^|\s)id:/.test(action.command);
+  return `  ${n}) ${action.label}${showCommand ? ` → ${action.command}` : ''}`;
 }
 
 /**
@@ -42,10 +51,14 @@ export function renderPlainText(reply: Reply): string {
     out.push('', 'Sources');
     reply.citations.forEach((c, i) => out.push(`  [${i + 1}] ${c.outlet} — ${c.headline} (${c.date})${c.url === undefined ? '' : ` ${c.url}`}`));
   }
-  const next = followUps(reply);
-  if (next.length > 0) {
-    out.push('', reply.suggestions.length > 0 ? 'Did you mean' : 'More');
-    next.forEach((a, i) => out.push(`  ${i + 1}) ${a.label} → ${a.command}`));
+  // One numbering across both lists, as followUps() orders them: typing n runs the n-th.
+  if (reply.suggestions.length > 0) {
+    out.push('', 'Did you mean');
+    reply.suggestions.forEach((a, i) => out.push(followUpLine(a, i + 1)));
+  }
+  if (reply.actions.length > 0) {
+    out.push('', 'Follow-ups');
+    reply.actions.forEach((a, i) => out.push(followUpLine(a, reply.suggestions.length + i + 1)));
   }
   return out.join('\n');
 }

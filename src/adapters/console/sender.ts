@@ -8,18 +8,27 @@ import type { Reply } from '../../replies/reply.js';
 import { renderPlainText } from './render.js';
 
 /**
- * A sender that writes each reply, under a separator line, to the console's output.
+ * A sender that writes each reply, under a separator line, to the console's output. A digest is
+ * one part: the whole text.
  *
  * @example
  * senders.set('console', createConsoleSender(process.stdout));
  */
 export function createConsoleSender(output: Writable): MessageSender {
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      output.write(`\n── scheduled digest ──\n${text}\n\n`, (error) => (error ? reject(error) : resolve()));
+    });
   return {
     platform: 'console',
+    resendAfterUnknown: 'may-repeat',
     async send(_chatId: string, reply: Reply): Promise<void> {
-      await new Promise<void>((resolve, reject) => {
-        output.write(`\n── scheduled digest ──\n${renderPlainText(reply)}\n\n`, (error) => (error ? reject(error) : resolve()));
-      });
+      await write(renderPlainText(reply));
+    },
+    plan: (reply) => [renderPlainText(reply)],
+    async sendPart(chatId, part) {
+      await write(String(part));
+      return { chatId };
     },
   };
 }

@@ -46,13 +46,15 @@ export function toDeliveryError(error: unknown, chatId: string): DeliveryError {
   // discord.js's login turns Discord's 401 into this.
   if (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) return tokenRejected(error);
   if (error instanceof RateLimitError) {
-    return new DeliveryError('rate-limited', `Discord rate-limited sending to channel ${chatId}.`, { retryAfterMs: error.retryAfter, cause: error });
+    return new DeliveryError('rate-limited', `Discord rate-limited sending to channel ${chatId}.`, { retryAfterMs: error.retryAfter, cause: error, outcome: 'not-sent' });
   }
+  // A 5xx after discord.js's own retries, or no answer at all: the message may exist (a resend
+  // with the same nonce cannot create a second one).
   if (error instanceof HTTPError) {
-    return new DeliveryError('transient', `Discord failed (${error.status}) sending to channel ${chatId}; will retry.`, { cause: error });
+    return new DeliveryError('transient', `Discord failed (${error.status}) sending to channel ${chatId}; will retry.`, { cause: error, outcome: 'unknown' });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new DeliveryError('transient', `Could not reach Discord sending to channel ${chatId}: ${message}`, { cause: error });
+  return new DeliveryError('transient', `Could not reach Discord sending to channel ${chatId}: ${message}`, { cause: error, outcome: 'unknown' });
 }
 
 /** A rejected token is the operator's to fix, for every channel alike: no channel is to blame. */

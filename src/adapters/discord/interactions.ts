@@ -22,6 +22,8 @@ import type { CommandContext } from '../../commands/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Telemetry } from '../../observability/telemetry.js';
 import { reply as buildReply, type Reply } from '../../replies/reply.js';
+import { expiredFollowUpReply } from '../../commands/follow-ups.js';
+import { FOLLOW_UP_KEY_PREFIX, type FollowUpKeys } from '../follow-up-keys.js';
 import { toDeliveryError } from './errors.js';
 import type { PageStore } from './pages.js';
 import { DISCORD_LIMITS, MORE_PREFIX, pageMessage, renderReply, type DiscordMessageBody, type RenderedReply, type RenderOptions } from './render.js';
@@ -33,6 +35,8 @@ export interface InteractionDeps {
   telemetry: Telemetry;
   now: () => Date;
   pages: PageStore;
+  /** Follow-ups too long for a custom id, under keys. */
+  followUpKeys: FollowUpKeys;
   render: RenderOptions;
   /** Defer a command whose answer is not ready after this long (ms); well under Discord's 3 s. */
   deferAfterMs: number;
@@ -40,14 +44,16 @@ export interface InteractionDeps {
   isStopping: () => boolean;
 }
 
-const RESTARTING = buildReply({
+/** What a command gets while the bot stops. */
+export const RESTARTING = buildReply({
   kind: 'notice',
   title: 'Dossier is restarting.',
   summary: 'Please try again in a minute.',
   private: true,
 });
 
-const EXPIRED = buildReply({
+/** What a "More" button gets once its pages are gone. */
+export const EXPIRED = buildReply({
   kind: 'notice',
   title: 'Those extra pages have expired.',
   summary: 'Run the command again to see the whole answer.',
@@ -113,9 +119,31 @@ async function withDeferral<T>(work: Promise<T>, afterMs: number, defer: () => P
   }
 }
 
-function firstPage(rendered: RenderedReply, pages: PageStore): DiscordMessageBody {
-  const more = rendered.pages.length > 1 ? `${MORE_PREFIX}${pages.save(rendered)}:1` : undefined;
+/** What {@link prepare} needs: the follow-up keys, the page store and the render options. */
+export type PrepareDeps = Pick<InteractionDeps, 'followUpKeys' | 'pages' | 'render'>;
+
+/** Whether a command line can be a button's custom id as it is (else it is kept under a key). */
+function commandFitsCustomId(command: string): boolean {
+  return command.startsWith('/') && command.length <= DISCORD_LIMITS.customId;
+}
+
+/** Render a reply, its too-long follow-ups kept under keys first. */
+async function renderWithKeys(answer: Reply, deps: PrepareDeps): Promise<RenderedReply> {
+  return renderReply(await deps.followUpKeys.keyed(answer, commandFitsCustomId), deps.render);
+}
+
+async function firstPage(rendered: RenderedReply, pages: PageStore): Promise<DiscordMessageBody> {
+  const more = rendered.pages.length > 1 ? `${MORE_PREFIX}${await pages.save(rendered)}:1` : undefined;
   return pageMessage(rendered, 0, more);
+}
+
+/**
+ * An answer made ready to send: rendered, with its keys and pages saved. Part of the work the
+ * 3-second deadline covers, since saving may wait for the database.
+ */
+export async function prepare(answer: Reply, deps: PrepareDeps): Promise<{ rendered: RenderedReply; body: DiscordMessageBody }> {
+  const rendered = await renderWithKeys(answer, deps);
+  return { rendered, body: await firstPage(rendered, deps.pages) };
 }
 
 async function onCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
@@ -124,11 +152,9 @@ async function onCommand(interaction: ChatInputCommandInteraction, deps: Interac
     return;
   }
   const line = commandLine(interaction, deps.router);
-  const work = deps.router.handle(line, commandContext(interaction, deps.now()), { updateId: interaction.id });
-  const { value: result, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferReply());
-  const answer = result?.reply ?? apologyReply();
-  const rendered = renderReply(answer, deps.render);
-  const body = firstPage(rendered, deps.pages);
+  const work = deps.router.handle(line, commandContext(interaction, deps.now()), { updateId: interaction.id }).then((result) => prepare(result?.reply ?? apologyReply(), deps));
+  const { value: prepared, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferReply());
+  const { rendered, body } = prepared;
   if (deferred === null) {
     await interaction.reply({ ...body, ...(rendered.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
     return;
@@ -171,30 +197,28 @@ async function onButton(interaction: ButtonInteraction, deps: InteractionDeps): 
   const id = interaction.customId;
   if (id.startsWith(MORE_PREFIX)) return showPage(interaction, deps);
   if (deps.isStopping()) return privateAnswer(interaction, RESTARTING, deps);
-  if (!id.startsWith('/')) {
-    return privateAnswer(interaction, buildReply({ kind: 'notice', title: 'This button no longer works.', summary: 'Run the command again.', private: true }), deps);
-  }
-  const work = deps.router.handle(id, commandContext(interaction, deps.now()), { updateId: interaction.id });
-  const { value: result, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferUpdate());
-  const answer = result?.reply ?? apologyReply();
+  const command = id.startsWith('/') || id.startsWith(FOLLOW_UP_KEY_PREFIX) ? await deps.followUpKeys.commandOf(id) : undefined;
+  if (command === undefined) return privateAnswer(interaction, expiredFollowUpReply(), deps);
+  const work = deps.router
+    .handle(command, commandContext(interaction, deps.now()), { updateId: interaction.id, followUp: true })
+    .then((result) => prepare(result?.reply ?? apologyReply(), deps));
+  const { value: prepared, deferred } = await withDeferral(work, deps.deferAfterMs, () => interaction.deferUpdate());
   if (deferred !== null) await deferred;
-  const rendered = renderReply(answer, deps.render);
+  const { rendered, body } = prepared;
   if (rendered.ephemeral) {
     // An error or hint for the presser only: the message everyone sees stays as it was.
-    const body = firstPage(rendered, deps.pages);
     if (deferred === null) await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
     else await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
     return;
   }
   // The pressed message is updated in place; an ephemeral message stays ephemeral.
-  const body = firstPage(rendered, deps.pages);
   if (deferred === null) await interaction.update(body);
   else await interaction.editReply(body);
 }
 
 async function showPage(interaction: ButtonInteraction, deps: InteractionDeps): Promise<void> {
   const [key = '', pageText = ''] = interaction.customId.slice(MORE_PREFIX.length).split(':');
-  const rendered = deps.pages.get(key);
+  const rendered = await deps.pages.get(key);
   const page = Number(pageText);
   if (rendered === undefined || !Number.isInteger(page) || page < 0 || page >= rendered.pages.length) {
     return privateAnswer(interaction, EXPIRED, deps);

@@ -1,55 +1,44 @@
 /**
- * Remembers the further pages of long replies for a while, so the "More" button can show them.
- * Bounded in size and age: after a restart or once expired, the button says so instead of failing.
+ * The further pages of long replies, for the "More" button. Kept in the database under a short
+ * key (see adapters/follow-up-keys.ts), so "More" keeps working after a restart and on any
+ * instance; only a reply not shown for the retention period is gone, and then the button says so.
  */
-import { randomBytes } from 'node:crypto';
+import type { FollowUpKeys } from '../follow-up-keys.js';
 import type { RenderedReply } from './render.js';
 
 export interface PageStore {
   /** Keep a rendered reply; returns the key its "More" buttons carry. */
-  save(rendered: RenderedReply): string;
-  get(key: string): RenderedReply | undefined;
+  save(rendered: RenderedReply): Promise<string>;
+  /** The rendered reply kept under `key`, or `undefined` when it is no longer kept. */
+  get(key: string): Promise<RenderedReply | undefined>;
 }
 
-export interface PageStoreOptions {
-  /** Most replies kept at once (oldest dropped first). */
-  maxEntries?: number;
-  /** How long a reply's pages stay available (ms). */
-  ttlMs?: number;
-  now?: () => number;
+function isRendered(value: unknown): value is RenderedReply {
+  const v = value as Partial<RenderedReply> | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.pages) && Array.isArray(v.buttons) && typeof v.ephemeral === 'boolean';
 }
 
 /**
- * An in-memory page store.
+ * A page store over the database's follow-ups.
  *
  * @example
- * const pages = createPageStore({ maxEntries: 500, ttlMs: 30 * 60_000 });
- * const key = pages.save(rendered); // custom_id `more:${key}:1`
+ * const pages = createPageStore(createFollowUpKeys(store, { now }));
+ * const key = await pages.save(rendered); // custom_id `more:${key}:1`
  */
-export function createPageStore(options: PageStoreOptions = {}): PageStore {
-  const maxEntries = options.maxEntries ?? 500;
-  const ttlMs = options.ttlMs ?? 30 * 60_000;
-  const now = options.now ?? Date.now;
-  const entries = new Map<string, { rendered: RenderedReply; savedAt: number }>();
+export function createPageStore(keys: FollowUpKeys): PageStore {
   return {
     save(rendered) {
-      const key = randomBytes(6).toString('base64url');
-      entries.set(key, { rendered, savedAt: now() });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
-      return key;
+      return keys.savePages(JSON.stringify(rendered));
     },
-    get(key) {
-      const entry = entries.get(key);
-      if (entry === undefined) return undefined;
-      if (now() - entry.savedAt > ttlMs) {
-        entries.delete(key);
+    async get(key) {
+      const payload = await keys.pages(key);
+      if (payload === undefined) return undefined;
+      try {
+        const parsed: unknown = JSON.parse(payload);
+        return isRendered(parsed) ? parsed : undefined;
+      } catch {
         return undefined;
       }
-      return entry.rendered;
     },
   };
 }

@@ -129,10 +129,10 @@ function splitEscaped(text: string, max: number): string[] {
 }
 
 /** One line of a section: escaped text, citation marks, note; long text split into pieces. */
-function lineText(text: string, cites: number[], note: string | undefined, bullet: string, after = ''): Array<{ text: string; cites: number[] }> {
+function lineText(text: string, cites: number[], note: string | undefined, bullet: string, after = '', escaped = false): Array<{ text: string; cites: number[] }> {
   const suffix = `${after}${citeMarks(cites)}${noteMark(note)}`;
   const room = DISCORD_LIMITS.fieldValue - bullet.length - suffix.length;
-  const pieces = chunkEscaped(text, Math.max(room, 100));
+  const pieces = escaped ? [text] : chunkEscaped(text, Math.max(room, 100));
   return pieces.map((piece, i) => ({
     text: `${i === 0 ? bullet : ''}${piece}${i === pieces.length - 1 ? suffix : ''}`,
     cites: i === pieces.length - 1 ? cites : [],
@@ -179,7 +179,13 @@ function contentBlocks(reply: Reply, summaryRest: string[]): Block[] {
     blocks.push(...linesToBlocks('Summary', summaryRest.map((text) => ({ text, cites: [] }))));
   }
   for (const section of reply.sections) {
-    const lines = section.lines.flatMap((line) => lineText(line.text, line.cites, line.note, '• '));
+    const lines = section.lines.flatMap((line) => {
+      const url = safeUrl(line.url);
+      // A linked line stays whole when it fits a field; otherwise it is shown unlinked.
+      const linked = url === undefined ? undefined : `[${escapeDiscordText(line.text.replace(/\[/g, '(').replace(/\]/g, ')'))}](${url})`;
+      if (linked !== undefined && linked.length + 200 <= DISCORD_LIMITS.fieldValue) return lineText(linked, line.cites, line.note, '• ', '', true);
+      return lineText(line.text, line.cites, line.note, '• ');
+    });
     if (lines.length > 0) blocks.push(...linesToBlocks(section.label, lines));
   }
   for (const quote of reply.quotes) {

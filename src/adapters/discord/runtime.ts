@@ -12,6 +12,7 @@ import { InFlight } from '../../app/shutdown.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
 import { toDeliveryError } from './errors.js';
 import { handleInteraction } from './interactions.js';
+import { createFollowUpKeys } from '../follow-up-keys.js';
 import { createPageStore } from './pages.js';
 import { createDiscordSender } from './sender.js';
 
@@ -44,7 +45,7 @@ export interface DiscordRuntime extends PlatformRuntime {
  * @example
  * const discord = createDiscordRuntime(
  *   { token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID, apiUrl: config.DISCORD_API_URL, storyName: 'Panjshir 2021' },
- *   { router, inlineAnswers, chatState, logger, telemetry, now: () => new Date() },
+ *   { router, inlineAnswers, chatState, followUps: store, logger, telemetry, now: () => new Date() },
  * );
  * await discord.start();
  */
@@ -54,7 +55,12 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
     // Interactions need no intent; Guilds (not privileged) keeps guild and channel caches right.
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [], repliedUser: false },
-    rest: settings.apiUrl === undefined ? {} : { api: settings.apiUrl },
+    rest: {
+      ...(settings.apiUrl === undefined ? {} : { api: settings.apiUrl }),
+      // A long wait on a channel's message route comes back to the digest queue, which parks that
+      // one delivery and goes on with the others, instead of holding a request open.
+      rejectOnRateLimit: (limit) => limit.route.startsWith('/channels/') && limit.method.toUpperCase() === 'POST' && limit.timeToReset > 2000,
+    },
   });
   client.rest.setToken(settings.token);
 
@@ -63,7 +69,8 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
   let stopping = false;
   let retryTimer: NodeJS.Timeout | undefined;
   const inFlight = new InFlight();
-  const pages = createPageStore();
+  const followUpKeys = createFollowUpKeys(deps.followUps, { now: deps.now, logger });
+  const pages = createPageStore(followUpKeys);
   const render = settings.storyName === undefined ? {} : { storyName: settings.storyName };
   const interactionDeps = {
     router: deps.router,
@@ -71,6 +78,7 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
     telemetry: deps.telemetry,
     now: deps.now,
     pages,
+    followUpKeys,
     render,
     deferAfterMs: settings.deferAfterMs ?? 1500,
     isStopping: () => stopping,
@@ -126,7 +134,15 @@ export function createDiscordRuntime(settings: DiscordSettings, deps: AdapterDep
   return {
     platform: 'discord',
     client,
-    sender: createDiscordSender({ rest: client.rest, chatState: deps.chatState, logger, telemetry: deps.telemetry, now: deps.now, render }),
+    sender: createDiscordSender({
+      rest: client.rest,
+      chatState: deps.chatState,
+      logger,
+      telemetry: deps.telemetry,
+      now: deps.now,
+      render,
+      ...(deps.limiter === undefined ? {} : { limiter: deps.limiter }),
+    }),
 
     async start() {
       if (started) return;

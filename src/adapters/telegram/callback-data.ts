@@ -1,21 +1,21 @@
 /**
- * Button callback data: the command line a button runs, as is.
- *
- * Telegram allows 1–64 bytes of `callback_data`, the same limit the reply model puts on every
- * action (`reply()` leaves longer ones out), so a command line always travels whole and keeps
- * working across restarts. A button whose command would not fit is left out by the renderer.
+ * Button callback data: the command line a button runs, as is, when it fits Telegram's 1–64
+ * bytes of `callback_data`; otherwise `k:<key>`, the key under which the command is kept in the
+ * database (see adapters/follow-up-keys.ts), so a /search for a long query pages through
+ * exactly that query, also after a restart. Anything else is left out by the renderer.
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
+import { FOLLOW_UP_KEY_PREFIX } from '../follow-up-keys.js';
 import { TELEGRAM_LIMITS, type ReplyButton } from './render.js';
 
-/** Whether a command line can be a button's callback data. */
-export function fitsCallbackData(command: string): boolean {
-  return command.startsWith('/') && Buffer.byteLength(command, 'utf8') <= TELEGRAM_LIMITS.callbackData;
+/** Whether a command line (or a `k:<key>`) can be a button's callback data as it is. */
+export function fitsCallbackData(data: string): boolean {
+  return (data.startsWith('/') || data.startsWith(FOLLOW_UP_KEY_PREFIX)) && Buffer.byteLength(data, 'utf8') <= TELEGRAM_LIMITS.callbackData;
 }
 
-/** The command line behind a button's callback data, or `undefined` when it is not one of ours. */
-export function commandFromCallbackData(data: string): string | undefined {
-  return data.startsWith('/') ? data : undefined;
+/** Whether a command line travels as callback data itself (else it needs a key). */
+export function commandFitsCallbackData(command: string): boolean {
+  return command.startsWith('/') && Buffer.byteLength(command, 'utf8') <= TELEGRAM_LIMITS.callbackData;
 }
 
 /** Rows of reply buttons as an inline keyboard, or `undefined` when there are none. */

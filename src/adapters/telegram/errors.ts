@@ -106,6 +106,8 @@ export function toDeliveryError(error: unknown, chatId: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const failure = telegramFailure(error);
   if (failure !== undefined) {
+    // Telegram answered: whatever it said, the message was not accepted.
+    const outcome = 'not-sent' as const;
     const kind = failureKind(failure);
     const said = `Telegram said ${failure.code} "${failure.description}"`;
     switch (kind) {
@@ -113,28 +115,47 @@ export function toDeliveryError(error: unknown, chatId: string): DeliveryError {
         return new DeliveryError('rate-limited', `Telegram rate-limited sending to chat ${chatId}; ${said}.`, {
           retryAfterMs: Math.max(1, failure.retryAfter ?? 1) * 1000,
           cause: error,
+          outcome,
         });
       case 'migrated':
         return new DeliveryError('migrated', `Telegram chat ${chatId} became supergroup ${failure.migrateTo}.`, {
           migratedTo: String(failure.migrateTo),
           cause: error,
+          outcome,
         });
       case 'forbidden':
-        return new DeliveryError('forbidden', `The bot can no longer post in Telegram chat ${chatId} (${said}): it was blocked, kicked or lost its rights there.`, { cause: error });
+        return new DeliveryError('forbidden', `The bot can no longer post in Telegram chat ${chatId} (${said}): it was blocked, kicked or lost its rights there.`, { cause: error, outcome });
       case 'not-found':
-        return new DeliveryError('not-found', `Telegram chat ${chatId} does not exist any more (${said}).`, { cause: error });
+        return new DeliveryError('not-found', `Telegram chat ${chatId} does not exist any more (${said}).`, { cause: error, outcome });
       case 'transient':
-        return new DeliveryError('transient', `Telegram failed sending to chat ${chatId} (${said}); try again later.`, { cause: error });
+        return new DeliveryError('transient', `Telegram failed sending to chat ${chatId} (${said}); try again later.`, { cause: error, outcome });
       default:
         if (failure.code === 401 || failure.code === 404) {
-          return new DeliveryError('invalid', `Telegram rejected the bot token sending to chat ${chatId} (${said}): check TELEGRAM_BOT_TOKEN.`, { cause: error });
+          return new DeliveryError('invalid', `Telegram rejected the bot token sending to chat ${chatId} (${said}): check TELEGRAM_BOT_TOKEN.`, { cause: error, outcome });
         }
-        return new DeliveryError('invalid', `Telegram rejected a message for chat ${chatId} (${said}). This is a bug in the bot.`, { cause: error });
+        return new DeliveryError('invalid', `Telegram rejected a message for chat ${chatId} (${said}). This is a bug in the bot.`, { cause: error, outcome });
     }
   }
+  // No answer: the request may or may not have reached Telegram — unless it never connected.
+  const outcome = neverConnected(error) ? 'not-sent' : 'unknown';
   if (error instanceof HttpError) {
-    return new DeliveryError('transient', `Could not reach Telegram sending to chat ${chatId}: ${error.message}`, { cause: error });
+    return new DeliveryError('transient', `Could not reach Telegram sending to chat ${chatId}: ${error.message}`, { cause: error, outcome });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new DeliveryError('transient', `Sending to Telegram chat ${chatId} failed: ${message}`, { cause: error });
+  return new DeliveryError('transient', `Sending to Telegram chat ${chatId} failed: ${message}`, { cause: error, outcome });
+}
+
+/** A refused connection (nothing listening): the request surely never arrived. */
+function neverConnected(error: unknown): boolean {
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    if ((cause as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+    cause = (cause as { error?: unknown; cause?: unknown }).error ?? cause.cause;
+  }
+  return false;
+}
+
+/** Telegram could not parse the HTML of a message we sent (our renderer's bug, not the chat's). */
+export function isUnparsableMarkup(error: unknown): boolean {
+  const failure = telegramFailure(error);
+  return failure !== undefined && failure.code === 400 && /can't parse entities/i.test(failure.description);
 }

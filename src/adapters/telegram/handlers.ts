@@ -13,7 +13,10 @@ import type { CommandContext } from '../../commands/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Telemetry } from '../../observability/telemetry.js';
 import type { ChatStateStore } from '../../storage/types.js';
-import { commandFromCallbackData } from './callback-data.js';
+import { expiredFollowUpReply } from '../../commands/follow-ups.js';
+import type { Reply } from '../../replies/reply.js';
+import type { FollowUpKeys } from '../follow-up-keys.js';
+import { commandFitsCallbackData } from './callback-data.js';
 import type { ModeratorCheck } from './moderators.js';
 import { plainLine, renderSingleMessage, TELEGRAM_LIMITS } from './render.js';
 import type { TelegramSender } from './sender.js';
@@ -25,6 +28,8 @@ export interface HandlerDeps {
   moderators: ModeratorCheck;
   limiter: RateLimiter;
   chatState: ChatStateStore;
+  /** Follow-ups too long for callback data, under keys. */
+  followUpKeys: FollowUpKeys;
   logger: Logger;
   telemetry: Telemetry;
   now: () => Date;
@@ -137,6 +142,11 @@ export function createUpdateHandlers(deps: HandlerDeps): Composer<Context> {
     };
   }
 
+  /** The reply with its too-long follow-ups replaced by keys, ready to be rendered as buttons. */
+  function withKeys(reply: Reply): Promise<Reply> {
+    return deps.followUpKeys.keyed(reply, commandFitsCallbackData);
+  }
+
   /** A chat that writes to us can be reached again (the user unblocked the bot, or it was re-added). */
   function noteReachable(chatId: string): void {
     if (deps.chatState.blockedChat('telegram', chatId) === undefined) return;
@@ -177,17 +187,18 @@ export function createUpdateHandlers(deps: HandlerDeps): Composer<Context> {
       updateId: String(ctx.update.update_id),
     });
     if (result === null) return;
-    await deps.sender.deliver(chatId, result.reply, replyTo === undefined ? {} : { replyTo });
+    await deps.sender.deliver(chatId, await withKeys(result.reply), replyTo === undefined ? {} : { replyTo });
   });
 
   composer.on('callback_query:data', async (ctx) => {
     const query = ctx.callbackQuery;
     let answer: string | undefined;
     try {
-      const command = commandFromCallbackData(query.data);
+      const command = await deps.followUpKeys.commandOf(query.data);
       const message = query.message;
       if (command === undefined) {
-        answer = 'This button has expired — please send the command again.';
+        const expired = expiredFollowUpReply();
+        answer = plainLine(`${expired.title} ${expired.summary ?? ''}`, TELEGRAM_LIMITS.callbackAnswerText);
         return;
       }
       if (message === undefined) {
@@ -202,13 +213,14 @@ export function createUpdateHandlers(deps: HandlerDeps): Composer<Context> {
       }
       const asker = { chat: message.chat, from: query.from };
       const context = commandContext(asker, await moderatorStatus(command, asker));
-      const result = await deps.router.handle(command, context, { botUsername: deps.me().username, updateId: String(ctx.update.update_id) });
+      const result = await deps.router.handle(command, context, { botUsername: deps.me().username, updateId: String(ctx.update.update_id), followUp: true });
       if (result === null) {
         answer = 'This button is not for me.';
         return;
       }
-      const outcome = await deps.sender.edit(chatId, message.message_id, result.reply);
-      if (outcome === 'not-editable') await deps.sender.deliver(chatId, result.reply, { replyTo: message.message_id });
+      const shown = await withKeys(result.reply);
+      const outcome = await deps.sender.edit(chatId, message.message_id, shown);
+      if (outcome === 'not-editable') await deps.sender.deliver(chatId, shown, { replyTo: message.message_id });
       if (result.reply.kind !== 'answer') answer = plainLine(result.reply.title, TELEGRAM_LIMITS.callbackAnswerText);
     } finally {
       // Always answer, or the button keeps spinning on the user's screen.

@@ -118,10 +118,13 @@ function replyBlocks(reply: Reply): Block[] {
     const label = `<b>${escapeHtml(shortenAtWord(section.label, META_CHARS))}</b>`;
     if (section.lines.length === 0) continue;
     section.lines.forEach((line, i) => {
+      const url = safeUrl(line.url);
       blocks.push(
         block({
           gap: i === 0 ? '\n\n' : '\n',
           head: i === 0 ? `${label}\n• ` : '• ',
+          open: url === undefined ? '' : `<a href="${escapeHtml(url)}">`,
+          close: url === undefined ? '' : '</a>',
           text: line.text,
           tail: `${citeMarks(line.cites)}${noteHtml(line.note)}`,
         }),

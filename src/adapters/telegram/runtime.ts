@@ -11,7 +11,7 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, webhookCallback, type BotError, type Context } from 'grammy';
+import { Api, Bot, webhookCallback, type BotError, type Context, type RawApi, type Transformer } from 'grammy';
 import type { BotCommand, UserFromGetMe } from 'grammy/types';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -21,10 +21,11 @@ import type { CommandDefinition } from '../../commands/types.js';
 import { DeliveryError } from '../../delivery/types.js';
 import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../types.js';
 import { describeFailure, failsForGood, failureKind, failureOf, isNotModified, telegramFailure } from './errors.js';
+import { createFollowUpKeys } from '../follow-up-keys.js';
 import { createUpdateHandlers } from './handlers.js';
 import { createModeratorCheck } from './moderators.js';
 import { plainLine, TELEGRAM_LIMITS } from './render.js';
-import { createTelegramSender, type TelegramSender } from './sender.js';
+import { createTelegramSender, type ReplyRetry, type TelegramSender } from './sender.js';
 import { InFlight } from '../../app/shutdown.js';
 
 export interface TelegramWebhookSettings {
@@ -69,6 +70,13 @@ export interface TelegramSettings {
   moderatorCacheMs?: number;
   /** How long `stop()` waits for updates in flight (ms). Default 5000. */
   stopTimeoutMs?: number;
+  /**
+   * Seconds a sendMessage may take before its outcome is taken as unknown (default 15): the
+   * message is then sent again (a digest part once more, an answer within its retries).
+   */
+  sendTimeoutSeconds?: number;
+  /** How answers wait out 429s and retry 5xx (see {@link ReplyRetry}). */
+  replyRetry?: Partial<ReplyRetry>;
 }
 
 /** The runtime, plus the grammY bot and the sender for tests and diagnostics. */
@@ -101,7 +109,7 @@ export function menuCommands(definitions: readonly CommandDefinition[]): BotComm
  * @example
  * const telegram = createTelegramRuntime(
  *   { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
- *   { router, inlineAnswers, chatState, logger, telemetry, now: () => new Date() },
+ *   { router, inlineAnswers, chatState, followUps: store, logger, telemetry, now: () => new Date() },
  * );
  * await telegram.start();
  */
@@ -132,7 +140,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
 
   // Sees every raw call (auto-retry, installed after it, wraps it): the one place failures are
   // reported, and where polling health is learnt.
-  bot.api.config.use(async (prev, method, payload, signal) => {
+  const observe: Transformer<RawApi> = async (prev, method, payload, signal) => {
     try {
       const result = await prev(method, payload, signal);
       if (result.ok) {
@@ -154,7 +162,8 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       }
       throw error;
     }
-  });
+  };
+  bot.api.config.use(observe);
   bot.api.config.use(
     autoRetry({
       maxDelaySeconds: retry.maxDelaySeconds ?? 60,
@@ -166,7 +175,22 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
     }),
   );
 
-  const sender = createTelegramSender({ api: bot.api, chatState: deps.chatState, logger, now: deps.now });
+  // Messages go through their own API without auto-retry: the sender and the digest queue decide
+  // what to retry (one chat's long wait must not hold a worker), with a shorter timeout after
+  // which the outcome of a send counts as unknown.
+  const sendApi = new Api(settings.token, {
+    ...(settings.apiRoot === undefined ? {} : { apiRoot: settings.apiRoot.replace(/\/+$/, '') }),
+    timeoutSeconds: settings.sendTimeoutSeconds ?? 15,
+  });
+  sendApi.config.use(observe);
+  const sender = createTelegramSender({
+    api: sendApi,
+    chatState: deps.chatState,
+    logger,
+    now: deps.now,
+    ...(deps.limiter === undefined ? {} : { limiter: deps.limiter }),
+    ...(settings.replyRetry === undefined ? {} : { replyRetry: settings.replyRetry }),
+  });
   const limiter = createRateLimiter(settings.rateLimit ?? DEFAULT_RATE_LIMIT);
   const moderators = createModeratorCheck({ api: bot.api, logger, ttlMs: settings.moderatorCacheMs ?? 60_000 });
 
@@ -182,6 +206,7 @@ export function createTelegramRuntime(settings: TelegramSettings, deps: AdapterD
       moderators,
       limiter,
       chatState: deps.chatState,
+      followUpKeys: createFollowUpKeys(deps.followUps, { now: deps.now, logger }),
       logger,
       telemetry: deps.telemetry,
       now: deps.now,

@@ -1,26 +1,49 @@
 /**
- * Sending replies to Telegram chats — both answers in a conversation and digests — so that every
- * send gets the same care: rendered within Telegram's limits, skipped for chats that blocked the
- * bot, followed to a group's new supergroup id, and failures mapped to {@link DeliveryError}s.
+ * Sending to Telegram chats — answers in a conversation, digest parts and notices — so that
+ * every message gets the same care: rendered within Telegram's limits, paced by the bot's one
+ * rate limiter, skipped for chats that blocked the bot, followed to a group's new supergroup id,
+ * sent again as plain text once if Telegram cannot parse its HTML, and failures mapped to
+ * {@link DeliveryError}s that say whether the message may have arrived anyway.
  *
- * 429s never reach this module while they are short: the auto-retry transformer on the bot's API
- * waits `retry_after` and retries. A longer wait comes back as a `rate-limited` error.
+ * The API this sender gets has no auto-retry: it decides itself what to retry. Digest parts are
+ * retried by the digest queue (one failed part holds no other chat up); an answer waits out a
+ * 429 of up to {@link ReplyRetry.maxWaitMs} and is then delivered, and retries 5xx and lost
+ * connections a few times, resending only the one message whose outcome is unknown.
  */
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup, Message } from 'grammy/types';
-import { DeliveryError, type MessageSender } from '../../delivery/types.js';
+import { realSleep, unlimited, type Sleep } from '../../delivery/limiter.js';
+import { throttledNotice } from '../../delivery/notices.js';
+import { DeliveryError, type ChatKind, type MessageSender, type SendLimiter } from '../../delivery/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Reply } from '../../replies/reply.js';
 import type { ChatStateStore } from '../../storage/types.js';
 import { inlineKeyboard } from './callback-data.js';
-import { editRefusal, toDeliveryError } from './errors.js';
+import { editRefusal, isUnparsableMarkup, toDeliveryError } from './errors.js';
 import { renderReply } from './render.js';
 
+/** How an answer (not a digest) is retried. */
+export interface ReplyRetry {
+  /** The longest `retry_after` an answer waits for before it is delivered anyway (default 120 s). */
+  maxWaitMs: number;
+  /** Attempts for 5xx and lost connections, the first included (default 3). */
+  attempts: number;
+  /** First backoff after a 5xx or a lost connection, doubled each time (default 1 s). */
+  backoffMs: number;
+}
+
+export const DEFAULT_REPLY_RETRY: ReplyRetry = { maxWaitMs: 120_000, attempts: 3, backoffMs: 1000 };
+
 export interface TelegramSenderDeps {
+  /** An API without auto-retry (this sender retries itself). */
   api: Pick<Api, 'sendMessage' | 'editMessageText'>;
   chatState: ChatStateStore;
   logger: Logger;
   now: () => Date;
+  /** The bot's one rate limiter (default: none). */
+  limiter?: SendLimiter;
+  replyRetry?: Partial<ReplyRetry>;
+  sleep?: Sleep;
 }
 
 /** Where a reply went: the chat id used (new after a migration) and the message ids, in order. */
@@ -30,6 +53,12 @@ export interface Delivered {
 }
 
 export type EditOutcome = 'edited' | 'unchanged' | 'not-editable';
+
+/** One planned Telegram message: HTML, and the keyboard under the last one. */
+export interface TelegramPart {
+  html: string;
+  keyboard?: InlineKeyboardMarkup;
+}
 
 export interface TelegramSender extends MessageSender {
   /** Send a reply, as an answer to `replyTo` when given. @throws {DeliveryError} */
@@ -47,14 +76,34 @@ const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }
 const MAX_MIGRATIONS = 3;
 const MULTIPART_MEMORY = 2000;
 
+/** Telegram's chat ids: users are positive, groups, supergroups and channels negative. */
+export function chatKindOf(chatId: string): ChatKind {
+  return chatId.startsWith('-') ? 'group' : 'private';
+}
+
+/** The text of Telegram HTML without its markup (the fallback when Telegram cannot parse it). */
+export function htmlToPlainText(html: string): string {
+  return html
+    .replace(/<a\s+href="([^"]*)"[^>]*>(.*?)<\/a>/gis, (_m, _href: string, text: string) => text)
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
 /**
  * Create the Telegram sender.
  *
  * @example
- * const sender = createTelegramSender({ api: bot.api, chatState, logger, now: () => new Date() });
- * await sender.send('-1001234567890', digestReply);
+ * const sender = createTelegramSender({ api: sendApi, chatState, logger, now: () => new Date(), limiter });
+ * await sender.send('-1001234567890', notice);
  */
 export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
+  const limiter = deps.limiter ?? unlimited;
+  const retry: ReplyRetry = { ...DEFAULT_REPLY_RETRY, ...deps.replyRetry };
+  const sleep = deps.sleep ?? realSleep;
   // The last message of each multi-message reply: editing it alone would leave the earlier parts stale.
   const multipartEnds = new Set<string>();
 
@@ -69,7 +118,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
   function refuseBlocked(chatId: string): void {
     const block = deps.chatState.blockedChat('telegram', chatId);
     if (block !== undefined) {
-      throw new DeliveryError('forbidden', `Not sending to Telegram chat ${chatId}: it has been unreachable since ${block.at} (${block.reason}).`);
+      throw new DeliveryError('forbidden', `Not sending to Telegram chat ${chatId}: it has been unreachable since ${block.at} (${block.reason}).`, { outcome: 'not-sent' });
     }
   }
 
@@ -86,22 +135,38 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
     return failure;
   }
 
+  /**
+   * One message, once: waits for the limiter, follows a migration, and falls back to plain text
+   * once when Telegram cannot parse the HTML.
+   */
   async function sendOne(
     chatId: string,
-    html: string,
-    extra: { reply_markup?: InlineKeyboardMarkup; replyTo?: number },
+    part: TelegramPart,
+    extra: { replyTo?: number; signal?: AbortSignal },
   ): Promise<{ chatId: string; message: Message.TextMessage }> {
     let target = chatId;
     let replyTo = extra.replyTo;
+    let plain = false;
     for (let hop = 0; ; hop += 1) {
+      if (!(await limiter.acquire('telegram', target, chatKindOf(target), extra.signal))) {
+        throw new DeliveryError('transient', `Stopped before sending to Telegram chat ${target}.`, { outcome: 'not-sent' });
+      }
       try {
-        const message = await deps.api.sendMessage(target, html, {
-          ...HTML,
-          ...(extra.reply_markup === undefined ? {} : { reply_markup: extra.reply_markup }),
+        const message = await deps.api.sendMessage(target, plain ? htmlToPlainText(part.html) : part.html, {
+          ...(plain ? { link_preview_options: HTML.link_preview_options } : HTML),
+          ...(part.keyboard === undefined ? {} : { reply_markup: part.keyboard }),
           ...(replyTo === undefined ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
         });
         return { chatId: target, message };
       } catch (error) {
+        if (!plain && isUnparsableMarkup(error)) {
+          deps.logger.error(
+            { chatId: target, html: part.html, err: error },
+            'Telegram could not parse the HTML of a message; sending the same text without markup. This is a renderer bug: please report the html in this line',
+          );
+          plain = true;
+          continue;
+        }
         const failure = recordFailure(error, target);
         if (failure.kind !== 'migrated' || failure.details.migratedTo === undefined || hop >= MAX_MIGRATIONS) throw failure;
         target = failure.details.migratedTo;
@@ -111,8 +176,54 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
     }
   }
 
+  /** An answer's message: 429s waited out (up to the limit), 5xx and lost connections retried a few times. */
+  async function sendAnswerPart(chatId: string, part: TelegramPart, replyTo: number | undefined): Promise<{ chatId: string; message: Message.TextMessage }> {
+    let failures = 0;
+    for (;;) {
+      try {
+        return await sendOne(chatId, part, replyTo === undefined ? {} : { replyTo });
+      } catch (error) {
+        const failure = toDeliveryError(error, chatId);
+        if (failure.kind === 'rate-limited') {
+          const wait = failure.details.retryAfterMs ?? retry.backoffMs;
+          if (wait > retry.maxWaitMs) {
+            scheduleThrottledNotice(chatId, wait);
+            throw failure;
+          }
+          deps.logger.info({ chatId, waitMs: wait }, 'telegram asked to wait before answering; the answer is queued until then');
+          await sleep(wait);
+          continue;
+        }
+        if (failure.kind === 'transient' && ++failures < retry.attempts) {
+          await sleep(retry.backoffMs * 2 ** (failures - 1));
+          continue;
+        }
+        throw failure;
+      }
+    }
+  }
+
+  /** When an answer cannot wait that long: once Telegram lets us write again, say so. */
+  function scheduleThrottledNotice(chatId: string, waitMs: number): void {
+    deps.logger.warn({ chatId, waitMs }, 'telegram asked the bot to wait longer than an answer may; the user is told when the wait is over');
+    // A timer that does not keep a stopping process alive: the notice is a courtesy.
+    setTimeout(() => {
+      const [html] = renderReply(throttledNotice(Math.ceil(waitMs / 60_000))).messages;
+      if (html === undefined) return;
+      sendOne(chatId, { html }, {}).catch((error: unknown) => deps.logger.warn({ chatId, err: error }, 'could not send the notice about the delayed answer either'));
+    }, waitMs).unref();
+  }
+
+  function plan(reply: Reply): TelegramPart[] {
+    const rendered = renderReply({ ...reply, private: false });
+    const keyboard = inlineKeyboard(rendered.buttons);
+    const last = rendered.messages.length - 1;
+    return rendered.messages.map((html, i) => (i === last && keyboard !== undefined ? { html, keyboard } : { html }));
+  }
+
   const sender: TelegramSender = {
     platform: 'telegram',
+    resendAfterUnknown: 'may-repeat',
 
     async deliver(chatId, reply, options = {}) {
       let target = deps.chatState.currentChatId('telegram', chatId);
@@ -122,10 +233,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
       const messageIds: number[] = [];
       const last = rendered.messages.length - 1;
       for (const [i, html] of rendered.messages.entries()) {
-        const sent = await sendOne(target, html, {
-          ...(i === last && keyboard !== undefined ? { reply_markup: keyboard } : {}),
-          ...(i === 0 && options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
-        });
+        const sent = await sendAnswerPart(target, i === last && keyboard !== undefined ? { html, keyboard } : { html }, i === 0 ? options.replyTo : undefined);
         target = sent.chatId;
         messageIds.push(sent.message.message_id);
       }
@@ -138,12 +246,22 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
       await sender.deliver(chatId, { ...reply, private: false });
     },
 
+    plan,
+
+    async sendPart(chatId, part, options) {
+      const target = deps.chatState.currentChatId('telegram', chatId);
+      refuseBlocked(target);
+      const sent = await sendOne(target, part as TelegramPart, options.signal === undefined ? {} : { signal: options.signal });
+      return { chatId: sent.chatId };
+    },
+
     async edit(chatId, messageId, reply) {
       if (multipartEnds.has(`${chatId}:${messageId}`)) return 'not-editable';
       const rendered = renderReply(reply);
       const [html] = rendered.messages;
       if (rendered.messages.length !== 1 || html === undefined) return 'not-editable';
       const keyboard = inlineKeyboard(rendered.buttons);
+      await limiter.acquire('telegram', chatId, chatKindOf(chatId));
       try {
         await deps.api.editMessageText(chatId, messageId, html, { ...HTML, ...(keyboard === undefined ? {} : { reply_markup: keyboard }) });
         return 'edited';

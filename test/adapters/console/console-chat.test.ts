@@ -70,10 +70,40 @@ describe('the console chat', () => {
     expect(output).toContain('I did not catch a question there.');
   });
 
-  it('a number with no follow-up listed is read as an ordinary message', async () => {
-    const { answered, output } = await chat(['7']);
-    expect(answered).toBe(1);
-    expect(output.trim()).not.toBe('');
+  it('a number with no such follow-up says so and lists the ones there are, under the same numbers', async () => {
+    const { output } = await chat(['/help', '7', '2']);
+    const [, noSuch = '', picked = ''] = output.split(/\n(?=There is no follow-up|Panjshir —)/);
+    expect(noSuch).toMatch(/^There is no follow-up 7\.\nThe last answer listed 3: type a number from 1 to 3\./);
+    expect(noSuch).toContain('1) /who massoud');
+    expect(noSuch).not.toContain('Nothing in the story matches');
+    // The list shown again keeps its numbers: 2 is still /where panjshir.
+    expect(picked.startsWith('Panjshir —')).toBe(true);
+
+    const first = await chat(['7']);
+    expect(first.output).toMatch(/^There is no follow-up 7\.\nThe last answer listed no follow-ups\./);
+  });
+
+  it('/help offers examples to try, not "Did you mean", each shown once', async () => {
+    const { output } = await chat(['/help']);
+    expect(output).not.toContain('Did you mean');
+    expect(output).toMatch(/Follow-ups\n {2}1\) \/who massoud\n/);
+    expect(output).not.toMatch(/\/who massoud → \/who massoud/);
+  });
+
+  it('shows follow-ups by name, not by internal id', async () => {
+    const { output } = await chat(['/who massoud']);
+    const followUps = output.slice(output.lastIndexOf('\nFollow-ups\n'));
+    expect(followUps).toMatch(/Ahmad Shah Massoud/);
+    expect(output).not.toMatch(/id:[a-z]/);
+  });
+
+  it('a message carrying a carriage return stays one message; a CRLF line ending is no part of it', async () => {
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    await runConsoleChat({ router, input: Readable.from(['/who\rmassoud\r\n/sources\r\n']), output, interactive: false, json: true, now: () => NOW });
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { input: string });
+    expect(lines.map((l) => l.input)).toEqual(['/who\rmassoud', '/sources']);
   });
 
   it('skips blank lines and stops at /quit without reading further', async () => {
@@ -90,11 +120,15 @@ describe('the console chat', () => {
     expect(interactive.output).toMatch(/^> /m);
   });
 
-  it('prints one JSON line per reply with title, text and the structured reply', async () => {
-    const { output } = await chat(['/who masood', '/nonsense'], { json: true });
+  it('prints one JSON line per message read, naming it, blank lines and /quit included', async () => {
+    const { output } = await chat(['/who masood', '', '   ', '/nonsense', '/quit', '/sources'], { json: true });
     const lines = output.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    const [who, unknown] = lines.map((l) => JSON.parse(l) as { title: string; text: string; reply: { kind: string; title: string } });
+    expect(lines).toHaveLength(5);
+    const parsed = lines.map((l) => JSON.parse(l) as { input: string; title: string; text: string; reply: { kind: string; title: string } });
+    expect(parsed.map((p) => p.input)).toEqual(['/who masood', '', '   ', '/nonsense', '/quit']);
+    expect(parsed[1]?.title).toBe('I did not catch a question there.');
+    expect(parsed[4]?.reply.kind).toBe('notice');
+    const [who, , , unknown] = parsed;
     expect(who?.title).toMatch(/Massoud/);
     expect(who?.text.startsWith(who.title)).toBe(true);
     expect(who?.reply.kind).toBe('answer');
@@ -139,8 +173,8 @@ describe('digests in the console', () => {
     expect(text).toBe(`\n── scheduled digest ──\n${renderPlainText(digest)}\n\n`);
   });
 
-  it('the JSON line of a reply is its title, its text and the reply itself', () => {
+  it('the JSON line of a reply is the message it answers, its title, its text and the reply itself', () => {
     const r = reply({ kind: 'notice', title: 'Hello', summary: 'World' });
-    expect(JSON.parse(replyAsJsonLine(r))).toEqual({ title: 'Hello', text: 'Hello\nWorld', reply: JSON.parse(JSON.stringify(r)) });
+    expect(JSON.parse(replyAsJsonLine(r, 'hi'))).toEqual({ input: 'hi', title: 'Hello', text: 'Hello\nWorld', reply: JSON.parse(JSON.stringify(r)) });
   });
 });

@@ -54,11 +54,15 @@ export interface HarnessOptions {
   suggestEntities?: (partial: string, types: EntityType[]) => EntityHit[];
   settings?: Partial<DiscordSettings>;
   fake?: FakeDiscordOptions;
+  /** SQLite file to keep the bot's state in (default: a private in-memory database). */
+  databasePath?: string;
+  /** Run against this already running fake (a restart); `stop()` then leaves it running. */
+  discord?: FakeDiscord;
 }
 
 /** Start the fake, then the runtime against it, and wait until the bot is connected. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const discord = await FakeDiscord.start(options.fake);
+  const discord = options.discord ?? (await FakeDiscord.start(options.fake));
   const { logger, lines } = capturingLogger();
   const { telemetry, commands, platformErrors } = recordingTelemetry();
   const router = createRouter({
@@ -67,17 +71,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     telemetry,
     suggestEntities: options.suggestEntities ?? suggestFromStory,
   });
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(options.databasePath ?? ':memory:');
   const runtime = createDiscordRuntime(
     { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, storyName: 'Panjshir Valley resistance, 2021', ...options.settings },
-    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, logger, telemetry, now: () => NOW },
+    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, followUps: store, logger, telemetry, now: () => NOW },
   );
   try {
     await runtime.start();
     await discord.waitFor(() => (runtime.health().status === 'connected' ? true : undefined), 5_000, 'the bot to connect');
   } catch (error) {
     await runtime.stop();
-    await discord.close();
+    if (options.discord === undefined) await discord.close();
     store.close();
     throw error;
   }
@@ -91,7 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     platformErrors,
     async stop() {
       await runtime.stop();
-      await discord.close();
+      if (options.discord === undefined) await discord.close();
       store.close();
     },
   };

@@ -97,8 +97,10 @@ describe('npm run discord:register', () => {
     const missing = await cli([], {}).catch((e: { code: number; stderr: string }) => e);
     expect(missing).toMatchObject({ code: 78 });
     expect((missing as { stderr: string }).stderr).toContain('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID');
-    const bad = await cli(['--guild', 'abc'], {}).catch((e: { code: number; stderr: string }) => e);
+    // Numeric, but far too short for a Discord id: say what a server id looks like.
+    const bad = await cli(['--guild', '999'], {}).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 64 });
+    expect((bad as { stderr: string }).stderr).toContain('--guild needs a server id of 17–20 digits, not "999"');
     const rejected = await cli([], { DISCORD_TOKEN: 'wrong-token', DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl }).catch(
       (e: { code: number; stderr: string }) => e,
     );

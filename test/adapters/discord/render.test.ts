@@ -100,6 +100,19 @@ describe('renderReply: within every Discord limit', () => {
     expect(sources?.value).toContain('**1.** [Reuters: First](https://example.org/1) · 2021-08-22');
   });
 
+  it('links a line to its url (the /sources list) as a markdown link, and only http(s) ones', () => {
+    const linked = renderReply(
+      reply({
+        kind: 'answer',
+        title: 't',
+        sections: [{ label: 'Articles', lines: [{ text: 'Reuters — [A] *B*', cites: [], note: '3 facts', url: 'https://example.org/a_(1)' }, { text: 'Bad', cites: [], url: 'javascript:alert(1)' }] }],
+      }),
+    );
+    const field = linked.pages[0]?.fields?.find((f) => f.name === 'Articles');
+    expect(field?.value).toBe('• [Reuters — (A) \\*B\\*](https://example.org/a_%281%29) — *3 facts*\n• Bad');
+    expect(messageProblems(pageMessage(linked, 0))).toEqual([]);
+  });
+
   it('shortens a field name over 256 characters', () => {
     const names = rendered.pages.flatMap((p) => p.fields ?? []).map((f) => f.name);
     expect(names.some((n) => n.startsWith('LLLL'))).toBe(true);

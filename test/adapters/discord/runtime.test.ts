@@ -72,7 +72,7 @@ describe('connecting', () => {
     const store = openSqliteStore(':memory:');
     const runtime = createDiscordRuntime(
       { token: 'not-the-token', applicationId: discord.applicationId, apiUrl: discord.apiUrl, loginRetryMs: 10 },
-      { router, inlineAnswers: () => [], chatState: store, logger, telemetry: noTelemetry, now: () => new Date() },
+      { router, inlineAnswers: () => [], chatState: store, followUps: store, logger, telemetry: noTelemetry, now: () => new Date() },
     );
     try {
       await runtime.start();
@@ -377,15 +377,19 @@ describe('buttons', () => {
     expect(embedOf(response?.data).title).toBe('Those extra pages have expired.');
   });
 
-  it('answers a button whose custom id is no command (an older version’s) with an ephemeral notice', async () => {
+  it('answers a button whose custom id is no command (an older version’s) or an unknown key with an ephemeral notice', async () => {
     const h = await start();
     const { id } = await ask(h, 'who', { name: 'saleh' });
     const pressId = h.discord.sendInteraction(buttonInteraction(h.discord, { customId: 'legacy:42', message: h.discord.originalMessage(id) ?? {} }));
     const [response] = await h.discord.waitForInteractionResponses(pressId);
     expect(response?.type).toBe(4);
     expect(response?.data?.flags).toBe(64);
-    expect(embedOf(response?.data).title).toBe('This button no longer works.');
+    expect(embedOf(response?.data).title).toBe('This button has expired.');
     expect(embedOf(h.discord.originalMessage(id)).title).toMatch(/^Amrullah Saleh — /);
+    const keyId = h.discord.sendInteraction(buttonInteraction(h.discord, { customId: 'k:NoSuchKey123', message: h.discord.originalMessage(id) ?? {} }));
+    const [keyResponse] = await h.discord.waitForInteractionResponses(keyId);
+    expect(keyResponse?.data?.flags).toBe(64);
+    expect(embedOf(keyResponse?.data).title).toBe('This button has expired.');
   });
 });
 

@@ -28,12 +28,15 @@ describe('429: waits retry_after, then succeeds', () => {
     expect(h.platformErrors).toContain('rate-limited');
   });
 
-  it('a wait longer than the configured maximum comes back to digests as rate-limited with its delay', async () => {
-    h = await startHarness({ settings: { retry: { maxDelaySeconds: 2, startupInitialMs: 20, rethrowInternalServerErrors: true } } });
-    h.telegram.failNext('sendMessage', { kind: 'rate-limit', retryAfter: 120 });
+  it('a wait longer than an answer may wait is not held: the caller learns the delay, and the chat is told once the wait is over', async () => {
+    h = await startHarness({ settings: { replyRetry: { maxWaitMs: 500 } } });
+    h.telegram.failNext('sendMessage', { kind: 'rate-limit', retryAfter: 1 });
     const error = await h.runtime.sender.send(String(ALICE.id), notice).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
-    expect(error).toMatchObject({ kind: 'rate-limited', details: { retryAfterMs: 120_000 } });
+    expect(error).toMatchObject({ kind: 'rate-limited', details: { retryAfterMs: 1000 } });
+    const [told] = await h.telegram.waitForSent(ALICE.id);
+    expect(told?.text).toMatch(/^Sorry — your last question was not answered\nThe platform made the bot wait about 1 minute/);
+    expect(told!.params).not.toHaveProperty('reply_parameters');
   });
 });
 
@@ -107,16 +110,29 @@ describe('group migrated to a supergroup', () => {
 });
 
 describe('failures mapped for digests', () => {
-  it('5xx → transient, a rejected request → invalid, missing chat → not-found', async () => {
-    h = await startHarness();
-    h.telegram.failNext('sendMessage', { kind: 'server-error' });
-    await expect(h.runtime.sender.send('42', notice)).rejects.toMatchObject({ kind: 'transient', permanent: false });
+  it('5xx that outlasts the retries → transient, a rejected request → invalid, missing chat → not-found', async () => {
+    h = await startHarness({ settings: { replyRetry: { attempts: 3, backoffMs: 5 } } });
+    h.telegram.failNext('sendMessage', { kind: 'server-error' }, 3);
+    await expect(h.runtime.sender.send('42', notice)).rejects.toMatchObject({ kind: 'transient', permanent: false, details: { outcome: 'not-sent' } });
+    expect(h.telegram.callsTo('sendMessage')).toHaveLength(3);
     h.telegram.failNext('sendMessage', { kind: 'error', code: 400, description: 'Bad Request: chat not found' });
     await expect(h.runtime.sender.send('43', notice)).rejects.toMatchObject({ kind: 'not-found', permanent: true });
     expect(h.store.blockedChat('telegram', '43')).toBeDefined();
-    h.telegram.failNext('sendMessage', { kind: 'error', code: 400, description: "Bad Request: can't parse entities" });
+    h.telegram.failNext('sendMessage', { kind: 'error', code: 400, description: 'Bad Request: message is too long' });
     await expect(h.runtime.sender.send('44', notice)).rejects.toMatchObject({ kind: 'invalid' });
     expect(h.store.blockedChat('telegram', '44')).toBeUndefined();
+  });
+
+  it("HTML Telegram cannot parse: the same answer goes once more as plain text, and the message is logged for fixing", async () => {
+    h = await startHarness();
+    h.telegram.failNext('sendMessage', { kind: 'error', code: 400, description: "Bad Request: can't parse entities: unsupported start tag \"x\" at byte offset 3" });
+    await h.runtime.sender.send('45', { ...notice, title: 'Tom & Jerry <3' });
+    const [sent] = h.telegram.sent('45');
+    expect(sent).toMatchObject({ text: expect.stringMatching(/^Tom & Jerry <3/) });
+    expect(sent?.parseMode).toBeUndefined();
+    expect(h.telegram.callsTo('sendMessage')).toHaveLength(2);
+    const logged = h.logs.find((l) => /could not parse the HTML/.test(String(l.msg)));
+    expect(logged).toMatchObject({ chatId: '45', html: expect.stringContaining('<b>Tom &amp; Jerry &lt;3</b>') });
   });
 });
 

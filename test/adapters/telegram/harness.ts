@@ -38,18 +38,22 @@ export interface HarnessOptions {
   getMe?: boolean;
   /** Wait until health says connected (default true). */
   waitConnected?: boolean;
+  /** SQLite file to keep the bot's state in (default: a private in-memory database). */
+  databasePath?: string;
+  /** Run against this already running fake (a restart); `stop()` then leaves it running. */
+  telegram?: FakeTelegramBotApi;
   /** Prepare the fake before the bot starts (inject start-up failures). */
   beforeStart?: (telegram: FakeTelegramBotApi) => void;
 }
 
 /** Start the fake, then the runtime against it. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const telegram = await FakeTelegramBotApi.start(options.fake);
+  const telegram = options.telegram ?? (await FakeTelegramBotApi.start(options.fake));
   options.beforeStart?.(telegram);
   const { logger, lines } = capturingLogger();
   const { telemetry, commands, platformErrors } = recordingTelemetry();
   const router = createRouter({ commands: createCommandSet({ knowledge, extra: TEST_COMMANDS }), logger, telemetry });
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(options.databasePath ?? ':memory:');
   const runtime = createTelegramRuntime(
     {
       token: telegram.token,
@@ -59,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       retry: { startupInitialMs: 20, startupMaxMs: 200, maxDelaySeconds: 5, rethrowInternalServerErrors: true },
       ...options.settings,
     },
-    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, logger, telemetry, now: () => NOW },
+    { router, inlineAnswers: (query) => inlineAnswers(knowledge, query), chatState: store, followUps: store, logger, telemetry, now: () => NOW },
   );
   await runtime.start();
   if (options.waitConnected !== false) {
@@ -75,7 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     platformErrors,
     async stop() {
       await runtime.stop();
-      await telegram.close();
+      if (options.telegram === undefined) await telegram.close();
       store.close();
     },
   };

@@ -1,6 +1,9 @@
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { commandFromCallbackData, fitsCallbackData, inlineKeyboard } from '../../../src/adapters/telegram/callback-data.js';
+import { commandFitsCallbackData, fitsCallbackData, inlineKeyboard } from '../../../src/adapters/telegram/callback-data.js';
+import { createFollowUpKeys } from '../../../src/adapters/follow-up-keys.js';
+import { reply } from '../../../src/replies/reply.js';
+import { openSqliteStore } from '../../../src/storage/sqlite.js';
 import { editRefusal, failsForGood, toDeliveryError } from '../../../src/adapters/telegram/errors.js';
 import { addressedText } from '../../../src/adapters/telegram/handlers.js';
 
@@ -33,23 +36,35 @@ describe('addressedText: which messages are for the bot', () => {
 });
 
 describe('callback data', () => {
-  it('is the command line itself: up to 64 bytes, counted in bytes, starting with a slash', () => {
+  it('is the command line itself up to 64 bytes, counted in bytes, starting with a slash', () => {
     const fits = `/search ${'a'.repeat(64 - 8)}`;
     expect(Buffer.byteLength(fits)).toBe(64);
-    expect(fitsCallbackData(fits)).toBe(true);
-    expect(fitsCallbackData(`${fits}a`)).toBe(false);
+    expect(commandFitsCallbackData(fits)).toBe(true);
+    expect(commandFitsCallbackData(`${fits}a`)).toBe(false);
     // 43 characters, 75 bytes: each Arabic-script letter takes two.
     const dari = '/who احمد مسعود احمد مسعود احمد مسعود مسعود';
     expect([...dari].length).toBeLessThan(64);
     expect(Buffer.byteLength(dari)).toBeGreaterThan(64);
-    expect(fitsCallbackData(dari)).toBe(false);
+    expect(commandFitsCallbackData(dari)).toBe(false);
+    expect(commandFitsCallbackData('who massoud')).toBe(false);
+    // A key stands in for a longer command; nothing else is callback data of ours.
+    expect(fitsCallbackData('k:AbCdEf012345')).toBe(true);
     expect(fitsCallbackData('who massoud')).toBe(false);
   });
 
-  it('reads back a command line, and nothing that is not one (an old key, another bot’s data)', () => {
-    expect(commandFromCallbackData('/who id:ahmad-shah-massoud')).toBe('/who id:ahmad-shah-massoud');
-    expect(commandFromCallbackData('k:1a')).toBeUndefined();
-    expect(commandFromCallbackData('')).toBeUndefined();
+  it('reads back a command line or a kept key, and nothing else (an unknown key, another bot’s data)', async () => {
+    const store = openSqliteStore(':memory:');
+    const keys = createFollowUpKeys(store, { now: () => new Date('2021-09-01T08:00:00Z') });
+    const long = `/search ${'resistance fighters of the valley '.repeat(3).trim()} page:2`;
+    const shown = await keys.keyed(reply({ kind: 'answer', title: 't', actions: [{ label: 'More results', command: long }, { label: 'short', command: '/sources' }] }), commandFitsCallbackData);
+    const [keyed, short] = shown.actions;
+    expect(keyed?.command).toMatch(/^k:[\w-]{1,16}$/);
+    expect(short?.command).toBe('/sources');
+    expect(await keys.commandOf(keyed?.command ?? '')).toBe(long);
+    expect(await keys.commandOf('/who id:ahmad-shah-massoud')).toBe('/who id:ahmad-shah-massoud');
+    expect(await keys.commandOf('k:1a')).toBeUndefined();
+    expect(await keys.commandOf('')).toBeUndefined();
+    store.close();
   });
 
   it('builds an inline keyboard only when there are buttons', () => {

@@ -92,6 +92,20 @@ describe('renderReply: the reply model as Telegram HTML', () => {
     expect(renderReply(reply({ kind: 'answer', title: 't', actions: many })).buttons).toHaveLength(8);
   });
 
+  it('links a line to its url (the /sources list), escaped, and only http(s) ones', () => {
+    const [html = ''] = renderReply(
+      reply({
+        kind: 'answer',
+        title: 't',
+        sections: [{ label: 'Articles', lines: [{ text: 'Reuters — A & B', cites: [], note: '3 facts', url: 'https://example.org/a?x=1&y=2' }, { text: 'Bad', cites: [], url: 'javascript:alert(1)' }] }],
+      }),
+    ).messages;
+    expect(html).toContain('• <a href="https://example.org/a?x=1&amp;y=2">Reuters — A &amp; B</a> <i>(3 facts)</i>');
+    expect(html).toContain('• Bad');
+    expect(html).not.toContain('javascript');
+    expect(visible(html)).toContain('Reuters — A & B (3 facts)');
+  });
+
   it('links only http(s) URLs', () => {
     const [html = ''] = renderReply(
       reply({ kind: 'answer', title: 't', citations: [{ outlet: 'X', headline: 'Y', date: '2021-08-22', url: 'javascript:alert(1)' }] }),
