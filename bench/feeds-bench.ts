@@ -19,6 +19,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { extractArticle } from '../src/extract/extract.js';
 import { createFetcher } from '../src/fetch/fetcher.js';
 import { createFeedPoller } from '../src/feeds/poller.js';
 import { loadArticles, parseArticleMeta, type Article } from '../src/knowledge/articles.js';
@@ -181,19 +182,35 @@ async function pollingRows(feeds: number, log: (line: string) => void): Promise<
   }
 }
 
+/** Extracting one newsroom page (readability over linkedom, metadata, paragraphs). */
+function extractRow(runs: number): BenchRow {
+  const seed = loadArticles(SEED)[1]!;
+  const paragraphs = seed.raw.split('\n').filter((l) => l.trim().length > 80);
+  const html = `<!doctype html><html lang="en"><head><meta property="og:site_name" content="TheJournal.ie"><meta property="og:type" content="article"><meta property="article:published_time" content="2021-08-23T09:00:00Z"><title>t</title></head><body><nav><a href="/">Home</a></nav><main><article><h1>${seed.meta.headline}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</article></main><footer>©</footer></body></html>`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    if (!extractArticle(html).ok) throw new Error('bench page was not extracted');
+    times.push(performance.now() - t);
+  }
+  return { section: 'feeds', operation: 'extract one news page', p50Ms: round(p50(times)), note: `${runs} runs` };
+}
+
 /**
  * The feeds section.
  *
  * @example
- * const rows = await runFeedsBench({ quick: true, seed: 42 }, console.error);
+ * const rows = await runFeedsBench({ quick: true, seed: 42, log: console.error });
  */
-export async function runFeedsBench(options: BenchOptions, log: (line: string) => void = () => undefined): Promise<BenchRow[]> {
+export async function runFeedsBench(options: BenchOptions): Promise<BenchRow[]> {
+  const log = options.log ?? (() => undefined);
   // The story-wide stages grow with the square of the story (corroboration compares every pair
   // of facts and quotes, re-tokenising both each time), so 10,000 articles would not finish:
   // these sizes show the curve; docs/feeds.md extrapolates from them.
-  const sizes = options.tiny ? [20] : options.quick ? [50] : [50, 100, 200];
+  const sizes = options.tiny ? [20] : options.quick ? [100] : [100, 300, 1000];
   const rows: BenchRow[] = [];
   for (const size of sizes) rows.push(...(await ingestRows(size, options.tiny ? 2 : 5, log)));
+  rows.push(extractRow(options.tiny ? 5 : 50));
   rows.push(...(await pollingRows(options.tiny ? 20 : 200, log)));
   return rows;
 }

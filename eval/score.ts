@@ -192,8 +192,29 @@ function scoreReport(
   // Quotes.
   const quotes = own(kb.quotes);
   const matchedQuotes = new Set<Quote>();
-  for (const q of expected.quotes) {
-    const spans = locate(q.text);
+  // Each quote the pipeline found answers the expected quote it covers best (by overlap over
+  // union): a quote nested in a longer one is not matched by the longer one.
+  // A long quote may be written as its first 80+ characters: it runs to its closing mark.
+  const locateQuote = (text: string): Span[] =>
+    locate(text).map((span) => {
+      if (foldText(text).length < 80) return span;
+      const close = /["”»]/u.exec(raw.slice(span.end, span.end + 2000));
+      return close ? { start: span.start, end: span.end + close.index } : span;
+    });
+  const expectedSpans = expected.quotes.map((q) => locateQuote(q.text));
+  const fit = (a: Span, b: Span): number => overlap(a, b) / (Math.max(a.end, b.end) - Math.min(a.start, b.start));
+  const bestFor = new Map(
+    quotes.map((x) => {
+      let best = -1;
+      let score = 0;
+      expectedSpans.forEach((spans, i) => {
+        for (const span of spans) if (fit(span, x.span) > score) [best, score] = [i, fit(span, x.span)];
+      });
+      return [x, best] as const;
+    }),
+  );
+  for (const [qi, q] of expected.quotes.entries()) {
+    const spans = expectedSpans[qi] ?? [];
     s.quotes++;
     if (spans.length === 0) {
       s.unlocated++;
@@ -201,7 +222,7 @@ function scoreReport(
       continue;
     }
     if (!spans.some(inBody)) s.reportDropped++;
-    const hits = quotes.filter((x) => spans.some((span) => overlapsMostly(span, x.span)));
+    const hits = quotes.filter((x) => bestFor.get(x) === qi && spans.some((span) => overlapsMostly(span, x.span)));
     hits.forEach((h) => matchedQuotes.add(h.item));
     if (hits.length === 0) {
       s.quotesMissed++;

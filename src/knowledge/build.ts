@@ -18,10 +18,12 @@ import { extractEvents } from './events.js';
 import { extractFacts } from './facts.js';
 import { findCandidates, findMentions, type MentionableEntity } from './mentions.js';
 import type { DateRef, Entity, Fact, KnowledgeBase, Quote, Source } from './model.js';
+import { provisionalSpeakers } from './provisional.js';
 import { extractQuotes, type QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 import { splitSentences } from './sentences.js';
+import { fold } from './text.js';
 
 export const storyMetaSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/u, 'must be kebab-case'),
@@ -154,6 +156,28 @@ function fillQuote(kept: Quote, other: Quote): Quote {
 }
 
 /**
+ * The order the build reads articles in, whatever order they arrived or were listed in:
+ * by publication date, then the longer report first, then outlet, then content. Every merge (quotes, facts, events,
+ * claims) keeps the first of what it merges, so this makes the knowledge base the same
+ * whichever article came first.
+ *
+ * @example
+ * canonicalOrder([later, earlier]); // [earlier, later]
+ */
+export function canonicalOrder(articles: readonly Article[]): Article[] {
+  // Same day: the fuller report first (its wording leads merged items), then outlet, then content.
+  const key = (a: Article): string => {
+    const text = a.raw.replace(/\r\n?/gu, '\n').trim();
+    const shorter = String(1e9 - text.length).padStart(10, '0');
+    return `${a.meta.published}\u0000${shorter}\u0000${fold(a.meta.outlet)}\u0000${createHash('sha256').update(text).digest('hex')}`;
+  };
+  return articles
+    .map((article) => ({ article, key: key(article) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ article }) => article);
+}
+
+/**
  * Builds the knowledge base of one story. Pure: reads nothing from disk.
  *
  * @throws RegistryError when registry evidence is not found in the named article
@@ -161,7 +185,7 @@ function fillQuote(kept: Quote, other: Quote): Quote {
  * const { kb, sentences, mentions } = buildKnowledgeBaseWithTrace({ story, registry, articles });
  */
 export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
-  const { sources, sentences, mentions } = (input.read ?? readArticles)(input.articles, input.registry.entities);
+  const { sources, sentences, mentions } = (input.read ?? readArticles)(canonicalOrder(input.articles), input.registry.entities);
   const published = new Map(sources.map((s) => [s.id, s.published]));
   const entities = entitiesOf(input.registry, sources, mentions);
 
@@ -171,7 +195,9 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
     const date = dateOf(dateSentences, published);
     return { id: stableId('q', [sourceId, first?.start ?? 0, first?.end ?? 0]), ...quote, ...(date ? { date } : {}) };
   });
-  const quotes = corroborate(datedQuotes, {
+  // Speakers named but not in the registry get a provisional entity before quotes merge.
+  const provisional = provisionalSpeakers(datedQuotes, sources, new Set(entities.map((e) => e.id)));
+  const quotes = corroborate(provisional.quotes, {
     threshold: QUOTE_SIMILARITY_THRESHOLD,
     sameSpeaker: true,
     fill: fillQuote,
@@ -206,7 +232,7 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
   const kb: KnowledgeBase = {
     story: { id: input.story.id, title: input.story.title, ...(input.story.description ? { description: input.story.description } : {}) },
     sources,
-    entities,
+    entities: [...entities, ...provisional.entities],
     facts,
     quotes,
     events,

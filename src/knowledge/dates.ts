@@ -245,7 +245,10 @@ const RULES: Rule[] = [
       const pubDay = weekday(ctx.published);
       if (modifier === 'last') return day(previousWeekday(ctx.published, target, true));
       if (modifier === 'this') return day(addDays(mondayOf(ctx.published), (target + 6) % 7));
-      const future = modifier === 'next' || FUTURE_MARKERS.test(sentenceBefore(ctx.text, m.index));
+      // Only the weekday's own clause tells its tense: "he will not surrender …, the channel
+      // cited him as saying on Sunday" said it on Sunday.
+      const clause = sentenceBefore(ctx.text, m.index).split(/[,;:]|\b(?:said|says|told|reported|saying|cited)\b/u).pop() ?? '';
+      const future = modifier === 'next' || FUTURE_MARKERS.test(clause);
       if (future) {
         // "will meet on Monday" written on a Monday: today or in a week? Too risky to guess.
         if (target === pubDay && modifier !== 'next') return null;
@@ -376,4 +379,19 @@ export function findDates(text: string, published: string): DateMention[] {
     found.push({ text: text.slice(c.index, c.index + c.length), ...c.resolved, index: c.index, length: c.length });
   }
   return found;
+}
+
+/** A relative clause that describes someone or something ("who fought the Soviets in the 1980s,"). */
+const DESCRIBING_CLAUSE = /(?:,\s*|\s)(?:who|whose|which)\b[^,;.]*(?:,|$)/giu;
+
+/**
+ * Spans of the clauses of a sentence that describe someone or something ("Ahmad Massoud, son
+ * of a man who fought the Soviets in the 1980s, said on Sunday …"): a date inside one dates
+ * that description, never the sentence's main happening.
+ *
+ * @example
+ * describingClauses('Massoud, who fought in the 1980s, said …') // [[7, 33]]
+ */
+export function describingClauses(text: string): Array<[number, number]> {
+  return [...text.matchAll(DESCRIBING_CLAUSE)].map((m) => [m.index, m.index + m[0].length]);
 }

@@ -10,7 +10,7 @@
 import { datesOverlap, addDays, spanDays } from './analysis-calendar.js';
 import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
-import { findDates, toDateRef, type DateMention } from './dates.js';
+import { describingClauses, findDates, toDateRef, type DateMention } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 
@@ -59,6 +59,15 @@ export function mainKind(kinds: string[]): string | undefined {
 
 /** Minimum share of content words two tellings need to be taken for the same event. */
 const SAME_EVENT_OVERLAP = 0.3;
+/**
+ * An undated telling and a dated one are about the same actor when the first entity each
+ * names (the subject, as a rule) is the same, or the undated one names none.
+ */
+function sameActor(dated: Telling, undated: Telling, reporters: ReadonlySet<string>): boolean {
+  // A news agency or newspaper that reports the happening is not its actor.
+  const first = (t: Telling): string | undefined => [...t.entities].find((e) => !reporters.has(e));
+  return first(undated) === undefined || first(undated) === first(dated);
+}
 /** An undated report sentence tells recent news: it may join events of the week before publication. */
 const RECENT_DAYS = 7;
 
@@ -185,7 +194,16 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
       undated.push(telling(sentence, 0, sentence.text.length, own));
       continue;
     }
-    const windows = clauseWindows(sentence.text, dates);
+    // A date inside a clause that describes someone dates that description only ("who fought
+    // the Soviets in the 1980s"), never the statement the sentence reports.
+    const describing = describingClauses(sentence.text);
+    const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
+      const at = dates[i]?.index ?? -1;
+      const clause = describing.find(([from, to]) => at >= from && at < to);
+      if (!clause) return w;
+      const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
+      return [clause[0] + lead, clause[1]];
+    });
     dates.forEach((d, i) => {
       const [from, to] = windows[i] ?? [0, sentence.text.length];
       const told = telling(sentence, from, to, own);
@@ -205,15 +223,17 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
     });
   }
 
-  attachUndatedReports(drafts, undated, sources);
-  return drafts.map(toEvent).sort(byDate);
+  const reporters = new Set(input.entities.filter((e) => /\b(news|agency|newspaper|magazine|broadcaster|channel|social network)\b/iu.test(e.role ?? '')).map((e) => e.id));
+  attachUndatedReports(drafts, undated, sources, reporters);
+  const order = new Map(input.sources.map((s, i) => [s.id, i]));
+  return drafts.map((d) => toEvent(d, order)).sort(byDate);
 }
 
 /**
  * A report often tells the latest news without a date ("The Taliban has said their fighters
  * had surrounded…"). Such a sentence joins the recent event it best matches, once per source.
  */
-function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<string, Source>): void {
+function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<string, Source>, reporters: ReadonlySet<string>): void {
   const best = new Map<string, { draft: Draft; told: Telling; score: number }>();
   for (const told of undated) {
     const source = sources.get(told.sentence.sourceId);
@@ -222,7 +242,11 @@ function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<
     drafts.forEach((draft, i) => {
       if (draft.dated.some((t) => t.sentence.sourceId === told.sentence.sourceId)) return;
       if (!datesOverlap(draft.date, recent)) return;
-      const score = Math.max(...draft.dated.map((t) => sameHappening(t, told)));
+      // An undated sentence is only taken for a dated event told of the same actor: "He did not
+      // comment on claims…" or another party's capture of the same districts corroborates nothing.
+      const score = Math.max(
+        ...draft.dated.map((t) => (sameActor(t, told, reporters) ? sameHappening(t, told) : 0)),
+      );
       const key = `${i}|${told.sentence.sourceId}`;
       if (score > 0 && score > (best.get(key)?.score ?? 0)) best.set(key, { draft, told, score });
     });
@@ -230,11 +254,11 @@ function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<
   for (const { draft, told } of best.values()) draft.undated.push(told);
 }
 
-function toEvent(draft: Draft): StoryEvent {
+function toEvent(draft: Draft, order: ReadonlyMap<string, number>): StoryEvent {
   // The shortest dated telling reads best on a timeline; every telling stays cited.
   const text = [...draft.dated].sort((a, b) => a.text.length - b.text.length)[0]?.text ?? '';
   const tellings = [...draft.dated, ...draft.undated].sort(
-    (a, b) => a.sentence.sourceId.localeCompare(b.sentence.sourceId) || a.sentence.start - b.sentence.start,
+    (a, b) => (order.get(a.sentence.sourceId) ?? 0) - (order.get(b.sentence.sourceId) ?? 0) || a.sentence.start - b.sentence.start,
   );
   const citations: Citation[] = [];
   for (const t of tellings) {

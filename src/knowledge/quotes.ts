@@ -21,6 +21,7 @@ import { fold, tidyWhitespace } from './text.js';
 export interface SpeakerEntity {
   id: EntityId;
   type: EntityType;
+  role?: string;
   links: Array<{ relation: LinkRelation; target: EntityId }>;
 }
 
@@ -93,6 +94,34 @@ export function findQuoteMarks(text: string): RawPassage[] {
   return passages;
 }
 
+/** Paired quotation marks and an unpaired one's passage, in order. */
+export function allQuoteMarks(text: string): RawPassage[] {
+  return [...findQuoteMarks(text), ...unclosedMarks(text)].sort((a, b) => a.open - b.open);
+}
+
+/**
+ * A double quotation mark left unpaired in a sentence: a quotation that runs on past the
+ * sentence (over several sentences or paragraphs, or cut off by the scraper), or the end of
+ * one that began before it. Returned as a passage to the sentence's end or from its start.
+ */
+function unclosedMarks(text: string): RawPassage[] {
+  const paired = findQuoteMarks(text);
+  const inPaired = (i: number): boolean => paired.some((p) => i >= p.open && i <= p.close);
+  const lone = [...text.matchAll(/["“”«»]/gu)].map((m) => m.index).filter((i) => !inPaired(i));
+  if (lone.length !== 1) return [];
+  const at = lone[0] ?? 0;
+  const ch = text[at] ?? '';
+  const opens = ch === '“' || ch === '«' || (ch === '"' && /^\p{L}/u.test(text[at + 1] ?? '') && !/\p{L}/u.test(text[at - 1] ?? ''));
+  if (opens && /\p{L}/u.test(text.slice(at + 1)) && !paired.some((p) => p.open > at)) {
+    // Sentence punctuation at the end stays outside the passage.
+    let end = text.length;
+    while (end > at + 1 && /[\s.,;:!?]/u.test(text[end - 1] ?? '')) end--;
+    return end - at > 3 ? [{ open: at, close: end }] : [];
+  }
+  if (!opens && at > 3 && !paired.some((p) => p.close < at)) return [{ open: -1, close: at }];
+  return [];
+}
+
 // ── Classifying ───────────────────────────────────────────────────────────────────────
 
 const TITLE_BEFORE =
@@ -102,9 +131,9 @@ const TERM_BEFORE =
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
-  'said|says|say|saying|added|adds|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
+  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
 /** Words that report speech; group 1 is the verb as written. */
-const REPORTING_VERB = new RegExp(`\\b(${VERBS})\\b`, 'giu');
+const REPORTING_VERB = new RegExp(`(?<![-\\p{L}])(${VERBS})\\b`, 'giu');
 const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
 
 function hasReportingVerb(text: string): boolean {
@@ -115,7 +144,10 @@ function hasReportingVerb(text: string): boolean {
 /** The sentence with every quoted passage blanked out (so verbs inside quotes do not count). */
 function outsideQuotes(text: string, marks: readonly RawPassage[]): string {
   let out = text;
-  for (const m of marks) out = out.slice(0, m.open) + ' '.repeat(m.close - m.open + 1) + out.slice(m.close + 1);
+  for (const m of marks) {
+    const open = Math.max(0, m.open);
+    out = out.slice(0, open) + ' '.repeat(Math.min(m.close + 1, out.length) - open) + out.slice(m.close + 1);
+  }
   return out;
 }
 
@@ -124,11 +156,11 @@ function outsideQuotes(text: string, marks: readonly RawPassage[]): string {
  * them with raw offsets.
  */
 export function quotedPassages(sentence: Sentence): QuotedPassage[] {
-  const marks = findQuoteMarks(sentence.text);
+  const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
   const reported = hasReportingVerb(outside);
   return marks.map((mark, i) => {
-    const before = sentence.text.slice(0, mark.open);
+    const before = sentence.text.slice(0, Math.max(0, mark.open));
     const after = sentence.text.slice(mark.close + 1);
     const inner = sentence.text.slice(mark.open + 1, mark.close);
     const lead = inner.length - inner.trimStart().length;
@@ -138,6 +170,8 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
     let kind: PassageKind;
     if (TITLE_BEFORE.test(before)) kind = 'title';
     else if (TERM_BEFORE.test(before) || TERM_AFTER.test(after) || translationOfPrevious) kind = 'term';
+    // "the 'caretaker' President": words in quotes used as a modifier are a term, not speech.
+    else if (/\b(the|a|an|his|her|its|their|our)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && !/^\s*(against|for|in|on|at|to|of|from|with|and|or|but|that|which|as|by|is|was|were|are|has|had|will|would|if|when|amid)\b/iu.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
     else if (reported || isFullSentence(trimmed, before)) kind = 'speech';
     else kind = 'term';
     const start = sentence.start + mark.open + 1 + lead;
@@ -160,7 +194,7 @@ function isFullSentence(text: string, before: string): boolean {
 
 /** A quote is partial when it is a fragment woven into the reporter's own sentence. */
 function isPartial(p: QuotedPassage, sentence: Sentence): boolean {
-  const before = sentence.text.slice(0, p.open).trimEnd();
+  const before = sentence.text.slice(0, Math.max(0, p.open)).trimEnd();
   if (!/^\p{Lu}/u.test(p.text)) return true;
   if (before === '' || /[:,]$/u.test(before)) return false;
   const lastWord = /(\S+)$/u.exec(before)?.[1] ?? '';
@@ -258,7 +292,7 @@ function resolveSpeaker(
     const org = orgs[orgs.length - 1];
     return org ? spokesmanOf(org.entityId, r) : null;
   }
-  for (const m of inNp) {
+  for (const m of [...inNp].reverse()) {
     const type = r.entities.get(m.entityId)?.type;
     if (type === 'place') continue;
     if (isHead(m, sentence, npEnd)) return m.entityId;
@@ -269,7 +303,7 @@ function resolveSpeaker(
 /** Words around a speaker phrase that are not the speaker: adverbs, auxiliaries, a scraper's date label. */
 const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now)\b[,\s]+)/iu;
 const TRAILING_NOISE =
-  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
+  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
 /** After an inverted verb ('posted Muhammadi from his handle'), the phrase ends before a preposition. */
 const PHRASE_END = /\s(?:from|on|in|at|via|during|after|before|while|when|to|through|over|with|amid|as)\s/u;
 
@@ -277,6 +311,8 @@ const PHRASE_END = /\s(?:from|on|in|at|via|during|after|before|while|when|to|thr
 function trimSpeakerSpan(text: string, start: number, end: number, inverted: boolean): { start: number; end: number } {
   let s = start;
   let e = end;
+  const relative = /,\s*(?:who|which|whose)\b/u.exec(text.slice(s, e));
+  if (relative) e = s + relative.index;
   for (let m = LEADING_NOISE.exec(text.slice(s, e)); m && m[0].length > 0; m = LEADING_NOISE.exec(text.slice(s, e))) s += m[0].length;
   if (inverted) {
     const cut = PHRASE_END.exec(text.slice(s, e));
@@ -286,6 +322,22 @@ function trimSpeakerSpan(text: string, start: number, end: number, inverted: boo
   while (e > s && /[\s,;:]/u.test(text[e - 1] ?? '')) e--;
   while (s < e && /[\s,;:]/u.test(text[s] ?? '')) s++;
   return { start: s, end: e };
+}
+
+/**
+ * "The leader of the resistance movement": a definite description that the role of exactly
+ * one registry person fits (the same head noun and another word in common).
+ */
+function byRole(text: string, r: Resolver): EntityId | null {
+  const words = (t: string): string[] => fold(t).split(/[^\p{L}]+/u).filter((w) => w.length > 2 && !['the', 'and', 'for', 'of'].includes(w));
+  const described = words(text.replace(/^the\s+/iu, ''));
+  const head = described[0];
+  if (!head) return null;
+  const fits = [...r.entities.values()].filter((e) => {
+    const role = e.type === 'person' && e.role ? words(e.role) : [];
+    return role[0] === head && described.slice(1).some((w) => role.slice(1).some((x) => x.startsWith(w.slice(0, 6))));
+  });
+  return fits.length === 1 ? (fits[0]?.id ?? null) : null;
 }
 
 /** "the group", "the movement": a definite description of an organisation. */
@@ -319,7 +371,13 @@ function speakerFromPhrase(
   }
   if (/^they$/iu.test(text)) return r.lastGroup ? { speakerId: null, speakerText: r.lastGroup } : { speakerId: null };
   if (ORG_ANAPHOR.test(text)) {
-    const org = r.lastOrganisation;
+    const marks = findQuoteMarks(sentence.text);
+    const before = mentions.filter(
+      (m) => m.end <= sentence.start + span.start && r.entities.get(m.entityId)?.type === 'organisation' && !marks.some((q) => m.start - sentence.start > q.open && m.end - sentence.start <= q.close),
+    );
+    const here = [...new Set(before.map((m) => m.entityId))];
+    if (here.length > 1) return { speakerId: null };
+    const org = here.length === 1 ? { speakerId: here[0] ?? null, speakerText: before[0]?.text ?? '' } : r.lastOrganisation;
     return org ? { speakerId: org.speakerId, speakerText: org.speakerText } : { speakerId: null };
   }
   const inPhrase = mentions.some((m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end);
@@ -330,6 +388,13 @@ function speakerFromPhrase(
   }
   if (text === '') return { speakerId: null };
   text = tidyWhitespace(text);
+  const namesSomeone = mentions.some(
+    (m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end && r.entities.get(m.entityId)?.type !== 'place',
+  );
+  if (/^the\s/iu.test(text) && !namesSomeone) {
+    const described = byRole(text, r);
+    if (described) return { speakerId: described, speakerText: text };
+  }
   return { speakerId: resolveSpeaker(sentence, span.start, span.end, mentions, r), speakerText: text };
 }
 
@@ -337,7 +402,7 @@ function speakerFromPhrase(
 function isHead(m: Mention, sentence: Sentence, npEnd: number): boolean {
   if (sentence.text[m.start - sentence.start - 1] === '-') return false;
   const rest = sentence.text.slice(m.end - sentence.start, npEnd).trim();
-  return rest === '' || /^[,(]/u.test(rest);
+  return rest === '' || /^,/u.test(rest) || /^\([^)]*\)\s*(,|$)/u.test(rest);
 }
 
 /** The noun phrase before a verb: the last clause chunk, relative clauses cut off. */
@@ -348,11 +413,25 @@ function subjectSpan(text: string, verbAt: number, from: number): { start: numbe
   // "Saleh, who was one of …, said": the subject is what precedes the relative clause.
   const rel = /^(.*?),\s*(?:who|which)\b[^]*,\s*$/u.exec(chunk);
   if (rel?.[1] !== undefined) chunk = rel[1];
-  // "Despite the speech, pro-Taliban accounts": the last comma chunk is the subject.
-  const lastComma = chunk.lastIndexOf(', ');
-  const start = lastComma === -1 ? from : from + lastComma + 2;
-  const trimmedEnd = from + chunk.trimEnd().length;
-  return { start, end: Math.max(start, trimmedEnd), relative: false };
+  // "Despite the speech, pro-Taliban accounts": the last comma chunk is the subject. When it
+  // is empty or an adverb ("Mullah X, the head of Y, reportedly said"), the subject is the
+  // chunk before the appositions and participles ("the head of …", "led by …").
+  const pieces: Array<{ start: number; text: string }> = [];
+  let at = 0;
+  for (const part of chunk.split(/,\s/u)) {
+    pieces.push({ start: at, text: part });
+    at += part.length + 2;
+  }
+  let index = pieces.length - 1;
+  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too|has|had|have|is|was|were|would|will)\s*)*$/iu.test(t);
+  if (pieces.length > 1 && noise(pieces[index]?.text ?? '')) {
+    index--;
+    while (index > 0 && /^\s*(?:the|a|an|his|her|its|their|one of|who|which|whose|led|based|known|backed|appointed|named|\p{Ll}+ed|\p{Ll}+ing)\b/u.test(pieces[index]?.text ?? '') && !/^\s*the\s+\p{Lu}/u.test(pieces[index]?.text ?? '')) index--;
+  }
+  const piece = pieces[index] ?? { start: 0, text: chunk };
+  const start = from + piece.start;
+  const end = index === pieces.length - 1 ? from + chunk.trimEnd().length : start + piece.text.trimEnd().length;
+  return { start, end: Math.max(start, end), relative: false };
 }
 
 interface VerbHit {
@@ -377,7 +456,7 @@ function attributeSentence(
   mentions: readonly Mention[],
   r: Resolver,
 ): Array<Attribution | undefined> {
-  const marks = findQuoteMarks(sentence.text);
+  const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
   const verbs = verbsIn(outside);
   const context = contextOf(outside);
@@ -394,7 +473,23 @@ function attributeSentence(
       const from = prevClose === -1 ? 0 : prevClose + 1;
       const np = subjectSpan(outside, nearest.index, from);
       const npText = sentence.text.slice(np.start, np.end).trim();
-      if (/^according to$/iu.test(nearest.verb)) {
+      const participle = /^(adding|saying|telling)$/iu.test(nearest.verb) && /,\s*$/u.test(outside.slice(0, nearest.index));
+      if (participle && !/^according to$/iu.test(nearest.verb)) {
+        // The participle's subject is the sentence's subject, unless another report precedes it
+        // ("Sources said the man would not flee, telling them: …"): then it is doubtful.
+        const earlier = verbs.filter(
+          (v) => v.index < nearest.index && !/^(adding|saying|telling|called on|calls on|called for|calls for|urged|appealed)$/iu.test(v.verb),
+        );
+        const subject = earlier.length === 0 ? mentions.filter((m) => r.entities.get(m.entityId)?.type !== 'place')[0] : undefined;
+        // The name must open the sentence ("Massoud called for …"), not qualify its subject
+        // ("The senior Taliban official blamed …, saying"): that would be a guess.
+        const atStart =
+          subject &&
+          /^\W*(?:(?:but|and|meanwhile|earlier|later|however|also|mr|mrs|ms|dr)\b[,\s]*)*$/iu.test(sentence.text.slice(0, subject.start - sentence.start));
+        attribution = subject && atStart
+          ? { speakerId: subject.entityId, speakerText: subject.text, mode: modeOf(nearest.verb, sentence.text), context }
+          : { speakerId: null, mode: modeOf(nearest.verb, sentence.text), context };
+      } else if (/^according to$/iu.test(nearest.verb)) {
         const end = nearest.index + nearest.verb.length;
         const target = /^\s*([^,.;:]+)/u.exec(outside.slice(end));
         if (target?.[1]) {
@@ -453,6 +548,8 @@ function attributeAfter(
   const withoutRelative = lead.replace(/,\s*(?:who|which)\b[^,]*,/u, (m) => ' '.repeat(m.length));
   const np = /^[\s,]*(.*?)\s*$/u.exec(withoutRelative);
   if (!np?.[1] || np[1].split(/\s+/u).length > 12 || /[.;:!?]/u.test(np[1])) return undefined;
+  // "…, the 'caretaker' President of Afghanistan, refuted reports claiming": a clause, not a name.
+  if (/,\s+(?!the\b|a\b|an\b)\p{Ll}/u.test(np[1])) return undefined;
   const start = from + withoutRelative.indexOf(np[1]);
   return { ...speakerFromPhrase(sentence, start, start + np[1].length, mentions, r), mode: modeOf(first.verb, sentence.text), context };
 }
@@ -491,8 +588,11 @@ const SOURCE_INTRODUCED = /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,5}source)\b/g
  * one), speakers it describes in the plural ("resistance sources said"), a source it
  * introduces ("a National Resistance Front source"), and whether it names several people.
  */
-function antecedentsIn(sentence: Sentence, mentions: readonly Mention[], r: Resolver): Partial<Resolver> {
+function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: Resolver): Partial<Resolver> {
   const out: Partial<Resolver> = {};
+  // Names inside a quotation are the speaker's words, not antecedents of the reporter's "the group".
+  const marks = findQuoteMarks(sentence.text);
+  const mentions = allMentions.filter((m) => !marks.some((q) => m.start - sentence.start > q.open && m.end - sentence.start <= q.close));
   const orgs = [...new Set(mentions.filter((m) => r.entities.get(m.entityId)?.type === 'organisation').map((m) => m.entityId))];
   if (orgs.length === 1) {
     const m = mentions.find((x) => x.entityId === orgs[0]);
@@ -515,12 +615,27 @@ function antecedentsIn(sentence: Sentence, mentions: readonly Mention[], r: Reso
 
 /** The person a sentence reports as speaking ("Ahmad Massoud said on Sunday that …"), if any. */
 function reportedSpeaker(sentence: Sentence, mentions: readonly Mention[], r: Resolver): EntityId | null {
-  const marks = findQuoteMarks(sentence.text);
+  const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
   const verb = verbsIn(outside)[0];
   if (!verb) return null;
   const np = subjectSpan(outside, verb.index, 0);
   return resolveSpeaker(sentence, np.start, np.end, mentions, { ...r, lastNamed: undefined });
+}
+
+/** The speaker a sentence without quotes reports as speaking ("X, a resident, says that …"), if named. */
+function reportedSpeakerPhrase(
+  sentence: Sentence,
+  mentions: readonly Mention[],
+  r: Resolver,
+): { speakerId: EntityId | null; speakerText?: string } | undefined {
+  if (allQuoteMarks(sentence.text).length > 0) return undefined;
+  const verb = verbsIn(sentence.text).find((v) => !/^(according to|adding|saying|telling)$/iu.test(v.verb));
+  if (!verb) return undefined;
+  const np = subjectSpan(sentence.text, verb.index, 0);
+  if (np.relative) return undefined;
+  const found = speakerFromPhrase(sentence, np.start, np.end, mentions, r);
+  return found.speakerId !== null || (found.speakerText && /\p{Lu}/u.test(found.speakerText)) ? found : undefined;
 }
 
 /**
@@ -544,6 +659,9 @@ export function extractQuotes(
   let currentSource = '';
   let previousQuote: QuoteDraft | undefined;
   let previousSentence: Sentence | undefined;
+  /** Quotes left open at the end of their sentence, and quotes that close one begun before. */
+  const runsOn = new Set<QuoteDraft>();
+  const continuing = new Set<QuoteDraft>();
 
   for (const sentence of sentences) {
     if (sentence.sourceId !== currentSource) {
@@ -556,13 +674,22 @@ export function extractQuotes(
     passages.push(...found);
     const speech = found.filter((p) => p.kind === 'speech');
     const sentenceMentions = mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end);
-    resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     const attributions = attributeSentence(sentence, speech, sentenceMentions, resolver);
 
     speech.forEach((p, i) => {
       let attribution = attributions[i];
       let dateSentences = [sentence];
       const partial = isPartial(p, sentence);
+      const standsAlone = !partial && sentence.text.slice(0, Math.max(0, p.open)).trim() === '';
+      if (!attribution && standsAlone && previousSentence && previousSentence !== previousQuote?.sentence && previousSentence.paragraph >= sentence.paragraph - 1) {
+        // A quote standing alone after a sentence that reports someone speaking
+        // ("Mustafa, a Kabul resident, says that …" then “All my relatives …”).
+        const named = reportedSpeakerPhrase(previousSentence, mentionsWithin(mentions, previousSentence.sourceId, previousSentence.start, previousSentence.end), resolver);
+        if (named) {
+          attribution = { ...named, mode: modeOf('', previousSentence.text), context: contextOf(previousSentence.text) };
+          dateSentences = [previousSentence, sentence];
+        }
+      }
       if (!attribution && !partial && previousQuote && previousQuote.sentence.paragraph >= sentence.paragraph - 1) {
         // A quote that simply continues the previous speaker's words.
         attribution = {
@@ -602,14 +729,47 @@ export function extractQuotes(
         citations: [citation],
       };
       quotes.push(draft);
+      if (p.open < 0) continuing.add(draft);
+      else if (p.close >= sentence.text.replace(/[\s.,;:!?]+$/u, '').length && !/["”»]/u.test(sentence.text.slice(p.close))) runsOn.add(draft);
       previousQuote = draft;
       if (draft.speakerText) resolver = { ...resolver, lastNamed: { speakerId, speakerText: draft.speakerText } };
     });
+    resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     if (speech.length === 0) {
       const subject = sentenceSubject(sentence, sentenceMentions, byId);
       if (subject) resolver = { ...resolver, lastNamed: subject };
     }
     previousSentence = sentence;
   }
-  return { quotes, passages };
+  return { quotes: creditRunOnQuotes(quotes, runsOn, continuing), passages };
+}
+
+/**
+ * A quotation that runs over paragraphs has its attribution at its end ("… the resistance,"
+ * said X): each paragraph of it left open is credited like the paragraph that closes it.
+ */
+function creditRunOnQuotes(quotes: QuoteDraft[], runsOn: ReadonlySet<QuoteDraft>, continuing: ReadonlySet<QuoteDraft>): QuoteDraft[] {
+  const out = [...quotes];
+  // A middle paragraph (opened, not closed) is credited through the paragraph that closes it.
+  const credited = new Set<number>();
+  for (let i = out.length - 1; i >= 0; i--) {
+    const draft = out[i];
+    if (!draft || !runsOn.has(draft)) continue;
+    const next = out[i + 1];
+    const closes =
+      next &&
+      (continuing.has(quotes[i + 1] as QuoteDraft) || credited.has(i + 1)) &&
+      next.sourceId === draft.sourceId &&
+      next.sentence.paragraph === draft.sentence.paragraph + 1;
+    if (!closes || (!next.speakerId && !next.speakerText)) continue;
+    credited.add(i);
+    out[i] = {
+      ...draft,
+      speakerId: next.speakerId,
+      ...(next.speakerText ? { speakerText: next.speakerText } : {}),
+      ...(next.mode ? { mode: next.mode } : {}),
+      entities: [...new Set([...(next.speakerId ? [next.speakerId] : []), ...draft.entities.filter((e) => e !== draft.speakerId)])],
+    };
+  }
+  return out;
 }

@@ -35,6 +35,7 @@ let store: SqliteStore;
 let logs: ReturnType<typeof capturingLogger>;
 let registry: Registry;
 let poller: FeedPoller;
+const extraSites: FakeNewsSite[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dossier-feeds-'));
@@ -50,6 +51,7 @@ afterEach(async () => {
   await poller.stop();
   store.close();
   await site.close();
+  for (const extra of extraSites.splice(0)) await extra.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -238,6 +240,7 @@ describe('bad input: a logged, counted, visible state, and the others go on', ()
     site.serve('/bad/page.xml', { body: newsPage(kd), contentType: HTML });
     // Retry-After holds the whole host, so the busy feed lives on a host of its own.
     const busy = await FakeNewsSite.start({ clock: () => clock });
+    extraSites.push(busy);
     busy.status('/bad/busy.xml', 503, { 'Retry-After': '3600' });
     const at = (path: string) => (path === '/bad/busy.xml' ? busy.url(path) : site.url(path));
 
@@ -318,7 +321,6 @@ describe('bad input: a logged, counted, visible state, and the others go on', ()
     expect(polled.has(site.url('/bad/gone.xml'))).toBe(true);
     expect(polled.has(busy.url('/bad/busy.xml'))).toBe(false);
     expect(busy.requests).toHaveLength(1);
-    await busy.close();
     expect(polled.has(site.url('/kd/rss.xml'))).toBe(true);
     // Permanent page failures are not fetched again.
     expect(site.requestsFor('/pages/gone')).toHaveLength(1);

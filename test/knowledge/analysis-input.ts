@@ -28,6 +28,7 @@ function analysisEntity(e: RegistryEntity): Entity {
     type: e.type,
     label: e.label,
     aliases: e.aliases,
+    ...(e.role ? { role: e.role } : {}),
     description: '',
     descriptionCitation: NO_CITATION,
     links: e.links.map((l) => ({ relation: l.relation, target: l.target, citation: NO_CITATION })),

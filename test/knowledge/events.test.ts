@@ -1,7 +1,12 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadArticles } from '../../src/knowledge/articles.js';
+import { buildKnowledgeBase } from '../../src/knowledge/build.js';
 import { extractEvents } from '../../src/knowledge/events.js';
+import { loadRegistry } from '../../src/knowledge/registry.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
 import { analysisInputFor, findOne, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
+import { SEED_STORY_DIR } from './seed.js';
 
 const input = analysisInputFor(SEED_STORY);
 const events = extractEvents(input);
@@ -95,5 +100,27 @@ describe('extractEvents on an article it has never seen (published Monday 6 Sep 
       ['2021-09-05', 'Zabihullah Mujahid, the Taliba'],
       ['2021-09-06', 'The Taliban said on Monday tha'],
     ]);
+  });
+});
+
+describe('an event is dated by its own clause', () => {
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'x',
+        file: 'x.txt',
+        raw: 'Ahmad Massoud, the son of a commander who fought the Soviets in the 1980s, said he will not surrender the valley, a TV channel cited him as saying on Sunday.\n',
+        meta: { outlet: 'Wire', headline: 'No surrender', published: '2021-08-23', language: 'en' },
+      },
+    ],
+  });
+  const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'x'));
+
+  it('the statement is on the day it was made ("cited him as saying on Sunday"), never in the 1980s of a description', () => {
+    expect(own.map((e) => e.date.start)).toContain('2021-08-22');
+    expect(own.filter((e) => e.date.precision === 'decade' && /surrender|cited/u.test(e.text))).toEqual([]);
   });
 });

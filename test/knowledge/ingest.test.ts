@@ -238,11 +238,14 @@ describe('generality: a third article, with other outlets’ habits, ingested li
     expect(quote('no intention of fighting')).toMatchObject({ speakerId: 'zabihullah-mujahid', partial: true });
   });
 
-  it('"…", she said — after an unknown woman is named, stays unattributed with her name', () => {
+  it('"…", she said — a woman the registry does not know is named as a provisional speaker', () => {
     expect(quote('We left with nothing. The road to Kabul was full of families')).toMatchObject({
-      speakerId: null,
+      speakerId: 'unregistered-nasrin-rahimi',
       speakerText: 'Nasrin Rahimi',
     });
+    const entity = kb.entities.find((e) => e.id === 'unregistered-nasrin-rahimi');
+    expect(entity).toMatchObject({ label: 'Nasrin Rahimi (not yet in the registry)', provisional: true, type: 'person' });
+    expect(entity?.aliases).toContain('Rahimi');
   });
 
   it('"…", according to a statement from the National Resistance Front', () => {

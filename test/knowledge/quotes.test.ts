@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadArticles } from '../../src/knowledge/articles.js';
+import { buildKnowledgeBase } from '../../src/knowledge/build.js';
 import { findQuoteMarks, quotedPassages } from '../../src/knowledge/quotes.js';
+import { loadRegistry } from '../../src/knowledge/registry.js';
 import type { Sentence } from '../../src/knowledge/sentence.js';
-import { G1_ID, JOURNAL_ID, quoteIn, seed } from './seed.js';
+import { G1_ID, JOURNAL_ID, quoteIn, SEED_STORY_DIR, seed } from './seed.js';
 
 const sentence = (text: string): Sentence => ({ sourceId: 's', start: 0, end: text.length, text, paragraph: 0, caption: false });
 
@@ -117,5 +121,72 @@ describe('quotation marks and apostrophes', () => {
 
   it('keeps an apostrophe inside a single-quoted passage', () => {
     expect(quotedPassages(sentence("She said 'we don't leave' at dawn.")).map((p) => p.text)).toEqual(["we don't leave"]);
+  });
+});
+
+describe('attribution that reads like a person, on a report of another outlet', () => {
+  const report = [
+    'KABUL, Sept 1 (Reuters) - "The valley will be ours within days," a Taliban commander said.',
+    'Hundreds of Taliban fighters were heading to the valley, the group said in a statement.',
+    'Ahmad Massoud spoke to a TV channel on Sunday.',
+    'The TV channel also quoted him as saying he is "ready to forgive the Taliban".',
+    'Mullah Amir Khan Motaqi, the head of a Taliban commission, reportedly said that the talks "went in vain."',
+    '"Now it is up to you to talk to them," Muttaqi said in an audio message.',
+    '"Resistance is still alive!" posted Bismillah Muhammadi from his official handle on Twitter.',
+    'Mustafa, a Kabul resident, says that his relatives live in the valley but he cannot reach them.',
+    '"All my relatives and friends are in the valley. The road is closed',
+    'Phone lines have been down since Sunday.',
+    '"The three districts have been retaken.',
+    'And no place is now under the control of the resistance," said Gul Haidar, a resident.',
+    'The senior Taliban official blamed the elders for the failure, saying there are people who "do not want peace".',
+    'Local sources said the shopkeeper would not flee, telling them: "I am just a poor shop owner."',
+  ].join('\n\n');
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      { id: 'x', file: 'x.txt', raw: report, meta: { outlet: 'Wire', headline: 'Talks fail', published: '2021-09-01', language: 'en' } },
+    ],
+  });
+  const said = (start: string) => {
+    const q = kb.quotes.find((x) => x.citations.some((c) => c.sourceId === 'x' && c.text.startsWith(start)));
+    if (!q) throw new Error(`no quote "${start}"`);
+    return q;
+  };
+
+  it('a dateline and its agency credit are never the speaker; an unnamed speaker keeps its description', () => {
+    expect(said('The valley will be ours')).toMatchObject({ speakerId: null, speakerText: 'a Taliban commander' });
+  });
+
+  it('"the group said" is the organisation named before it; "quoted him as saying" is the man named before', () => {
+    expect(said('ready to forgive').speakerId).toBe('ahmad-massoud');
+  });
+
+  it('a minister the registry does not know is one provisional speaker under both spellings', () => {
+    const first = said('went in vain');
+    expect(first.speakerId).toBe('unregistered-amir-khan-motaqi');
+    expect(said('Now it is up to you').speakerId).toBe(first.speakerId);
+    const entity = kb.entities.find((e) => e.id === first.speakerId);
+    expect(entity).toMatchObject({ label: 'Amir Khan Motaqi (not yet in the registry)', provisional: true });
+    expect(entity?.aliases).toEqual(expect.arrayContaining(['Muttaqi', 'Motaqi']));
+  });
+
+  it('"posted X from his handle on Twitter": X, not Twitter', () => {
+    expect(said('Resistance is still alive').speakerId).toBe('unregistered-bismillah-muhammadi');
+  });
+
+  it('a quote standing alone after a sentence naming its speaker, cut off by the page, is hers', () => {
+    expect(said('All my relatives').speakerId).toBe('unregistered-mustafa');
+  });
+
+  it('a quote running over two paragraphs gets the speaker named at its end', () => {
+    expect(said('The three districts have been retaken').speakerId).toBe('unregistered-gul-haidar');
+    expect(said('And no place is now under').speakerId).toBe('unregistered-gul-haidar');
+  });
+
+  it('no guess when the subject is doubtful: a description of someone, or a report inside a report', () => {
+    expect(said('do not want peace').speakerId).toBeNull();
+    expect(said('I am just a poor shop owner').speakerId).toBeNull();
   });
 });
