@@ -19,6 +19,8 @@ export type { BenchOptions, BenchRow, BenchSection } from './sections.js';
 const OPTIONAL_SECTIONS: Array<{ name: string; file: string; exportName: string }> = [
   { name: 'digest', file: 'digest-fanout.ts', exportName: 'runDigestBench' },
   { name: 'web', file: 'web-bench.ts', exportName: 'runWebBench' },
+  { name: 'instances', file: 'instances-fanout.ts', exportName: 'runInstancesBench' },
+  { name: 'feeds', file: 'feeds-bench.ts', exportName: 'runFeedsBench' },
 ];
 
 /** Every available section: the built-in ones plus optional files that exist. */
@@ -55,7 +57,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick            only 5,000 entities / 100,000 facts
   --tiny             smallest size, a few seconds: proves the script works
   --json             one JSON object per row instead of the table
-  --only NAME        one section: search | digest | web
+  --only NAME        one section: search | digest | web | feeds | instances (needs PostgreSQL)
   --sizes N,N        search: only these entity counts (300, 5000, 50000)
   --ops OP,OP        search: only these operations (who, where, autocomplete, search)
   --no-baseline      search: skip plain fuse.js (no ratios, much faster)

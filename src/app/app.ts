@@ -2,7 +2,8 @@
  * The running bot: the core (knowledge, database, digests, commands) plus every platform the
  * settings switch on, the health and metrics port, and the graceful stop that ties them together.
  *
- * Platforms: Telegram when TELEGRAM_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, and the
+ * Platforms: Telegram when TELEGRAM_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set (over the gateway, or over HTTP
+ * at POST /interactions when DISCORD_PUBLIC_KEY is set), and the
  * console chat when CONSOLE=on, or CONSOLE=auto and (standard input is a terminal or no other
  * platform is configured) — so `npm start` with no settings at all is a working console bot.
  */
@@ -14,12 +15,13 @@ import type { AdapterDeps, ComponentHealth, PlatformRuntime } from '../adapters/
 import type { Platform } from '../commands/types.js';
 import { redactConfig, type Config } from '../config/config.js';
 import { HealthRegistry } from '../observability/health.js';
-import { startHttpServer, type RunningHttpServer } from '../observability/http-server.js';
+import { startHttpServer, type RouteHandler, type RunningHttpServer } from '../observability/http-server.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, createMetrics, type DossierMetrics } from '../observability/metrics.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createCore, type Core } from './core.js';
 import { createWebHandler } from '../web/handler.js';
+import { startFeeds, type RunningFeeds } from './feeds.js';
 import { createShutdown, type Shutdown, type SignalSource } from './shutdown.js';
 
 /** The terminal the console chat talks to. */
@@ -48,6 +50,8 @@ export interface RunningApp {
   readonly console: boolean;
   /** The health and metrics server, when HTTP_PORT is set. */
   readonly http: RunningHttpServer | undefined;
+  /** Feed polling (idle while story.yaml lists no feeds); `undefined` when the database cannot keep feed state. */
+  readonly feeds: RunningFeeds | undefined;
   readonly shutdown: Shutdown;
 }
 
@@ -97,10 +101,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // The health port comes up first, so an orchestrator sees "starting" while the story loads.
   let http: RunningHttpServer | undefined;
   const loaded: { core?: Core } = {};
+  const routes = new Map<string, RouteHandler>();
+  if (config.DISCORD_PUBLIC_KEY !== undefined) {
+    // Until Discord's runtime is up, say "not yet" (Discord retries) rather than 404.
+    routes.set('/interactions', async (_request, response) => {
+      response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"error":"starting"}');
+    });
+  }
   if (config.HTTP_PORT !== undefined) {
     // The web dossier answers 503 until the story has loaded, like /healthz.
     const pages = createWebHandler({ knowledge: () => loaded.core?.provider() });
-    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger, pages });
+    http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: () => health.report(), metrics, logger, routes, pages });
     logger.info({ url: http.url, publicUrl: config.PUBLIC_URL }, 'health, metrics and web dossier listening');
   }
   const closeHttp = async () => http?.close();
@@ -130,7 +141,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     return { loaded: true, version: snapshot.version, items: Object.values(counts).reduce((a, b) => a + b, 0) };
   });
   let databaseOpen = true;
-  health.register('database', () => ({ status: databaseOpen ? 'connected' : 'stopped' }), 'component');
+  // PostgreSQL is asked each time (a server can go away); SQLite is a file this process holds.
+  health.register(
+    'database',
+    async () => (!databaseOpen ? { status: 'stopped' } : (await core.database.ping()) ? { status: 'connected' } : { status: 'down', detail: 'the database does not answer' }),
+    'component',
+  );
 
   const adapterDeps: AdapterDeps = {
     router: core.router,
@@ -162,7 +178,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ),
     );
   }
-  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && discordModule !== undefined) {
+  if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && config.DISCORD_PUBLIC_KEY !== undefined && discordModule !== undefined) {
+    const discord = discordModule.createDiscordHttpRuntime(
+      {
+        token: config.DISCORD_TOKEN,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        publicKey: config.DISCORD_PUBLIC_KEY,
+        ...(config.DISCORD_API_URL === undefined ? {} : { apiUrl: config.DISCORD_API_URL }),
+        storyName: core.provider().kb.story.title,
+        stopTimeoutMs: platformStopMs,
+      },
+      adapterDeps,
+    );
+    routes.set('/interactions', discord.handle);
+    platforms.push(discord);
+  } else if (config.DISCORD_TOKEN !== undefined && config.DISCORD_APPLICATION_ID !== undefined && discordModule !== undefined) {
     const { createDiscordRuntime } = discordModule;
     platforms.push(
       createDiscordRuntime(
@@ -190,9 +220,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   shutdown.register('drain', 'console reply in flight', () => consoleDone, { timeoutMs: Math.round(timeoutMs * STOP_SHARE.console) });
   shutdown.register('schedulers', 'digests', () => core.digests.stop(Math.round(timeoutMs * STOP_SHARE.digests)));
   for (const runtime of platforms) shutdown.register('platforms', runtime.platform, () => runtime.stop());
-  shutdown.register('storage', 'database', () => {
+  shutdown.register('storage', 'database', async () => {
     databaseOpen = false;
-    core.close();
+    await core.close();
   });
   shutdown.register('http', 'health and metrics server', closeHttp);
   shutdown.listen();
@@ -213,6 +243,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   await Promise.all(platforms.map((runtime) => runtime.start()));
   await core.digests.start();
   core.knowledge.watch();
+  const feeds = startFeeds({
+    core,
+    story: config.STORY,
+    logger,
+    metrics,
+    health,
+    now,
+    ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
+  });
+  shutdown.register('schedulers', 'feeds', async () => feeds?.stop());
   logger.info({ platforms: wanted, story: core.provider().kb.story.title, http: http?.url }, 'ready');
   // The console starts last: its input may already be at its end (piped), which stops the bot.
   if (withConsole) {
@@ -230,5 +270,5 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
   }
 
-  return { core, metrics, health, platforms, console: withConsole, http, shutdown };
+  return { core, metrics, health, platforms, console: withConsole, http, feeds, shutdown };
 }

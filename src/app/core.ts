@@ -6,25 +6,27 @@
  * router → (adapters, outside this module).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { inlineAnswers, type InlineAnswer } from '../commands/inline.js';
 import { createRouter, type CommandRouter } from '../commands/router.js';
 import type { Platform } from '../commands/types.js';
 import type { Config } from '../config/config.js';
-import { createSendLimiter } from '../delivery/limiter.js';
+import { createSendLimiter, DEFAULT_PACING } from '../delivery/limiter.js';
 import type { MessageSender, SendLimiter } from '../delivery/types.js';
 import { createDigestService, type DigestService } from '../digests/service.js';
 import { ArticleError } from '../knowledge/articles.js';
-import { loadStory, StoryError } from '../knowledge/load.js';
+import { StoryError } from '../knowledge/load.js';
+import { createReadingCache, loadStoryWithCache } from '../knowledge/reading-cache.js';
 import { RegistryError } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, type DossierMetrics } from '../observability/metrics.js';
 import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
 import { createKnowledgeSearch } from '../search/knowledge-search.js';
 import type { KnowledgeProvider } from '../search/types.js';
-import { openSqliteStore, type SqliteStore } from '../storage/sqlite.js';
+import type { DatabaseStore } from '../storage/types.js';
 import { linkInlineAnswers, withDossierLinks } from '../web/reply-links.js';
 import { createAppCommands } from './commands.js';
+import { DatabaseOpenError, importFolderArticles, openDatabase, type OpenedDatabase } from './database.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge-service.js';
 
 /** Exit code for data the bot cannot read (`EX_DATAERR` from BSD sysexits.h). */
@@ -59,7 +61,9 @@ export interface Core {
   readonly knowledge: KnowledgeService;
   /** What commands read: the current knowledge snapshot. */
   readonly provider: KnowledgeProvider;
-  readonly store: SqliteStore;
+  readonly store: DatabaseStore;
+  /** The database behind `store` (SQLite or PostgreSQL), with its health check. */
+  readonly database: OpenedDatabase;
   readonly digests: DigestService;
   /** The platforms digests can be sent to; adapters add theirs as they are created. */
   readonly senders: Map<Platform, MessageSender>;
@@ -68,7 +72,7 @@ export interface Core {
   readonly router: CommandRouter;
   inlineAnswers(query: string): InlineAnswer[];
   /** Stop watching the story folder and close the database (digests must be stopped first). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Where the story folder is: `<DATA_DIR>/stories/<STORY>`, relative to the working directory. */
@@ -98,32 +102,56 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     );
   }
 
+  // The database first: in PostgreSQL mode the articles come from it.
+  let database: OpenedDatabase;
+  try {
+    database = openDatabase(config, logger);
+  } catch (error) {
+    if (error instanceof DatabaseOpenError) throw new StartupError(error.message, error.exitCode, { cause: error });
+    throw error;
+  }
+  const store = database.store;
+  const sharedArticles = database.articles;
+  const reading = createReadingCache(config.DATABASE_PATH === ':memory:' ? {} : { dir: resolve(dirname(resolve(config.DATABASE_PATH)), 'reading-cache', config.STORY) });
+
   let knowledge: KnowledgeService;
   try {
-    knowledge = await createKnowledgeService({ storyDir, loadStory, createSearch: createKnowledgeSearch, logger: logger.child({ component: 'knowledge' }), now });
+    knowledge = await createKnowledgeService({
+      storyDir,
+      // Each article is read once and its reading kept on disk beside the database (docs/feeds.md).
+      loadStory: (dir) => loadStoryWithCache(dir, reading, sharedArticles),
+      createSearch: createKnowledgeSearch,
+      logger: logger.child({ component: 'knowledge' }),
+      now,
+      ...(sharedArticles === undefined
+        ? {}
+        : {
+            articles: sharedArticles,
+            beforeBuild: async () => {
+              const added = await importFolderArticles(storyDir, sharedArticles);
+              if (added.length > 0) logger.info({ articles: added }, 'story folder articles stored in the database');
+            },
+          }),
+    });
   } catch (error) {
+    await database.close().catch(() => undefined);
     if (error instanceof StoryError || error instanceof ArticleError || error instanceof RegistryError) {
       throw new StartupError(`The story in ${storyDir} cannot be read: ${error.message}`, EX_DATAERR, { cause: error });
     }
     throw error;
   }
   const provider: KnowledgeProvider = () => knowledge.current();
-
-  const databasePath = config.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(config.DATABASE_PATH);
-  let store: SqliteStore;
-  try {
-    store = openSqliteStore(databasePath);
-  } catch (error) {
-    knowledge.stop();
-    throw new StartupError(
-      `The database ${databasePath} cannot be opened (${(error as Error).message}). Set DATABASE_PATH to a file in a writable folder.`,
-      EX_CANTCREAT,
-      { cause: error },
-    );
-  }
+  logger.info({ database: database.where, backend: store.backend }, 'database open');
 
   const senders = new Map<Platform, MessageSender>();
-  const limiter = createSendLimiter({ store });
+  // One pace for the bot, kept in the database: every process sending as this bot shares it.
+  const limiter = createSendLimiter({
+    store,
+    pacing: {
+      telegram: { ...DEFAULT_PACING.telegram, perSecond: config.TELEGRAM_MESSAGES_PER_SECOND },
+      discord: { ...DEFAULT_PACING.discord, perSecond: config.DISCORD_MESSAGES_PER_SECOND },
+    },
+  });
   const digests = createDigestService({
     store,
     knowledge: provider,
@@ -133,6 +161,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     telemetry,
     missedSlots: config.DIGEST_MISSED_SLOTS,
     defaultTimeZone: config.DIGEST_TIMEZONE,
+    leaseMs: config.DIGEST_LEASE_MS,
   });
 
   const recordKnowledge = () => options.metrics?.setKnowledgeItems(countKnowledge(knowledge.current().kb));
@@ -165,9 +194,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     limiter,
     router,
     inlineAnswers: (query) => linkInlineAnswers(inlineAnswers(provider, query), config.PUBLIC_URL, provider),
-    close() {
+    database,
+    async close() {
       knowledge.stop();
-      store.close();
+      await database.close();
     },
   };
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { KnowledgeBase } from '../knowledge/model.js';
 import type { Logger } from '../observability/logger.js';
 import type { KnowledgeSearch, KnowledgeSnapshot } from '../search/types.js';
+import type { ArticleStore } from '../storage/articles.js';
 
 export interface KnowledgeServiceOptions {
   /** The story folder: story.yaml, registry.yaml and articles/. */
@@ -25,6 +26,13 @@ export interface KnowledgeServiceOptions {
   debounceMs?: number;
   /** Also check the folder on this period, for file systems that do not report changes. */
   pollMs?: number;
+  /**
+   * Articles kept elsewhere (PostgreSQL mode): their version joins the folder's in the snapshot
+   * version, and a change there (another instance ingested one) rebuilds like a file change.
+   */
+  articles?: Pick<ArticleStore, 'version' | 'watch'>;
+  /** Runs before every build (PostgreSQL mode: copy new files of the story folder into the database). */
+  beforeBuild?: () => Promise<void>;
 }
 
 export interface KnowledgeService {
@@ -71,6 +79,12 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   let poller: NodeJS.Timeout | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let refreshing: Promise<boolean> | undefined;
+  let unwatchArticles: (() => void) | undefined;
+
+  async function currentVersion(): Promise<string> {
+    const folder = await folderSignature(options.storyDir);
+    return options.articles === undefined ? folder : `${folder}:${await options.articles.version()}`;
+  }
 
   async function build(version: string): Promise<KnowledgeSnapshot> {
     const started = performance.now();
@@ -83,12 +97,14 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     return { kb, search, version, loadedAt: now() };
   }
 
-  let snapshot = await build(await folderSignature(options.storyDir));
+  await options.beforeBuild?.();
+  let snapshot = await build(await currentVersion());
 
   async function refreshOnce(): Promise<boolean> {
-    const version = await folderSignature(options.storyDir);
-    if (version === snapshot.version) return false;
     try {
+      await options.beforeBuild?.();
+      const version = await currentVersion();
+      if (version === snapshot.version) return false;
       snapshot = await build(version);
     } catch (error) {
       options.logger.error({ err: error, storyDir: options.storyDir }, 'knowledge base rebuild failed; still answering from the previous one');
@@ -130,8 +146,11 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
       }
       poller = setInterval(() => void service.refresh(), options.pollMs ?? 30_000);
       poller.unref();
+      unwatchArticles = options.articles?.watch(() => void service.refresh());
     },
     stop() {
+      unwatchArticles?.();
+      unwatchArticles = undefined;
       watcher?.close();
       clearInterval(poller);
       clearTimeout(debounce);

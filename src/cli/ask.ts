@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     await runConsoleChat({ router: core.router, input, output: process.stdout, interactive: false, json: args.json });
     return 0;
   } finally {
-    core.close();
+    await core.close();
   }
 }
 

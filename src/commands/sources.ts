@@ -1,10 +1,17 @@
 /**
  * /sources: the articles the bot knows, newest first.
  */
+import type { Source } from '../knowledge/model.js';
 import { formatDay } from '../replies/format.js';
 import { reply } from '../replies/reply.js';
 import type { KnowledgeCommandDeps } from './entity-commands.js';
 import type { CommandDefinition } from './types.js';
+
+/** `; also ran in X, Y` for a syndicated report (the outlets other than the source's own). */
+function alsoRanIn(source: Source): string {
+  const others = [...new Set((source.appearances ?? []).map((a) => a.outlet).filter((outlet) => outlet !== source.outlet))];
+  return others.length === 0 ? '' : `; also ran in ${others.join(', ')}`;
+}
 
 /** The /sources command. */
 export function sourcesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
@@ -40,7 +47,8 @@ export function sourcesCommand(deps: KnowledgeCommandDeps): CommandDefinition {
               return {
                 text: `${s.outlet} — ${s.headline} (${formatDay(s.published)}${language})`,
                 cites: [],
-                note: `${c.facts} facts, ${c.quotes} quotes`,
+                // A syndicated report is one source, with every outlet that ran it.
+                note: `${c.facts} facts, ${c.quotes} quotes${alsoRanIn(s)}`,
                 ...(s.url === undefined ? {} : { url: s.url }),
               };
             }),

@@ -60,6 +60,11 @@ function milliseconds(fallback: number, max = 600_000) {
     .default(fallback);
 }
 
+/** A positive number of messages per second. */
+function messageRate(fallback: number) {
+  const message = 'must be a number of messages per second from 0.1 to 10000';
+  return z.coerce.number<string | undefined>({ error: message }).min(0.1, message).max(10_000, message).default(fallback);
+}
 
 /** The schema of every setting; `.env.example` and the Deploying guide document each one. */
 export const configSchema = z
@@ -72,6 +77,10 @@ export const configSchema = z
       .default('panjshir')
       .refine((v) => /^[a-z0-9][a-z0-9_-]*$/i.test(v), { message: 'must be a story folder name such as panjshir (letters, digits, _ and -)' }),
     DATABASE_PATH: z.string().trim().default('var/dossier.sqlite'),
+    /** Unset: SQLite at DATABASE_PATH. `postgres://…`: PostgreSQL, shared by several instances. */
+    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
+      message: 'must be a PostgreSQL connection string such as postgres://user:password@host:5432/dossier (leave it blank for SQLite)',
+    }),
     LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Unset: pretty at a terminal, JSON lines otherwise. */
     LOG_FORMAT: oneOf(['json', 'pretty']).optional(),
@@ -105,6 +114,10 @@ export const configSchema = z
       message: 'must be the numeric application id from the Discord developer portal',
     }),
     DISCORD_API_URL: url('a Discord REST API, ending in /api'),
+    /** Set: answer Discord's interactions endpoint (POST /interactions on HTTP_PORT), no gateway needed. */
+    DISCORD_PUBLIC_KEY: optionalText.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+      message: 'must be the 64 hexadecimal characters of PUBLIC KEY (Developer Portal → your app → General Information)',
+    }),
 
     DIGEST_TIMEZONE: z
       .string()
@@ -112,6 +125,12 @@ export const configSchema = z
       .default('Asia/Kabul')
       .refine((zone) => canonicalTimeZone(zone) !== undefined, { message: 'must be an IANA time zone such as Asia/Kabul or Europe/Dublin' }),
     DIGEST_MISSED_SLOTS: oneOf(['latest', 'skip']).default('latest'),
+    /** How long a claimed digest stays one instance's before another may take it over. */
+    DIGEST_LEASE_MS: milliseconds(30_000, 3_600_000).refine((v) => v >= 1000, { message: 'must be at least 1000 ms' }),
+    /** The bot's pace on Telegram, all instances together (Telegram allows ≈30/s; more with paid broadcasts). */
+    TELEGRAM_MESSAGES_PER_SECOND: messageRate(25),
+    /** The bot's pace on Discord, all instances together (Discord allows 50 requests/s). */
+    DISCORD_MESSAGES_PER_SECOND: messageRate(45),
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   })
   .superRefine((c, ctx) => {
@@ -140,6 +159,19 @@ export const configSchema = z
     if (c.PUBLIC_URL !== undefined && c.HTTP_PORT === undefined) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_PORT'], message: 'is required when PUBLIC_URL is set: the web dossier the links open is served on HTTP_PORT' });
     }
+    if (c.DISCORD_PUBLIC_KEY !== undefined) {
+      if (c.DISCORD_TOKEN === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is required with DISCORD_PUBLIC_KEY: follow-up messages are sent with it' });
+      }
+      if (c.HTTP_PORT === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['HTTP_PORT'], message: 'is required with DISCORD_PUBLIC_KEY: POST /interactions is served on it' });
+      }
+    }
+    if (c.DIGEST_LEASE_MS <= c.SHUTDOWN_TIMEOUT_MS) {
+      // A stopping instance stops renewing its claims; they must not lapse (and be taken over by
+      // another instance) while it is still finishing its sends.
+      ctx.addIssue({ code: 'custom', path: ['DIGEST_LEASE_MS'], message: `must be longer than SHUTDOWN_TIMEOUT_MS (${c.SHUTDOWN_TIMEOUT_MS} ms)` });
+    }
     if (c.HTTP_PORT !== undefined && c.HTTP_PORT !== 0 && c.HTTP_PORT === c.TELEGRAM_WEBHOOK_PORT) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_PORT'], message: 'must differ from HTTP_PORT (the health and metrics port)' });
     }
@@ -151,7 +183,7 @@ export type Config = z.infer<typeof configSchema>;
 export const SETTING_NAMES = Object.keys(configSchema.shape) as Array<keyof Config>;
 
 /** Names of settings whose values must never be logged. */
-export const SECRET_SETTINGS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_TOKEN'] as const;
+export const SECRET_SETTINGS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DISCORD_TOKEN', 'DATABASE_URL'] as const;
 
 /** A configuration problem, with one line per bad setting. */
 export class ConfigError extends Error {

@@ -289,6 +289,8 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       queue.resume(await store.openDeliveries(owner));
       heartbeat ??= setInterval(() => {
         Promise.resolve(store.renewLeases(owner, queueClock(), leaseMs)).catch((error: unknown) => log.error({ err: error }, 'could not renew digest leases'));
+        // Several instances: a dead one's deliveries move within a lease period, not at the next
+        // minute's tick (one cheap query when nobody is dead).
       }, Math.max(1000, Math.floor(leaseMs / 3)));
       heartbeat.unref();
       // Ticks never wait on sends: each chat's delivery runs as its own job.

@@ -31,6 +31,16 @@ export const articleMetaSchema = z.object({
   agency: z.string().optional(),
   section: z.string().optional(),
   note: z.string().optional(),
+  // Written by the feed poller and `npm run ingest -- <https://…>` (docs/feeds.md):
+  /** Byline as the page gave it. */
+  author: z.string().optional(),
+  /** The page's own publication and last-modified timestamps (ISO), when it gave them. */
+  publishedAt: z.string().optional(),
+  modifiedAt: z.string().optional(),
+  /** When the page was fetched (ISO): the stored text is the page as it was then. */
+  fetchedAt: z.string().optional(),
+  /** Every outlet that ran this report (syndication), the first one included. */
+  appearances: z.array(z.object({ outlet: z.string().trim().min(1), url: z.url('must be a full URL (https://…)') })).optional(),
 });
 
 export type ArticleMeta = z.infer<typeof articleMetaSchema>;

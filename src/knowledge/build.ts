@@ -37,6 +37,8 @@ export interface BuildInput {
   story: StoryMeta;
   registry: Registry;
   articles: readonly Article[];
+  /** The reading stages (default {@link readArticles}); a cache of per-article results may stand in. */
+  read?: typeof readArticles;
 }
 
 /** The knowledge base and the intermediate units it was built from (for analysis and review). */
@@ -72,6 +74,7 @@ function cleanSources(articles: readonly Article[]): CleanedSource[] {
       language: article.meta.language,
       ...(article.meta.originalLanguage ? { originalLanguage: article.meta.originalLanguage } : {}),
       ...(article.meta.url ? { url: article.meta.url } : {}),
+      ...(article.meta.appearances?.length ? { appearances: article.meta.appearances } : {}),
       raw: article.raw,
       body: cleaned.body.map((p) => ({ sourceId: article.id, start: p.start, end: p.end, text: p.text })),
       removed: cleaned.removed,
@@ -182,7 +185,7 @@ export function canonicalOrder(articles: readonly Article[]): Article[] {
  * const { kb, sentences, mentions } = buildKnowledgeBaseWithTrace({ story, registry, articles });
  */
 export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
-  const { sources, sentences, mentions } = readArticles(canonicalOrder(input.articles), input.registry.entities);
+  const { sources, sentences, mentions } = (input.read ?? readArticles)(canonicalOrder(input.articles), input.registry.entities);
   const published = new Map(sources.map((s) => [s.id, s.published]));
   const entities = entitiesOf(input.registry, sources, mentions);
 

@@ -131,10 +131,24 @@ export function readArticleFile(file: string): string {
   } catch {
     throw new IngestError(`${file}: not valid UTF-8 text; save it as UTF-8 and try again.`);
   }
-  if (text.trim().length === 0) throw new IngestError(`${file}: the file is empty.`);
+  return checkArticleText(text, file);
+}
+
+/**
+ * The checks every article text passes, from a file or from a web page: not empty, at most
+ * 1 MB, no control characters. `label` names the text in the message (a file or a URL).
+ *
+ * @throws IngestError saying what is wrong
+ */
+export function checkArticleText(text: string, label: string): string {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_ARTICLE_BYTES) {
+    throw new IngestError(`${label}: ${bytes} bytes is more than the ${MAX_ARTICLE_BYTES}-byte limit; is this one article?`);
+  }
+  if (text.trim().length === 0) throw new IngestError(`${label}: the file is empty.`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000e-\u001f\u007f]/u.test(text)) {
-    throw new IngestError(`${file}: contains control characters; is it a text file?`);
+    throw new IngestError(`${label}: contains control characters; is it a text file?`);
   }
   return text;
 }
@@ -184,19 +198,21 @@ export function ingestArticle(options: IngestOptions): IngestResult {
     registry: loadRegistry(join(storyDir, 'registry.yaml')),
     articles: [...existing, article],
   });
-  const written: string[] = [];
-  if (!options.dryRun) {
-    const metaFile = metaPathFor(txtFile);
-    writeFileSync(txtFile, raw, { encoding: 'utf8', flag: 'wx' });
-    writeFileSync(
-      metaFile,
-      `# Metadata of the article beside this file (same name, .txt).\n${stringifyYaml(options.meta)}`,
-      { encoding: 'utf8', flag: 'wx' },
-    );
-    written.push(txtFile, metaFile);
-  }
+  const written = options.dryRun ? [] : writeArticleFiles(txtFile, raw, options.meta);
   return { sourceId: id, written, trace };
 }
+
+/**
+ * Writes an article's `.txt` and its `.meta.yaml` beside it, refusing to overwrite either.
+ * Returns the two paths.
+ */
+export function writeArticleFiles(txtFile: string, raw: string, meta: ArticleMeta): string[] {
+  const metaFile = metaPathFor(txtFile);
+  writeFileSync(txtFile, raw, { encoding: 'utf8', flag: 'wx' });
+  writeFileSync(metaFile, `# Metadata of the article beside this file (same name, .txt).\n${stringifyYaml(meta)}`, { encoding: 'utf8', flag: 'wx' });
+  return [txtFile, metaFile];
+}
+
 
 /** Where the command writes: injectable so tests capture output. */
 export interface CliIo {

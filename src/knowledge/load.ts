@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadArticles } from './articles.js';
+import { loadArticles, type Article } from './articles.js';
 import { buildKnowledgeBaseWithTrace, storyMetaSchema, type KnowledgeTrace, type StoryMeta } from './build.js';
 import type { KnowledgeBase } from './model.js';
 import { loadRegistry } from './registry.js';
@@ -46,6 +46,22 @@ export function loadStoryWithTrace(storyDir: string): KnowledgeTrace {
     registry: loadRegistry(join(storyDir, 'registry.yaml')),
     articles: loadArticles(storyDir),
   });
+}
+
+/**
+ * Builds a story's knowledge base from its folder's story.yaml and registry.yaml and articles
+ * kept elsewhere (PostgreSQL mode: the database every instance shares).
+ *
+ * @throws ArticleError, RegistryError or StoryError, each naming the file and field at fault
+ * @example
+ * const kb = await loadStoryFrom('data/stories/panjshir', postgresArticleStore(url, 'panjshir'));
+ */
+export async function loadStoryFrom(storyDir: string, articles: { list(): Promise<Article[]> }): Promise<KnowledgeBase> {
+  return buildKnowledgeBaseWithTrace({
+    story: loadStoryMeta(storyDir),
+    registry: loadRegistry(join(storyDir, 'registry.yaml')),
+    articles: await articles.list(),
+  }).kb;
 }
 
 /**

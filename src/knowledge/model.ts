@@ -52,6 +52,8 @@ export interface Source {
   /** Language of the original publication when the text is a translation. */
   originalLanguage?: string;
   url?: string;
+  /** Outlets that ran this same report (syndication), the first one included, when known. */
+  appearances?: Array<{ outlet: string; url: string }>;
   /** The article file's text exactly as scraped; every citation indexes into it. */
   raw: string;
   /** Paragraphs of the report that survived cleaning, as spans of `raw`. */

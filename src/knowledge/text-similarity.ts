@@ -22,12 +22,25 @@ export function stem(word: string): string {
     .replace(/(ation|ment|ness)$/u, '');
 }
 
-/** The set of stemmed content words of a text. */
-export function contentTokens(text: string): Set<string> {
+/**
+ * Tokens of recently compared texts. Corroboration compares every pair of statements, so
+ * without it each statement would be folded and stemmed once per comparison (n² times, most of
+ * a build's time); bounded so a long-running bot does not keep every sentence it ever saw.
+ */
+const tokenCache = new Map<string, ReadonlySet<string>>();
+const TOKEN_CACHE_SIZE = 200_000;
+
+/** The set of stemmed content words of a text (shared: do not modify it). */
+export function contentTokens(text: string): ReadonlySet<string> {
+  const cached = tokenCache.get(text);
+  if (cached !== undefined) return cached;
   const words = fold(text)
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 1 && !STOP_WORDS.has(w));
-  return new Set(words.map(stem));
+  const tokens: ReadonlySet<string> = new Set(words.map(stem));
+  if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
+  tokenCache.set(text, tokens);
+  return tokens;
 }
 
 /**

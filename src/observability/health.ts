@@ -31,6 +31,8 @@ export interface HealthReport {
   platforms: Record<string, ConnectionStatus>;
   /** Other parts (database, scheduler), same states. */
   components: Record<string, ConnectionStatus>;
+  /** Per-part details that do not change the status (e.g. each feed's state), when any registered. */
+  details?: Record<string, unknown>;
 }
 
 export type HealthCheck = () => ComponentHealth | Promise<ComponentHealth>;
@@ -58,6 +60,7 @@ const NOT_LOADED: KnowledgeHealth = { loaded: false, version: null, items: 0 };
  */
 export class HealthRegistry {
   readonly #checks = new Map<string, { check: HealthCheck; group: 'platform' | 'component' }>();
+  readonly #details = new Map<string, () => unknown>();
   #knowledge: () => KnowledgeHealth = () => NOT_LOADED;
   #stopping = false;
   readonly #options: HealthRegistryOptions;
@@ -77,6 +80,14 @@ export class HealthRegistry {
   /** Remove a check (a platform that was switched off at run time). */
   unregister(name: string): void {
     this.#checks.delete(name);
+  }
+
+  /**
+   * Show `read()`'s result under `details[name]` in every report. Details inform (a failing
+   * feed, with its reason) without changing the status: the bot still answers.
+   */
+  setDetails(name: string, read: () => unknown): void {
+    this.#details.set(name, read);
   }
 
   /** Say how to read the knowledge base's state; until then it counts as not loaded. */
@@ -107,7 +118,21 @@ export class HealthRegistry {
           ? 'starting'
           : 'ok';
     const uptime = this.#options.uptime ?? (() => process.uptime());
-    return { status, uptimeSeconds: Math.floor(uptime()), knowledge, platforms, components };
+    const report: HealthReport = { status, uptimeSeconds: Math.floor(uptime()), knowledge, platforms, components };
+    if (this.#details.size > 0) report.details = this.#readDetails();
+    return report;
+  }
+
+  #readDetails(): Record<string, unknown> {
+    const details: Record<string, unknown> = {};
+    for (const [name, read] of this.#details) {
+      try {
+        details[name] = read();
+      } catch (error) {
+        this.#options.logger?.warn({ err: error, check: name }, 'health details failed');
+      }
+    }
+    return details;
   }
 
   #readKnowledge(): KnowledgeHealth {

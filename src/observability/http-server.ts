@@ -1,7 +1,8 @@
 /**
- * The operator's HTTP port: `GET /healthz` (readiness as JSON) and `GET /metrics` (Prometheus),
- * and every other path to the `pages` handler when one is given (the web dossier); without it,
- * nothing else is served. No error text ever reaches a response.
+ * The operator's HTTP port: `GET /healthz` (readiness as JSON), `GET /metrics` (Prometheus), the
+ * routes components mount (Discord's `POST /interactions`), and every other path to the `pages`
+ * handler when one is given (the web dossier); without it, nothing else is served. No error text
+ * ever reaches a response.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,15 @@ export interface HttpServerOptions {
   logger?: Logger;
   /** Serves every path other than /healthz and /metrics (the web dossier); 404 when absent. */
   pages?: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+  /**
+   * More endpoints by path (e.g. `/interactions` for Discord over HTTP); each handles its own
+   * methods and answer. Looked up on every request, so a route may be added once its component is up.
+   */
+  routes?: ReadonlyMap<string, RouteHandler>;
 }
+
+/** An endpoint mounted with {@link HttpServerOptions.routes}. */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface RunningHttpServer {
   /** e.g. `http://127.0.0.1:8080` */
@@ -78,6 +87,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
   const path = safePath(request.url);
+  const route = options.routes?.get(path);
+  if (route !== undefined) return route(request, response);
   const known = path === '/healthz' || path === '/metrics';
   if (!known && options.pages !== undefined) return options.pages(request, response);
   if (!known) return send(response, request, 404, TEXT_TYPE, 'not found\n');

@@ -113,6 +113,72 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX follow_ups_by_use ON follow_ups (used_at);
     `,
   },
+  {
+    version: 4,
+    name: 'feeds: feed state, items handled, web articles and their URLs',
+    sql: `
+      CREATE TABLE feeds (
+        story                TEXT NOT NULL,
+        url                  TEXT NOT NULL,
+        subscribed_at        TEXT NOT NULL,
+        etag                 TEXT,
+        last_modified        TEXT,
+        last_polled_at       TEXT,
+        last_success_at      TEXT,
+        next_poll_at         TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        status               TEXT NOT NULL CHECK (status IN ('new', 'ok', 'not-modified', 'failing')),
+        last_error           TEXT,
+        PRIMARY KEY (story, url)
+      );
+
+      CREATE TABLE feed_items (
+        story     TEXT NOT NULL,
+        feed_url  TEXT NOT NULL,
+        item_key  TEXT NOT NULL,
+        url       TEXT NOT NULL,
+        status    TEXT NOT NULL CHECK (status IN ('added', 'duplicate', 'updated', 'filtered', 'failed')),
+        reason    TEXT,
+        source_id TEXT,
+        attempts  INTEGER NOT NULL DEFAULT 0,
+        seen_at   TEXT NOT NULL,
+        PRIMARY KEY (story, feed_url, item_key)
+      );
+
+      CREATE TABLE web_articles (
+        story         TEXT NOT NULL,
+        source_id     TEXT NOT NULL,
+        url_key       TEXT NOT NULL,
+        canonical_key TEXT,
+        content_hash  TEXT NOT NULL,
+        sketch        TEXT NOT NULL,
+        modified      TEXT,
+        outlet        TEXT NOT NULL,
+        appearances   TEXT NOT NULL,
+        stored_at     TEXT NOT NULL,
+        PRIMARY KEY (story, source_id)
+      );
+
+      CREATE TABLE web_article_urls (
+        story     TEXT NOT NULL,
+        url_key   TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        PRIMARY KEY (story, url_key)
+      );
+      CREATE INDEX web_article_urls_by_source ON web_article_urls (story, source_id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'leases for singleton work',
+    sql: `
+      CREATE TABLE leases (
+        name        TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        lease_until TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer version of Dossier. */
@@ -120,10 +186,27 @@ export class SchemaTooNewError extends Error {
   constructor(path: string, found: number, known: number) {
     super(
       `The database ${path} has schema version ${found}, but this version of Dossier knows only up to ${known}. ` +
-        'Upgrade Dossier, or point DATABASE_PATH at another file.',
+        `Upgrade Dossier, or point ${path.startsWith('postgres') ? 'DATABASE_URL at another database' : 'DATABASE_PATH at another file'}.`,
     );
     this.name = 'SchemaTooNewError';
   }
+}
+
+/**
+ * The migrations a database still needs, given the versions it has recorded. Each version not
+ * yet recorded runs, in order — not only those above the highest — because versions are handed
+ * out to parallel work and may land out of order (5 before 3). A recorded version this code does
+ * not know means a newer Dossier wrote the database.
+ *
+ * @throws {SchemaTooNewError} naming `where` when the database knows a version this code does not.
+ */
+export function pendingMigrations<M extends { version: number }>(migrations: readonly M[], recorded: readonly number[], where: string): M[] {
+  const known = new Set(migrations.map((m) => m.version));
+  const latest = Math.max(0, ...known);
+  const unknown = recorded.filter((v) => !known.has(v));
+  if (unknown.length > 0) throw new SchemaTooNewError(where, Math.max(...unknown), latest);
+  const done = new Set(recorded);
+  return migrations.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }
 
 /**
@@ -140,12 +223,9 @@ export function migrate(db: Database.Database, path: string, migrations: readonl
       name       TEXT NOT NULL,
       applied_at TEXT NOT NULL
     )`);
-    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
-    const current = row.version ?? 0;
-    if (current > latest) throw new SchemaTooNewError(path, current, latest);
+    const recorded = (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= current) continue;
+    for (const migration of pendingMigrations(migrations, recorded, path)) {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());
     }

@@ -14,20 +14,19 @@ import Database from 'better-sqlite3';
 import type { Platform } from '../commands/types.js';
 import { migrate } from './migrations.js';
 import { createSqliteFollowUpStore } from './sqlite-follow-ups.js';
+import { createSqliteFeedStore } from './sqlite-feeds.js';
 import type {
   ChatBlock,
+  DatabaseStore,
   ClaimResult,
   DeliveryPlan,
   DeliveryRecord,
   DeliveryStatus,
-  DigestStore,
   FinishOutcome,
-  FollowUpStore,
   LeaseHolder,
   NewSubscription,
   PacingRule,
   QuietMode,
-  RetryLater,
   Subscription,
   SubscriptionStatus,
 } from './types.js';
@@ -38,33 +37,15 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite implementation of every storage interface. */
-export interface SqliteStore extends DigestStore, FollowUpStore {
+export interface SqliteStore extends DatabaseStore {
+  readonly backend: 'sqlite';
   readonly path: string;
-  /** The schema version after migrations ran. */
-  readonly schemaVersion: number;
-  /** One ledger row. For tests and operators: the digests never read a row back. */
-  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
-  /** Every ledger row of a subscription, oldest slot first (for tests and operators). */
-  deliveries(subscriptionId: number): DeliveryRecord[];
-  // SQLite answers at once: the ledger's Awaitable results are plain values here.
-  claimSlot(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number, maxAttempts?: number): ClaimResult;
-  startSending(subscriptionId: number, slot: Date, owner: string, plan: DeliveryPlan, now: Date): boolean;
-  markPartInFlight(subscriptionId: number, slot: Date, owner: string, index: number): boolean;
-  markPartAccepted(subscriptionId: number, slot: Date, owner: string, index: number, chatId: string): boolean;
-  retryLater(subscriptionId: number, slot: Date, owner: string, retry: RetryLater): boolean;
-  finishSlot(subscriptionId: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): boolean;
-  releaseSlot(subscriptionId: number, slot: Date, owner: string, now: Date, detail?: string): boolean;
-  renewLeases(owner: string, now: Date, leaseMs: number): number;
-  leaseHolders(): LeaseHolder[];
-  takeOver(fromOwner: string, toOwner: string, now: Date, leaseMs: number): DeliveryRecord[];
-  openDeliveries(owner: string): DeliveryRecord[];
-  reserveSend(rules: readonly PacingRule[], nowMs: number): number;
 }
 
 /** How many migration hops {@link SqliteStore.currentChatId} follows before assuming a cycle. */
-const MAX_MIGRATION_HOPS = 16;
+export const MAX_MIGRATION_HOPS = 16;
 
-interface SubscriptionRow {
+export interface SubscriptionRow {
   id: number;
   platform: string;
   chat_id: string;
@@ -82,7 +63,7 @@ interface SubscriptionRow {
   last_slot: string | null;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   subscription_id: number;
   slot: string;
   status: string;
@@ -102,20 +83,20 @@ interface DeliveryRow {
 }
 
 /** The stored form of a {@link DeliveryPlan}. */
-interface StoredPlan {
+export interface StoredPlan {
   parts: unknown[];
   contentUntil: string;
   chatId: string;
 }
 
-function toPlan(text: string): DeliveryPlan {
+export function toPlan(text: string): DeliveryPlan {
   const stored = JSON.parse(text) as StoredPlan;
   return { parts: stored.parts, contentUntil: new Date(stored.contentUntil), chatId: stored.chatId };
 }
 
 const iso = (date: Date): string => date.toISOString();
 
-function toSubscription(row: SubscriptionRow): Subscription {
+export function toSubscription(row: SubscriptionRow): Subscription {
   return {
     id: row.id,
     platform: row.platform as Platform,
@@ -134,7 +115,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
   };
 }
 
-function toDelivery(row: DeliveryRow): DeliveryRecord {
+export function toDelivery(row: DeliveryRow): DeliveryRecord {
   return {
     subscriptionId: row.subscription_id,
     slot: new Date(row.slot),
@@ -268,6 +249,14 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     ),
     deliveries: db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY slot'),
 
+    takeLease: db.prepare(
+      `INSERT INTO leases (name, owner, lease_until) VALUES (@name, @owner, @until)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+       WHERE leases.owner = excluded.owner OR leases.lease_until < @now`,
+    ),
+    dropLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
+    lease: db.prepare('SELECT owner, lease_until FROM leases WHERE name = ? AND lease_until >= ?'),
+
     seen: db.prepare('INSERT INTO sources_seen (source_id, first_seen_at) VALUES (?, ?) ON CONFLICT (source_id) DO NOTHING'),
     allSeen: db.prepare('SELECT source_id, first_seen_at FROM sources_seen'),
   };
@@ -323,6 +312,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
   let open = true;
 
   return {
+    backend: 'sqlite',
     path,
     schemaVersion,
     ...createSqliteFollowUpStore(db),
@@ -457,11 +447,24 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
       return (sql.deliveries.all(id) as DeliveryRow[]).map(toDelivery);
     },
 
+    ...createSqliteFeedStore(db),
+
     recordSourcesSeen(ids, at) {
       return ids.length === 0 ? 0 : recordSourcesSeen.immediate(ids, at);
     },
     sourcesSeen() {
       return new Map((sql.allSeen.all() as Array<{ source_id: string; first_seen_at: string }>).map((r) => [r.source_id, new Date(r.first_seen_at)]));
+    },
+
+    acquireLease(name, owner, now, ttlMs) {
+      return sql.takeLease.run({ name, owner, until: iso(new Date(now.getTime() + ttlMs)), now: iso(now) }).changes === 1;
+    },
+    releaseLease(name, owner) {
+      sql.dropLease.run(name, owner);
+    },
+    leaseHolder(name, now) {
+      const row = sql.lease.get(name, iso(now)) as { owner: string; lease_until: string } | undefined;
+      return row === undefined ? undefined : { owner: row.owner, until: new Date(row.lease_until) };
     },
 
     close() {

@@ -242,9 +242,62 @@ export interface SourceLedger {
   sourcesSeen(): Map<string, Date>;
 }
 
+/** Who holds a named (singleton) lease, and until when. */
+export interface NamedLease {
+  owner: string;
+  until: Date;
+}
+
+/**
+ * Named leases for work only one process should do at a time (feed polling, knowledge builds).
+ * A holder renews before `until`; when it dies, the lease runs out and another process takes it.
+ */
+export interface LeaseStore {
+  /**
+   * Take the lease `name` for `owner` until `now + ttlMs`, or renew it if `owner` holds it.
+   * Succeeds when nobody holds it, `owner` does, or the holder's lease ran out before `now`.
+   */
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number): boolean;
+  /** Give the lease up at once (a clean stop), if `owner` holds it. */
+  releaseLease(name: string, owner: string): void;
+  /** The current holder, if the lease is held at `now`. */
+  leaseHolder(name: string, now: Date): NamedLease | undefined;
+}
+
 /** Everything the digests need from storage, plus closing it. */
 export interface DigestStore extends ChatStateStore, SubscriptionStore, DeliveryStore, SendPacingStore, SourceLedger {
   close(): void;
+}
+
+/** Which database a store keeps its data in. */
+export type StorageBackend = 'sqlite' | 'postgres';
+
+/**
+ * A whole database (SQLite file or PostgreSQL), as the app opens it: every store interface,
+ * plus what operators and tests read back.
+ */
+export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore, FeedStore {
+  readonly backend: StorageBackend;
+  /** The schema version after migrations ran. */
+  readonly schemaVersion: number;
+  /** One ledger row. For tests and operators: the digests never read a row back. */
+  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
+  /** Every ledger row of a subscription, oldest slot first (for tests and operators). */
+  deliveries(subscriptionId: number): DeliveryRecord[];
+  // Both backends answer at once (SQLite is embedded; the PostgreSQL store waits for its worker):
+  // the ledger's Awaitable results are plain values here.
+  claimSlot(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number, maxAttempts?: number): ClaimResult;
+  startSending(subscriptionId: number, slot: Date, owner: string, plan: DeliveryPlan, now: Date): boolean;
+  markPartInFlight(subscriptionId: number, slot: Date, owner: string, index: number): boolean;
+  markPartAccepted(subscriptionId: number, slot: Date, owner: string, index: number, chatId: string): boolean;
+  retryLater(subscriptionId: number, slot: Date, owner: string, retry: RetryLater): boolean;
+  finishSlot(subscriptionId: number, slot: Date, owner: string, outcome: FinishOutcome, now: Date): boolean;
+  releaseSlot(subscriptionId: number, slot: Date, owner: string, now: Date, detail?: string): boolean;
+  renewLeases(owner: string, now: Date, leaseMs: number): number;
+  leaseHolders(): LeaseHolder[];
+  takeOver(fromOwner: string, toOwner: string, now: Date, leaseMs: number): DeliveryRecord[];
+  openDeliveries(owner: string): DeliveryRecord[];
+  reserveSend(rules: readonly PacingRule[], nowMs: number): number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,4 +325,101 @@ export interface FollowUpStore {
   followUp(kind: FollowUpKind, key: string): Promise<string | undefined>;
   /** Forget follow-ups last saved before `before`; resolves with how many were forgotten. */
   pruneFollowUps(before: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feed storage (issue 12): what each feed of a story last told us, which items were handled,
+// and the articles the feeds stored (their URLs, content fingerprints and appearances), so a
+// restart re-ingests nothing and a syndicated copy is recognised. Synchronous like the rest;
+// a PostgreSQL implementation wraps the same operations. Every time is a `Date` stored as UTC.
+// ---------------------------------------------------------------------------------------------
+
+/** How a feed's last poll ended. */
+export type FeedPollStatus = 'new' | 'ok' | 'not-modified' | 'failing';
+
+/** What Dossier remembers about one feed of one story. */
+export interface FeedState {
+  story: string;
+  url: string;
+  /** When the feed was first polled: items published before it are the backlog. */
+  subscribedAt: Date;
+  /** Validators for conditional requests (`If-None-Match`, `If-Modified-Since`). */
+  etag?: string;
+  lastModified?: string;
+  lastPolledAt?: Date;
+  lastSuccessAt?: Date;
+  /** Not polled again before this time (interval, backoff after failures, or Retry-After). */
+  nextPollAt?: Date;
+  /** Failed polls in a row (0 after a success); drives the backoff. */
+  consecutiveFailures: number;
+  status: FeedPollStatus;
+  /** Why the last poll failed, with the URL that failed, e.g. `HTTP 410 Gone`. */
+  lastError?: string;
+}
+
+/** What became of one feed item. */
+export type FeedItemStatus = 'added' | 'duplicate' | 'updated' | 'filtered' | 'failed';
+
+/** One item of a feed, handled once (failed items are tried again on later polls). */
+export interface FeedItemRecord {
+  story: string;
+  feedUrl: string;
+  /** The item's guid/id, or its normalised link when it has none. */
+  itemKey: string;
+  url: string;
+  status: FeedItemStatus;
+  reason?: string;
+  /** The article it became (added, updated) or matched (duplicate). */
+  sourceId?: string;
+  /** Failed attempts so far (a failed item is retried a few times, then left). */
+  attempts: number;
+  seenAt: Date;
+}
+
+/** An outlet that ran a stored article (the first one included): syndication. */
+export interface ArticleAppearance {
+  outlet: string;
+  url: string;
+  seenAt: Date;
+}
+
+/** An article stored from the web: how to recognise it again under another URL or on another site. */
+export interface WebArticleRecord {
+  story: string;
+  sourceId: string;
+  /** Normalised page URL (tracking parameters, AMP and mobile hosts removed). */
+  urlKey: string;
+  /** Normalised canonical URL the page declared, if any. */
+  canonicalKey?: string;
+  /** Every other normalised URL it was seen under (redirects, variants, syndicated copies). */
+  otherUrlKeys: string[];
+  /** SHA-256 of the stored text. */
+  contentHash: string;
+  /** MinHash signature of the report's word shingles, to find syndicated copies. */
+  sketch: number[];
+  /** The page's modified (or published) time as it said, ISO; a newer one replaces the article. */
+  modified?: string;
+  outlet: string;
+  appearances: ArticleAppearance[];
+  storedAt: Date;
+}
+
+/** Feed state and web-article identity, per story. */
+export interface FeedStore {
+  feedState(story: string, url: string): FeedState | undefined;
+  /** Insert or replace a feed's state. */
+  saveFeedState(state: FeedState): void;
+  /** Every feed state of a story, by URL. */
+  feedStates(story: string): FeedState[];
+  feedItem(story: string, feedUrl: string, itemKey: string): FeedItemRecord | undefined;
+  /** Insert or replace what became of an item. */
+  saveFeedItem(record: FeedItemRecord): void;
+  /** The stored article known under this normalised URL (page, canonical or other URL key). */
+  webArticleByUrl(story: string, urlKey: string): WebArticleRecord | undefined;
+  /** Every stored web article of a story (for syndication checks). */
+  webArticles(story: string): WebArticleRecord[];
+  /** Insert or replace by (story, sourceId). */
+  saveWebArticle(record: WebArticleRecord): void;
+  /** Forget an article (it was replaced by a newer version under another source id). */
+  removeWebArticle(story: string, sourceId: string): void;
 }

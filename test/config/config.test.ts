@@ -252,3 +252,28 @@ describe('.env.example', () => {
     for (const name of SECRET_SETTINGS) expect(config[name]).toBeUndefined();
   });
 });
+
+describe('settings for several instances', () => {
+  it('takes a PostgreSQL URL, and says what a bad one should look like without echoing it (it may hold a password)', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://dossier:pw@db:5432/dossier' }).DATABASE_URL).toBe('postgres://dossier:pw@db:5432/dossier');
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+    const error = (() => {
+      try {
+        loadConfig({ DATABASE_URL: 'mysql://root:secret@db/dossier' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error?.message).toContain('DATABASE_URL must be a PostgreSQL connection string');
+    expect(error?.message).not.toContain('secret');
+  });
+
+  it('needs the Discord token and the HTTP port with DISCORD_PUBLIC_KEY, and a lease longer than the graceful stop', () => {
+    const key = 'a'.repeat(64);
+    expect(() => loadConfig({ DISCORD_PUBLIC_KEY: key })).toThrow(/DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY[\s\S]*HTTP_PORT is required with DISCORD_PUBLIC_KEY/);
+    expect(() => loadConfig({ DISCORD_PUBLIC_KEY: 'not-hex' })).toThrow(/DISCORD_PUBLIC_KEY must be the 64 hexadecimal characters/);
+    expect(loadConfig({ DISCORD_PUBLIC_KEY: key, DISCORD_TOKEN: 't.o.k', DISCORD_APPLICATION_ID: '123456789012345678', HTTP_PORT: '8080' }).DISCORD_PUBLIC_KEY).toBe(key);
+    expect(() => loadConfig({ DIGEST_LEASE_MS: '5000', SHUTDOWN_TIMEOUT_MS: '10000' })).toThrow(/DIGEST_LEASE_MS must be longer than SHUTDOWN_TIMEOUT_MS \(10000 ms\)/);
+  });
+});

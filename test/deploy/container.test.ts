@@ -188,3 +188,48 @@ describe('compose.yaml', () => {
     expect(service.ports).toEqual(['127.0.0.1:8080:8080']);
   });
 });
+
+describe('compose.yaml: several instances on PostgreSQL behind a proxy', () => {
+  const compose = parseYaml(read('compose.yaml')) as {
+    services: Record<string, Record<string, unknown>>;
+    volumes?: Record<string, unknown>;
+    configs?: Record<string, { content?: string }>;
+  };
+  const replicas = ['dossier-1', 'dossier-2'].map((name) => compose.services[name] ?? {});
+  const caddyfile = compose.configs?.caddyfile?.content ?? '';
+
+  it('is an opt-in profile: `docker compose up` alone still starts only the single SQLite bot', () => {
+    expect(compose.services.dossier?.profiles).toBeUndefined();
+    for (const name of ['postgres', 'dossier-1', 'dossier-2', 'proxy']) expect(compose.services[name]?.profiles, name).toEqual(['scaled']);
+  });
+
+  it('runs PostgreSQL with its data on a named volume and a readiness check the bots wait for', () => {
+    const postgres = compose.services.postgres ?? {};
+    expect(String(postgres.image)).toMatch(/^postgres:\d+/);
+    expect(postgres.volumes).toContain('dossier-pg:/var/lib/postgresql/data');
+    expect((postgres.healthcheck as { test: string[] }).test).toContain('pg_isready');
+    expect(compose.volumes).toHaveProperty('dossier-pg');
+    for (const replica of replicas) expect(replica.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+  });
+
+  it('runs two replicas of the same image on that database, reachable only through the proxy', () => {
+    for (const replica of replicas) {
+      expect(replica.build).toBe('.');
+      const environment = replica.environment as Record<string, string>;
+      expect(environment.DATABASE_URL).toMatch(/^postgres:\/\/dossier:\$\{POSTGRES_PASSWORD[^}]*\}@postgres:5432\/dossier$/);
+      expect(environment).toMatchObject({ HTTP_PORT: '8080', TELEGRAM_WEBHOOK_PORT: '8443', CONSOLE: 'off' });
+      expect(replica.ports).toBeUndefined();
+      expect(replica.init).toBe(true);
+      expect((replica.healthcheck as { test: string[] }).test).toEqual(['CMD', 'node', 'dist/observability/healthcheck.js']);
+    }
+    expect(compose.services.proxy?.ports).toEqual(['80:80', '443:443']);
+  });
+
+  it('sends Discord interactions and Telegram webhook calls to both replicas, only while they are healthy', () => {
+    expect(caddyfile).toMatch(/handle \/interactions \{\s*reverse_proxy dossier-1:8080 dossier-2:8080 \{[^}]*health_uri \/healthz/);
+    expect(caddyfile).toMatch(/handle \/telegram \{\s*reverse_proxy dossier-1:8443 dossier-2:8443 \{[^}]*health_uri \/healthz\s+health_port 8080/);
+    // `$$` is Compose's escape: Caddy itself reads {$PUBLIC_HOST} from its environment.
+    expect(caddyfile).toContain('{$$PUBLIC_HOST}');
+    expect((compose.services.proxy?.environment as Record<string, string>).PUBLIC_HOST).toMatch(/^\$\{PUBLIC_HOST/);
+  });
+});

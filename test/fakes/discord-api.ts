@@ -339,6 +339,37 @@ export class FakeDiscord {
     return id;
   }
 
+  /**
+   * Discord over HTTP: the fake knows an interaction it POSTs to the bot's endpoint (so its
+   * webhook routes work for follow-ups) without sending it over the gateway. Returns its id.
+   */
+  trackHttpInteraction(payload: Record<string, unknown>): string {
+    const id = String(payload.id);
+    const channel = payload.channel as { id?: string } | undefined;
+    const message = payload.message as { id?: string } | undefined;
+    if (message?.id !== undefined && !this.messages.has(message.id)) this.messages.set(message.id, message as Record<string, unknown>);
+    this.interactions.set(id, {
+      id,
+      token: String(payload.token),
+      createdAt: Date.now(),
+      acknowledged: false,
+      originalMessageId: message?.id ?? null,
+      channelId: channel?.id ?? String(payload.channel_id ?? ''),
+      payload,
+    });
+    return id;
+  }
+
+  /** Apply the callback the bot gave in its HTTP response, as Discord does with it. */
+  acceptHttpResponse(interactionId: string, callback: { type?: number; data?: Record<string, unknown> }): void {
+    const interaction = this.interactions.get(interactionId);
+    if (interaction === undefined) throw new Error(`FakeDiscord: unknown interaction ${interactionId}`);
+    interaction.acknowledged = true;
+    this.interactionResponses.push({ interactionId, type: callback.type ?? 0, data: callback.data, at: Date.now() });
+    this.applyCallback(interaction, callback.type ?? 0, callback.data);
+    this.notify();
+  }
+
   /** Drop the gateway connection: with a close code (4000 Unknown error), or abruptly (no close frame). */
   dropConnection(how: { code: number } | 'abrupt' = { code: 4000 }): void {
     for (const ws of this.sockets.keys()) {

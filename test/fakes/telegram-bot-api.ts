@@ -192,6 +192,9 @@ export class FakeTelegramBotApi {
   readonly #openCallbackQueries = new Set<string>();
   readonly #openInlineQueries = new Set<string>();
   #commands: unknown[] = [];
+  #rateLimit: { perSecond: number; burst: number; tokens: number; last: number } | undefined;
+  /** `sendMessage` calls over the per-bot rate limit set with {@link enforceRateLimit} (each answered 429). */
+  rateLimitViolations = 0;
   #faults: SendFaults | undefined;
   #random: () => number = seeded(1);
   /** Per chat: until when a 429 holds it (epoch ms). */
@@ -271,6 +274,26 @@ export class FakeTelegramBotApi {
     const list = this.#failures.get(method) ?? [];
     for (let i = 0; i < times; i += 1) list.push(failure);
     this.#failures.set(method, list);
+  }
+
+  /**
+   * Hold the bot to a per-bot message rate, as Telegram does: a token bucket of `perSecond`
+   * holding `burst` messages, checked on every `sendMessage` whichever process sends it; a
+   * message over it is counted in {@link rateLimitViolations} and answered 429.
+   */
+  enforceRateLimit(perSecond: number, burst: number): void {
+    this.#rateLimit = { perSecond, burst, tokens: burst, last: performance.now() };
+  }
+
+  #withinRate(): boolean {
+    const limit = this.#rateLimit;
+    if (limit === undefined) return true;
+    const now = performance.now();
+    limit.tokens = Math.min(limit.burst, limit.tokens + ((now - limit.last) / 1000) * limit.perSecond);
+    limit.last = now;
+    if (limit.tokens < 1) return false;
+    limit.tokens -= 1;
+    return true;
   }
 
   /** Inject {@link SendFaults} into every later `sendMessage` (`undefined` = none). */
@@ -624,6 +647,10 @@ export class FakeTelegramBotApi {
       case 'sendMessage': {
         const chatId = String(params.chat_id ?? '');
         if (chatId === '') return bad('chat_id is empty');
+        if (!this.#withinRate()) {
+          this.rateLimitViolations += 1;
+          return failureAnswer({ kind: 'rate-limit', retryAfter: 1 });
+        }
         const unreachable = this.#reachability(chatId);
         if (unreachable !== undefined) return unreachable;
         const { problem, text } = this.#checkMessage(params);

@@ -3,6 +3,7 @@
  * See docs/discord.md for setting it up.
  */
 export { createDiscordRuntime, type DiscordRuntime, type DiscordSettings } from './runtime.js';
+export { createDiscordHttpRuntime, type DiscordHttpRuntime, type DiscordHttpSettings } from './http-runtime.js';
 export { toApplicationCommands, CommandDefinitionError } from './commands.js';
 export { registerCommands, formatRegistrationReport, type RegistrationReport, type RegistrationOptions } from './register.js';
 export { renderReply, pageMessage, DISCORD_LIMITS, type RenderedReply, type RenderOptions } from './render.js';

@@ -44,14 +44,16 @@ export interface InteractionDeps {
   isStopping: () => boolean;
 }
 
-const RESTARTING = buildReply({
+/** What a command gets while the bot stops. */
+export const RESTARTING = buildReply({
   kind: 'notice',
   title: 'Dossier is restarting.',
   summary: 'Please try again in a minute.',
   private: true,
 });
 
-const EXPIRED = buildReply({
+/** What a "More" button gets once its pages are gone. */
+export const EXPIRED = buildReply({
   kind: 'notice',
   title: 'Those extra pages have expired.',
   summary: 'Run the command again to see the whole answer.',
@@ -117,13 +119,16 @@ async function withDeferral<T>(work: Promise<T>, afterMs: number, defer: () => P
   }
 }
 
+/** What {@link prepare} needs: the follow-up keys, the page store and the render options. */
+export type PrepareDeps = Pick<InteractionDeps, 'followUpKeys' | 'pages' | 'render'>;
+
 /** Whether a command line can be a button's custom id as it is (else it is kept under a key). */
 function commandFitsCustomId(command: string): boolean {
   return command.startsWith('/') && command.length <= DISCORD_LIMITS.customId;
 }
 
 /** Render a reply, its too-long follow-ups kept under keys first. */
-async function renderWithKeys(answer: Reply, deps: InteractionDeps): Promise<RenderedReply> {
+async function renderWithKeys(answer: Reply, deps: PrepareDeps): Promise<RenderedReply> {
   return renderReply(await deps.followUpKeys.keyed(answer, commandFitsCustomId), deps.render);
 }
 
@@ -136,7 +141,7 @@ async function firstPage(rendered: RenderedReply, pages: PageStore): Promise<Dis
  * An answer made ready to send: rendered, with its keys and pages saved. Part of the work the
  * 3-second deadline covers, since saving may wait for the database.
  */
-async function prepare(answer: Reply, deps: InteractionDeps): Promise<{ rendered: RenderedReply; body: DiscordMessageBody }> {
+export async function prepare(answer: Reply, deps: PrepareDeps): Promise<{ rendered: RenderedReply; body: DiscordMessageBody }> {
   const rendered = await renderWithKeys(answer, deps);
   return { rendered, body: await firstPage(rendered, deps.pages) };
 }

@@ -1,0 +1,162 @@
+/**
+ * A story's feeds, from the `feeds:` list of its `story.yaml`:
+ *
+ * ```yaml
+ * feeds:
+ *   - url: https://example.org/world/rss.xml
+ *     include: [ahmad-massoud, panjshir]   # registry entity ids (any of their names) or keywords
+ *     exclude: [cricket]
+ *     every: 2m                            # poll interval: 30s, 5m, 1h (default 1m, at least 15s)
+ * ```
+ *
+ * The file is read again whenever it changes, so feeds can be added or removed while the bot runs.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { RegistryEntity } from '../knowledge/registry.js';
+
+export const DEFAULT_POLL_MS = 60_000;
+export const MIN_POLL_MS = 15_000;
+
+/** `30s`, `5m`, `1h` → milliseconds. */
+export function parseInterval(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)\s*$/iu.exec(text);
+  if (!match) return undefined;
+  const unit = match[2]!.toLowerCase();
+  return Math.round(Number(match[1]) * (unit.startsWith('h') ? 3_600_000 : unit.startsWith('m') ? 60_000 : 1000));
+}
+
+const feedSchema = z.object({
+  url: z.url('must be a full URL (https://…)').refine((u) => /^https?:/iu.test(u), 'must be an http or https URL'),
+  include: z.array(z.string().trim().min(1)).optional(),
+  exclude: z.array(z.string().trim().min(1)).optional(),
+  every: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || (parseInterval(v) ?? 0) >= MIN_POLL_MS, `must be an interval such as "2m" or "30s", at least ${MIN_POLL_MS / 1000}s`),
+});
+
+const storyFeedsSchema = z.object({ feeds: z.array(feedSchema).optional() });
+
+/** One feed to poll, with its filter terms. */
+export interface FeedConfig {
+  url: string;
+  include: string[];
+  exclude: string[];
+  intervalMs: number;
+}
+
+/** Thrown when `feeds:` in story.yaml is invalid; the message names the file and the field. */
+export class FeedConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeedConfigError';
+  }
+}
+
+/**
+ * Read the feeds of a story folder (an empty list when story.yaml lists none).
+ *
+ * @throws FeedConfigError naming the field at fault
+ */
+export function loadFeedConfig(storyDir: string): FeedConfig[] {
+  const file = join(storyDir, 'story.yaml');
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new FeedConfigError(`${file}: cannot be read: ${(error as Error).message}`);
+  }
+  const result = storyFeedsSchema.safeParse(data ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `field "${i.path.join('.')}": ${i.message}`);
+    throw new FeedConfigError(`${file}: invalid feeds: ${problems.join('; ')}`);
+  }
+  return (result.data.feeds ?? []).map((f) => ({
+    url: f.url,
+    include: f.include ?? [],
+    exclude: f.exclude ?? [],
+    intervalMs: f.every === undefined ? DEFAULT_POLL_MS : (parseInterval(f.every) ?? DEFAULT_POLL_MS),
+  }));
+}
+
+/**
+ * story.yaml's feeds, read again only when the file changed (size or modification time), and
+ * the last good list kept when an edit breaks it.
+ */
+export class FeedConfigWatcher {
+  #signature = '';
+  #feeds: FeedConfig[] = [];
+  #error: string | undefined;
+
+  constructor(readonly storyDir: string) {}
+
+  /** The current feeds; `error` is set while story.yaml's feeds are invalid (the last good list is used). */
+  current(): { feeds: FeedConfig[]; error?: string; changed: boolean } {
+    const file = join(this.storyDir, 'story.yaml');
+    let signature = 'missing';
+    try {
+      const info = statSync(file);
+      signature = `${info.size}:${info.mtimeMs}`;
+    } catch {
+      // A missing file keeps the last list; loadFeedConfig says why below.
+    }
+    let changed = false;
+    if (signature !== this.#signature) {
+      this.#signature = signature;
+      try {
+        this.#feeds = loadFeedConfig(this.storyDir);
+        this.#error = undefined;
+        changed = true;
+      } catch (error) {
+        this.#error = (error as Error).message;
+      }
+    }
+    return { feeds: this.#feeds, ...(this.#error === undefined ? {} : { error: this.#error }), changed };
+  }
+}
+
+// ── Filters ───────────────────────────────────────────────────────────────────────────────
+
+const fold = (s: string): string =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[-‐‑–—]/gu, ' ');
+
+/** A term as the words that match it: an entity id stands for all of its names. */
+function namesOf(term: string, entities: readonly Pick<RegistryEntity, 'id' | 'label' | 'aliases'>[]): string[] {
+  const entity = entities.find((e) => e.id === term);
+  return entity === undefined ? [term] : [entity.label, ...entity.aliases];
+}
+
+function mentions(text: string, folded: string, name: string): boolean {
+  // Acronyms (US, NRF) match only in capitals, as in the knowledge pipeline.
+  if (/^[A-Z]{2,5}$/u.test(name)) return new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, 'u').test(text);
+  const needle = fold(name).replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${needle}(?![\\p{L}\\p{N}])`, 'u').test(folded);
+}
+
+/** Whether a feed item is for this story, and if not, why. */
+export type FilterDecision = { take: true; matched?: string } | { take: false; reason: string };
+
+/**
+ * Decide from an item's title, summary and categories whether to take it: any `include` term
+ * (when there are some) and no `exclude` term. Entity ids match any of the entity's names.
+ *
+ * @example
+ * filterItem('Massoud vows to fight', feed, registry.entities) // { take: true, matched: 'ahmad-massoud' }
+ */
+export function filterItem(text: string, feed: Pick<FeedConfig, 'include' | 'exclude'>, entities: readonly Pick<RegistryEntity, 'id' | 'label' | 'aliases'>[]): FilterDecision {
+  const folded = fold(text);
+  const hit = (term: string) => namesOf(term, entities).some((name) => mentions(text, folded, name));
+  const excluded = feed.exclude.find(hit);
+  if (excluded !== undefined) return { take: false, reason: `mentions excluded "${excluded}"` };
+  if (feed.include.length === 0) return { take: true };
+  const matched = feed.include.find(hit);
+  if (matched === undefined) return { take: false, reason: `mentions none of: ${feed.include.join(', ')}` };
+  return { take: true, matched };
+}

@@ -1,0 +1,158 @@
+/**
+ * A synchronous PostgreSQL connection: `pg` runs in a worker thread and the caller waits for
+ * each query with `Atomics.wait`, the way `synckit` does it.
+ *
+ * Why: the storage interfaces (`src/storage/types.ts`) are synchronous because better-sqlite3
+ * is, and every layer above them (digests, commands, adapters, and the stores colleagues add in
+ * parallel) calls them synchronously. Keeping them lets one contract suite run unchanged against
+ * both backends. The cost is honest and bounded: the calling thread waits one round trip per
+ * query (≈0.1–0.3 ms to a local server, measured by `npm run bench -- --only fanout-instances`);
+ * the network-bound parts of PostgreSQL mode (LISTEN/NOTIFY, health pings, leases) use `pg`'s
+ * asynchronous client directly. Moving the interfaces to promises removes the wait entirely and
+ * is the next step if a deployment's database is far away.
+ */
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+/** A query's result rows and how many rows it touched. */
+export interface SyncQueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** A failed query: PostgreSQL's message and SQLSTATE `code` (e.g. `23505` unique violation). */
+export class PgQueryError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'PgQueryError';
+  }
+}
+
+/** One synchronous connection (one PostgreSQL session: transactions span calls). */
+export interface SyncPg {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): SyncQueryResult<R>;
+  /** Run `fn` between BEGIN and COMMIT (ROLLBACK when it throws). Not reentrant. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+export interface SyncPgOptions {
+  /** How long one query may take before the caller gives up (default 30 s). */
+  timeoutMs?: number;
+  /** `application_name`, shown in `pg_stat_activity`. */
+  applicationName?: string;
+}
+
+// The worker is plain JavaScript (it must run the same under tsx, vitest and dist/), given the
+// resolved path of `pg` so it needs no module resolution of its own.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const pg = require(workerData.pgPath);
+pg.types.setTypeParser(20, (v) => Number(v)); // BIGINT counts and ids fit a JS number here
+const { port, flag, url, applicationName } = workerData;
+const client = new pg.Client({ connectionString: url, application_name: applicationName });
+let broken;
+const ready = client.connect().catch((error) => { broken = error; });
+client.on('error', (error) => { broken = error; });
+function answer(message) {
+  port.postMessage(message);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+port.on('message', async (request) => {
+  await ready;
+  if (request.close) {
+    await client.end().catch(() => undefined);
+    answer({ ok: true });
+    return;
+  }
+  if (broken) return answer({ ok: false, message: 'PostgreSQL connection failed: ' + broken.message, code: broken.code });
+  try {
+    // No parameters: the simple protocol, which allows several statements (migrations).
+    const result = await client.query(request.sql, request.params.length > 0 ? request.params : undefined);
+    answer({ ok: true, rows: result.rows, rowCount: result.rowCount ?? 0 });
+  } catch (error) {
+    answer({ ok: false, message: error.message, code: error.code });
+  }
+});
+`;
+
+type WorkerAnswer = { ok: true; rows?: unknown[]; rowCount?: number } | { ok: false; message: string; code?: string };
+
+/**
+ * Open a synchronous connection to `url` (`postgres://user@host:port/db`).
+ *
+ * @example
+ * const db = connectSyncPg(process.env.DATABASE_URL);
+ * const { rows } = db.query<{ n: number }>('SELECT 1 AS n');
+ * db.close();
+ */
+export function connectSyncPg(url: string, options: SyncPgOptions = {}): SyncPg {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const pgPath = createRequire(import.meta.url).resolve('pg');
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { port: port2, flag, url, pgPath, applicationName: options.applicationName ?? 'dossier' },
+    transferList: [port2 as unknown as MessagePort],
+  });
+  worker.unref();
+  port1.unref();
+  let closed = false;
+  let inTransaction = false;
+
+  function call(request: Record<string, unknown>): WorkerAnswer {
+    if (closed) throw new PgQueryError('The PostgreSQL connection is closed.', undefined);
+    Atomics.store(flag, 0, 0);
+    port1.postMessage(request);
+    const waited = Atomics.wait(flag, 0, 0, timeoutMs);
+    const message = receiveMessageOnPort(port1);
+    if (waited === 'timed-out' || message === undefined) {
+      throw new PgQueryError(`PostgreSQL did not answer within ${timeoutMs} ms.`, undefined);
+    }
+    return message.message as WorkerAnswer;
+  }
+
+  const db: SyncPg = {
+    query<R>(sql: string, params: readonly unknown[] = []): SyncQueryResult<R> {
+      const result = call({ sql, params });
+      if (!result.ok) throw new PgQueryError(result.message, result.code);
+      return { rows: (result.rows ?? []) as R[], rowCount: result.rowCount ?? 0 };
+    },
+    transaction<T>(fn: () => T): T {
+      if (inTransaction) throw new Error('Nested PostgreSQL transactions are not supported.');
+      inTransaction = true;
+      db.query('BEGIN');
+      try {
+        const value = fn();
+        db.query('COMMIT');
+        return value;
+      } catch (error) {
+        try {
+          db.query('ROLLBACK');
+        } catch {
+          // The connection is gone; the server rolls back on its own.
+        }
+        throw error;
+      } finally {
+        inTransaction = false;
+      }
+    },
+    close() {
+      if (closed) return;
+      try {
+        call({ close: true });
+      } catch {
+        // Closing anyway.
+      }
+      closed = true;
+      port1.close();
+      void worker.terminate();
+    },
+  };
+  return db;
+}

@@ -1,0 +1,59 @@
+/**
+ * The reading cache gives exactly what the uncached build gives, reads only what it has not
+ * read (one article when one is added), keeps its results on disk for the next start, and
+ * throws everything away when the pipeline's code changes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadArticles, type Article } from '../../src/knowledge/articles.js';
+import { buildKnowledgeBase } from '../../src/knowledge/build.js';
+import { loadStoryMeta } from '../../src/knowledge/load.js';
+import { createReadingCache } from '../../src/knowledge/reading-cache.js';
+import { loadRegistry } from '../../src/knowledge/registry.js';
+import { SEED_STORY } from '../support/seed-story.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dossier-reading-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const story = loadStoryMeta(SEED_STORY);
+const registry = loadRegistry(join(SEED_STORY, 'registry.yaml'));
+const seed = loadArticles(SEED_STORY);
+const extra: Article = {
+  id: '004_kabul_dispatch',
+  file: 'x.txt',
+  raw: readFileSync(join(import.meta.dirname, '../fixtures/articles/kabul-dispatch-2021-08-25.txt'), 'utf8'),
+  meta: { outlet: 'Kabul Dispatch', headline: 'Resistance leader Ahmed Masood vows to defend Panjshir', published: '2021-08-25', language: 'en' },
+};
+
+describe('reading cache', () => {
+  it('builds the same knowledge base as reading everything, and reads only the added article', () => {
+    const cache = createReadingCache({ dir, version: 'v1' });
+    expect(buildKnowledgeBase({ story, registry, articles: seed, read: cache.read })).toEqual(buildKnowledgeBase({ story, registry, articles: seed }));
+    expect(cache.stats).toEqual({ hits: 0, misses: 2 });
+
+    const withExtra = [...seed, extra];
+    expect(buildKnowledgeBase({ story, registry, articles: withExtra, read: cache.read })).toEqual(buildKnowledgeBase({ story, registry, articles: withExtra }));
+    expect(cache.stats).toEqual({ hits: 2, misses: 3 });
+  });
+
+  it('serves a new process from disk, and reads again after a pipeline change', () => {
+    const restarted = createReadingCache({ dir, version: 'v1' });
+    const articles = [...seed, extra];
+    expect(buildKnowledgeBase({ story, registry, articles, read: restarted.read })).toEqual(buildKnowledgeBase({ story, registry, articles }));
+    expect(restarted.stats).toEqual({ hits: 3, misses: 0 });
+
+    const newCode = createReadingCache({ dir, version: 'v2' });
+    buildKnowledgeBase({ story, registry, articles, read: newCode.read });
+    expect(newCode.stats).toEqual({ hits: 0, misses: 3 });
+  });
+
+  it('reads an article again when its text or metadata changes', () => {
+    const cache = createReadingCache({ version: 'v1' });
+    buildKnowledgeBase({ story, registry, articles: [...seed, extra], read: cache.read });
+    const edited = { ...extra, raw: `${extra.raw}\nA late paragraph about Panjshir.\n` };
+    expect(buildKnowledgeBase({ story, registry, articles: [...seed, edited], read: cache.read })).toEqual(buildKnowledgeBase({ story, registry, articles: [...seed, edited] }));
+    expect(cache.stats.misses).toBe(4);
+  });
+});
