@@ -55,11 +55,49 @@ export function rankFacts(facts: readonly Fact[]): Fact[] {
   );
 }
 
-/** Quotes ordered for display: whole sentences before fragments, corroborated first. */
+/** Words of a sentence that say where a place lies or who a person is. */
+const DEFINING = /\b(?:capital|kilomet(?:re|er)s?|km|miles?|north(?:east|west)?|south(?:east|west)?|borders?|lies|located|leader of|son of|spokes(?:man|person) (?:of|for)|founded)\b/iu;
+
+/**
+ * Facts ordered for one entity's answer: facts about it (it is named within the sentence's
+ * first words, not in passing) before passing mentions; among those, defining facts (where
+ * a place lies, who a person is) first, then the newest developments, then corroborated and
+ * shorter ones. Captions stay below the report.
+ */
+export function rankFactsFor(entity: Entity, facts: readonly Fact[]): Fact[] {
+  const names = [entity.label, ...entity.aliases].map((n) => n.toLowerCase()).filter((n) => n.length > 1);
+  const about = (f: Fact): boolean => {
+    const opening = f.text.toLowerCase().split(/\s+/u).slice(0, 8).join(' ');
+    return names.some((n) => opening.includes(n));
+  };
+  const score = (f: Fact): number => (about(f) ? 2 : 0) + (about(f) && DEFINING.test(f.text) ? 1 : 0);
+  return [...facts].sort(
+    (a, b) =>
+      (a.rank === 'body' ? 0 : 1) - (b.rank === 'body' ? 0 : 1) ||
+      score(b) - score(a) ||
+      (b.date?.start ?? '').localeCompare(a.date?.start ?? '') ||
+      b.citations.length - a.citations.length ||
+      a.text.length - b.text.length,
+  );
+}
+
+/**
+ * Quotes ordered for display: whole sentences before fragments, corroborated first. A quote
+ * that appears in several forms is shown once: a fragment of a longer quote of the same
+ * speaker ('totally baseless' inside the full statement) is left out.
+ */
 export function rankQuotes(quotes: readonly Quote[]): Quote[] {
-  return [...quotes].sort(
+  const sorted = [...quotes].sort(
     (a, b) => Number(a.partial) - Number(b.partial) || b.citations.length - a.citations.length || b.text.length - a.text.length,
   );
+  const words = (q: Quote): string => ` ${q.text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+  const kept: Quote[] = [];
+  for (const quote of sorted) {
+    const mine = words(quote);
+    if (kept.some((k) => k.speakerId === quote.speakerId && k !== quote && words(k).includes(mine))) continue;
+    kept.push(quote);
+  }
+  return kept;
 }
 
 /** A quote in the reply model, with the other sources' wordings noted. */
@@ -181,7 +219,7 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
   }
 
   const descriptionSpan = entity.descriptionCitation;
-  const facts = rankFacts(view.facts)
+  const facts = rankFactsFor(entity, view.facts)
     .filter((f) => !f.citations.some((c) => c.sourceId === descriptionSpan.sourceId && c.start === descriptionSpan.start))
     .slice(0, ENTITY_ANSWER_LIMITS.facts);
   if (facts.length > 0) {
@@ -196,7 +234,8 @@ export function entityAnswer(kb: KnowledgeBase, entity: Entity, options: EntityA
   }
 
   if (view.events.length > 0) {
-    const events = [...view.events].sort((a, b) => a.date.start.localeCompare(b.date.start)).slice(0, ENTITY_ANSWER_LIMITS.events);
+    // The latest events, told oldest first: as the story grows the answer follows it.
+    const events = [...view.events].sort((a, b) => a.date.start.localeCompare(b.date.start)).slice(-ENTITY_ANSWER_LIMITS.events);
     sections.push({
       label: entity.type === 'place' ? 'What happened here' : 'Timeline',
       lines: events.map((e) => ({ text: `${formatDateRef(e.date)} — ${e.text}`, cites: refs.cite(e.citations), ...(corroborationNote(e.citations) === undefined ? {} : { note: corroborationNote(e.citations) }) })),

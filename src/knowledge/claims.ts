@@ -283,9 +283,26 @@ function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
 
 const ANONYMOUS = /^(?:\p{L}+\s+)?reports?$/iu;
 
+/** The names a statement mentions (capitalised words past its first), folded. */
+function namesIn(statement: string): Set<string> {
+  return new Set([...statement.matchAll(/(?<=\s)\p{Lu}[\p{Ll}'’-]+/gu)].map((m) => m[0].toLowerCase().replace(/['’]s$/u, '')));
+}
+
+/**
+ * Two statements of one party are one proposition only if they are about the same place or
+ * person: "captured the centre of Shutul district" and "took Khinj district" are two claims.
+ */
+function sameProposition(a: Assertion, b: Assertion): boolean {
+  const party = new Set([...namesIn(` ${a.claimant}`), ...namesIn(` ${b.claimant}`)]);
+  const na = [...namesIn(a.statement)].filter((n) => !party.has(n));
+  const nb = [...namesIn(b.statement)].filter((n) => !party.has(n));
+  return na.length === 0 || nb.length === 0 || na.some((n) => nb.includes(n));
+}
+
 /** How well two assertions say the same thing (0 = not the same): one party, one happening, shared words. */
 function sameAssertion(a: Assertion, b: Assertion, parties: Parties): number {
   if (a.main !== b.main || !sameParty(a, b, parties)) return 0;
+  if (!sameProposition(a, b)) return 0;
   const score = overlap(a.words, b.words);
   return score >= 0.3 ? score : 0;
 }

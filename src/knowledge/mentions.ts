@@ -109,6 +109,19 @@ function linked(a: EntityId, b: EntityId, byId: ReadonlyMap<EntityId, Mentionabl
 }
 
 /**
+ * True when a one-word alias of a person ("Saleh") follows a capitalised word that is no
+ * title, no sentence opener and no alias with it: the name of another person ("Shuresh Saleh").
+ */
+function isSurnameOfAnother(match: RawMatch, before: string, byId: ReadonlyMap<EntityId, MentionableEntity>): boolean {
+  if (match.entry.folded.includes(' ')) return false;
+  if (!match.entry.entityIds.every((id) => byId.get(id)?.type === 'person')) return false;
+  const given = /(?:^|[\s(“"])(\p{Lu}[\p{Ll}'’-]+)\s+$/u.exec(before);
+  if (!given?.[1]) return false;
+  if (TITLES.test(given[1]) || OPENERS.test(given[1]) || DAYS_MONTHS.test(given[1])) return false;
+  return true;
+}
+
+/**
  * Finds the mentions of registry entities in the sentences (all sources; sentences must be
  * in reading order within each source).
  *
@@ -128,8 +141,13 @@ export function findMentions(sentences: readonly Sentence[], entities: readonly 
     named.set(sentence.sourceId, history);
     const inSentence: Mention[] = [];
 
-    for (const match of matchAliases(sentence.text, index)) {
+    const matches = matchAliases(sentence.text, index);
+    for (const match of matches) {
       const before = sentence.text.slice(0, match.start);
+      // "Shuresh Saleh": a surname after a given name the registry does not know is someone
+      // else ("the Panjshir Valley Saleh" is a place and a name, both known).
+      const afterKnown = matches.some((m) => m.end <= match.start && /^\s+$/u.test(sentence.text.slice(m.end, match.start)));
+      if (!afterKnown && isSurnameOfAnother(match, before, byId)) continue;
       const after = sentence.text.slice(match.end);
       const qualifiesAnother = KIN_BEFORE.test(before);
       const kin = KIN_AFTER.exec(after);
@@ -269,7 +287,10 @@ export function findCandidates(sentences: readonly Sentence[], mentions: readonl
       const last = words[words.length - 1];
       if (!first || !last) continue;
       if (words.length === 1 && isCommonWord(first.text)) continue;
+      // A word the page cut off ("… by Voice of Am") is no name.
+      if (last.end === sentence.text.length && !/[.!?"”’)]$/u.test(sentence.text)) continue;
       const text = sentence.text.slice(first.start, last.end);
+      if (!looksLikeName(words.map((w) => w.text))) continue;
       const citation: Citation = {
         sourceId: sentence.sourceId,
         start: sentence.start + first.start,
@@ -283,5 +304,70 @@ export function findCandidates(sentences: readonly Sentence[], mentions: readonl
       byName.set(key, candidate);
     }
   }
-  return [...byName.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  return clusterVariants([...byName.values()]).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
+/** Words that are never a name on their own: pronouns, numbers, and words of a heading. */
+const NEVER_A_NAME =
+  /^(we|i|i'm|i’m|it|they|he|she|you|us|our|my|me|this|these|those|what|who|why|how|around|also|one|two|three|four|five|six|seven|eight|nine|ten|god|major|maj|province|emirate|resistance|surrender|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)$/iu;
+/** Adjectives of nationality, creed or stance ("Russian", "Islamist", "Western-backed"). */
+const ADJECTIVE = /^\p{Lu}\p{Ll}+(?:ist|ish|ese|ian|ic|ists|ians)$|-(?:backed|led|based|born|dominated|style|linked|aligned|controlled)$/u;
+/** Small words a headline capitalises ("Shoot Me In The Head If I Get Wounded"). */
+const HEADLINE_WORD = /^(in|the|if|my|me|to|of|a|an|and|on|at|for|is|are|i|get|want|don't)$/iu;
+
+/**
+ * Whether a run of capitalised words is a name: not a pronoun, number, heading word or
+ * adjective on its own, not a handle (letters glued to digits, or camel case), not a
+ * title-case headline.
+ */
+function looksLikeName(words: readonly string[]): boolean {
+  const [only] = words;
+  if (words.length === 1 && only !== undefined && (NEVER_A_NAME.test(only) || ADJECTIVE.test(only))) return false;
+  if (words.some((w) => /\p{L}\d|\p{Ll}\p{Lu}/u.test(w))) return false;
+  if (words.filter((w) => HEADLINE_WORD.test(w)).length >= 2) return false;
+  return true;
+}
+
+/** Words of a name, folded, without titles (for comparing spellings). */
+function nameKey(name: string): string[] {
+  return fold(name)
+    .split(/[^\p{L}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+function close(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.min(a.length, b.length) < 5 || Math.abs(a.length - b.length) > 2) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  let j = 0;
+  while (j < a.length - i && j < b.length - i && a[a.length - 1 - j] === b[b.length - 1 - j]) j++;
+  // One stretch of at most two letters differs ("Motaqi" / "Muttaqi", "Dashti" / "Dashty").
+  return a.length - i - j <= 2 && b.length - i - j <= 2;
+}
+
+/**
+ * Folds spelling variants of one name into one candidate ("Amir Khan Motaqi", "Muttaqi"): the
+ * same last word, give or take a transliteration, and the words of one among the other's.
+ * The name with most words leads; `variants` lists every spelling.
+ */
+function clusterVariants(candidates: EntityCandidate[]): EntityCandidate[] {
+  const sorted = [...candidates].sort((a, b) => nameKey(b.name).length - nameKey(a.name).length || b.count - a.count || a.name.localeCompare(b.name));
+  const out: EntityCandidate[] = [];
+  for (const c of sorted) {
+    const words = nameKey(c.name);
+    const last = words[words.length - 1] ?? '';
+    const home = out.find((o) => {
+      const ow = nameKey(o.name);
+      return close(ow[ow.length - 1] ?? '', last) && words.every((w) => ow.some((x) => close(x, w))) && !/^\p{Lu}{2,}$/u.test(c.name);
+    });
+    if (!home) {
+      out.push({ ...c, variants: [c.name] });
+      continue;
+    }
+    home.count += c.count;
+    home.citations = [...home.citations, ...c.citations].slice(0, 5);
+    home.variants = [...new Set([...(home.variants ?? [home.name]), c.name])];
+  }
+  return out;
 }

@@ -131,7 +131,7 @@ const TERM_BEFORE =
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
-  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
+  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|described|describes|describing|termed|terms|denouncing|denounced|condemned|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
 /** Words that report speech; group 1 is the verb as written. */
 const REPORTING_VERB = new RegExp(`(?<![-\\p{L}])(${VERBS})\\b`, 'giu');
 const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
@@ -301,7 +301,7 @@ function resolveSpeaker(
 }
 
 /** Words around a speaker phrase that are not the speaker: adverbs, auxiliaries, a scraper's date label. */
-const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now)\b[,\s]+)/iu;
+const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now|with)\b[,\s]+)/iu;
 const TRAILING_NOISE =
   /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
 /** After an inverted verb ('posted Muhammadi from his handle'), the phrase ends before a preposition. */

@@ -1,7 +1,11 @@
+import { join } from 'node:path';
+import { loadArticles } from '../../src/knowledge/articles.js';
+import { buildKnowledgeBase } from '../../src/knowledge/build.js';
+import { loadRegistry } from '../../src/knowledge/registry.js';
 import { describe, expect, it } from 'vitest';
 import { findCandidates, findMentions, type MentionableEntity } from '../../src/knowledge/mentions.js';
 import type { Sentence } from '../../src/knowledge/sentence.js';
-import { G1_ID, JOURNAL_ID, seed } from './seed.js';
+import { G1_ID, JOURNAL_ID, SEED_STORY_DIR, seed } from './seed.js';
 
 /** The entities the mentions written `text` in a source link to, in reading order. */
 function entitiesWritten(sourceId: string, text: string): string[] {
@@ -97,5 +101,42 @@ describe('candidates: names no entity matches', () => {
       ['Nasrin Rahimi', 2],
       ['Abdul Hamid Safi', 1],
     ]);
+  });
+});
+
+describe('names on a report of another outlet', () => {
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'x',
+        file: 'x.txt',
+        raw: [
+          'Shuresh Saleh said his uncle was stopped at a checkpoint on Thursday.',
+          'Speaking from the Panjshir Valley Saleh said the resistance would go on.',
+          'Mullah Amir Khan Motaqi, a Taliban official, said talks had failed. Muttaqi spoke in an audio message. We will see, Muttaqi added.',
+          'Western-backed forces and Russian diplomats met in Aug and Islamist groups watched, according to @AmrullahSaleh2 and Voice of Am',
+        ].join('\n\n'),
+        meta: { outlet: 'Wire', headline: 'Names', published: '2021-09-10', language: 'en' },
+      },
+    ],
+  });
+  const linked = (id: string): string[] =>
+    kb.entities.find((e) => e.id === id)?.mentions.filter((m) => m.sourceId === 'x').map((m) => m.text) ?? [];
+  const candidates = kb.candidates.filter((c) => c.citations.some((x) => x.sourceId === 'x'));
+
+  it('a surname after a given name the registry does not know is someone else; after a known place it is the registered man', () => {
+    expect(linked('amrullah-saleh')).toEqual(['Saleh']);
+    expect(candidates.map((c) => c.name)).toContain('Shuresh Saleh');
+  });
+
+  it('candidates are names: no months, adjectives, handles, pronouns or words the page cut off; spellings fold into one', () => {
+    const names = candidates.map((c) => c.name);
+    for (const noise of ['Aug', 'Western-backed', 'Russian', 'Islamist', 'AmrullahSaleh2', 'We', 'Voice of Am']) expect(names).not.toContain(noise);
+    const minister = candidates.find((c) => c.name === 'Amir Khan Motaqi');
+    expect(minister?.variants).toEqual(expect.arrayContaining(['Amir Khan Motaqi', 'Muttaqi']));
+    expect(names).not.toContain('Muttaqi');
   });
 });
