@@ -9,6 +9,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { DEFAULT_PACING } from '../../src/delivery/limiter.js';
 import { loadArticles } from '../../src/knowledge/articles.js';
 import { PG_MIGRATIONS } from '../../src/storage/pg-migrations.js';
 import { openPostgresStore } from '../../src/storage/postgres.js';
@@ -18,9 +19,13 @@ import { SEED_STORY } from '../support/seed-story.js';
 import { freePort } from '../support/test-tools.js';
 
 const repo = resolve(import.meta.dirname, '../..');
-/** The bot's per-bot limit and the fake's check of it (a little burst slack for network jitter). */
+/**
+ * The bot's per-bot limit and the fake's check of it: a token bucket at the same rate holding one
+ * second's worth, since on a loaded two-core machine a process descheduled for a moment sends its
+ * paced messages late and close together (the rolling-restart test checks a slow rate tightly).
+ */
 const RATE = 300;
-const LEASE_MS = 4000;
+const LEASE_MS = 15_000;
 
 /** A running bot process. */
 class Instance {
@@ -51,7 +56,7 @@ describePostgres('several instances on one PostgreSQL database', () => {
   beforeEach(async () => {
     database = await createTestDatabase();
     telegram = await FakeTelegramBotApi.start();
-    telegram.enforceRateLimit(RATE, 30 + 20);
+    telegram.enforceRateLimit(RATE, RATE);
   });
 
   afterEach(async () => {
@@ -186,7 +191,8 @@ describePostgres('several instances on one PostgreSQL database', () => {
       const first = telegram.callsTo('sendMessage').find((c) => String(c.params.chat_id) === chat && c.answer?.ok === true);
       expect(first?.at).toBeLessThanOrEqual(killedAt);
     }
-    expect(twice.length).toBeLessThanOrEqual(3);
+    // At most what it had on the wire: its deliveries in flight at once.
+    expect(twice.length).toBeLessThanOrEqual(DEFAULT_PACING.telegram.concurrency);
   }, 90_000);
 
   it('a rolling restart (stop one instance, start a new one) loses and repeats nothing, and the instances together keep a slow per-bot rate', async () => {
