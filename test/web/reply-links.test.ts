@@ -23,9 +23,9 @@ beforeAll(async () => {
   withLinks = await createCore({ config: loadConfig({ DATABASE_PATH: ':memory:', HTTP_PORT: '0', PUBLIC_URL: `${PUBLIC_URL}/` }), logger: createLogger({ level: 'silent' }) });
   without = await createCore({ config: loadConfig({ DATABASE_PATH: ':memory:' }), logger: createLogger({ level: 'silent' }) });
 });
-afterAll(() => {
-  withLinks.close();
-  without.close();
+afterAll(async () => {
+  await withLinks.close();
+  await without.close();
 });
 
 async function ask(core: Core, text: string): Promise<Reply> {
