@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Fault-injection tests that run several real bot processes and count what the fake platforms
+ * received per second. They need both cores to themselves: run beside other files they are
+ * starved, and their "within the platform's per-second limit" and "within the deadline" checks
+ * would be judging the machine, not the bot.
+ */
+const FLEET_TESTS = ['test/deploy/instances.test.ts', 'test/digests/delivery-process.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Two cores: tests that start servers and child processes need headroom.
     testTimeout: 20_000,
     hookTimeout: 30_000,
@@ -13,5 +20,23 @@ export default defineConfig({
     // without restoring it, as another file may run after it in the same worker.
     pool: 'threads',
     isolate: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: FLEET_TESTS,
+          // vitest's default is one worker fewer than the cores: one on CI's two. Most of this
+          // group's time is tests waiting on child processes and sockets; two workers overlap it.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'fleet', include: FLEET_TESTS, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
