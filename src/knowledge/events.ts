@@ -10,7 +10,7 @@
 import { datesOverlap, addDays, spanDays } from './analysis-calendar.js';
 import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
-import { describingClauses, findDates, toDateRef, type DateMention } from './dates.js';
+import { describingClauses, findDates, relativeClauses, toDateRef, type DateMention, type RelativeClause } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 
@@ -34,12 +34,19 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
 ];
 
 /**
+ * A happening feared or threatened has not happened ("raising fears of heavy fighting", "the
+ * threat of an attack"): its words name no event. The noun phrase after "of" is up to three words.
+ */
+const FEARED = /\b(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of\s+(?:[\w-]+\s+){0,2}[\w-]+/giu;
+
+/**
  * Kinds of happening a text names, in order of first appearance: the first kind other than
  * `say` is the sentence's main happening ("Massoud was murdered … at the time of the attack that
  * triggered the invasion" is a killing, not an invasion).
  */
 export function eventKinds(text: string): string[] {
-  return EVENT_KINDS.map(([kind, re]) => ({ kind, at: re.exec(text)?.index ?? -1 }))
+  const told = text.replace(FEARED, (m) => ' '.repeat(m.length));
+  return EVENT_KINDS.map(([kind, re]) => ({ kind, at: re.exec(told)?.index ?? -1 }))
     .filter((k) => k.at >= 0)
     .sort((a, b) => a.at - b.at)
     .map((k) => k.kind);
@@ -159,14 +166,21 @@ function lineText(text: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-function telling(sentence: Sentence, from: number, to: number, mentions: Mention[]): Telling {
+/**
+ * One sentence's telling of the words `from`…`to`. Words in `cut` (a clause dated apart, "a day
+ * after they got trapped…") stay in the line shown but do not say what happened or who did it.
+ */
+function telling(sentence: Sentence, from: number, to: number, mentions: Mention[], cut?: [number, number]): Telling {
   const text = lineText(sentence.text.slice(from, to));
-  const span = mentionsWithin(mentions, sentence.sourceId, sentence.start + from, sentence.start + to);
+  const own = cut && cut[0] >= from && cut[1] <= to ? sentence.text.slice(from, cut[0]) + ' ' + sentence.text.slice(cut[1], to) : text;
+  const span = mentionsWithin(mentions, sentence.sourceId, sentence.start + from, sentence.start + to).filter(
+    (m) => !cut || m.start - sentence.start < cut[0] || m.start - sentence.start >= cut[1],
+  );
   return {
     sentence,
     text,
-    kind: mainKind(eventKinds(text)),
-    words: contentWords(text),
+    kind: mainKind(eventKinds(own)),
+    words: contentWords(own),
     entities: new Set(span.sort((a, b) => a.start - b.start).map((m) => m.entityId)),
   };
 }
@@ -204,10 +218,23 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
       const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
       return [clause[0] + lead, clause[1]];
     });
+    const relative = relativeClauses(sentence.text, source.published);
+    const tellings: Array<{ told: Telling; date: DateRef }> = [];
     dates.forEach((d, i) => {
       const [from, to] = windows[i] ?? [0, sentence.text.length];
-      const told = telling(sentence, from, to, own);
-      const date = toDateRef(d);
+      // A clause dated from this one ("a day after they got trapped…") is its own happening,
+      // on its own day; the rest of the window tells this date's happening.
+      const rel: RelativeClause | undefined =
+        d.precision === 'day' ? relative.find((r) => r.index >= from && r.index + r.length <= to) : undefined;
+      const cut: [number, number] | undefined = rel ? [rel.index, rel.index + rel.length] : undefined;
+      tellings.push({ told: telling(sentence, from, to, own, cut), date: toDateRef(d) });
+      if (rel && cut) {
+        const day = addDays(d.start, rel.offset);
+        const text = sentence.text.slice(cut[0], cut[1]);
+        tellings.push({ told: telling(sentence, cut[0], cut[1], own), date: { text, precision: 'day', start: day, end: day } });
+      }
+    });
+    tellings.forEach(({ told, date }) => {
       const same = drafts.find(
         (draft) =>
           datesOverlap(draft.date, date) &&

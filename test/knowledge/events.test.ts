@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles } from '../../src/knowledge/articles.js';
 import { buildKnowledgeBase } from '../../src/knowledge/build.js';
-import { extractEvents } from '../../src/knowledge/events.js';
+import { eventKinds, extractEvents } from '../../src/knowledge/events.js';
 import { loadRegistry } from '../../src/knowledge/registry.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
 import { analysisInputFor, findOne, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
@@ -122,5 +122,36 @@ describe('an event is dated by its own clause', () => {
   it('the statement is on the day it was made ("cited him as saying on Sunday"), never in the 1980s of a description', () => {
     expect(own.map((e) => e.date.start)).toContain('2021-08-22');
     expect(own.filter((e) => e.date.precision === 'decade' && /surrender|cited/u.test(e.text))).toEqual([]);
+  });
+});
+
+describe('a clause dated from its main clause, and a feared happening', () => {
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'y',
+        file: 'y.txt',
+        raw:
+          'Amrullah Saleh said on Sunday that the Taliban had massed near Panjshir a day after they were ambushed in the Andarab valley.\n\n' +
+          'Taliban fighters headed north on Tuesday, raising fears of heavy fighting in the valley.\n',
+        meta: { outlet: 'Wire', headline: 'Massing', published: '2021-09-01', language: 'en' },
+      },
+    ],
+  });
+  const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'y'));
+
+  it('dates "a day after they were ambushed" the day before the sentence\'s Sunday', () => {
+    expect(own.find((e) => /^A day after they were ambushed/u.test(e.text))?.date.start).toBe('2021-08-28');
+    expect(own.find((e) => /said on Sunday/u.test(e.text))?.date.start).toBe('2021-08-29');
+  });
+
+  it('takes "raising fears of heavy fighting" for no fighting: the sentence names no happening', () => {
+    expect(eventKinds('Taliban fighters headed north on Tuesday, raising fears of heavy fighting in the valley.')).toEqual([]);
+    expect(eventKinds('The group said fighters headed north, raising the threat of an attack.')).toEqual(['say']);
+    expect(eventKinds('Heavy fighting broke out on Friday.')).toEqual(['clash']);
+    expect(own.some((e) => /headed north/u.test(e.text))).toBe(false);
   });
 });
