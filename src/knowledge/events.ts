@@ -117,6 +117,30 @@ function distinctDates(dates: DateMention[]): DateMention[] {
   return kept;
 }
 
+/** Words that count from the day they are said. */
+const DEICTIC_DAY = /^(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))$/iu;
+
+/**
+ * "Today" inside a quotation is the speaker's today, not the day of publication: the report
+ * often prints a statement of the day before. With no date for the statement, it dates nothing.
+ */
+function speakersDay(text: string, d: DateMention): boolean {
+  if (!DEICTIC_DAY.test(d.text)) return false;
+  const before = text.slice(0, d.index);
+  const count = (re: RegExp): number => (before.match(re) ?? []).length;
+  return count(/“/gu) > count(/”/gu) || count(/"/gu) % 2 === 1;
+}
+
+/**
+ * A dateline ("Kabul/New Delhi, August 31 (IANS):") gives the day the report was filed, not the
+ * day of what it tells.
+ */
+function datelineDate(text: string, d: DateMention): boolean {
+  const lead = text.slice(0, d.index);
+  const after = text.slice(d.index + d.length);
+  return /^[A-Z][\p{L}/ .'-]{1,40},\s*$/u.test(lead) && /^\s*(?:\([^)]{1,30}\))?\s*[:—–-]/u.test(after);
+}
+
 /** The narrower of two dates (the more precise statement of when it happened). */
 function narrower(a: DateRef, b: DateRef): DateRef {
   return spanDays(b) < spanDays(a) ? b : a;
@@ -203,7 +227,11 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
     if (!source || sentence.caption) continue;
     if (eventKinds(sentence.text).length === 0) continue;
     const own = mentions.get(sentence.sourceId) ?? [];
-    const dates = distinctDates(findDates(sentence.text, source.published));
+    const found = findDates(sentence.text, source.published).filter((d) => !datelineDate(sentence.text, d));
+    const dates = distinctDates(found.filter((d) => !speakersDay(sentence.text, d)));
+    // Dated by the speaker's "today" alone: dated, but to a day the report does not give, so
+    // neither on the timeline nor joined to another day's event.
+    if (dates.length === 0 && found.length > 0) continue;
     if (dates.length === 0) {
       undated.push(telling(sentence, 0, sentence.text.length, own));
       continue;

@@ -155,3 +155,30 @@ describe('a clause dated from its main clause, and a feared happening', () => {
     expect(own.some((e) => /headed north/u.test(e.text))).toBe(false);
   });
 });
+
+describe('dates that do not date the happening: a dateline, and "today" in a quotation', () => {
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'z',
+        file: 'z.txt',
+        raw:
+          'Kabul/New Delhi, August 31 (IANS): Residents of Panjshir province, the only region that has not fallen to the Taliban, say that the Taliban have cut telecommunication networks.\n\n' +
+          'In a statement on Facebook, the National Resistance Front said, “With regret, we lost two fighters killed in the valley today. Congratulations on their martyrdom!”\n',
+        meta: { outlet: 'Wire', headline: 'Cut off', published: '2021-09-02', language: 'en' },
+      },
+    ],
+  });
+  const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'z'));
+
+  it('never dates an event by the dateline of the report that tells it', () => {
+    expect(own.filter((e) => e.date.start === '2021-08-31')).toEqual([]);
+  });
+
+  it('puts no date of publication on the speaker\'s "today", nor joins it to another day', () => {
+    expect(own.filter((e) => e.citations.some((c) => /two fighters/u.test(c.text)))).toEqual([]);
+  });
+});
