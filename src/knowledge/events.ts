@@ -23,11 +23,13 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
   ['surround', /\b(?:encircl\w*|surround(?:ed|s|ing)?|besieged|siege)\b/i],
   ['capture', /\b(?:t[ao]ok(?:en)? over|(?:had|has|have) taken|t[ao]ok(?:en)? control|takeover|retook|retak(?:e|es|en)|regain(?:ed)?|seized?|captured?|overr[au]n)\b/i],
   ['conquer', /\b(?:conquer\w*|penetrated|managed to|failed to)\b/i],
-  ['control', /\b(?:controlled|ruled|returned to power|came to power)\b/i],
-  ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed)\b/i],
-  ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted)\b/i],
-  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensive|routed)\b/i],
-  ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out)\b/i],
+  ['control', /\b(?:controlled|ruled|(?:returned|came|swept|rose|surged) (?:back )?to power)\b/i],
+  ['restrict', /\b(?:shut (?:down|off)|cut off|imposed (?:a )?curfew|curfew|blockade[ds]?|blocked)\b/i],
+  ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed|shot dead)\b/i],
+  ['detain', /\b(?:arrested|detained|captured alive|freed|released from (?:prison|jail|custody)|imprisoned|jailed)\b/i],
+  ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted|lost control)\b/i],
+  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensives?|routed)\b/i],
+  ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out|(?:final )?exit(?:ed)? from|departed)\b/i],
   ['found', /\b(?:founded|formed|established|set up)\b/i],
   ['meet', /\b(?:met|meetings?|talks|negotiations?)\b/i],
   ['move', /\b(?:massing|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
@@ -75,6 +77,15 @@ function sameActor(dated: Telling, undated: Telling, reporters: ReadonlySet<stri
   const first = (t: Telling): string | undefined => [...t.entities].find((e) => !reporters.has(e));
   return first(undated) === undefined || first(undated) === first(dated);
 }
+/**
+ * A death is one happening only when both tellings name the same person: two killings of one
+ * week by the same party ("The Taliban shot dead the brother of …") are not one.
+ */
+function sameVictim(dated: Telling, undated: Telling, people: ReadonlySet<string>): boolean {
+  if (dated.kind !== 'kill' || undated.kind !== 'kill') return true;
+  return [...undated.entities].some((e) => people.has(e) && dated.entities.has(e));
+}
+
 /** An undated report sentence tells recent news: it may join events of the week before publication. */
 const RECENT_DAYS = 7;
 
@@ -279,7 +290,8 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   }
 
   const reporters = new Set(input.entities.filter((e) => /\b(news|agency|newspaper|magazine|broadcaster|channel|social network)\b/iu.test(e.role ?? '')).map((e) => e.id));
-  attachUndatedReports(drafts, undated, sources, reporters);
+  const people = new Set(input.entities.filter((e) => e.type === 'person').map((e) => e.id));
+  attachUndatedReports(drafts, undated, sources, reporters, people);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
   return drafts.map((d) => toEvent(d, order)).sort(byDate);
 }
@@ -288,7 +300,13 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
  * A report often tells the latest news without a date ("The Taliban has said their fighters
  * had surrounded…"). Such a sentence joins the recent event it best matches, once per source.
  */
-function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<string, Source>, reporters: ReadonlySet<string>): void {
+function attachUndatedReports(
+  drafts: Draft[],
+  undated: Telling[],
+  sources: Map<string, Source>,
+  reporters: ReadonlySet<string>,
+  people: ReadonlySet<string>,
+): void {
   const best = new Map<string, { draft: Draft; told: Telling; score: number }>();
   for (const told of undated) {
     const source = sources.get(told.sentence.sourceId);
@@ -300,7 +318,7 @@ function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<
       // An undated sentence is only taken for a dated event told of the same actor: "He did not
       // comment on claims…" or another party's capture of the same districts corroborates nothing.
       const score = Math.max(
-        ...draft.dated.map((t) => (sameActor(t, told, reporters) ? sameHappening(t, told) : 0)),
+        ...draft.dated.map((t) => (sameActor(t, told, reporters) && sameVictim(t, told, people) ? sameHappening(t, told) : 0)),
       );
       const key = `${i}|${told.sentence.sourceId}`;
       if (score > 0 && score > (best.get(key)?.score ?? 0)) best.set(key, { draft, told, score });

@@ -11,7 +11,7 @@ import { evaluate } from '../../eval/evaluate.js';
 const AT_LEAST = {
   reports: 28,
   quotesRight: 62,
-  eventDatesRight: 52,
+  eventDatesRight: 59,
   linksRight: 190,
   newNamesFound: 99,
   claimsFound: 27,

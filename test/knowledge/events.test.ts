@@ -182,3 +182,41 @@ describe('dates that do not date the happening: a dateline, and "today" in a quo
     expect(own.filter((e) => e.citations.some((c) => /two fighters/u.test(c.text)))).toEqual([]);
   });
 });
+
+describe('happenings a journalist names', () => {
+  it('reads shutdowns, curfews, lost control, exits, arrests and sweeping to power as happenings', () => {
+    expect(eventKinds('On Sunday, the Taliban shut down internet services in Panjshir')).toEqual(['restrict']);
+    expect(eventKinds('The group had imposed a curfew in Kabul on Thursday')).toEqual(['restrict']);
+    expect(eventKinds('the Taliban have lost control of the district')).toEqual(['collapse']);
+    expect(eventKinds('US troops made their final exit from Afghanistan on Monday night')).toEqual(['invade']);
+    expect(eventKinds('Arrested in Pakistan in 2010')).toEqual(['detain']);
+    expect(eventKinds('When the Taliban swept to power last month')).toEqual(['control']);
+    expect(eventKinds('three major offensives')).toEqual(['clash']);
+  });
+
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'k1',
+        file: 'k1.txt',
+        raw: 'Taliban fighters killed Fahim Dashty in Panjshir on Monday, Ahmad Massoud said.\n',
+        meta: { outlet: 'Wire', headline: 'Killed', published: '2021-09-06', language: 'en' },
+      },
+      {
+        id: 'k2',
+        file: 'k2.txt',
+        raw: 'Taliban fighters killed the brother of Amrullah Saleh in Panjshir, his nephew said.\n',
+        meta: { outlet: 'Post', headline: 'Brother killed', published: '2021-09-10', language: 'en' },
+      },
+    ],
+  });
+
+  it('never takes an undated killing of another person for a killing of the week before', () => {
+    const dashty = kb.events.find((e) => e.citations.some((c) => c.sourceId === 'k1'));
+    expect(dashty?.date.start).toBe('2021-09-06');
+    expect(kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'k2'))).toEqual([]);
+  });
+});
