@@ -36,10 +36,12 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
 ];
 
 /**
- * A happening feared or threatened has not happened ("raising fears of heavy fighting", "the
- * threat of an attack"): its words name no event. The noun phrase after "of" is up to three words.
+ * A happening feared, threatened or to be ended has not happened there ("raising fears of heavy
+ * fighting", "the threat of an attack", "a settlement to end the fighting"): its words name no
+ * event. The noun phrase after "of" or the verb is up to three words.
  */
-const FEARED = /\b(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of\s+(?:[\w-]+\s+){0,2}[\w-]+/giu;
+const FEARED =
+  /\b(?:(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of|to\s+(?:end|stop|halt|prevent|avoid|cease))\s+(?:[\w-]+\s+){0,2}[\w-]+/giu;
 
 /**
  * Kinds of happening a text names, in order of first appearance: the first kind other than

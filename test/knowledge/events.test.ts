@@ -152,6 +152,7 @@ describe('a clause dated from its main clause, and a feared happening', () => {
     expect(eventKinds('Taliban fighters headed north on Tuesday, raising fears of heavy fighting in the valley.')).toEqual([]);
     expect(eventKinds('The group said fighters headed north, raising the threat of an attack.')).toEqual(['say']);
     expect(eventKinds('Heavy fighting broke out on Friday.')).toEqual(['clash']);
+    expect(eventKinds('Massoud welcomed proposals for a negotiated settlement to end the fighting.')).toEqual([]);
     expect(own.some((e) => /headed north/u.test(e.text))).toBe(false);
   });
 });
