@@ -395,3 +395,36 @@ const DESCRIBING_CLAUSE = /(?:,\s*|\s)(?:who|whose|which)\b[^,;.]*(?:,|$)/giu;
 export function describingClauses(text: string): Array<[number, number]> {
   return [...text.matchAll(DESCRIBING_CLAUSE)].map((m) => [m.index, m.index + m[0].length]);
 }
+
+const COUNT_WORDS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7 };
+
+/** "a day after", "two days before", "the day after": a clause dated from its sentence's date. */
+const RELATIVE_CLAUSE = /\b(a|one|two|three|four|five|six|seven|the)\s+days?\s+(after|before)\s+[^,;:.!?“”"&]+/giu;
+
+/** A clause dated relative to the date of the clause it hangs on: its span and the offset in days. */
+export interface RelativeClause {
+  index: number;
+  length: number;
+  /** Days from the main clause's date to this clause's (negative: earlier). */
+  offset: number;
+}
+
+/**
+ * Clauses of a sentence dated relative to its main clause ("Talibs have massed forces near the
+ * entrance a day after they got trapped in ambush zones" — the ambush was the day before the
+ * massing). A clause that gives its own date is not relative ("a day after August 22" dates the
+ * main clause), so it is left out.
+ *
+ * @example
+ * relativeClauses('They massed on Sunday a day after they were ambushed') // [{ index: 22, length: 30, offset: -1 }]
+ */
+export function relativeClauses(text: string, published: string): RelativeClause[] {
+  const found: RelativeClause[] = [];
+  for (const m of text.matchAll(RELATIVE_CLAUSE)) {
+    const clause = m[0].trimEnd();
+    if (findDates(clause, published).length > 0) continue;
+    const days = m[1]!.toLowerCase() === 'the' ? 1 : (COUNT_WORDS[m[1]!.toLowerCase()] ?? 1);
+    found.push({ index: m.index, length: clause.length, offset: m[2]!.toLowerCase() === 'after' ? -days : days });
+  }
+  return found;
+}

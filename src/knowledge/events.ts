@@ -10,7 +10,7 @@
 import { datesOverlap, addDays, spanDays } from './analysis-calendar.js';
 import { citationOf, contentWords, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
-import { describingClauses, findDates, toDateRef, type DateMention } from './dates.js';
+import { describingClauses, findDates, relativeClauses, toDateRef, type DateMention, type RelativeClause } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 
@@ -23,15 +23,25 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
   ['surround', /\b(?:encircl\w*|surround(?:ed|s|ing)?|besieged|siege)\b/i],
   ['capture', /\b(?:t[ao]ok(?:en)? over|(?:had|has|have) taken|t[ao]ok(?:en)? control|takeover|retook|retak(?:e|es|en)|regain(?:ed)?|seized?|captured?|overr[au]n)\b/i],
   ['conquer', /\b(?:conquer\w*|penetrated|managed to|failed to)\b/i],
-  ['control', /\b(?:controlled|ruled|returned to power|came to power)\b/i],
-  ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed)\b/i],
-  ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted)\b/i],
-  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensive|routed)\b/i],
-  ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out)\b/i],
+  ['control', /\b(?:controlled|ruled|(?:returned|came|swept|rose|surged) (?:back )?to power)\b/i],
+  ['restrict', /\b(?:shut (?:down|off)|cut off|imposed (?:a )?curfew|curfew|blockade[ds]?|blocked)\b/i],
+  ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed|shot dead)\b/i],
+  ['detain', /\b(?:arrested|detained|captured alive|freed|released from (?:prison|jail|custody)|imprisoned|jailed)\b/i],
+  ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted|lost control)\b/i],
+  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensives?|routed)\b/i],
+  ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out|(?:final )?exit(?:ed)? from|departed)\b/i],
   ['found', /\b(?:founded|formed|established|set up)\b/i],
   ['meet', /\b(?:met|meetings?|talks|negotiations?)\b/i],
   ['move', /\b(?:massing|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
 ];
+
+/**
+ * A happening feared, threatened or to be ended has not happened there ("raising fears of heavy
+ * fighting", "the threat of an attack", "a settlement to end the fighting"): its words name no
+ * event. The noun phrase after "of" or the verb is up to three words.
+ */
+const FEARED =
+  /\b(?:(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of|to\s+(?:end|stop|halt|prevent|avoid|cease))\s+(?:[\w-]+\s+){0,2}[\w-]+/giu;
 
 /**
  * Kinds of happening a text names, in order of first appearance: the first kind other than
@@ -39,7 +49,8 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
  * triggered the invasion" is a killing, not an invasion).
  */
 export function eventKinds(text: string): string[] {
-  return EVENT_KINDS.map(([kind, re]) => ({ kind, at: re.exec(text)?.index ?? -1 }))
+  const told = text.replace(FEARED, (m) => ' '.repeat(m.length));
+  return EVENT_KINDS.map(([kind, re]) => ({ kind, at: re.exec(told)?.index ?? -1 }))
     .filter((k) => k.at >= 0)
     .sort((a, b) => a.at - b.at)
     .map((k) => k.kind);
@@ -68,6 +79,15 @@ function sameActor(dated: Telling, undated: Telling, reporters: ReadonlySet<stri
   const first = (t: Telling): string | undefined => [...t.entities].find((e) => !reporters.has(e));
   return first(undated) === undefined || first(undated) === first(dated);
 }
+/**
+ * A death is one happening only when both tellings name the same person: two killings of one
+ * week by the same party ("The Taliban shot dead the brother of …") are not one.
+ */
+function sameVictim(dated: Telling, undated: Telling, people: ReadonlySet<string>): boolean {
+  if (dated.kind !== 'kill' || undated.kind !== 'kill') return true;
+  return [...undated.entities].some((e) => people.has(e) && dated.entities.has(e));
+}
+
 /** An undated report sentence tells recent news: it may join events of the week before publication. */
 const RECENT_DAYS = 7;
 
@@ -108,6 +128,30 @@ function distinctDates(dates: DateMention[]): DateMention[] {
   const kept: DateMention[] = [];
   for (const d of dates) if (!kept.some((k) => datesOverlap(k, d))) kept.push(d);
   return kept;
+}
+
+/** Words that count from the day they are said. */
+const DEICTIC_DAY = /^(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))$/iu;
+
+/**
+ * "Today" inside a quotation is the speaker's today, not the day of publication: the report
+ * often prints a statement of the day before. With no date for the statement, it dates nothing.
+ */
+function speakersDay(text: string, d: DateMention): boolean {
+  if (!DEICTIC_DAY.test(d.text)) return false;
+  const before = text.slice(0, d.index);
+  const count = (re: RegExp): number => (before.match(re) ?? []).length;
+  return count(/“/gu) > count(/”/gu) || count(/"/gu) % 2 === 1;
+}
+
+/**
+ * A dateline ("Kabul/New Delhi, August 31 (IANS):") gives the day the report was filed, not the
+ * day of what it tells.
+ */
+function datelineDate(text: string, d: DateMention): boolean {
+  const lead = text.slice(0, d.index);
+  const after = text.slice(d.index + d.length);
+  return /^[A-Z][\p{L}/ .'-]{1,40},\s*$/u.test(lead) && /^\s*(?:\([^)]{1,30}\))?\s*[:—–-]/u.test(after);
 }
 
 /** The narrower of two dates (the more precise statement of when it happened). */
@@ -159,14 +203,21 @@ function lineText(text: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-function telling(sentence: Sentence, from: number, to: number, mentions: Mention[]): Telling {
+/**
+ * One sentence's telling of the words `from`…`to`. Words in `cut` (a clause dated apart, "a day
+ * after they got trapped…") stay in the line shown but do not say what happened or who did it.
+ */
+function telling(sentence: Sentence, from: number, to: number, mentions: Mention[], cut?: [number, number]): Telling {
   const text = lineText(sentence.text.slice(from, to));
-  const span = mentionsWithin(mentions, sentence.sourceId, sentence.start + from, sentence.start + to);
+  const own = cut && cut[0] >= from && cut[1] <= to ? sentence.text.slice(from, cut[0]) + ' ' + sentence.text.slice(cut[1], to) : text;
+  const span = mentionsWithin(mentions, sentence.sourceId, sentence.start + from, sentence.start + to).filter(
+    (m) => !cut || m.start - sentence.start < cut[0] || m.start - sentence.start >= cut[1],
+  );
   return {
     sentence,
     text,
-    kind: mainKind(eventKinds(text)),
-    words: contentWords(text),
+    kind: mainKind(eventKinds(own)),
+    words: contentWords(own),
     entities: new Set(span.sort((a, b) => a.start - b.start).map((m) => m.entityId)),
   };
 }
@@ -189,7 +240,11 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
     if (!source || sentence.caption) continue;
     if (eventKinds(sentence.text).length === 0) continue;
     const own = mentions.get(sentence.sourceId) ?? [];
-    const dates = distinctDates(findDates(sentence.text, source.published));
+    const found = findDates(sentence.text, source.published).filter((d) => !datelineDate(sentence.text, d));
+    const dates = distinctDates(found.filter((d) => !speakersDay(sentence.text, d)));
+    // Dated by the speaker's "today" alone: dated, but to a day the report does not give, so
+    // neither on the timeline nor joined to another day's event.
+    if (dates.length === 0 && found.length > 0) continue;
     if (dates.length === 0) {
       undated.push(telling(sentence, 0, sentence.text.length, own));
       continue;
@@ -204,10 +259,23 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
       const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
       return [clause[0] + lead, clause[1]];
     });
+    const relative = relativeClauses(sentence.text, source.published);
+    const tellings: Array<{ told: Telling; date: DateRef }> = [];
     dates.forEach((d, i) => {
       const [from, to] = windows[i] ?? [0, sentence.text.length];
-      const told = telling(sentence, from, to, own);
-      const date = toDateRef(d);
+      // A clause dated from this one ("a day after they got trapped…") is its own happening,
+      // on its own day; the rest of the window tells this date's happening.
+      const rel: RelativeClause | undefined =
+        d.precision === 'day' ? relative.find((r) => r.index >= from && r.index + r.length <= to) : undefined;
+      const cut: [number, number] | undefined = rel ? [rel.index, rel.index + rel.length] : undefined;
+      tellings.push({ told: telling(sentence, from, to, own, cut), date: toDateRef(d) });
+      if (rel && cut) {
+        const day = addDays(d.start, rel.offset);
+        const text = sentence.text.slice(cut[0], cut[1]);
+        tellings.push({ told: telling(sentence, cut[0], cut[1], own), date: { text, precision: 'day', start: day, end: day } });
+      }
+    });
+    tellings.forEach(({ told, date }) => {
       const same = drafts.find(
         (draft) =>
           datesOverlap(draft.date, date) &&
@@ -224,7 +292,8 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   }
 
   const reporters = new Set(input.entities.filter((e) => /\b(news|agency|newspaper|magazine|broadcaster|channel|social network)\b/iu.test(e.role ?? '')).map((e) => e.id));
-  attachUndatedReports(drafts, undated, sources, reporters);
+  const people = new Set(input.entities.filter((e) => e.type === 'person').map((e) => e.id));
+  attachUndatedReports(drafts, undated, sources, reporters, people);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
   return drafts.map((d) => toEvent(d, order)).sort(byDate);
 }
@@ -233,7 +302,13 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
  * A report often tells the latest news without a date ("The Taliban has said their fighters
  * had surrounded…"). Such a sentence joins the recent event it best matches, once per source.
  */
-function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<string, Source>, reporters: ReadonlySet<string>): void {
+function attachUndatedReports(
+  drafts: Draft[],
+  undated: Telling[],
+  sources: Map<string, Source>,
+  reporters: ReadonlySet<string>,
+  people: ReadonlySet<string>,
+): void {
   const best = new Map<string, { draft: Draft; told: Telling; score: number }>();
   for (const told of undated) {
     const source = sources.get(told.sentence.sourceId);
@@ -245,7 +320,7 @@ function attachUndatedReports(drafts: Draft[], undated: Telling[], sources: Map<
       // An undated sentence is only taken for a dated event told of the same actor: "He did not
       // comment on claims…" or another party's capture of the same districts corroborates nothing.
       const score = Math.max(
-        ...draft.dated.map((t) => (sameActor(t, told, reporters) ? sameHappening(t, told) : 0)),
+        ...draft.dated.map((t) => (sameActor(t, told, reporters) && sameVictim(t, told, people) ? sameHappening(t, told) : 0)),
       );
       const key = `${i}|${told.sentence.sourceId}`;
       if (score > 0 && score > (best.get(key)?.score ?? 0)) best.set(key, { draft, told, score });

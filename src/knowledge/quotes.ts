@@ -257,6 +257,8 @@ interface Resolver {
   lastGroup?: string;
   /** The source last introduced ("a National Resistance Front source") for "the source said". */
   lastSource?: string;
+  /** The organisation whose sources the report last cited ("sources from the National Resistance Front"). */
+  sourcesOf?: string;
 }
 
 /** The one person whose `spokesman-for` link points at `orgId`, if exactly one. */
@@ -582,6 +584,10 @@ function sentenceSubject(
 const GROUP_SPEAKERS =
   /\b((?:[\p{L}’'-]+\s){0,3}(?:sources|officials|residents|witnesses|accounts|fighters|leaders|elders|militants|commanders|villagers|diplomats|analysts))\s+(?:said|say|says|told|reported|claimed|added|insisted)\b/giu;
 const SOURCE_INTRODUCED = /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,5}source)\b/giu;
+/** "a source", "one source": a source the words do not place. */
+const BARE_SOURCE = /^(?:a|an|one)\s+source$/iu;
+/** Words before an organisation whose sources the report cites ("sources from the", "sources within"). */
+const SOURCES_OF = /\bsources\s+(?:from|in|within|inside|of|close to)\s+(?:the\s+)?$/iu;
 
 /**
  * What a sentence gives later anaphors to refer to: the organisation it names (when only
@@ -601,9 +607,18 @@ function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: R
   const groups = [...sentence.text.matchAll(GROUP_SPEAKERS)];
   const group = groups[groups.length - 1]?.[1];
   if (group) out.lastGroup = group.trim();
+  // "sources from the National Resistance Front told …", "Taliban sources said": a bare "one
+  // source" later in the report is one of them.
+  for (const m of mentions) {
+    if (r.entities.get(m.entityId)?.type !== 'organisation') continue;
+    const before = sentence.text.slice(Math.max(0, m.start - sentence.start - 30), m.start - sentence.start);
+    const after = sentence.text.slice(m.end - sentence.start, m.end - sentence.start + 10);
+    if (SOURCES_OF.test(before) || /^\s+sources\b/iu.test(after)) out.sourcesOf = m.text.replace(/^the\s+/iu, '');
+  }
   const sources = [...sentence.text.matchAll(SOURCE_INTRODUCED)];
-  const source = sources[sources.length - 1]?.[1];
-  if (source) out.lastSource = source.trim();
+  const source = sources[sources.length - 1]?.[1]?.trim();
+  const sourcesOf = out.sourcesOf ?? r.sourcesOf;
+  if (source) out.lastSource = BARE_SOURCE.test(source) && sourcesOf ? `a ${sourcesOf} source` : source;
   const people = new Set(mentions.filter((m) => r.entities.get(m.entityId)?.type === 'person').map((m) => m.entityId));
   for (const m of sentence.text.matchAll(UNKNOWN_FULL_NAME)) {
     const start = sentence.start + m.index;

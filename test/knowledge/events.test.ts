@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles } from '../../src/knowledge/articles.js';
 import { buildKnowledgeBase } from '../../src/knowledge/build.js';
-import { extractEvents } from '../../src/knowledge/events.js';
+import { eventKinds, extractEvents } from '../../src/knowledge/events.js';
 import { loadRegistry } from '../../src/knowledge/registry.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
 import { analysisInputFor, findOne, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
@@ -122,5 +122,102 @@ describe('an event is dated by its own clause', () => {
   it('the statement is on the day it was made ("cited him as saying on Sunday"), never in the 1980s of a description', () => {
     expect(own.map((e) => e.date.start)).toContain('2021-08-22');
     expect(own.filter((e) => e.date.precision === 'decade' && /surrender|cited/u.test(e.text))).toEqual([]);
+  });
+});
+
+describe('a clause dated from its main clause, and a feared happening', () => {
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'y',
+        file: 'y.txt',
+        raw:
+          'Amrullah Saleh said on Sunday that the Taliban had massed near Panjshir a day after they were ambushed in the Andarab valley.\n\n' +
+          'Taliban fighters headed north on Tuesday, raising fears of heavy fighting in the valley.\n',
+        meta: { outlet: 'Wire', headline: 'Massing', published: '2021-09-01', language: 'en' },
+      },
+    ],
+  });
+  const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'y'));
+
+  it('dates "a day after they were ambushed" the day before the sentence\'s Sunday', () => {
+    expect(own.find((e) => /^A day after they were ambushed/u.test(e.text))?.date.start).toBe('2021-08-28');
+    expect(own.find((e) => /said on Sunday/u.test(e.text))?.date.start).toBe('2021-08-29');
+  });
+
+  it('takes "raising fears of heavy fighting" for no fighting: the sentence names no happening', () => {
+    expect(eventKinds('Taliban fighters headed north on Tuesday, raising fears of heavy fighting in the valley.')).toEqual([]);
+    expect(eventKinds('The group said fighters headed north, raising the threat of an attack.')).toEqual(['say']);
+    expect(eventKinds('Heavy fighting broke out on Friday.')).toEqual(['clash']);
+    expect(eventKinds('Massoud welcomed proposals for a negotiated settlement to end the fighting.')).toEqual([]);
+    expect(own.some((e) => /headed north/u.test(e.text))).toBe(false);
+  });
+});
+
+describe('dates that do not date the happening: a dateline, and "today" in a quotation', () => {
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'z',
+        file: 'z.txt',
+        raw:
+          'Kabul/New Delhi, August 31 (IANS): Residents of Panjshir province, the only region that has not fallen to the Taliban, say that the Taliban have cut telecommunication networks.\n\n' +
+          'In a statement on Facebook, the National Resistance Front said, “With regret, we lost two fighters killed in the valley today. Congratulations on their martyrdom!”\n',
+        meta: { outlet: 'Wire', headline: 'Cut off', published: '2021-09-02', language: 'en' },
+      },
+    ],
+  });
+  const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'z'));
+
+  it('never dates an event by the dateline of the report that tells it', () => {
+    expect(own.filter((e) => e.date.start === '2021-08-31')).toEqual([]);
+  });
+
+  it('puts no date of publication on the speaker\'s "today", nor joins it to another day', () => {
+    expect(own.filter((e) => e.citations.some((c) => /two fighters/u.test(c.text)))).toEqual([]);
+  });
+});
+
+describe('happenings a journalist names', () => {
+  it('reads shutdowns, curfews, lost control, exits, arrests and sweeping to power as happenings', () => {
+    expect(eventKinds('On Sunday, the Taliban shut down internet services in Panjshir')).toEqual(['restrict']);
+    expect(eventKinds('The group had imposed a curfew in Kabul on Thursday')).toEqual(['restrict']);
+    expect(eventKinds('the Taliban have lost control of the district')).toEqual(['collapse']);
+    expect(eventKinds('US troops made their final exit from Afghanistan on Monday night')).toEqual(['invade']);
+    expect(eventKinds('Arrested in Pakistan in 2010')).toEqual(['detain']);
+    expect(eventKinds('When the Taliban swept to power last month')).toEqual(['control']);
+    expect(eventKinds('three major offensives')).toEqual(['clash']);
+  });
+
+  const kb = buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      {
+        id: 'k1',
+        file: 'k1.txt',
+        raw: 'Taliban fighters killed Fahim Dashty in Panjshir on Monday, Ahmad Massoud said.\n',
+        meta: { outlet: 'Wire', headline: 'Killed', published: '2021-09-06', language: 'en' },
+      },
+      {
+        id: 'k2',
+        file: 'k2.txt',
+        raw: 'Taliban fighters killed the brother of Amrullah Saleh in Panjshir, his nephew said.\n',
+        meta: { outlet: 'Post', headline: 'Brother killed', published: '2021-09-10', language: 'en' },
+      },
+    ],
+  });
+
+  it('never takes an undated killing of another person for a killing of the week before', () => {
+    const dashty = kb.events.find((e) => e.citations.some((c) => c.sourceId === 'k1'));
+    expect(dashty?.date.start).toBe('2021-09-06');
+    expect(kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'k2'))).toEqual([]);
   });
 });

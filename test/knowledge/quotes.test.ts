@@ -140,6 +140,9 @@ describe('attribution that reads like a person, on a report of another outlet', 
     'And no place is now under the control of the resistance," said Gul Haidar, a resident.',
     'The senior Taliban official blamed the elders for the failure, saying there are people who "do not want peace".',
     'Local sources said the shopkeeper would not flee, telling them: "I am just a poor shop owner."',
+    'Two commanders were killed on Sunday, sources from the National Resistance Front told the Wire.',
+    'One source revealed that a general was also killed.',
+    'Dismissing reports of combat, the source said: "They were killed in a targeted assassination."',
   ].join('\n\n');
   const kb = buildKnowledgeBase({
     story: { id: 'panjshir', title: 'Panjshir' },
@@ -170,6 +173,10 @@ describe('attribution that reads like a person, on a report of another outlet', 
     const entity = kb.entities.find((e) => e.id === first.speakerId);
     expect(entity).toMatchObject({ label: 'Amir Khan Motaqi (not yet in the registry)', provisional: true });
     expect(entity?.aliases).toEqual(expect.arrayContaining(['Muttaqi', 'Motaqi']));
+  });
+
+  it('"one source" after "sources from the National Resistance Front" is one of theirs, and "the source" is that source', () => {
+    expect(said('They were killed')).toMatchObject({ speakerId: null, speakerText: 'a National Resistance Front source' });
   });
 
   it('"posted X from his handle on Twitter": X, not Twitter', () => {
