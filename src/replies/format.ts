@@ -62,3 +62,21 @@ export function shortenAtWord(text: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
 }
+
+/**
+ * A URL a renderer may turn into a link: only http(s) addresses (an article's `javascript:` or
+ * `data:` "URL" is shown as text, never followed), normalised by the URL parser.
+ *
+ * @example
+ * httpUrl('https://example.com/a b') // → 'https://example.com/a%20b'
+ * httpUrl('javascript:alert(1)')     // → undefined
+ */
+export function httpUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

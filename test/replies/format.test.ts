@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateRef, formatDay, shortenAtWord } from '../../src/replies/format.js';
+import { formatDateRef, formatDay, httpUrl, shortenAtWord } from '../../src/replies/format.js';
 
 describe('date formatting', () => {
   it('shows a day', () => expect(formatDay('2021-08-23')).toBe('23 Aug 2021'));
@@ -25,4 +25,16 @@ describe('shortening text', () => {
   });
   it('cuts inside a word when the only boundary is in the first half', () => expect(shortenAtWord('A Panjshirvalleyresistance', 10)).toBe('A Panjshi…'));
   it('counts code points, so a cut never splits a character', () => expect(shortenAtWord('مسعود'.repeat(5), 6)).toBe('مسعود…'));
+});
+
+describe('URLs a renderer may link', () => {
+  it('keeps http and https addresses, normalised', () => {
+    expect(httpUrl('https://example.com/a b')).toBe('https://example.com/a%20b');
+    expect(httpUrl('http://example.com')).toBe('http://example.com/');
+  });
+
+  it('refuses every other scheme, text that is no URL, and nothing', () => {
+    for (const url of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'file:///etc/passwd', 'not a url', '']) expect(httpUrl(url), url).toBeUndefined();
+    expect(httpUrl(undefined)).toBeUndefined();
+  });
 });

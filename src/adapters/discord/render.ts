@@ -12,6 +12,7 @@
  */
 import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, APIEmbedField } from 'discord.js';
 import type { Reply, ReplyAction, ReplyCitation, ReplyKind } from '../../replies/reply.js';
+import { httpUrl } from '../../replies/format.js';
 import { chunkEscaped, escapeAndShorten, escapeDiscordText, shorten } from './text.js';
 
 /** Discord's limits on one message (see docs/platforms.md). */
@@ -139,15 +140,9 @@ function lineText(text: string, cites: number[], note: string | undefined, bulle
   }));
 }
 
+/** An http(s) URL made safe inside Markdown's `[label](url)`: its parentheses are escaped. */
 function safeUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-    return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
-  } catch {
-    return undefined;
-  }
+  return httpUrl(url)?.replace(/\(/g, '%28').replace(/\)/g, '%29');
 }
 
 /** `**3.** [Reuters: Headline](url) · 2021-08-22`, escaped, within one field value. */

@@ -12,7 +12,7 @@
  * after parsing, so every message is within the limit with room to spare.
  */
 import escapeHtml from 'escape-html';
-import { formatDay, shortenAtWord } from '../../replies/format.js';
+import { formatDay, httpUrl, shortenAtWord } from '../../replies/format.js';
 import type { Reply, ReplyAction, ReplyQuote } from '../../replies/reply.js';
 import { fitsCallbackData } from './callback-data.js';
 
@@ -96,17 +96,6 @@ function noteHtml(note: string | undefined): string {
   return note === undefined || note === '' ? '' : ` <i>(${escapeHtml(shortenAtWord(note, META_CHARS))})</i>`;
 }
 
-/** Only http(s) links become `<a href>`: anything else is shown as text. */
-function safeUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Whether Telegram takes the address in a URL button: it refuses a host without a dot (such as
  * `localhost`) with BUTTON_URL_INVALID, which would fail the whole message. Links in the text
@@ -124,7 +113,7 @@ function quoteAttribution(quote: ReplyQuote): string {
 
 /** The reply as blocks, in reading order. */
 function replyBlocks(reply: Reply): Block[] {
-  const titleLink = safeUrl(reply.link);
+  const titleLink = httpUrl(reply.link);
   const blocks: Block[] = [
     titleLink === undefined ? block({ open: '<b>', text: reply.title, close: '</b>' }) : block({ open: `<b><a href="${escapeHtml(titleLink)}">`, text: reply.title, close: '</a></b>' }),
   ];
@@ -135,7 +124,7 @@ function replyBlocks(reply: Reply): Block[] {
     const label = `<b>${escapeHtml(shortenAtWord(section.label, META_CHARS))}</b>`;
     if (section.lines.length === 0) continue;
     section.lines.forEach((line, i) => {
-      const url = safeUrl(line.url);
+      const url = httpUrl(line.url);
       blocks.push(
         block({
           gap: i === 0 ? '\n\n' : '\n',
@@ -162,8 +151,8 @@ function replyBlocks(reply: Reply): Block[] {
   });
   reply.citations.forEach((citation, i) => {
     // The dossier's cited passage when there is one; the original article's address then follows it.
-    const passage = safeUrl(citation.link);
-    const original = safeUrl(citation.url);
+    const passage = httpUrl(citation.link);
+    const original = httpUrl(citation.url);
     const url = passage ?? original;
     const originalLink = passage !== undefined && original !== undefined ? ` · <a href="${escapeHtml(original)}">original</a>` : '';
     const date = /^\d{4}-\d{2}-\d{2}$/.test(citation.date) ? formatDay(citation.date) : citation.date;
@@ -306,7 +295,7 @@ function buttonsOf(reply: Reply): ReplyButton[][] {
   };
   reply.suggestions.forEach(add);
   reply.actions.forEach(add);
-  const page = safeUrl(reply.link);
+  const page = httpUrl(reply.link);
   if (page !== undefined && buttonUrlAccepted(page)) rows.push([{ label: OPEN_DOSSIER_LABEL, command: '', url: page }]);
   return rows;
 }

@@ -3,7 +3,7 @@
  * every span the dossier cites highlighted and addressable, the outlets that carried the same
  * report, and — when asked with `?furniture=1` — the page furniture cleaning removed, greyed.
  */
-import { formatDay } from '../../replies/format.js';
+import { formatDay, httpUrl } from '../../replies/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { href, page, pager, pageSlice, quoted, type PageContext } from '../layout.js';
 import { entityPath, sourcePartPath, sourcePath, SOURCES_PATH, spanAnchor } from '../routes.js';
@@ -28,17 +28,6 @@ const KIND_WORDS = {
   link: 'link',
   conflict: 'conflicting report',
 } as const;
-
-/** Only http(s) addresses become links. */
-function safeUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The list of articles. */
 export function sourcesPage(context: PageContext, asked: number): SafeHtml {
@@ -79,7 +68,7 @@ export function sourcePage(context: PageContext, id: string, furniture: boolean,
       ? html`<div class="furniture"><p class="why">Removed as page furniture: ${b.reason ?? 'not part of the report'}</p><p class="text" dir="auto">${blockHtml(source, b, spans)}</p></div>`
       : html`<p class="text" dir="auto">${blockHtml(source, b, spans)}</p>`,
   );
-  const url = safeUrl(source.url);
+  const url = httpUrl(source.url);
   const translated = source.originalLanguage !== undefined && source.originalLanguage !== source.language ? html`, translated from <code>${source.originalLanguage}</code>` : '';
   const partHref = (n: number, withFurniture: boolean) => {
     const path = sourcePartPath(source.id, n);
