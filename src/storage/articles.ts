@@ -89,6 +89,22 @@ export function folderArticleStore(storyDir: string, options: { pollMs?: number 
     writeFileSync(txtFile, article.raw, { encoding: 'utf8', flag });
   }
 
+  /**
+   * Content hashes of the stored articles, each kept while its file's size and modification time
+   * stay the same: checking a new article for a duplicate then reads only files that changed,
+   * not the whole story on every add.
+   */
+  const hashes = new Map<string, { size: number; mtimeMs: number; hash: string }>();
+  function storedHash(id: string): string {
+    const file = join(dir, `${id}.txt`);
+    const { size, mtimeMs } = statSync(file);
+    const known = hashes.get(id);
+    if (known !== undefined && known.size === size && known.mtimeMs === mtimeMs) return known.hash;
+    const hash = articleContentHash(readFileSync(file, 'utf8'));
+    hashes.set(id, { size, mtimeMs, hash });
+    return hash;
+  }
+
   /** A signature of the articles' names, sizes and modification times. */
   function folderVersion(): string {
     const entries = existsSync(dir)
@@ -110,7 +126,7 @@ export function folderArticleStore(storyDir: string, options: { pollMs?: number 
     async add(article) {
       const hash = articleContentHash(article.raw);
       for (const id of ids()) {
-        if (articleContentHash(readFileSync(join(dir, `${id}.txt`), 'utf8')) === hash) return { id, added: false };
+        if (storedHash(id) === hash) return { id, added: false };
       }
       // `wx` refuses to overwrite: two adders racing for one id fail instead of clobbering.
       const id = article.id ?? nextArticleId(ids(), hash);

@@ -35,11 +35,15 @@ function articleContract(stores: () => { a: ArticleStore; b: ArticleStore }): vo
   it('replaces an article in place and moves the version; an unknown id is refused', async () => {
     const { a, b } = stores();
     const { id } = await a.add({ raw: 'First version.', meta: META });
+    expect(await a.add({ raw: 'First version.', meta: META })).toEqual({ id, added: false });
     const before = await b.version();
     expect(await b.replace(id, { raw: 'Updated version.', meta: { ...META, headline: 'Updated' } })).toBe(true);
     expect(await a.version()).not.toBe(before);
     expect((await a.list()).find((x) => x.id === id)).toMatchObject({ raw: 'Updated version.', meta: { headline: 'Updated' } });
     expect(await a.replace('999_nope', { raw: 'x', meta: META })).toBe(false);
+    // Duplicates are judged by what is stored now: the updated text is a duplicate, the old one is new again.
+    expect(await a.add({ raw: 'Updated version.', meta: META })).toEqual({ id, added: false });
+    expect(await a.add({ raw: 'First version.', meta: META })).toMatchObject({ added: true });
   });
 
   it('tells a watcher on another store when an article arrives there', async () => {
