@@ -18,8 +18,14 @@ import { folderArticleStore } from '../storage/articles.js';
 import { createSingleton, type Singleton } from '../storage/singleton.js';
 import type { Core } from './core.js';
 
-/** How often the bot looks whether a feed is due (each feed's own interval decides when it is). */
+/**
+ * The longest the bot sleeps between two looks at its feeds: story.yaml is read again (and a feed
+ * added there first polled) at most this long after it changed. Between, the bot wakes when the
+ * next feed is due, so a feed's `every` is kept to the second, not rounded up to this tick.
+ */
 export const FEED_TICK_MS = 15_000;
+/** The shortest sleep (the floor of a local feed's `every`), so a feed left due in the past (its state could not be saved) cannot make the loop spin. */
+const MIN_SLEEP_MS = 1000;
 
 export interface RunningFeeds {
   readonly poller: FeedPoller;
@@ -80,13 +86,29 @@ export function startFeeds(options: FeedsOptions): RunningFeeds | undefined {
     return next;
   };
   lease.start();
-  const timer = setInterval(() => void tick().catch(() => undefined), FEED_TICK_MS);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  /** Sleep `wait` ms, tick, then sleep until the next feed is due (at most FEED_TICK_MS; the full tick while another instance polls). */
+  const schedule = (wait: number): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void tick()
+        .catch(() => undefined)
+        .then(() => {
+          const due = lease.held ? poller.nextDueAt() : undefined;
+          schedule(due === undefined ? FEED_TICK_MS : Math.min(FEED_TICK_MS, Math.max(MIN_SLEEP_MS, due.getTime() - now().getTime())));
+        });
+    }, wait);
+    timer.unref();
+  };
+  // The first look right after start: feeds due while the bot was down are polled at once.
+  schedule(MIN_SLEEP_MS);
   return {
     poller,
     tick,
     async stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       await running;
       lease.stop();
     },

@@ -9,6 +9,9 @@
  *     every: 2m                            # poll interval: 30s, 5m, 1h (default 1m, at least 15s)
  * ```
  *
+ * The 15-second floor is politeness towards other people's servers; a feed served from this
+ * machine (localhost, 127.0.0.0/8, ::1: a local feed bridge, a test site) may be polled every second.
+ *
  * The file is read again whenever it changes, so feeds can be added or removed while the bot runs.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -19,6 +22,19 @@ import type { RegistryEntity } from '../knowledge/registry.js';
 
 export const DEFAULT_POLL_MS = 60_000;
 export const MIN_POLL_MS = 15_000;
+/** The floor for a feed on this machine, which no one else pays for. */
+export const MIN_LOCAL_POLL_MS = 1000;
+
+/** Whether a URL's host is this machine (loopback), where the politeness floor does not apply. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(host) || host === '[::1]';
+}
 
 /** `30s`, `5m`, `1h` → milliseconds. */
 export function parseInterval(text: string): number | undefined {
@@ -28,15 +44,20 @@ export function parseInterval(text: string): number | undefined {
   return Math.round(Number(match[1]) * (unit.startsWith('h') ? 3_600_000 : unit.startsWith('m') ? 60_000 : 1000));
 }
 
-const feedSchema = z.object({
-  url: z.url('must be a full URL (https://…)').refine((u) => /^https?:/iu.test(u), 'must be an http or https URL'),
-  include: z.array(z.string().trim().min(1)).optional(),
-  exclude: z.array(z.string().trim().min(1)).optional(),
-  every: z
-    .string()
-    .optional()
-    .refine((v) => v === undefined || (parseInterval(v) ?? 0) >= MIN_POLL_MS, `must be an interval such as "2m" or "30s", at least ${MIN_POLL_MS / 1000}s`),
-});
+const feedSchema = z
+  .object({
+    url: z.url('must be a full URL (https://…)').refine((u) => /^https?:/iu.test(u), 'must be an http or https URL'),
+    include: z.array(z.string().trim().min(1)).optional(),
+    exclude: z.array(z.string().trim().min(1)).optional(),
+    every: z.string().optional(),
+  })
+  .superRefine((feed, ctx) => {
+    if (feed.every === undefined) return;
+    const floor = isLoopbackUrl(feed.url) ? MIN_LOCAL_POLL_MS : MIN_POLL_MS;
+    if ((parseInterval(feed.every) ?? 0) < floor) {
+      ctx.addIssue({ code: 'custom', path: ['every'], message: `must be an interval such as "2m" or "30s", at least ${floor / 1000}s${floor === MIN_POLL_MS ? ' (1s for a feed on this machine)' : ''}` });
+    }
+  });
 
 const storyFeedsSchema = z.object({ feeds: z.array(feedSchema).optional() });
 
@@ -90,11 +111,16 @@ export class FeedConfigWatcher {
   #signature = '';
   #feeds: FeedConfig[] = [];
   #error: string | undefined;
+  #generation = 0;
 
   constructor(readonly storyDir: string) {}
 
-  /** The current feeds; `error` is set while story.yaml's feeds are invalid (the last good list is used). */
-  current(): { feeds: FeedConfig[]; error?: string; changed: boolean } {
+  /**
+   * The current feeds; `error` is set while story.yaml's feeds are invalid (the last good list is
+   * used). `generation` goes up each time the file is read again, so each caller can tell a
+   * change it has not seen yet (`changed` only says whether this call read the file).
+   */
+  current(): { feeds: FeedConfig[]; error?: string; changed: boolean; generation: number } {
     const file = join(this.storyDir, 'story.yaml');
     let signature = 'missing';
     try {
@@ -106,6 +132,7 @@ export class FeedConfigWatcher {
     let changed = false;
     if (signature !== this.#signature) {
       this.#signature = signature;
+      this.#generation += 1;
       try {
         this.#feeds = loadFeedConfig(this.storyDir);
         this.#error = undefined;
@@ -114,7 +141,7 @@ export class FeedConfigWatcher {
         this.#error = (error as Error).message;
       }
     }
-    return { feeds: this.#feeds, ...(this.#error === undefined ? {} : { error: this.#error }), changed };
+    return { feeds: this.#feeds, ...(this.#error === undefined ? {} : { error: this.#error }), changed, generation: this.#generation };
   }
 }
 

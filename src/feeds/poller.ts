@@ -94,6 +94,8 @@ export interface FeedPoller {
   stop(): Promise<void>;
   /** Every configured feed's state, for `/healthz`. */
   health(): { feeds: FeedHealth[]; configError?: string };
+  /** When the first configured feed is due (now for one never polled); `undefined` without feeds. */
+  nextDueAt(): Date | undefined;
 }
 
 /** Exponential backoff with full jitter: base × 2^(failures−1), capped, times a random factor in [0.5, 1). */
@@ -118,6 +120,7 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
   const config = new FeedConfigWatcher(storyDir);
   let entities: RegistryEntity[] = [];
   let indexed = false;
+  let seenGeneration = -1;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
 
@@ -211,17 +214,18 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     // Oldest first, so articles are numbered in the order they were published.
     const items = [...parsed.items].sort((a, b) => (a.published ?? '').localeCompare(b.published ?? ''));
     const reports: ItemReport[] = [];
-    for (const item of items) reports.push(await handleItem(item, feed, now));
-
-    const added = reports.filter((r) => r.status === 'added' || r.status === 'updated');
-    if (firstPoll && store.recordSourcesSeen !== undefined) {
-      // The backlog enters the digest ledger at its publication time (see the module comment).
-      for (const report of added) {
-        const item = items.find((i) => i.url === report.url);
-        const published = Date.parse(item?.published ?? '');
+    for (const item of items) {
+      const report = await handleItem(item, feed, now);
+      reports.push(report);
+      if (firstPoll && store.recordSourcesSeen !== undefined && (report.status === 'added' || report.status === 'updated')) {
+        // The backlog enters the digest ledger at its publication time (see the module comment),
+        // recorded at once: the ledger keeps the first sighting, and the story folder's watcher
+        // rebuilds the knowledge (recording what it finds as seen now) while the next page is fetched.
+        const published = Date.parse(item.published ?? '');
         store.recordSourcesSeen([report.sourceId!], new Date(Number.isNaN(published) ? 0 : Math.min(published, now.getTime())));
       }
     }
+    const added = reports.filter((r) => r.status === 'added' || r.status === 'updated');
     store.saveFeedState({
       ...rest,
       ...(result.etag ? { etag: result.etag } : {}),
@@ -240,7 +244,10 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
   }
 
   async function tick(now = clock()): Promise<FeedPollReport[]> {
-    const { feeds, error, changed } = config.current();
+    // /healthz and the scheduler read the file too: a change is judged against what this tick saw last.
+    const { feeds, error, generation } = config.current();
+    const changed = generation !== seenGeneration;
+    seenGeneration = generation;
     if (error !== undefined && changed) log.error({ error }, 'story.yaml feeds are invalid; polling the last good list');
     if (changed) readEntities();
     const due = feeds.filter((feed) => {
@@ -256,8 +263,15 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
         } catch (error) {
           // A bug or a disk error in one feed must not stop the others.
           log.error({ err: error, feed: feed.url }, 'feed poll crashed');
-          metrics.failure('internal');
-          reports.push({ feed: feed.url, outcome: 'failed', reason: `internal error: ${(error as Error).message}`, firstPoll: false, items: [] });
+          const reason = `internal error: ${(error as Error).message}`;
+          try {
+            // Backed off like any failure, so a feed that crashes the poller is not asked again at once.
+            const state = store.feedState(story, feed.url) ?? { story, url: feed.url, subscribedAt: now, consecutiveFailures: 0, status: 'new' as const };
+            reports.push(failFeed(state, feed, now, reason, 'internal'));
+          } catch {
+            metrics.failure('internal');
+            reports.push({ feed: feed.url, outcome: 'failed', reason, firstPoll: false, items: [] });
+          }
         }
       }
     };
@@ -281,6 +295,14 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
       clearInterval(timer);
       timer = undefined;
       await running;
+    },
+    nextDueAt() {
+      let earliest: number | undefined;
+      for (const feed of config.current().feeds) {
+        const next = store.feedState(story, feed.url)?.nextPollAt?.getTime() ?? 0;
+        earliest = earliest === undefined ? next : Math.min(earliest, next);
+      }
+      return earliest === undefined ? undefined : new Date(earliest);
     },
     health() {
       const { feeds, error } = config.current();

@@ -1,9 +1,11 @@
 /**
  * The running bot (in-process, as `npm start` composes it) with a feed in story.yaml: an item
  * that appears on the fake news site is answered about, with its URL, and is in the next digest,
- * by the first poll after it appears; the backlog of the first poll is known but not dumped into
- * digests; a failing feed is a visible state in /healthz and counted in /metrics while the bot
- * goes on. The clock is injected: polls and digests happen when the test says it is time.
+ * by the first poll after it appears; the backlog of the first poll (made as soon as the bot has
+ * started) is known but not dumped into digests; a failing feed is a visible state in /healthz
+ * and counted in /metrics while the bot goes on. The clock is injected: later polls and digests
+ * happen when the test says it is time (test/app/feeds-process.test.ts runs the same story as a
+ * real process on its own timers).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,12 +72,10 @@ describe('a story with a feed, in the running bot', () => {
     input.write('/subscribe daily 08:00 Asia/Kabul\n');
     await waitFor(() => /subscribed/i.test(printed), 'the subscription');
 
-    // First poll, a minute after the chat subscribed: the backlog item is ingested (answerable)
-    // but is not news for the digest.
-    clock += 60_000;
-    const first = await app.feeds!.tick(new Date(clock));
-    expect(first.find((r) => r.feed === site.url('/kd/rss.xml'))?.items.map((i) => i.status)).toEqual(['added']);
-
+    // The bot polls a listed feed as soon as it has started: the backlog item is ingested
+    // (answerable) but is not news for the digest.
+    await waitFor(() => app.feeds!.poller.health().feeds.some((f) => f.url === site.url('/kd/rss.xml') && f.state === 'ok'), 'the first poll');
+    expect(site.requestsFor('/fw/fall')).toHaveLength(1);
 
     // A new report appears on the feed; the next poll (one interval later) takes it.
     clock += 10 * 60_000;
@@ -86,8 +86,10 @@ describe('a story with a feed, in the running bot', () => {
       contentType: 'application/rss+xml',
       validators: true,
     });
-    const second = await app.feeds!.tick(new Date(clock));
-    expect(second.find((r) => r.feed === site.url('/kd/rss.xml'))?.items.map((i) => i.status)).toEqual(['duplicate', 'added']);
+    // The bot's own timer may poll first; either way, once this tick is over the item was taken.
+    await app.feeds!.tick(new Date(clock));
+    expect(site.requestsFor('/kd/masood-vows')).toHaveLength(1);
+    expect(site.requestsFor('/fw/fall')).toHaveLength(1);
 
     // Asked right away, the bot answers from the new article and cites its URL.
     printed = '';
