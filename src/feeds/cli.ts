@@ -165,7 +165,14 @@ export async function runWebIngestCli(argv: readonly string[], io: CliIo, deps: 
     const items = await Promise.all(
       report.items.map(async (item: ItemReport) => {
         const article = await describe(item.outcome);
-        return { url: item.url, status: item.status, ...(item.reason ? { reason: item.reason } : {}), ...(item.sourceId ? { sourceId: item.sourceId } : {}), ...(article === undefined ? {} : { article }) };
+        return {
+          url: item.url,
+          status: item.status,
+          ...(item.reason ? { reason: item.reason } : {}),
+          ...(item.matched ? { matched: item.matched } : {}),
+          ...(item.sourceId ? { sourceId: item.sourceId } : {}),
+          ...(article === undefined ? {} : { article }),
+        };
       }),
     );
     if (options.json) {

@@ -167,23 +167,26 @@ function mentions(text: string, folded: string, name: string): boolean {
   return new RegExp(`(?<![\\p{L}\\p{N}])${needle}(?![\\p{L}\\p{N}])`, 'u').test(folded);
 }
 
-/** Whether a feed item is for this story, and if not, why. */
-export type FilterDecision = { take: true; matched?: string } | { take: false; reason: string };
+/**
+ * What a text says about a feed's filters: it names an `exclude` term (which always wins), an
+ * `include` term, none of the `include` terms, or the feed has no `include` terms at all.
+ */
+export type FilterVerdict = { kind: 'excluded'; term: string } | { kind: 'included'; term: string } | { kind: 'unfiltered' } | { kind: 'none' };
 
 /**
- * Decide from an item's title, summary and categories whether to take it: any `include` term
- * (when there are some) and no `exclude` term. Entity ids match any of the entity's names.
+ * Judge a text (a feed item's title, summary and categories, or an article's headline and
+ * report) against a feed's `include` / `exclude` terms. Entity ids match any of the entity's
+ * names; matching ignores case, accents and hyphens, and acronyms match only in capitals.
  *
  * @example
- * filterItem('Massoud vows to fight', feed, registry.entities) // { take: true, matched: 'ahmad-massoud' }
+ * judgeText('Massoud vows to fight', feed, registry.entities) // { kind: 'included', term: 'ahmad-massoud' }
  */
-export function filterItem(text: string, feed: Pick<FeedConfig, 'include' | 'exclude'>, entities: readonly Pick<RegistryEntity, 'id' | 'label' | 'aliases'>[]): FilterDecision {
+export function judgeText(text: string, feed: Pick<FeedConfig, 'include' | 'exclude'>, entities: readonly Pick<RegistryEntity, 'id' | 'label' | 'aliases'>[]): FilterVerdict {
   const folded = fold(text);
   const hit = (term: string) => namesOf(term, entities).some((name) => mentions(text, folded, name));
   const excluded = feed.exclude.find(hit);
-  if (excluded !== undefined) return { take: false, reason: `mentions excluded "${excluded}"` };
-  if (feed.include.length === 0) return { take: true };
-  const matched = feed.include.find(hit);
-  if (matched === undefined) return { take: false, reason: `mentions none of: ${feed.include.join(', ')}` };
-  return { take: true, matched };
+  if (excluded !== undefined) return { kind: 'excluded', term: excluded };
+  if (feed.include.length === 0) return { kind: 'unfiltered' };
+  const included = feed.include.find(hit);
+  return included === undefined ? { kind: 'none' } : { kind: 'included', term: included };
 }

@@ -7,7 +7,7 @@
  * is stored as extracted, so every citation can be re-read later even if the page changes or
  * disappears.
  */
-import { extractArticle } from '../extract/extract.js';
+import { extractArticle, type ExtractedArticle } from '../extract/extract.js';
 import type { PageMetadata } from '../extract/metadata.js';
 import type { FetchFailureKind, Fetcher } from '../fetch/fetcher.js';
 import { ArticleError, isIsoDate, parseArticleMeta, type ArticleMeta } from '../knowledge/articles.js';
@@ -127,8 +127,32 @@ export async function indexStoryArticles(story: string, articles: ArticleStore, 
   return added;
 }
 
+/** A page fetched and its report extracted, or why that failed (an outcome as {@link ingestPage} reports it). */
+export type PageReading =
+  | { ok: true; fetched: { url: string }; extracted: ExtractedArticle }
+  | { ok: false; outcome: Extract<PageOutcome, { status: 'failed' }> };
+
 /**
- * Fetch, extract and store one page (or recognise it).
+ * Fetch a page and extract its report, without storing anything: what {@link ingestPage} starts
+ * with, and what a feed filter reads when the feed item alone cannot say whether it is about the
+ * story (the reading is then handed to {@link ingestPage}, so the page is fetched once).
+ *
+ * @example
+ * const reading = await readPage(item.url, fetcher);
+ * if (reading.ok) console.log(reading.extracted.paragraphs.join('\n'));
+ */
+export async function readPage(url: string, fetcher: Fetcher): Promise<PageReading> {
+  const fetched = await fetcher.get(url, { expect: 'html' });
+  if (fetched.kind === 'failed') return { ok: false, outcome: { status: 'failed', url, failure: fetched.failure, reason: fetched.reason, permanent: fetched.permanent } };
+  if (fetched.kind === 'not-modified') return { ok: false, outcome: { status: 'failed', url, failure: 'http-status', reason: 'HTTP 304 to an unconditional request', permanent: false } };
+  const extracted = extractArticle(fetched.text);
+  if (!extracted.ok) return { ok: false, outcome: { status: 'failed', url, failure: extracted.kind, reason: extracted.reason, permanent: true } };
+  return { ok: true, fetched: { url: fetched.url }, extracted };
+}
+
+/**
+ * Fetch, extract and store one page (or recognise it). `alreadyRead` is the page when the caller
+ * has fetched it already ({@link readPage}).
  *
  * `overrides` win over what the page says (the command line's flags); `fallbacks` fill only what
  * it leaves out (a feed item's title and date).
@@ -137,16 +161,13 @@ export async function indexStoryArticles(story: string, articles: ArticleStore, 
  * const outcome = await ingestPage('https://example.org/world/story', context, { fallbacks: { published: item.published } });
  * if (outcome.status === 'failed') log.warn({ url: outcome.url, reason: outcome.reason }, 'page not ingested');
  */
-export async function ingestPage(url: string, context: PageIngestContext, hints: { overrides?: PageHints; fallbacks?: PageHints } = {}): Promise<PageOutcome> {
+export async function ingestPage(url: string, context: PageIngestContext, hints: { overrides?: PageHints; fallbacks?: PageHints } = {}, alreadyRead?: PageReading): Promise<PageOutcome> {
   const { story, articles, store } = context;
   const overrides = hints.overrides ?? {};
   const fallbacks = hints.fallbacks ?? {};
-  const fetched = await context.fetcher.get(url, { expect: 'html' });
-  if (fetched.kind === 'failed') return { status: 'failed', url, failure: fetched.failure, reason: fetched.reason, permanent: fetched.permanent };
-  if (fetched.kind === 'not-modified') return { status: 'failed', url, failure: 'http-status', reason: 'HTTP 304 to an unconditional request', permanent: false };
-
-  const extracted = extractArticle(fetched.text);
-  if (!extracted.ok) return { status: 'failed', url, failure: extracted.kind, reason: extracted.reason, permanent: true };
+  const reading = alreadyRead ?? (await readPage(url, context.fetcher));
+  if (!reading.ok) return reading.outcome;
+  const { fetched, extracted } = reading;
   const page = extracted.metadata;
   const canonical = absolute(page.canonicalUrl, fetched.url);
   const pageUrl = canonical ?? fetched.url;

@@ -18,15 +18,16 @@
  * so a digest only carries the ones published since that chat's previous digest — adding a
  * feed never dumps its whole backlog into every chat.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fetcher } from '../fetch/fetcher.js';
 import { loadRegistry, type RegistryEntity } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { ArticleStore } from '../storage/articles.js';
 import type { FeedItemRecord, FeedItemStatus, FeedState, FeedStore, SourceLedger } from '../storage/types.js';
-import { FeedConfigWatcher, filterItem, type FeedConfig } from './config.js';
+import { FeedConfigWatcher, judgeText, type FeedConfig } from './config.js';
 import { noFeedMetrics, type FeedMetrics } from './metrics.js';
-import { indexStoryArticles, ingestPage, type PageOutcome } from './page-ingest.js';
+import { indexStoryArticles, ingestPage, readPage, type PageOutcome, type PageReading } from './page-ingest.js';
 import { FeedParseError, parseFeedDocument, type FeedItem } from './parse.js';
 
 /** A failed item is tried again on later polls this many times in all, then left as failed. */
@@ -43,6 +44,8 @@ export interface ItemReport {
   sourceId?: string;
   /** The page outcome when the page was fetched (added/updated carry the article's metadata). */
   outcome?: PageOutcome;
+  /** Why the feed's `include` filter took it: the item or, when the item named none of the terms, its article. */
+  matched?: string;
 }
 
 export interface FeedPollReport {
@@ -62,6 +65,9 @@ export interface FeedHealth {
   lastSuccessAt?: string;
   nextPollAt?: string;
   consecutiveFailures: number;
+  /** The latest item of this feed that could not be ingested since the bot started: reason (URL). */
+  lastItemError?: string;
+  lastItemErrorAt?: string;
 }
 
 export interface FeedPollerOptions {
@@ -121,12 +127,29 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
   let entities: RegistryEntity[] = [];
   let indexed = false;
   let seenGeneration = -1;
+  /** Each feed's latest failed item in this process, for /healthz (the poll itself may be fine). */
+  const lastItemFailure = new Map<string, { reason: string; url: string; at: Date }>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
 
-  function readEntities(): void {
+  let registrySignature = '';
+  /**
+   * The registry's entities, read again whenever registry.yaml changed (an editor adding an alias
+   * changes what an entity-id filter matches). Called by every poll, the ingest command's too.
+   */
+  function refreshEntities(): void {
+    const file = join(storyDir, 'registry.yaml');
+    let signature = 'missing';
     try {
-      entities = loadRegistry(join(storyDir, 'registry.yaml')).entities;
+      const info = statSync(file);
+      signature = `${info.size}:${info.mtimeMs}`;
+    } catch {
+      // loadRegistry below says why.
+    }
+    if (signature === registrySignature) return;
+    registrySignature = signature;
+    try {
+      entities = loadRegistry(file).entities;
     } catch (error) {
       log.warn({ err: error }, 'registry cannot be read; feed filters match keywords only');
     }
@@ -153,13 +176,33 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     const record = (status: FeedItemStatus, extra: Partial<FeedItemRecord> = {}): void =>
       store.saveFeedItem({ story, feedUrl: feed.url, itemKey: item.key, url: item.url, status, attempts: 0, seenAt: now, ...extra });
 
-    const decision = filterItem([item.title, item.summary, ...item.categories].join('\n'), feed, entities);
-    if (!decision.take) {
-      record('filtered', { reason: decision.reason });
+    const filtered = (reason: string): ItemReport => {
+      record('filtered', { reason });
       metrics.item('filtered');
-      return { ...base, status: 'filtered', reason: decision.reason };
+      log.debug({ feed: feed.url, url: item.url, reason }, 'feed item filtered');
+      return { ...base, status: 'filtered', reason };
+    };
+    // Filters judge the item first (free); only an item that names none of the include terms is
+    // judged by its article, fetched once and handed on to be stored if it is taken.
+    const onItem = judgeText([item.title, item.summary, ...item.categories].join('\n'), feed, entities);
+    let matched: string | undefined = onItem.kind === 'included' ? `the item mentions "${onItem.term}"` : undefined;
+    let reading: PageReading | undefined;
+    if (onItem.kind === 'excluded') return filtered(`the item mentions excluded "${onItem.term}"`);
+    if (onItem.kind === 'none') {
+      reading = await readPage(item.url, fetcher);
+      if (reading.ok) {
+        const { extracted } = reading;
+        const onArticle = judgeText([extracted.metadata.headline ?? '', ...extracted.paragraphs].join('\n'), feed, entities);
+        metrics.articleJudged(onArticle.kind === 'included' ? 'included' : onArticle.kind === 'excluded' ? 'excluded' : 'none');
+        if (onArticle.kind === 'excluded') return filtered(`the item names none of: ${feed.include.join(', ')}; its article mentions excluded "${onArticle.term}"`);
+        if (onArticle.kind !== 'included') return filtered(`neither the item nor its article mentions any of: ${feed.include.join(', ')}`);
+        matched = `the article mentions "${onArticle.term}"`;
+      } else {
+        metrics.articleJudged('failed');
+      }
     }
-    const outcome = await ingestPage(item.url, { story, articles, fetcher, store, now: () => now }, { fallbacks: { headline: item.title, ...(item.published ? { published: item.published } : {}) } });
+    const outcome = await ingestPage(item.url, { story, articles, fetcher, store, now: () => now }, { fallbacks: { headline: item.title, ...(item.published ? { published: item.published } : {}) } }, reading);
+    const judged = matched === undefined ? {} : { matched };
     metrics.item(outcome.status);
     if (outcome.status === 'failed') {
       const attempts = (previous?.status === 'failed' ? previous.attempts : 0) + 1;
@@ -167,15 +210,16 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
       record('failed', { reason: outcome.reason, attempts: outcome.permanent ? MAX_ITEM_ATTEMPTS : attempts });
       metrics.failure(outcome.failure);
       log.warn({ feed: feed.url, url: item.url, reason: outcome.reason, kind: outcome.failure }, 'feed item not ingested');
+      lastItemFailure.set(feed.url, { reason: outcome.reason, url: item.url, at: now });
       return { ...base, status: 'failed', reason: outcome.reason, outcome };
     }
     record(outcome.status, { sourceId: outcome.sourceId, ...(outcome.status === 'duplicate' ? { reason: outcome.reason } : {}) });
     if (outcome.status === 'duplicate') {
       log.info({ feed: feed.url, url: item.url, sourceId: outcome.sourceId, reason: outcome.reason }, 'feed item is a duplicate');
-      return { ...base, status: 'duplicate', reason: outcome.reason, sourceId: outcome.sourceId, outcome };
+      return { ...base, status: 'duplicate', reason: outcome.reason, sourceId: outcome.sourceId, outcome, ...judged };
     }
-    log.info({ feed: feed.url, url: item.url, sourceId: outcome.sourceId, status: outcome.status }, outcome.status === 'added' ? 'article added from feed' : 'article updated from feed');
-    return { ...base, status: outcome.status, sourceId: outcome.sourceId, outcome };
+    log.info({ feed: feed.url, url: item.url, sourceId: outcome.sourceId, status: outcome.status, ...judged }, outcome.status === 'added' ? 'article added from feed' : 'article updated from feed');
+    return { ...base, status: outcome.status, sourceId: outcome.sourceId, outcome, ...judged };
   }
 
   function failFeed(state: FeedState, feed: FeedConfig, now: Date, reason: string, kind: string, retryAfterMs?: number): FeedPollReport {
@@ -190,6 +234,7 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
 
   async function pollFeed(feed: FeedConfig, now = clock()): Promise<FeedPollReport> {
     await ensureIndexed(now);
+    refreshEntities();
     const state: FeedState = store.feedState(story, feed.url) ?? { story, url: feed.url, subscribedAt: now, consecutiveFailures: 0, status: 'new' };
     const firstPoll = state.lastSuccessAt === undefined;
     const result = await fetcher.get(feed.url, {
@@ -249,7 +294,6 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     const changed = generation !== seenGeneration;
     seenGeneration = generation;
     if (error !== undefined && changed) log.error({ error }, 'story.yaml feeds are invalid; polling the last good list');
-    if (changed) readEntities();
     const due = feeds.filter((feed) => {
       const next = store.feedState(story, feed.url)?.nextPollAt;
       return next === undefined || next.getTime() <= now.getTime();
@@ -309,6 +353,7 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
       return {
         feeds: feeds.map((feed): FeedHealth => {
           const state = store.feedState(story, feed.url);
+          const itemFailure = lastItemFailure.get(feed.url);
           return {
             url: feed.url,
             state: state?.status ?? 'new',
@@ -316,6 +361,7 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
             ...(state?.lastError ? { lastError: state.lastError } : {}),
             ...(state?.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt.toISOString() } : {}),
             ...(state?.nextPollAt ? { nextPollAt: state.nextPollAt.toISOString() } : {}),
+            ...(itemFailure === undefined ? {} : { lastItemError: `${itemFailure.reason} (${itemFailure.url})`, lastItemErrorAt: itemFailure.at.toISOString() }),
           };
         }),
         ...(error === undefined ? {} : { configError: error }),

@@ -421,3 +421,40 @@ export function windows1252(html: string): Buffer {
   }
   return Buffer.from(bytes);
 }
+
+/**
+ * A world-news report that has nothing to do with the story (written for the tests): what a
+ * world feed carries beside it, for filters that must leave it out.
+ */
+export function marketsReport(): Report {
+  return {
+    outlet: 'World Desk',
+    headline: 'Markets rally as central bank holds rates',
+    paragraphs: [
+      'Stock markets in Europe and Asia rose on Wednesday after the central bank left its main interest rate unchanged for a third month and said inflation was likely to ease by the end of the year.',
+      'The decision had been widely expected by economists, but traders welcomed the bank’s forecast that price rises would slow as energy costs fell back from their spring highs.',
+      '“The worst of the inflation shock is behind us, although the path back to target will be gradual,” the bank’s governor told reporters at a news conference in the capital.',
+      'Shares in banks and housebuilders led the gains, while the currency slipped against the dollar as investors scaled back bets on a rate rise before the winter.',
+      'Analysts cautioned that a tight labour market and rising wages could still keep prices high, and said the bank would watch figures due next month closely before its next meeting.',
+    ],
+    published: '2021-08-25T06:30:00Z',
+    language: 'en',
+  };
+}
+
+/** A sports report that names the story's valley in passing (written for the tests): for `exclude`. */
+export function sportRoundUpReport(): Report {
+  return {
+    outlet: 'World Desk',
+    headline: 'Weekend round-up: cup holders crash out',
+    paragraphs: [
+      'The cup holders were knocked out on Saturday after a dramatic final over, ending a run of eleven wins that had carried them to the top of the domestic cricket table.',
+      'Their captain, who grew up in Panjshir before his family moved to Kabul, said the side had been beaten by the better team and would use the break to rest injured players.',
+      'Elsewhere, the national football team drew its friendly in Doha, with a late equaliser from a substitute who had joined the squad only on Thursday.',
+      'Organisers said ticket sales for next month’s tournament had already passed last year’s total, and that extra matches would be played in the evening to avoid the heat.',
+      'The cricket board is due to announce its squad for the winter tour next week, with several young players expected to be called up for the first time.',
+    ],
+    published: '2021-08-25T07:00:00Z',
+    language: 'en',
+  };
+}

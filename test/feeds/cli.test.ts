@@ -3,13 +3,13 @@
  * process twice (the second run adds nothing), and a page whose date only the flags give.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWebIngestCli } from '../../src/feeds/cli.js';
-import { FakeNewsSite, kabulDispatchReport, newsPage, panjshirFallReport, rssFeed } from '../fakes/news-site.js';
+import { FakeNewsSite, kabulDispatchReport, marketsReport, newsPage, panjshirFallReport, rssFeed } from '../fakes/news-site.js';
 import { SEED_STORY } from '../support/seed-story.js';
 
 const run = promisify(execFile);
@@ -33,11 +33,17 @@ const articles = () => readdirSync(join(dataDir, 'stories/panjshir/articles')).f
 describe('npm run ingest -- --feed', () => {
   it('prints each item as JSON with its status and what an added article brought; a second run adds nothing', async () => {
     const kd = kabulDispatchReport();
+    const markets = marketsReport();
+    site.serve('/world/markets', { body: newsPage(markets), contentType: 'text/html; charset=utf-8' });
+    // The feed is listed with filters: the command uses them.
+    const storyYaml = join(dataDir, 'stories/panjshir/story.yaml');
+    writeFileSync(storyYaml, `${readFileSync(storyYaml, 'utf8').trimEnd()}\nfeeds:\n  - url: ${site.url('/kd/rss.xml')}\n    include: [ahmad-massoud, panjshir]\n`);
     site.serve('/kd/masood-vows', { body: newsPage({ ...kd, canonical: site.url('/kd/masood-vows') }), contentType: 'text/html; charset=utf-8' });
     site.serve('/kd/rss.xml', {
       body: rssFeed('Kabul Dispatch', site.url('/kd'), [
         { title: kd.headline, link: site.url('/kd/masood-vows'), published: kd.published! },
         { title: 'Gone', link: site.url('/kd/gone'), published: '2021-08-25T08:00:00Z' },
+        { title: markets.headline, link: site.url('/world/markets'), published: markets.published! },
       ]),
       contentType: 'application/rss+xml',
       validators: true,
@@ -46,15 +52,19 @@ describe('npm run ingest -- --feed', () => {
     const env = { PATH: process.env.PATH ?? '' };
 
     const first = await run(process.execPath, args, { env }).catch((error: { stdout: string; stderr: string; code: number }) => error);
-    const report = JSON.parse(first.stdout) as { outcome: string; items: Array<{ url: string; status: string; reason?: string; article?: { source: { url: string; outlet: string }; quotes: unknown[] } }> };
+    const report = JSON.parse(first.stdout) as { outcome: string; items: Array<{ url: string; status: string; reason?: string; matched?: string; article?: { source: { url: string; outlet: string }; quotes: unknown[] } }> };
     expect(report.outcome).toBe('ok');
     expect(report.items.map((i) => [i.url, i.status])).toEqual([
+      [site.url('/world/markets'), 'filtered'],
       [site.url('/kd/masood-vows'), 'added'],
       [site.url('/kd/gone'), 'failed'],
     ]);
-    expect(report.items[1]?.reason).toBe('HTTP 404 Not Found');
-    expect(report.items[0]?.article?.source).toMatchObject({ url: site.url('/kd/masood-vows'), outlet: 'Kabul Dispatch' });
-    expect(report.items[0]?.article?.quotes.length).toBeGreaterThan(0);
+    // Its item named none of the include terms, so its article was read, and it is not about the story either.
+    expect(report.items[0]?.reason).toBe('neither the item nor its article mentions any of: ahmad-massoud, panjshir');
+    expect(report.items[1]?.matched).toBe('the item mentions "ahmad-massoud"');
+    expect(report.items[2]?.reason).toBe('HTTP 404 Not Found');
+    expect(report.items[1]?.article?.source).toMatchObject({ url: site.url('/kd/masood-vows'), outlet: 'Kabul Dispatch' });
+    expect(report.items[1]?.article?.quotes.length).toBeGreaterThan(0);
     expect(articles()).toHaveLength(3);
 
     const second = await run(process.execPath, args, { env }).catch((error: { stdout: string }) => error);
@@ -63,7 +73,8 @@ describe('npm run ingest -- --feed', () => {
     expect(again.outcome).toBe('not-modified');
     expect(again.items.filter((i) => i.status === 'added')).toEqual([]);
     expect(articles()).toHaveLength(3);
-  });
+    expect(site.requestsFor('/world/markets')).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('npm run ingest -- <https://…>', () => {

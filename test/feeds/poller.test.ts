@@ -18,7 +18,23 @@ import { loadStory } from '../../src/knowledge/load.js';
 import { createKnowledgeSearch } from '../../src/search/knowledge-search.js';
 import { folderArticleStore } from '../../src/storage/articles.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
-import { afpBesiegedReport, atomFeed, cookieWallPage, FakeNewsSite, indexPage, jsonFeed, kabulDispatchReport, newsPage, panjshirFallReport, paywallPage, rssFeed, windows1252, type FeedEntry } from '../fakes/news-site.js';
+import {
+  afpBesiegedReport,
+  atomFeed,
+  cookieWallPage,
+  FakeNewsSite,
+  indexPage,
+  jsonFeed,
+  kabulDispatchReport,
+  marketsReport,
+  newsPage,
+  panjshirFallReport,
+  paywallPage,
+  rssFeed,
+  sportRoundUpReport,
+  windows1252,
+  type FeedEntry,
+} from '../fakes/news-site.js';
 import { SEED_STORY } from '../support/seed-story.js';
 import { capturingLogger } from '../support/test-tools.js';
 
@@ -124,7 +140,7 @@ describe('a new item on a feed', () => {
     store = openSqliteStore(join(dir, 'dossier.sqlite'));
     poller = newPoller();
     site.serve('/kd/rss.xml', { body: rssFeed('Kabul Dispatch — Asia', site.url('/kd'), [kdEntry(), { title: 'Cricket: cup final tickets sold out', link: site.url('/kd/cricket'), id: 'kd-2', published: '2021-08-25T09:00:00Z' }]), contentType: RSS, validators: true });
-    listFeeds([{ url: site.url('/kd/rss.xml'), include: ['ahmad-massoud', 'panjshir'] }]);
+    listFeeds([{ url: site.url('/kd/rss.xml'), include: ['ahmad-massoud', 'panjshir'], exclude: ['cricket'] }]);
     clock += MINUTE;
     const [afterRestart] = await poller.tick();
     expect(afterRestart?.items.map((i) => i.status)).toEqual(['duplicate', 'filtered']);
@@ -132,10 +148,9 @@ describe('a new item on a feed', () => {
     expect(site.requestsFor('/kd/masood-vows')).toHaveLength(1);
   });
 
-  it('is taken only when it mentions the story (entity names or keywords), and never fetched otherwise', async () => {
+  it('is taken when its item mentions the story (entity names or keywords), and dropped unfetched when its item mentions an excluded term', async () => {
     serveKabulDispatch();
     const entries: FeedEntry[] = [
-      { title: 'Markets rally as rates hold', link: site.url('/world/markets'), published: '2021-08-25T06:00:00Z' },
       { title: 'Resistance leader vows to fight on', summary: 'Ahmed Masood says his fighters will not surrender.', link: site.url('/kd/masood-vows'), published: kd.published! },
       { title: 'Panjshir cricket team wins', link: site.url('/world/cricket'), published: '2021-08-25T07:00:00Z' },
     ];
@@ -143,13 +158,62 @@ describe('a new item on a feed', () => {
     listFeeds([{ url: site.url('/world/atom.xml'), include: ['ahmad-massoud', 'panjshir'], exclude: ['cricket'] }]);
 
     const [report] = await poller.tick();
-    expect(report?.items.map((i) => [i.title, i.status, i.reason])).toEqual([
-      ['Markets rally as rates hold', 'filtered', 'mentions none of: ahmad-massoud, panjshir'],
-      ['Panjshir cricket team wins', 'filtered', 'mentions excluded "cricket"'],
-      ['Resistance leader vows to fight on', 'added', undefined],
+    expect(report?.items.map((i) => [i.title, i.status, i.reason ?? i.matched])).toEqual([
+      ['Panjshir cricket team wins', 'filtered', 'the item mentions excluded "cricket"'],
+      ['Resistance leader vows to fight on', 'added', 'the item mentions "ahmad-massoud"'],
     ]);
-    expect(site.requestsFor('/world/markets')).toHaveLength(0);
     expect(site.requestsFor('/world/cricket')).toHaveLength(0);
+    expect(site.requestsFor('/kd/masood-vows')).toHaveLength(1);
+  });
+
+  it('is judged by its article when the item names none of the include terms: the page is fetched once, and stored only if it is about the story', async () => {
+    serveKabulDispatch();
+    const fall = panjshirFallReport();
+    const markets = marketsReport();
+    const sport = sportRoundUpReport();
+    site.serve('/world/holdout', { body: newsPage({ ...fall, canonical: site.url('/world/holdout') }), contentType: HTML });
+    site.serve('/world/markets', { body: newsPage(markets), contentType: HTML });
+    site.serve('/world/round-up', { body: newsPage(sport), contentType: HTML });
+    // A world-news feed: titles written for a world audience, no summaries.
+    const entries: FeedEntry[] = [
+      { title: 'Taliban say they have taken the last holdout province', link: site.url('/world/holdout'), published: '2021-09-06T10:00:00Z' },
+      { title: markets.headline, link: site.url('/world/markets'), published: markets.published! },
+      { title: sport.headline, link: site.url('/world/round-up'), published: sport.published! },
+      { title: 'Cricket: cup final tickets sold out', link: site.url('/world/tickets'), published: '2021-08-25T05:00:00Z' },
+    ];
+    site.serve('/world/rss.xml', { body: rssFeed('World Desk', site.url('/world'), entries), contentType: RSS, validators: true });
+    listFeeds([{ url: site.url('/world/rss.xml'), include: ['ahmad-massoud', 'panjshir'], exclude: ['cricket'] }]);
+
+    const [report] = await poller.tick();
+    const byTitle = new Map(report!.items.map((i) => [i.title, i]));
+    // The holdout report never names the valley in its title, but its article does: taken.
+    expect(byTitle.get('Taliban say they have taken the last holdout province')).toMatchObject({ status: 'added', matched: 'the article mentions "ahmad-massoud"' });
+    const holdout = byTitle.get('Taliban say they have taken the last holdout province')!.sourceId!;
+    expect(meta(holdout)).toMatchObject({ headline: fall.headline, url: site.url('/world/holdout') });
+    // Neither the item nor the article is about the story: left out, with the reason.
+    expect(byTitle.get(markets.headline)).toMatchObject({ status: 'filtered', reason: 'neither the item nor its article mentions any of: ahmad-massoud, panjshir' });
+    // The article names the valley, but also the excluded term: exclude wins, as it does on items.
+    expect(byTitle.get(sport.headline)).toMatchObject({ status: 'filtered', reason: 'the item names none of: ahmad-massoud, panjshir; its article mentions excluded "cricket"' });
+    // Excluded by its item: never fetched.
+    expect(byTitle.get('Cricket: cup final tickets sold out')).toMatchObject({ status: 'filtered', reason: 'the item mentions excluded "cricket"' });
+    expect(site.requestsFor('/world/tickets')).toHaveLength(0);
+    // Each page judged by its article was fetched once: the taken one was not fetched again to be stored.
+    for (const path of ['/world/holdout', '/world/markets', '/world/round-up']) expect(site.requestsFor(path), path).toHaveLength(1);
+    expect(articleFiles()).toHaveLength(3);
+    const metrics = await registry.metrics();
+    for (const [verdict, count] of [['included', 1], ['none', 1], ['excluded', 1]] as const) {
+      expect(metrics).toContain(`dossier_feed_article_filter_reads_total{verdict="${verdict}"} ${count}`);
+    }
+
+    // A later poll that finds the feed changed judges nothing twice: no page is fetched again.
+    site.serve('/world/rss.xml', { body: rssFeed('World Desk', site.url('/world'), [...entries, { title: 'Storm warning for the coast', link: site.url('/world/storm'), published: '2021-08-25T09:00:00Z' }]), contentType: RSS, validators: true });
+    site.status('/world/storm', 404);
+    clock += MINUTE;
+    const [again] = await poller.tick();
+    expect(again?.items.filter((i) => i.url !== site.url('/world/storm')).map((i) => i.status)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    for (const path of ['/world/holdout', '/world/markets', '/world/round-up']) expect(site.requestsFor(path), path).toHaveLength(1);
+    // An inconclusive item whose page cannot be read cannot be judged: failed, with the reason, like any page.
+    expect(again?.items.find((i) => i.url === site.url('/world/storm'))).toMatchObject({ status: 'failed', reason: 'HTTP 404 Not Found' });
   });
 
   it('is picked up when story.yaml gains a feed, without a restart', async () => {
@@ -301,6 +365,8 @@ describe('bad input: a logged, counted, visible state, and the others go on', ()
       expect(pages.items.find((i) => i.url === site.url(path))).toMatchObject({ status: 'failed', reason: expect.stringContaining(reason) });
       expect(logs.lines.some((l) => l.msg === 'feed item not ingested' && l.url === site.url(path))).toBe(true);
     }
+    // The feed of bad pages polled fine, and shows its latest failed item in health all the same.
+    expect(health.get(site.url('/pages/rss.xml'))).toMatchObject({ state: 'ok', lastItemError: expect.stringMatching(/^not an article: .* \(http:\/\/127\.0\.0\.1:\d+\/pages\/index\)$/u) });
     const latinItem = pages.items.find((i) => i.url === site.url('/pages/latin'));
     expect(latinItem?.status).toBe('added');
     expect(readFileSync(join(storyDir, 'articles', `${latinItem!.sourceId}.txt`), 'utf8')).toContain('the resistance would “continue”');
