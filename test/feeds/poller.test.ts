@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFetcher, dossierUserAgent } from '../../src/fetch/fetcher.js';
+import { createFetcher, dossierUserAgent, type Fetcher } from '../../src/fetch/fetcher.js';
 import { createFeedMetrics } from '../../src/feeds/metrics.js';
 import { createFeedPoller, type FeedPoller } from '../../src/feeds/poller.js';
 import { sourcesCommand } from '../../src/commands/sources.js';
@@ -72,9 +72,9 @@ afterEach(async () => {
 });
 
 /** `timeoutMs` is real time: generous, except where a hanging server is the point. */
-function newPoller(timeoutMs = 5000): FeedPoller {
+function newPoller(timeoutMs = 5000, wrap: (fetcher: Fetcher) => Fetcher = (f) => f): FeedPoller {
   registry = new Registry();
-  const fetcher = createFetcher({
+  const fetcher = wrap(createFetcher({
     userAgent: dossierUserAgent(),
     now: () => clock,
     sleep: async (ms) => void (clock += ms),
@@ -83,7 +83,7 @@ function newPoller(timeoutMs = 5000): FeedPoller {
     retries: 0,
     timeoutMs,
     maxBytes: 1024 * 1024,
-  });
+  }));
   return createFeedPoller({ story: 'panjshir', storyDir, articles: folderArticleStore(storyDir), store, fetcher, logger: logs.logger, clock: () => new Date(clock), metrics: createFeedMetrics(registry), random: () => 0.5 });
 }
 
@@ -227,6 +227,32 @@ describe('a new item on a feed', () => {
   });
 });
 
+describe('the first poll of a new feed', () => {
+  it('enters its backlog in the digest ledger at each item’s publication time, even when the knowledge is rebuilt between two of its pages', async () => {
+    // In the bot, the story folder's watcher rebuilds the knowledge when an article file appears
+    // and records every source it finds as seen now; it may do so while the next page is fetched.
+    const watcherRebuilds = async (): Promise<void> => {
+      store.recordSourcesSeen((await folderArticleStore(storyDir).list()).map((a) => a.id), new Date(clock));
+    };
+    await poller.stop();
+    poller = newPoller(5000, (fetcher) => ({ limiter: fetcher.limiter, get: async (url, options) => (url.endsWith('/fw/fall') ? (await watcherRebuilds(), fetcher.get(url, options)) : fetcher.get(url, options)) }));
+    serveKabulDispatch();
+    const fall = panjshirFallReport();
+    site.serve('/fw/fall', { body: newsPage({ ...fall, published: '2021-08-25T07:45:00Z' }), contentType: HTML });
+    site.serve('/kd/rss.xml', {
+      body: rssFeed('Kabul Dispatch', site.url('/kd'), [kdEntry(), { title: fall.headline, link: site.url('/fw/fall'), published: '2021-08-25T07:45:00Z' }]),
+      contentType: RSS,
+    });
+    listFeeds([{ url: site.url('/kd/rss.xml') }]);
+
+    const [report] = await poller.tick();
+    expect(report?.items.map((i) => i.status)).toEqual(['added', 'added']);
+    const seen = store.sourcesSeen();
+    expect(seen.get(report!.items[0]!.sourceId!)?.toISOString()).toBe(new Date(kd.published!).toISOString());
+    expect(seen.get(report!.items[1]!.sourceId!)?.toISOString()).toBe('2021-08-25T07:45:00.000Z');
+  });
+});
+
 describe('one article, however many copies', () => {
   it('records a wire report on another site as another appearance of the stored article, not a new source', async () => {
     const afp = afpBesiegedReport();
@@ -316,6 +342,7 @@ describe('bad input: a logged, counted, visible state, and the others go on', ()
     site.huge('/pages/huge');
     site.redirectLoop('/pages/loop-a', '/pages/loop-b');
     site.serve('/pages/report.pdf', { body: Buffer.from('%PDF-1.4 …'), contentType: 'application/pdf' });
+    site.serve('/pages/klingon', { body: Buffer.from(newsPage(kd)), contentType: 'text/html; charset=x-klingon' });
     site.serve('/pages/paywalled', { body: paywallPage(afp), contentType: HTML });
     site.serve('/pages/consent', { body: cookieWallPage('Kabul Dispatch'), contentType: HTML });
     site.serve('/pages/index', { body: indexPage('Kabul Dispatch', Array.from({ length: 30 }, (_, i) => ({ title: `Panjshir story ${i} of the week's coverage`, href: `/p/${i}` }))), contentType: HTML });
@@ -329,6 +356,7 @@ describe('bad input: a logged, counted, visible state, and the others go on', ()
       ['/pages/huge', 'response is over the 1048576-byte limit'],
       ['/pages/loop-a', 'redirect loop'],
       ['/pages/report.pdf', 'content type application/pdf is not an HTML page'],
+      ['/pages/klingon', 'the page is in an encoding Dossier cannot read ("x-klingon")'],
       ['/pages/paywalled', 'paywall'],
       ['/pages/consent', 'cookie wall'],
       ['/pages/index', 'not an article'],
@@ -374,8 +402,8 @@ describe('bad input: a logged, counted, visible state, and the others go on', ()
 
     const metrics = await registry.metrics();
     expect(metrics).toContain('dossier_feed_polls_total{outcome="failed"} 7');
-    expect(metrics).toContain('dossier_feed_items_total{status="failed"} 9');
-    for (const kind of ['malformed-feed', 'timeout', 'too-large', 'redirect-loop', 'unsupported-type', 'rate-limited', 'paywall', 'cookie-wall', 'not-an-article']) {
+    expect(metrics).toContain('dossier_feed_items_total{status="failed"} 10');
+    for (const kind of ['http-status', 'malformed-feed', 'timeout', 'too-large', 'redirect-loop', 'unsupported-type', 'unsupported-charset', 'rate-limited', 'paywall', 'cookie-wall', 'not-an-article']) {
       expect(metrics).toMatch(new RegExp(`dossier_feed_failures_total\\{kind="${kind}"\\} [1-9]`, 'u'));
     }
     expect(metrics).toContain('dossier_feeds{state="failing"} 7');
