@@ -18,7 +18,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeNewsSite, kabulDispatchReport, newsPage, panjshirFallReport, rssFeed, type FeedEntry } from '../fakes/news-site.js';
+import { FakeNewsSite, kabulDispatchReport, marketsReport, newsPage, panjshirFallReport, rssFeed, type FeedEntry } from '../fakes/news-site.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { ALICE } from '../fakes/telegram-updates.js';
 import { SEED_STORY } from '../support/seed-story.js';
@@ -162,15 +162,24 @@ describe('npm start with a feed in story.yaml, as a process', () => {
     // The issue's promise: within a minute of appearing on the feed (here: one 2 s poll interval and the rebuild).
     expect(Date.now() - appearedAt).toBeLessThan(60_000);
     expect(await first.stop(), first.problems()).toBe(0);
+    // It kept the feed's `every: 2s`: never sooner, and not rounded up to its 15 s look at story.yaml.
+    const polls = site.requestsFor('/kd/rss.xml').map((r) => r.at);
+    const gaps = polls.slice(1).map((at, i) => at - polls[i]!);
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1900);
+    expect(Math.max(...gaps)).toBeLessThan(10_000);
 
     // ── Restarted at 08:01, after the slot it was down for: the missed digest goes out at start. ──
-    // The feed meanwhile carries one more item, not about the story: a full answer (not a 304),
-    // so every item is judged again against what the database remembers.
+    // The feed meanwhile carries one more item, not about the story (its page is read to judge
+    // it): a full answer (not a 304), so every item is judged again against what the database
+    // remembers.
+    const markets = marketsReport();
+    site.serve('/kd/markets', { body: newsPage(markets), contentType: HTML });
     site.serve('/kd/rss.xml', {
       body: rssFeed('Kabul Dispatch', site.url('/kd'), [
         backlog,
         { title: kd.headline, link: site.url('/kd/masood-vows'), published: kd.published! },
-        { title: 'Cup final tickets sold out', link: site.url('/kd/cup'), published: '2021-08-25T03:25:00Z' },
+        { title: markets.headline, link: site.url('/kd/markets'), published: '2021-08-25T03:25:00Z' },
       ]),
       contentType: RSS,
       validators: true,
@@ -200,6 +209,7 @@ describe('npm start with a feed in story.yaml, as a process', () => {
     // Over three processes: the page fetched once, stored once, and the chat got four messages.
     expect(site.requestsFor('/kd/masood-vows')).toHaveLength(1);
     expect(site.requestsFor('/fw/fall')).toHaveLength(1);
+    expect(site.requestsFor('/kd/markets')).toHaveLength(1);
     expect(articles()).toHaveLength(4);
     expect(telegram.sent(CHAT).map((m) => m.text.split('\n')[0])).toHaveLength(4);
   }, 120_000);
