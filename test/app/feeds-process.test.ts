@@ -162,9 +162,11 @@ describe('npm start with a feed in story.yaml, as a process', () => {
     // The issue's promise: within a minute of appearing on the feed (here: one 2 s poll interval and the rebuild).
     expect(Date.now() - appearedAt).toBeLessThan(60_000);
     expect(await first.stop(), first.problems()).toBe(0);
-    // It kept the feed's `every: 2s`: never sooner, and not rounded up to its 15 s look at story.yaml.
+    // Up to the poll that took the report, it kept the feed's `every: 2s`: never sooner, and not
+    // rounded up to its 15 s look at story.yaml. (Later gaps include the knowledge rebuild.)
     const polls = site.requestsFor('/kd/rss.xml').map((r) => r.at);
-    const gaps = polls.slice(1).map((at, i) => at - polls[i]!);
+    const tookIt = polls.findIndex((at) => at >= appearedAt);
+    const gaps = polls.slice(1, tookIt + 1).map((at, i) => at - polls[i]!);
     expect(gaps.length).toBeGreaterThanOrEqual(1);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1900);
     expect(Math.max(...gaps)).toBeLessThan(10_000);
