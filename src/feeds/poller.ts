@@ -162,6 +162,30 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     indexed = true;
   }
 
+  /**
+   * The feed's filters on one item: on the item's own words first (free); only an item that names
+   * none of the include terms is judged by its article, whose page is then handed on to be
+   * stored if it is taken (fetched once). A page that cannot be read is handed on too: storing
+   * it fails the same way, with its reason.
+   */
+  async function judgeItem(item: FeedItem, feed: FeedConfig): Promise<{ filtered: string } | { filtered?: undefined; matched?: string; reading?: PageReading }> {
+    const onItem = judgeText([item.title, item.summary, ...item.categories].join('\n'), feed, entities);
+    if (onItem.kind === 'excluded') return { filtered: `the item mentions excluded "${onItem.term}"` };
+    if (onItem.kind === 'included') return { matched: `the item mentions "${onItem.term}"` };
+    if (onItem.kind === 'unfiltered') return {};
+    const reading = await readPage(item.url, fetcher);
+    if (!reading.ok) {
+      metrics.articleJudged('failed');
+      return { reading };
+    }
+    const { extracted } = reading;
+    const onArticle = judgeText([extracted.metadata.headline ?? '', ...extracted.paragraphs].join('\n'), feed, entities);
+    metrics.articleJudged(onArticle.kind === 'included' ? 'included' : onArticle.kind === 'excluded' ? 'excluded' : 'none');
+    if (onArticle.kind === 'excluded') return { filtered: `the item names none of: ${feed.include.join(', ')}; its article mentions excluded "${onArticle.term}"` };
+    if (onArticle.kind !== 'included') return { filtered: `neither the item nor its article mentions any of: ${feed.include.join(', ')}` };
+    return { matched: `the article mentions "${onArticle.term}"`, reading };
+  }
+
   async function handleItem(item: FeedItem, feed: FeedConfig, now: Date): Promise<ItemReport> {
     const previous = store.feedItem(story, feed.url, item.key);
     const base = { url: item.url, title: item.title };
@@ -176,31 +200,14 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     const record = (status: FeedItemStatus, extra: Partial<FeedItemRecord> = {}): void =>
       store.saveFeedItem({ story, feedUrl: feed.url, itemKey: item.key, url: item.url, status, attempts: 0, seenAt: now, ...extra });
 
-    const filtered = (reason: string): ItemReport => {
-      record('filtered', { reason });
+    const verdict = await judgeItem(item, feed);
+    if (verdict.filtered !== undefined) {
+      record('filtered', { reason: verdict.filtered });
       metrics.item('filtered');
-      log.debug({ feed: feed.url, url: item.url, reason }, 'feed item filtered');
-      return { ...base, status: 'filtered', reason };
-    };
-    // Filters judge the item first (free); only an item that names none of the include terms is
-    // judged by its article, fetched once and handed on to be stored if it is taken.
-    const onItem = judgeText([item.title, item.summary, ...item.categories].join('\n'), feed, entities);
-    let matched: string | undefined = onItem.kind === 'included' ? `the item mentions "${onItem.term}"` : undefined;
-    let reading: PageReading | undefined;
-    if (onItem.kind === 'excluded') return filtered(`the item mentions excluded "${onItem.term}"`);
-    if (onItem.kind === 'none') {
-      reading = await readPage(item.url, fetcher);
-      if (reading.ok) {
-        const { extracted } = reading;
-        const onArticle = judgeText([extracted.metadata.headline ?? '', ...extracted.paragraphs].join('\n'), feed, entities);
-        metrics.articleJudged(onArticle.kind === 'included' ? 'included' : onArticle.kind === 'excluded' ? 'excluded' : 'none');
-        if (onArticle.kind === 'excluded') return filtered(`the item names none of: ${feed.include.join(', ')}; its article mentions excluded "${onArticle.term}"`);
-        if (onArticle.kind !== 'included') return filtered(`neither the item nor its article mentions any of: ${feed.include.join(', ')}`);
-        matched = `the article mentions "${onArticle.term}"`;
-      } else {
-        metrics.articleJudged('failed');
-      }
+      log.debug({ feed: feed.url, url: item.url, reason: verdict.filtered }, 'feed item filtered');
+      return { ...base, status: 'filtered', reason: verdict.filtered };
     }
+    const { matched, reading } = verdict;
     const outcome = await ingestPage(item.url, { story, articles, fetcher, store, now: () => now }, { fallbacks: { headline: item.title, ...(item.published ? { published: item.published } : {}) } }, reading);
     const judged = matched === undefined ? {} : { matched };
     metrics.item(outcome.status);
