@@ -216,6 +216,23 @@ describe('a new item on a feed', () => {
     expect(again?.items.find((i) => i.url === site.url('/world/storm'))).toMatchObject({ status: 'failed', reason: 'HTTP 404 Not Found' });
   });
 
+  it('is matched against the registry as it is now: an alias added while the bot runs counts at the next poll', async () => {
+    serveKabulDispatch();
+    const fall = panjshirFallReport();
+    site.serve('/world/holdout', { body: newsPage({ ...fall, canonical: site.url('/world/holdout') }), contentType: HTML });
+    site.serve('/kd/rss.xml', { body: rssFeed('Kabul Dispatch', site.url('/kd'), [kdEntry()]), contentType: RSS });
+    listFeeds([{ url: site.url('/kd/rss.xml'), include: ['ahmad-massoud'] }]);
+    expect((await poller.tick())[0]?.items[0]).toMatchObject({ status: 'added', matched: 'the item mentions "ahmad-massoud"' });
+
+    // An editor adds a name the outlets use; the next item calls him only by it.
+    const registry = join(storyDir, 'registry.yaml');
+    writeFileSync(registry, readFileSync(registry, 'utf8').replace('aliases: [Ahmed Massoud,', 'aliases: [Amer Sahib, Ahmed Massoud,'));
+    site.serve('/kd/rss.xml', { body: rssFeed('Kabul Dispatch', site.url('/kd'), [kdEntry(), { title: 'Amer Sahib rallies fighters in the north', link: site.url('/world/holdout'), published: '2021-08-25T07:50:00Z' }]), contentType: RSS });
+    clock += MINUTE;
+    const [report] = await poller.tick();
+    expect(report?.items.find((i) => i.url === site.url('/world/holdout'))).toMatchObject({ status: 'added', matched: 'the item mentions "ahmad-massoud"' });
+  });
+
   it('is picked up when story.yaml gains a feed, without a restart', async () => {
     serveKabulDispatch();
     site.serve('/kd/feed.json', { body: jsonFeed('Kabul Dispatch', site.url('/kd'), [kdEntry()]), contentType: 'application/feed+json' });
