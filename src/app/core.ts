@@ -162,6 +162,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     missedSlots: config.DIGEST_MISSED_SLOTS,
     defaultTimeZone: config.DIGEST_TIMEZONE,
     leaseMs: config.DIGEST_LEASE_MS,
+    ...(config.INSTANCE_ID === undefined ? {} : { instanceId: config.INSTANCE_ID }),
   });
 
   const recordKnowledge = () => options.metrics?.setKnowledgeItems(countKnowledge(knowledge.current().kb));
