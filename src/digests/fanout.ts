@@ -121,12 +121,13 @@ class Slots {
   private used = 0;
   private readonly waiting: Array<() => void> = [];
   constructor(private readonly limit: number) {}
-  async take(): Promise<void> {
+  /** `first`: ahead of every waiter (work taken over from a dead process is late already). */
+  async take(first = false): Promise<void> {
     if (this.used < this.limit) {
       this.used++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve) => (first ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
   }
   give(): void {
     const next = this.waiting.shift();
@@ -207,7 +208,7 @@ export class DeliveryQueue {
         );
       }
       const wait = (record.nextAttemptAt?.getTime() ?? 0) - this.deps.clock().getTime();
-      this.park(job, Math.max(0, wait));
+      this.park(job, Math.max(0, wait), true);
     }
   }
 
@@ -260,9 +261,9 @@ export class DeliveryQueue {
   }
 
   /** Park a job until its next attempt; the worker slot is free meanwhile. */
-  private park(job: Job, waitMs: number): void {
+  private park(job: Job, waitMs: number, first = false): void {
     const wake = this.deps.sleep(waitMs, this.stopper.signal).then(async () => {
-      if (!this.stopping) await this.attempt(job);
+      if (!this.stopping) await this.attempt(job, first);
     });
     this.track(wake);
   }
@@ -277,21 +278,21 @@ export class DeliveryQueue {
     void settled.then(() => this.running.delete(settled));
   }
 
-  private attempt(job: Job): Promise<JobOutcome> {
-    const work = this.attemptOnce(job);
+  private attempt(job: Job, first = false): Promise<JobOutcome> {
+    const work = this.attemptOnce(job, first);
     this.track(work);
     return work;
   }
 
   /** One attempt at a job. Never throws: every failure ends in an outcome and a log line. */
-  private async attemptOnce(job: Job): Promise<JobOutcome> {
+  private async attemptOnce(job: Job, first = false): Promise<JobOutcome> {
     const platform = job.subscription.platform;
     let slots = this.slots.get(platform);
     if (slots === undefined) {
       slots = new Slots(Math.max(1, this.deps.concurrency(platform)));
       this.slots.set(platform, slots);
     }
-    await slots.take();
+    await slots.take(first);
     try {
       if (this.stopping) return 'left';
       const outcome = await this.deliver(job);

@@ -22,6 +22,10 @@ export interface PostgresStore extends DatabaseStore {
   readonly backend: 'postgres';
   /** The connection string, without its password. */
   readonly url: string;
+  /** The server's clock (see {@link DatabaseStore.leaseClock}). */
+  leaseClock(): Date;
+  /** Lease renewal from the connection's worker thread (see {@link DatabaseStore.keepLeases}). */
+  keepLeases(owner: string, leaseMs: number): { stop(): void };
 }
 
 export interface PostgresStoreOptions {
