@@ -7,6 +7,8 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_PACING } from '../../src/delivery/limiter.js';
@@ -14,6 +16,7 @@ import { loadArticles } from '../../src/knowledge/articles.js';
 import { PG_MIGRATIONS } from '../../src/storage/pg-migrations.js';
 import { openPostgresStore } from '../../src/storage/postgres.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
+import type { FakeUser } from '../fakes/telegram-updates.js';
 import { createTestDatabase, describePostgres, queryOnce, type TestDatabase } from '../support/postgres.js';
 import { SEED_STORY } from '../support/seed-story.js';
 import { freePort } from '../support/test-tools.js';
@@ -32,11 +35,74 @@ const RATE = 300;
  */
 const LEASE_MS = 3000;
 
+/** A search whose "More results" command is longer than Telegram's 64 bytes of callback data. */
+const QUERY = 'taliban resistance panjshir valley forces fighters';
+
+/** A Telegram user of the test (a private chat of its own). */
+const user = (id: number): FakeUser => ({ id, is_bot: false, first_name: `User ${id}`, language_code: 'en' });
+
+/**
+ * The load balancer in front of the instances' webhook servers: each request goes to the next
+ * target in turn (headers, secret and body as they came), and it notes which took each update.
+ */
+class RoundRobin {
+  targets: number[] = [];
+  /** update_id → index of the target that answered it. */
+  readonly handledBy = new Map<number, number>();
+  private next = 0;
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<RoundRobin> {
+    const server = createServer();
+    const balancer = new RoundRobin(server);
+    server.on('request', (req, res) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const body = Buffer.concat(chunks);
+        const target = balancer.next++ % balancer.targets.length;
+        const update = JSON.parse(body.toString('utf8') || '{}') as { update_id?: number };
+        if (update.update_id !== undefined) balancer.handledBy.set(update.update_id, target);
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value;
+        try {
+          const answer = await fetch(`http://127.0.0.1:${balancer.targets[target]}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body });
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        } catch {
+          res.writeHead(502).end();
+        }
+      })();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return balancer;
+  }
+
+  /** The target the next request goes to. */
+  nextTarget(): number {
+    return this.next % this.targets.length;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/telegram`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+
 /** A running bot process. */
 class Instance {
   stderr = '';
   readonly exit: Promise<number | null>;
-  constructor(readonly child: ChildProcess) {
+  constructor(
+    readonly child: ChildProcess,
+    /** Where its Telegram webhook server listens. */
+    readonly webhookPort: number,
+  ) {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exit = once(child, 'exit').then(([code]) => code as number | null);
   }
@@ -80,7 +146,7 @@ describePostgres('several instances on one PostgreSQL database', () => {
    * instance id of its own, as containers on different hosts would: they recognise a dead one by
    * its lease alone, not by its process id.
    */
-  async function startInstance(rate = RATE, instanceId = `instance-${++started}`): Promise<Instance> {
+  async function startInstance(rate = RATE, instanceId = `instance-${++started}`, webhookUrl?: string): Promise<Instance> {
     const webhookPort = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: repo,
@@ -95,7 +161,7 @@ describePostgres('several instances on one PostgreSQL database', () => {
         DATABASE_URL: database.url,
         TELEGRAM_BOT_TOKEN: telegram.token,
         TELEGRAM_API_ROOT: telegram.apiRoot,
-        TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/telegram`,
+        TELEGRAM_WEBHOOK_URL: webhookUrl ?? `http://127.0.0.1:${webhookPort}/telegram`,
         TELEGRAM_WEBHOOK_PORT: String(webhookPort),
         TELEGRAM_WEBHOOK_SECRET: 'instances-test-secret',
         TELEGRAM_MESSAGES_PER_SECOND: String(rate),
@@ -106,7 +172,7 @@ describePostgres('several instances on one PostgreSQL database', () => {
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const instance = new Instance(child);
+    const instance = new Instance(child, webhookPort);
     instances.push(instance);
     return instance;
   }
@@ -278,6 +344,60 @@ describePostgres('several instances on one PostgreSQL database', () => {
     expect((await ledger()).every((r) => r.status === 'delivered')).toBe(true);
     expect(telegram.rateLimitViolations).toBe(0);
   }, 90_000);
+
+  it('Telegram webhooks behind a round-robin load balancer: each update answered once by either instance, a button works on the other, a subscription made through one is delivered once', async () => {
+    const balancer = await RoundRobin.start();
+    const pair = await Promise.all([startInstance(RATE, undefined, balancer.url), startInstance(RATE, undefined, balancer.url)]);
+    balancer.targets = pair.map((i) => i.webhookPort);
+    // Each registers the balancer's URL once its webhook server listens.
+    await telegram.waitFor(() => telegram.callsTo('setWebhook').filter((c) => c.answer?.ok === true).length >= 2, 60_000, 'both webhooks registered');
+
+    // A subscription, made through whichever instance gets the update; its first slot is made
+    // due at once (as if made a day ago), so the instances' next minute tick delivers it.
+    const subscriber = user(3000);
+    telegram.privateMessage('/subscribe every 15m UTC', subscriber);
+    await telegram.waitForSent(subscriber.id, 1, 30_000);
+    await queryOnce(database.url, `UPDATE subscriptions SET created_at = to_char(now() - interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+    // Questions from ten people land on both instances; each is answered once.
+    const askers = Array.from({ length: 10 }, (_, i) => user(3100 + i));
+    const asked = askers.map((u) => telegram.privateMessage(`/search ${QUERY}`, u));
+    await telegram.waitFor(() => askers.every((u) => telegram.sent(u.id).length > 0), 30_000, 'every question answered');
+    const answering = (update: { update_id: number }) => balancer.handledBy.get(update.update_id);
+    expect(new Set(asked.map(answering))).toEqual(new Set([0, 1]));
+    // One answer each (a search's answer is one message), and every webhook call succeeded once.
+    await new Promise((r) => setTimeout(r, 500));
+    for (const u of askers) expect(telegram.sent(u.id)).toHaveLength(1);
+    expect(telegram.webhookDeliveries.filter((d) => asked.some((u) => u.update_id === d.updateId)).map((d) => d.status)).toEqual(asked.map(() => 200));
+
+    // "More results" is a follow-up too long for Telegram's callback data: kept in the database
+    // under a key by the instance that answered. Pressed on the other instance, it still opens
+    // page 2 (twice: each instance reads a key the other stored).
+    for (let press = 0; press < 2; press++) {
+      const next = balancer.nextTarget();
+      const index = asked.findIndex((update, i) => answering(update) !== next && i >= press * 5);
+      const [asker, update] = [askers[index] as FakeUser, asked[index] as { update_id: number }];
+      const [answer] = telegram.sent(asker.id);
+      const more = answer?.replyMarkup?.inline_keyboard?.flat().find((b) => b.text === 'More results');
+      expect(more?.callback_data).toMatch(/^k:/);
+      if (answer === undefined) throw new Error('no answer');
+      const pressed = telegram.pressButton(answer, more?.callback_data ?? '', asker);
+      await telegram.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === pressed.callback_query.id, 30_000);
+      expect(balancer.handledBy.get(pressed.update_id)).not.toBe(answering(update));
+      expect(telegram.sent(asker.id).find((m) => m.messageId === answer.messageId)?.text).toContain('Results, page 2');
+    }
+
+    // The digest: once, by one of the two, at the next minute.
+    await telegram.waitFor(() => telegram.sent(subscriber.id).length >= 2, 75_000, 'the digest');
+    await fanOutSettled(1);
+    // The confirmation, then each part of the digest once (everything is new to it: several parts).
+    const [row] = await queryOnce<{ status: string; parts_total: number; parts_accepted: number }>(database.url, 'SELECT status, parts_total, parts_accepted FROM deliveries');
+    expect(row).toMatchObject({ status: 'delivered', parts_accepted: row?.parts_total });
+    expect(telegram.sent(subscriber.id)).toHaveLength(1 + (row?.parts_total ?? 0));
+    expect(await ledger()).toHaveLength(1);
+    await stopAll();
+    await balancer.close();
+  }, 120_000);
 });
 
 describePostgres('migrations', () => {
