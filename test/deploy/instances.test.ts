@@ -38,6 +38,8 @@ const LEASE_MS = 3000;
 /** A search whose "More results" command is longer than Telegram's 64 bytes of callback data. */
 const QUERY = 'taliban resistance panjshir valley forces fighters';
 
+const TOPICS = ['kabul', 'massoud', 'saleh', 'talks', 'airport', 'province', 'leader', 'district', 'valley', 'resistance'];
+
 /** A Telegram user of the test (a private chat of its own). */
 const user = (id: number): FakeUser => ({ id, is_bot: false, first_name: `User ${id}`, language_code: 'en' });
 
@@ -361,7 +363,8 @@ describePostgres('several instances on one PostgreSQL database', () => {
 
     // Questions from ten people land on both instances; each is answered once.
     const askers = Array.from({ length: 10 }, (_, i) => user(3100 + i));
-    const asked = askers.map((u) => telegram.privateMessage(`/search ${QUERY}`, u));
+    // Each asks something of their own, so a follow-up key exists only where it was answered.
+    const asked = askers.map((u, i) => telegram.privateMessage(`/search ${QUERY} ${TOPICS[i % TOPICS.length]}`, u));
     await telegram.waitFor(() => askers.every((u) => telegram.sent(u.id).length > 0), 30_000, 'every question answered');
     const answering = (update: { update_id: number }) => balancer.handledBy.get(update.update_id);
     expect(new Set(asked.map(answering))).toEqual(new Set([0, 1]));
