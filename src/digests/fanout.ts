@@ -65,6 +65,12 @@ export interface FanoutDeps {
   concurrency: (platform: Platform) => number;
   /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
+  /**
+   * Where in a tick's list of due pairs this process starts claiming, as a share in [0, 1)
+   * (default 0). Instances sharing a database start at different places, so they mostly claim
+   * different chats instead of racing each other for the same ones, row after row.
+   */
+  claimStart?: number;
 }
 
 export type JobOutcome =
@@ -176,7 +182,8 @@ export class DeliveryQueue {
     const report = emptyReport();
     const attempts: Array<Promise<JobOutcome>> = [];
     let claims = 0;
-    for (const pair of pairs) {
+    const start = Math.floor((this.deps.claimStart ?? 0) * pairs.length);
+    for (const pair of [...pairs.slice(start), ...pairs.slice(0, start)]) {
       if (this.stopping) {
         report.left++;
         continue;

@@ -53,6 +53,11 @@ export interface DigestServiceOptions {
   instanceId?: string;
   /** The clock leases are written and judged by (default: the store's, else `clock`). */
   leaseClock?: () => Date;
+  /**
+   * `spread`: start each tick's claims at a random place in the list of due chats, so several
+   * instances on one database claim different chats (default `in-order`: one process alone).
+   */
+  claimOrder?: 'in-order' | 'spread';
   /** Waits between attempts (tests pass one that follows a manual clock). */
   sleep?: Sleep;
   /** Jitter source for backoff (default `Math.random`). */
@@ -239,6 +244,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       retry,
       concurrency: (platform) => options.concurrency?.[platform] ?? DEFAULT_PACING[platform].concurrency,
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.claimOrder === 'spread' ? { claimStart: Math.random() } : {}),
     });
   let queue = newQueue();
 

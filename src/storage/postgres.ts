@@ -183,18 +183,24 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
     claimSlot(id, slot, owner, now, leaseMs, maxAttempts = 3): ClaimResult {
       // One statement: PostgreSQL locks the conflicting row, so of two instances claiming at
       // once exactly one inserts (or re-claims a released row) and the other gets no row back.
-      const row = one<DeliveryRow>(
-        `INSERT INTO deliveries (subscription_id, slot, status, owner, lease_until, attempts, claimed_at)
-         VALUES ($1, $2, 'claimed', $3, $4, 1, $5)
-         ON CONFLICT (subscription_id, slot) DO UPDATE SET
-           status = 'claimed', owner = excluded.owner, lease_until = excluded.lease_until,
-           attempts = deliveries.attempts + 1, claimed_at = excluded.claimed_at, finished_at = NULL, detail = NULL
-         WHERE deliveries.status = 'released' AND deliveries.attempts < $6
-         RETURNING *`,
+      // A lost claim reads the row in the same round trip (as it stood when the statement began).
+      const row = one<DeliveryRow & { won: boolean }>(
+        `WITH won AS (
+           INSERT INTO deliveries (subscription_id, slot, status, owner, lease_until, attempts, claimed_at)
+           VALUES ($1, $2, 'claimed', $3, $4, 1, $5)
+           ON CONFLICT (subscription_id, slot) DO UPDATE SET
+             status = 'claimed', owner = excluded.owner, lease_until = excluded.lease_until,
+             attempts = deliveries.attempts + 1, claimed_at = excluded.claimed_at, finished_at = NULL, detail = NULL
+           WHERE deliveries.status = 'released' AND deliveries.attempts < $6
+           RETURNING *)
+         SELECT *, true AS won FROM won
+         UNION ALL
+         SELECT *, false AS won FROM deliveries WHERE subscription_id = $1 AND slot = $2 AND NOT EXISTS (SELECT 1 FROM won)`,
         [id, iso(slot), owner, iso(new Date(now.getTime() + leaseMs)), iso(now), maxAttempts],
       );
-      if (row !== undefined) return { claimed: true, record: toDelivery(row) };
-      return { claimed: false, existing: delivery(id, slot) as DeliveryRecord };
+      if (row?.won === true) return { claimed: true, record: toDelivery(row) };
+      // Inserted by another instance after this statement began: read it now.
+      return { claimed: false, existing: row === undefined ? (delivery(id, slot) as DeliveryRecord) : toDelivery(row) };
     },
     startSending(id, slot, owner, plan) {
       const stored: StoredPlan = { parts: plan.parts, contentUntil: iso(plan.contentUntil), chatId: plan.chatId };
