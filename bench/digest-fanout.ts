@@ -85,8 +85,9 @@ async function startFakePlatform(): Promise<{ url: string; counts(): Promise<{ c
 
 /** A sender whose digests are three messages (head, body, buttons), paced by the bot's limiter. */
 function httpSender(platform: Platform, url: string, limiter: SendLimiter): MessageSender {
-  async function post(chatId: string, part: unknown, signal?: AbortSignal): Promise<void> {
+  async function post(chatId: string, part: unknown, signal?: AbortSignal, beforeSend?: () => Promise<void> | void): Promise<void> {
     if (!(await limiter.acquire(platform, chatId, 'group', signal))) throw new DeliveryError('transient', 'stopped', { outcome: 'not-sent' });
+    await beforeSend?.();
     const response = await fetch(`${url}/send`, { method: 'POST', body: JSON.stringify({ chatId, part: (part as { index: number }).index }) });
     await response.arrayBuffer();
     if (!response.ok) throw new DeliveryError('transient', `HTTP ${response.status}`, { outcome: 'not-sent' });
@@ -103,7 +104,7 @@ function httpSender(platform: Platform, url: string, limiter: SendLimiter): Mess
       for (const part of this.plan(reply)) await post(chatId, part);
     },
     async sendPart(chatId, part, options) {
-      await post(chatId, part, options.signal);
+      await post(chatId, part, options.signal, options.beforeSend);
       return { chatId };
     },
   };

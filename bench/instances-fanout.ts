@@ -21,6 +21,8 @@ import { FakeTelegramBotApi } from '../test/fakes/telegram-bot-api.js';
 import type { BenchOptions, BenchRow } from './sections.js';
 
 const repo = resolve(import.meta.dirname, '..');
+/** `BENCH_PROFILE_DIR=dir`: each bot process writes a V8 CPU profile there when it stops (open in Chrome DevTools). */
+const PROFILE_ARGS = process.env.BENCH_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE_DIR)}`];
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function admin(sql: string): Promise<void> {
@@ -43,7 +45,7 @@ async function freePort(): Promise<number> {
 }
 
 /** One run: `instances` processes, `chats` chats, at `rate` messages/s. */
-async function runOnce(instances: number, chats: number, rate: number, log: (line: string) => void): Promise<BenchRow> {
+export async function runOnce(instances: number, chats: number, rate: number, log: (line: string) => void): Promise<BenchRow> {
   const name = `dossier_bench_${randomBytes(5).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(ADMIN_URL);
@@ -71,7 +73,7 @@ async function runOnce(instances: number, chats: number, rate: number, log: (lin
     for (let i = 0; i < instances; i++) {
       const webhookPort = await freePort();
       children.push(
-        spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        spawn(process.execPath, [...PROFILE_ARGS, '--import', 'tsx', 'src/main.ts'], {
           cwd: repo,
           stdio: 'ignore',
           env: {

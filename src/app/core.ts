@@ -162,6 +162,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     missedSlots: config.DIGEST_MISSED_SLOTS,
     defaultTimeZone: config.DIGEST_TIMEZONE,
     leaseMs: config.DIGEST_LEASE_MS,
+    ...(config.INSTANCE_ID === undefined ? {} : { instanceId: config.INSTANCE_ID }),
+    // Instances sharing PostgreSQL each start claiming a due fan-out at a different place.
+    claimOrder: store.backend === 'postgres' ? 'spread' : 'in-order',
   });
 
   const recordKnowledge = () => options.metrics?.setKnowledgeItems(countKnowledge(knowledge.current().kb));

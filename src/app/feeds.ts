@@ -75,7 +75,8 @@ export function startFeeds(options: FeedsOptions): RunningFeeds | undefined {
     leases: store,
     name: `feeds:${options.story}`,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    now,
+    // Leases on the database's clock when it has one (PostgreSQL), as the digests' are.
+    now: store.leaseClock?.bind(store) ?? now,
     onChange: (held) => log.info({ held }, held ? 'this instance polls the feeds' : 'another instance polls the feeds'),
     onError: (error) => log.warn({ err: error }, 'feed lease could not be checked'),
   });

@@ -125,6 +125,10 @@ export const configSchema = z
       .default('Asia/Kabul')
       .refine((zone) => canonicalTimeZone(zone) !== undefined, { message: 'must be an IANA time zone such as Asia/Kabul or Europe/Dublin' }),
     DIGEST_MISSED_SLOTS: oneOf(['latest', 'skip']).default('latest'),
+    /** This instance's name in the delivery ledger (default: the host name). */
+    INSTANCE_ID: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9._-]{1,64}$/.test(v), {
+      message: 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (e.g. the container or pod name)',
+    }),
     /** How long a claimed digest stays one instance's before another may take it over. */
     DIGEST_LEASE_MS: milliseconds(30_000, 3_600_000).refine((v) => v >= 1000, { message: 'must be at least 1000 ms' }),
     /** The bot's pace on Telegram, all instances together (Telegram allows ≈30/s; more with paid broadcasts). */

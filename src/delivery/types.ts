@@ -61,6 +61,12 @@ export interface SendPartOptions {
   key: string;
   /** Aborts a wait for the rate limiter (the send itself, once started, is let finish). */
   signal?: AbortSignal;
+  /**
+   * Called after the rate limiter's wait, immediately before each request for the part goes out
+   * (again before a resend to a migrated chat or as plain text). The digest ledger's fence: it
+   * throws when this process may no longer send the part, and then nothing is sent.
+   */
+  beforeSend?: () => Promise<void> | void;
 }
 
 /** Sends replies to chats of one platform. Implemented by each platform adapter. */

@@ -51,6 +51,8 @@ export interface FanoutDeps {
   senders: ReadonlyMap<Platform, MessageSender>;
   compose: (subscription: Subscription, slot: Date, now: Date) => ComposedDigest;
   clock: () => Date;
+  /** The clock leases are written by (the database's when it has one; default `clock`). */
+  leaseClock?: () => Date;
   /** Waits between attempts (tests inject one that follows a manual clock). */
   sleep: Sleep;
   logger: Logger;
@@ -63,6 +65,12 @@ export interface FanoutDeps {
   concurrency: (platform: Platform) => number;
   /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
+  /**
+   * Where in a tick's list of due pairs this process starts claiming, as a share in [0, 1)
+   * (default 0). Instances sharing a database start at different places, so they mostly claim
+   * different chats instead of racing each other for the same ones, row after row.
+   */
+  claimStart?: number;
 }
 
 export type JobOutcome =
@@ -94,6 +102,20 @@ export function partKey(subscriptionId: number, slot: Date, index: number): stri
   return `d${subscriptionId.toString(36)}.${Math.floor(slot.getTime() / 60_000).toString(36)}.${index}`;
 }
 
+/** This process may no longer send a part: its claim was taken over, or its view of the progress is stale. */
+class ClaimLostError extends Error {
+  constructor() {
+    super('the digest claim is no longer ours to send');
+    this.name = 'ClaimLostError';
+  }
+}
+
+/** Claims made before the event loop gets a turn (timers, the HTTP server, answers on the wire). */
+const CLAIMS_PER_TURN = 25;
+
+/** How often a job whose fence failed re-reads its row and goes on (it was taken back meanwhile). */
+const MAX_RECONCILES = 3;
+
 /** A job in memory: the pair, and what the ledger says about its progress. */
 interface Job extends FanoutJob {
   key: string;
@@ -105,12 +127,13 @@ class Slots {
   private used = 0;
   private readonly waiting: Array<() => void> = [];
   constructor(private readonly limit: number) {}
-  async take(): Promise<void> {
+  /** `first`: ahead of every waiter (work taken over from a dead process is late already). */
+  async take(first = false): Promise<void> {
     if (this.used < this.limit) {
       this.used++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve) => (first ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
   }
   give(): void {
     const next = this.waiting.shift();
@@ -133,9 +156,11 @@ export class DeliveryQueue {
   private readonly running = new Set<Promise<unknown>>();
   private readonly stopper = new AbortController();
   private readonly random: () => number;
+  private readonly leaseClock: () => Date;
 
   constructor(private readonly deps: FanoutDeps) {
     this.random = deps.random ?? Math.random;
+    this.leaseClock = deps.leaseClock ?? deps.clock;
     // Every parked job and limiter wait listens to the stop signal: many listeners are expected.
     setMaxListeners(0, this.stopper.signal);
   }
@@ -156,11 +181,16 @@ export class DeliveryQueue {
   async run(pairs: readonly FanoutJob[]): Promise<FanoutReport> {
     const report = emptyReport();
     const attempts: Array<Promise<JobOutcome>> = [];
-    for (const pair of pairs) {
+    let claims = 0;
+    const start = Math.floor((this.deps.claimStart ?? 0) * pairs.length);
+    for (const pair of [...pairs.slice(start), ...pairs.slice(0, start)]) {
       if (this.stopping) {
         report.left++;
         continue;
       }
+      // Each claim is a synchronous query: a fan-out to thousands of chats must let the event
+      // loop breathe (sends answered, leases swept, health asked) between batches of them.
+      if (++claims % CLAIMS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const job = await this.claim(pair);
       if (typeof job === 'string') report[job]++;
       else attempts.push(this.attempt(job));
@@ -185,7 +215,7 @@ export class DeliveryQueue {
         );
       }
       const wait = (record.nextAttemptAt?.getTime() ?? 0) - this.deps.clock().getTime();
-      this.park(job, Math.max(0, wait));
+      this.park(job, Math.max(0, wait), true);
     }
   }
 
@@ -221,7 +251,7 @@ export class DeliveryQueue {
     if (this.jobs.has(key)) return 'taken';
     let claim;
     try {
-      claim = await store.claimSlot(sub.id, pair.slot, this.deps.owner, this.deps.clock(), this.deps.leaseMs);
+      claim = await store.claimSlot(sub.id, pair.slot, this.deps.owner, this.leaseClock(), this.deps.leaseMs);
     } catch (error) {
       this.log(pair).error({ err: error }, 'could not claim a digest slot; a later tick tries again');
       return 'failed';
@@ -238,9 +268,9 @@ export class DeliveryQueue {
   }
 
   /** Park a job until its next attempt; the worker slot is free meanwhile. */
-  private park(job: Job, waitMs: number): void {
+  private park(job: Job, waitMs: number, first = false): void {
     const wake = this.deps.sleep(waitMs, this.stopper.signal).then(async () => {
-      if (!this.stopping) await this.attempt(job);
+      if (!this.stopping) await this.attempt(job, first);
     });
     this.track(wake);
   }
@@ -255,21 +285,21 @@ export class DeliveryQueue {
     void settled.then(() => this.running.delete(settled));
   }
 
-  private attempt(job: Job): Promise<JobOutcome> {
-    const work = this.attemptOnce(job);
+  private attempt(job: Job, first = false): Promise<JobOutcome> {
+    const work = this.attemptOnce(job, first);
     this.track(work);
     return work;
   }
 
   /** One attempt at a job. Never throws: every failure ends in an outcome and a log line. */
-  private async attemptOnce(job: Job): Promise<JobOutcome> {
+  private async attemptOnce(job: Job, first = false): Promise<JobOutcome> {
     const platform = job.subscription.platform;
     let slots = this.slots.get(platform);
     if (slots === undefined) {
       slots = new Slots(Math.max(1, this.deps.concurrency(platform)));
       this.slots.set(platform, slots);
     }
-    await slots.take();
+    await slots.take(first);
     try {
       if (this.stopping) return 'left';
       const outcome = await this.deliver(job);
@@ -293,7 +323,22 @@ export class DeliveryQueue {
     }
   }
 
-  private async deliver(job: Job): Promise<JobOutcome> {
+  /**
+   * The ledger refused a write: read the row. Still ours and open (taken over and taken back
+   * meanwhile), go on from where it stands; otherwise its new owner delivers it.
+   */
+  private async reconcile(job: Job, reconciles: number, log: Logger): Promise<JobOutcome> {
+    const row = this.deps.store.delivery(job.subscription.id, job.slot);
+    if (row !== undefined && row.owner === this.deps.owner && (row.status === 'claimed' || row.status === 'sending') && reconciles < MAX_RECONCILES) {
+      job.record = row;
+      return this.deliver(job, reconciles + 1);
+    }
+    log.warn({ owner: row?.owner, status: row?.status }, 'digest claim taken over by another process; leaving the rest to it');
+    this.jobs.delete(job.key);
+    return 'taken';
+  }
+
+  private async deliver(job: Job, reconciles = 0): Promise<JobOutcome> {
     const { store, telemetry } = this.deps;
     const sub = job.subscription;
     const slot = job.slot;
@@ -336,17 +381,22 @@ export class DeliveryQueue {
     let migrations = 0;
     for (let index = job.record.partsAccepted; index < plan.parts.length; index++) {
       if (this.stopping) return 'left';
-      await store.markPartInFlight(sub.id, slot, owner, index);
+      const part = index;
+      // The fence, after the rate limiter's wait and right before the request: only the row's
+      // owner, at the part the ledger expects next, may send it.
+      const fence = async () => {
+        if (!(await store.markPartInFlight(sub.id, slot, owner, part))) throw new ClaimLostError();
+      };
       try {
-        const sent = await sender.sendPart(chatId, plan.parts[index], { key: partKey(sub.id, slot, index), signal: this.stopper.signal });
+        const sent = await sender.sendPart(chatId, plan.parts[index], { key: partKey(sub.id, slot, index), signal: this.stopper.signal, beforeSend: fence });
         chatId = sent.chatId;
         if (!(await store.markPartAccepted(sub.id, slot, owner, index, chatId))) {
-          log.warn({ part: index }, 'digest part sent, but the claim had been taken over meanwhile; leaving the rest to its new owner');
-          this.jobs.delete(job.key);
-          return 'taken';
+          log.warn({ part: index }, 'digest part sent, but the claim had been taken over meanwhile');
+          return this.reconcile(job, reconciles, log);
         }
         job.record = { ...job.record, partsAccepted: index + 1, chatId };
       } catch (error) {
+        if (error instanceof ClaimLostError) return this.reconcile(job, reconciles, log);
         const failure = error instanceof DeliveryError ? error : new DeliveryError('transient', `sender failed unexpectedly: ${String(error)}`, { cause: error, outcome: 'unknown' });
         if (this.stopping && !failure.outcomeUnknown && failure.kind === 'transient') {
           // Stopped while waiting for the rate limiter: nothing went out.

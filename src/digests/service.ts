@@ -44,8 +44,20 @@ export interface DigestServiceOptions {
   /** How long a claim stays ours without a heartbeat (default 30 s; renewed every third of it). */
   leaseMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Identifies this process's claims (default host:pid:process-start:random). */
+  /** Identifies this process's claims (default instance:pid:process-start:random). */
   owner?: string;
+  /**
+   * This instance's name in owner ids (default: the host name). Processes with the same name
+   * recognise a dead one by its process id at once; others judge it by its lease alone.
+   */
+  instanceId?: string;
+  /** The clock leases are written and judged by (default: the store's, else `clock`). */
+  leaseClock?: () => Date;
+  /**
+   * `spread`: start each tick's claims at a random place in the list of due chats, so several
+   * instances on one database claim different chats (default `in-order`: one process alone).
+   */
+  claimOrder?: 'in-order' | 'spread';
   /** Waits between attempts (tests pass one that follows a manual clock). */
   sleep?: Sleep;
   /** Jitter source for backoff (default `Math.random`). */
@@ -62,9 +74,9 @@ export class DeliveriesLeftError extends Error {
 
 const PROCESS_STARTED_MS = Math.round(Date.now() - process.uptime() * 1000);
 
-/** This process's owner id: host, pid and start time let a restarted process on the same host recognise a dead predecessor. */
-export function processOwnerId(): string {
-  return `${hostname()}:${process.pid}:${PROCESS_STARTED_MS}:${randomUUID().slice(0, 8)}`;
+/** This process's owner id: instance (host) name, pid and start time let a restarted process on the same host recognise a dead predecessor. */
+export function processOwnerId(instanceId = hostname()): string {
+  return `${instanceId}:${process.pid}:${PROCESS_STARTED_MS}:${randomUUID().slice(0, 8)}`;
 }
 
 /**
@@ -137,7 +149,8 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   const clock = options.clock ?? (() => new Date());
   const telemetry = options.telemetry ?? noTelemetry;
   const sleep = options.sleep ?? realSleep;
-  const owner = options.owner ?? processOwnerId();
+  const instanceId = options.instanceId ?? hostname();
+  const owner = options.owner ?? processOwnerId(instanceId);
   const perKind = options.limits?.perKind ?? 5;
   const onDemandPerKind = options.limits?.onDemandPerKind ?? 10;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
@@ -150,6 +163,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   let recordedVersion: string | undefined;
   let ticker: Ticker | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
+  let leaseKeeper: { stop(): void } | undefined;
   let stopped = false;
 
   function scheduleOf(subscription: Subscription): Schedule | undefined {
@@ -212,12 +226,16 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     const current = clock();
     return current.getTime() >= latestTick ? current : new Date(latestTick);
   };
+  // Leases on one clock for every instance: the database's when the store has one.
+  const storeClock = store.leaseClock?.bind(store);
+  const leaseClock = options.leaseClock ?? storeClock ?? queueClock;
   const newQueue = () =>
     new DeliveryQueue({
       store,
       senders: options.senders,
       compose,
       clock: queueClock,
+      leaseClock,
       sleep,
       logger: log,
       telemetry,
@@ -226,25 +244,42 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       retry,
       concurrency: (platform) => options.concurrency?.[platform] ?? DEFAULT_PACING[platform].concurrency,
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.claimOrder === 'spread' ? { claimStart: Math.random() } : {}),
     });
   let queue = newQueue();
 
   /**
-   * Take over the unfinished deliveries of processes that are gone: a lease that ran out, or a
-   * process on this host that no longer runs (then at once, without waiting for its lease).
+   * Take over the unfinished deliveries of processes that are gone: every row whose lease ran out
+   * (on the lease clock: the database's), and at once, without waiting for its lease, the rows of
+   * a process of this instance that no longer runs. Each row goes to one taker, and resumes from
+   * the parts its ledger says were accepted.
    */
-  async function takeOverDead(now: Date): Promise<number> {
+  async function takeOverDead(): Promise<number> {
+    const now = leaseClock();
     let taken = 0;
     for (const holder of await store.leaseHolders()) {
-      if (holder.owner === owner) continue;
-      if (holder.leaseUntil.getTime() >= now.getTime() && !isDeadLocalOwner(holder.owner)) continue;
+      if (holder.owner === owner || !isDeadLocalOwner(holder.owner, instanceId)) continue;
       const rows = await store.takeOver(holder.owner, owner, now, leaseMs);
       if (rows.length === 0) continue;
-      log.warn({ from: holder.owner, deliveries: rows.length }, 'taking over the unfinished digest deliveries of a process that is gone');
+      log.warn({ from: holder.owner, deliveries: rows.length }, 'taking over the unfinished digest deliveries of a process of this instance that is gone');
       queue.resume(rows);
       taken += rows.length;
     }
+    const expired = await store.takeOverExpired(owner, now, leaseMs);
+    if (expired.length > 0) {
+      log.warn({ deliveries: expired.length }, 'taking over unfinished digest deliveries whose lease ran out (their process is gone or paused)');
+      queue.resume(expired);
+      taken += expired.length;
+    }
     return taken;
+  }
+
+  /** Between ticks, every third of a lease: a dead instance's deliveries move within a lease period. */
+  async function sweep(): Promise<void> {
+    if (stopped || queue.stopping) return;
+    const work = takeOverDead();
+    queue.track(work);
+    await work;
   }
 
   function tick(now = clock()): Promise<TickReport> {
@@ -257,7 +292,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   async function runTick(now: Date): Promise<TickReport> {
     latestTick = Math.max(latestTick, now.getTime());
     onKnowledgeChanged(options.knowledge(), now);
-    const takenOver = await takeOverDead(now);
+    const takenOver = await takeOverDead();
     const subscriptions = store.activeSubscriptions().filter((s) => options.senders.has(s.platform));
     const plan = planDueSlots(subscriptions, now, { missedSlots: options.missedSlots, graceMs, scheduleOf, nextCache });
     for (const { subscription, slot } of plan.skipped) {
@@ -287,11 +322,17 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       onKnowledgeChanged(options.knowledge());
       // Our own unfinished rows (an owner id passed in, reused across restarts) resume at once.
       queue.resume(await store.openDeliveries(owner));
+      // Our claims are renewed from the store's own thread when it has one (PostgreSQL's worker):
+      // a busy event loop here cannot let them lapse while this process lives.
+      if (store.keepLeases !== undefined) leaseKeeper ??= store.keepLeases(owner, leaseMs);
       heartbeat ??= setInterval(() => {
-        Promise.resolve(store.renewLeases(owner, queueClock(), leaseMs)).catch((error: unknown) => log.error({ err: error }, 'could not renew digest leases'));
+        if (leaseKeeper === undefined) {
+          Promise.resolve(store.renewLeases(owner, leaseClock(), leaseMs)).catch((error: unknown) => log.error({ err: error }, 'could not renew digest leases'));
+        }
         // Several instances: a dead one's deliveries move within a lease period, not at the next
         // minute's tick (one cheap query when nobody is dead).
-      }, Math.max(1000, Math.floor(leaseMs / 3)));
+        sweep().catch((error: unknown) => log.error({ err: error }, 'could not look for deliveries to take over'));
+      }, Math.max(250, Math.floor(leaseMs / 3)));
       heartbeat.unref();
       // Ticks never wait on sends: each chat's delivery runs as its own job.
       const tickNow = () => void tick(clock()).catch((error: unknown) => log.error({ err: error }, 'digest tick failed'));
@@ -307,9 +348,11 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       clearInterval(heartbeat);
       heartbeat = undefined;
       const left = await queue.stop(timeoutMs);
+      leaseKeeper?.stop();
+      leaseKeeper = undefined;
       if (left > 0) {
         // End our leases now: whichever process starts next takes the rest over at once.
-        await store.renewLeases(owner, queueClock(), -1);
+        await store.renewLeases(owner, leaseClock(), -1);
         log.warn({ left, timeoutMs }, 'digest deliveries left unfinished at shutdown; the next start takes them over where they stopped');
         throw new DeliveriesLeftError(left);
       }

@@ -34,6 +34,11 @@ export class PgQueryError extends Error {
 /** One synchronous connection (one PostgreSQL session: transactions span calls). */
 export interface SyncPg {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): SyncQueryResult<R>;
+  /**
+   * Run `sql` now and every `everyMs` in the worker thread, on a second connection, until
+   * stopped: it goes on while this thread is busy (failures are retried at the next run).
+   */
+  repeat(sql: string, params: readonly unknown[], everyMs: number): { stop(): void };
   /** Run `fn` between BEGIN and COMMIT (ROLLBACK when it throws). Not reentrant. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -57,6 +62,19 @@ const client = new pg.Client({ connectionString: url, application_name: applicat
 let broken;
 const ready = client.connect().catch((error) => { broken = error; });
 client.on('error', (error) => { broken = error; });
+// Statements repeated on a timer (the lease heartbeat) run here, on a connection of their own:
+// neither a busy main thread nor its open transaction holds them up.
+let side;
+const repeating = new Map();
+function sideClient() {
+  side ??= (async () => {
+    const c = new pg.Client({ connectionString: url, application_name: applicationName + '-heartbeat' });
+    c.on('error', () => { side = undefined; });
+    await c.connect();
+    return c;
+  })().catch((error) => { side = undefined; throw error; });
+  return side;
+}
 function answer(message) {
   port.postMessage(message);
   Atomics.store(flag, 0, 1);
@@ -64,7 +82,21 @@ function answer(message) {
 }
 port.on('message', async (request) => {
   await ready;
+  if (request.repeat) {
+    const { id, sql, params, everyMs } = request.repeat;
+    const run = () => sideClient().then((c) => c.query(sql, params)).catch(() => undefined);
+    void run();
+    repeating.set(id, setInterval(run, everyMs));
+    return answer({ ok: true });
+  }
+  if (request.unrepeat !== undefined) {
+    clearInterval(repeating.get(request.unrepeat));
+    repeating.delete(request.unrepeat);
+    return answer({ ok: true });
+  }
   if (request.close) {
+    for (const timer of repeating.values()) clearInterval(timer);
+    if (side) await side.then((c) => c.end()).catch(() => undefined);
     await client.end().catch(() => undefined);
     answer({ ok: true });
     return;
@@ -104,6 +136,7 @@ export function connectSyncPg(url: string, options: SyncPgOptions = {}): SyncPg 
   port1.unref();
   let closed = false;
   let inTransaction = false;
+  let repeats = 0;
 
   function call(request: Record<string, unknown>): WorkerAnswer {
     if (closed) throw new PgQueryError('The PostgreSQL connection is closed.', undefined);
@@ -122,6 +155,16 @@ export function connectSyncPg(url: string, options: SyncPgOptions = {}): SyncPg 
       const result = call({ sql, params });
       if (!result.ok) throw new PgQueryError(result.message, result.code);
       return { rows: (result.rows ?? []) as R[], rowCount: result.rowCount ?? 0 };
+    },
+    repeat(sql: string, params: readonly unknown[], everyMs: number) {
+      const id = ++repeats;
+      const started = call({ repeat: { id, sql, params, everyMs } });
+      if (!started.ok) throw new PgQueryError(started.message, started.code);
+      return {
+        stop() {
+          if (!closed) call({ unrepeat: id });
+        },
+      };
     },
     transaction<T>(fn: () => T): T {
       if (inTransaction) throw new Error('Nested PostgreSQL transactions are not supported.');

@@ -22,6 +22,10 @@ export interface PostgresStore extends DatabaseStore {
   readonly backend: 'postgres';
   /** The connection string, without its password. */
   readonly url: string;
+  /** The server's clock (see {@link DatabaseStore.leaseClock}). */
+  leaseClock(): Date;
+  /** Lease renewal from the connection's worker thread (see {@link DatabaseStore.keepLeases}). */
+  keepLeases(owner: string, leaseMs: number): { stop(): void };
 }
 
 export interface PostgresStoreOptions {
@@ -66,6 +70,15 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   }
 }
 
+/** How often {@link PostgresStore.leaseClock} reads the server's clock again. */
+const CLOCK_REREAD_MS = 10_000;
+
+/** An ISO 8601 text (as `Date.toISOString` writes it, so comparable as text) of the server's clock plus `$2` ms. */
+const SERVER_TIME_PLUS = (ms: string) => `to_char((clock_timestamp() + ${ms} * interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The lease heartbeat, run from the connection's worker thread: `$1` owner, `$2` lease in ms. */
+const RENEW_ON_SERVER_CLOCK = `UPDATE deliveries SET lease_until = ${SERVER_TIME_PLUS('$2::float8')} WHERE owner = $1 AND status IN ('claimed', 'sending')`;
+
 const SELECT_DELIVERY = 'SELECT * FROM deliveries WHERE subscription_id = $1 AND slot = $2';
 
 function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresStore {
@@ -79,6 +92,8 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
   };
   let open = true;
   let reservations = 0;
+  let clockOffsetMs = 0;
+  let clockReadAt = -Infinity;
 
   return {
     backend: 'postgres',
@@ -168,18 +183,24 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
     claimSlot(id, slot, owner, now, leaseMs, maxAttempts = 3): ClaimResult {
       // One statement: PostgreSQL locks the conflicting row, so of two instances claiming at
       // once exactly one inserts (or re-claims a released row) and the other gets no row back.
-      const row = one<DeliveryRow>(
-        `INSERT INTO deliveries (subscription_id, slot, status, owner, lease_until, attempts, claimed_at)
-         VALUES ($1, $2, 'claimed', $3, $4, 1, $5)
-         ON CONFLICT (subscription_id, slot) DO UPDATE SET
-           status = 'claimed', owner = excluded.owner, lease_until = excluded.lease_until,
-           attempts = deliveries.attempts + 1, claimed_at = excluded.claimed_at, finished_at = NULL, detail = NULL
-         WHERE deliveries.status = 'released' AND deliveries.attempts < $6
-         RETURNING *`,
+      // A lost claim reads the row in the same round trip (as it stood when the statement began).
+      const row = one<DeliveryRow & { won: boolean }>(
+        `WITH won AS (
+           INSERT INTO deliveries (subscription_id, slot, status, owner, lease_until, attempts, claimed_at)
+           VALUES ($1, $2, 'claimed', $3, $4, 1, $5)
+           ON CONFLICT (subscription_id, slot) DO UPDATE SET
+             status = 'claimed', owner = excluded.owner, lease_until = excluded.lease_until,
+             attempts = deliveries.attempts + 1, claimed_at = excluded.claimed_at, finished_at = NULL, detail = NULL
+           WHERE deliveries.status = 'released' AND deliveries.attempts < $6
+           RETURNING *)
+         SELECT *, true AS won FROM won
+         UNION ALL
+         SELECT *, false AS won FROM deliveries WHERE subscription_id = $1 AND slot = $2 AND NOT EXISTS (SELECT 1 FROM won)`,
         [id, iso(slot), owner, iso(new Date(now.getTime() + leaseMs)), iso(now), maxAttempts],
       );
-      if (row !== undefined) return { claimed: true, record: toDelivery(row) };
-      return { claimed: false, existing: delivery(id, slot) as DeliveryRecord };
+      if (row?.won === true) return { claimed: true, record: toDelivery(row) };
+      // Inserted by another instance after this statement began: read it now.
+      return { claimed: false, existing: row === undefined ? (delivery(id, slot) as DeliveryRecord) : toDelivery(row) };
     },
     startSending(id, slot, owner, plan) {
       const stored: StoredPlan = { parts: plan.parts, contentUntil: iso(plan.contentUntil), chatId: plan.chatId };
@@ -192,13 +213,20 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
       );
     },
     markPartInFlight(id, slot, owner, index) {
-      return changed(`UPDATE deliveries SET part_in_flight = $1 WHERE subscription_id = $2 AND slot = $3 AND owner = $4 AND status = 'sending'`, [index, id, iso(slot), owner]) === 1;
+      return (
+        changed(`UPDATE deliveries SET part_in_flight = $1 WHERE subscription_id = $2 AND slot = $3 AND owner = $4 AND status = 'sending' AND parts_accepted = $1`, [
+          index,
+          id,
+          iso(slot),
+          owner,
+        ]) === 1
+      );
     },
     markPartAccepted(id, slot, owner, index, chatId) {
       return (
         changed(
           `UPDATE deliveries SET parts_accepted = $1, part_in_flight = NULL, chat_id = $2, next_attempt_at = NULL
-           WHERE subscription_id = $3 AND slot = $4 AND owner = $5 AND status = 'sending' AND parts_accepted <= $1`,
+           WHERE subscription_id = $3 AND slot = $4 AND owner = $5 AND status = 'sending' AND parts_accepted = $1 - 1`,
           [index + 1, chatId, id, iso(slot), owner],
         ) === 1
       );
@@ -262,6 +290,38 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
         )
         .rows.map(toDelivery)
         .sort((x, y) => x.claimedAt.getTime() - y.claimedAt.getTime() || x.subscriptionId - y.subscriptionId);
+    },
+    takeOverExpired(to, now, leaseMs) {
+      // The rows are locked as they are picked (SKIP LOCKED: a row another taker or its renewing
+      // owner holds is left to them), and the expiry is checked again on the locked row, so a
+      // lease renewed meanwhile keeps its owner and each expired row goes to exactly one taker.
+      return db
+        .query<DeliveryRow>(
+          `UPDATE deliveries SET owner = $1, lease_until = $2
+           WHERE (subscription_id, slot) IN (
+             SELECT subscription_id, slot FROM deliveries
+             WHERE status IN ('claimed', 'sending') AND lease_until < $3 AND owner <> $1 FOR UPDATE SKIP LOCKED)
+             AND status IN ('claimed', 'sending') AND lease_until < $3 AND owner <> $1
+           RETURNING *`,
+          [to, iso(new Date(now.getTime() + leaseMs)), iso(now)],
+        )
+        .rows.map(toDelivery)
+        .sort((x, y) => x.claimedAt.getTime() - y.claimedAt.getTime() || x.subscriptionId - y.subscriptionId);
+    },
+    leaseClock() {
+      // The server's clock, read again every few seconds and kept as an offset in between (half
+      // a local round trip of error), so that every lease is written and judged on one clock.
+      if (performance.now() - clockReadAt > CLOCK_REREAD_MS) {
+        const before = Date.now();
+        const row = one<{ ms: number }>('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms', []);
+        const after = Date.now();
+        clockOffsetMs = Number(row?.ms ?? after) - (before + after) / 2;
+        clockReadAt = performance.now();
+      }
+      return new Date(Math.round(Date.now() + clockOffsetMs));
+    },
+    keepLeases(owner, leaseMs) {
+      return db.repeat(RENEW_ON_SERVER_CLOCK, [owner, leaseMs], Math.max(250, Math.floor(leaseMs / 3)));
     },
     openDeliveries(owner) {
       return db.query<DeliveryRow>(`SELECT * FROM deliveries WHERE owner = $1 AND status IN ('claimed', 'sending') ORDER BY claimed_at, subscription_id`, [owner]).rows.map(toDelivery);

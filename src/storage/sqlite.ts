@@ -207,11 +207,11 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     ),
     partInFlight: db.prepare(
       `UPDATE deliveries SET part_in_flight = ?
-       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'sending'`,
+       WHERE subscription_id = ? AND slot = ? AND owner = ? AND status = 'sending' AND parts_accepted = ?`,
     ),
     partAccepted: db.prepare(
       `UPDATE deliveries SET parts_accepted = @accepted, part_in_flight = NULL, chat_id = @chatId, next_attempt_at = NULL
-       WHERE subscription_id = @id AND slot = @slot AND owner = @owner AND status = 'sending' AND parts_accepted <= @accepted`,
+       WHERE subscription_id = @id AND slot = @slot AND owner = @owner AND status = 'sending' AND parts_accepted = @accepted - 1`,
     ),
     retryLater: db.prepare(
       `UPDATE deliveries SET next_attempt_at = @at, detail = @detail, failures = failures + @failure,
@@ -234,6 +234,11 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     ),
     openOf: db.prepare(`SELECT * FROM deliveries WHERE owner = ? AND status IN ('claimed', 'sending') ORDER BY claimed_at, subscription_id`),
     takeOver: db.prepare(`UPDATE deliveries SET owner = ?, lease_until = ? WHERE owner = ? AND status IN ('claimed', 'sending')`),
+    takeOverExpired: db.prepare(
+      `UPDATE deliveries SET owner = @to, lease_until = @until
+       WHERE status IN ('claimed', 'sending') AND lease_until < @now AND owner <> @to
+       RETURNING *`,
+    ),
     latest: db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY slot DESC LIMIT 1'),
     pacing: db.prepare('SELECT tat_ms FROM send_pacing WHERE key = ?'),
     setPacing: db.prepare('INSERT INTO send_pacing (key, tat_ms) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET tat_ms = excluded.tat_ms'),
@@ -391,7 +396,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
       );
     },
     markPartInFlight(id, slot, owner, index) {
-      return sql.partInFlight.run(index, id, iso(slot), owner).changes === 1;
+      return sql.partInFlight.run(index, id, iso(slot), owner, index).changes === 1;
     },
     markPartAccepted(id, slot, owner, index, chatId) {
       return sql.partAccepted.run({ id, slot: iso(slot), owner, accepted: index + 1, chatId }).changes === 1;
@@ -420,6 +425,12 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     },
     takeOver(from, to, now, leaseMs) {
       return takeOver.immediate(from, to, now, leaseMs);
+    },
+    takeOverExpired(to, now, leaseMs) {
+      // One statement in SQLite's single writer: no two takers can both get a row.
+      return (sql.takeOverExpired.all({ to, until: iso(new Date(now.getTime() + leaseMs)), now: iso(now) }) as DeliveryRow[])
+        .map(toDelivery)
+        .sort((x, y) => x.claimedAt.getTime() - y.claimedAt.getTime() || x.subscriptionId - y.subscriptionId);
     },
     openDeliveries(owner) {
       return (sql.openOf.all(owner) as DeliveryRow[]).map(toDelivery);

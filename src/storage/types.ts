@@ -182,9 +182,14 @@ export interface DeliveryStore {
   claimSlot(subscriptionId: number, slot: Date, owner: string, now: Date, leaseMs: number, maxAttempts?: number): Awaitable<ClaimResult>;
   /** Fix the plan and switch `claimed` → `sending` (nothing accepted yet). */
   startSending(subscriptionId: number, slot: Date, owner: string, plan: DeliveryPlan, now: Date): Awaitable<boolean>;
-  /** Part `index` is about to be sent: until recorded, its outcome is unknown. */
+  /**
+   * Part `index` is about to be sent: until recorded, its outcome is unknown. This is the fence
+   * in front of every send: it succeeds only while `owner` holds the row and `index` is the next
+   * part not accepted, so a process whose claim was taken over (or whose view of the progress is
+   * stale) learns it before sending, not after.
+   */
   markPartInFlight(subscriptionId: number, slot: Date, owner: string, index: number): Awaitable<boolean>;
-  /** The platform accepted part `index` (sent to `chatId`): `partsAccepted` becomes `index + 1`. */
+  /** The platform accepted part `index` (the next one, sent to `chatId`): `partsAccepted` becomes `index + 1`. */
   markPartAccepted(subscriptionId: number, slot: Date, owner: string, index: number, chatId: string): Awaitable<boolean>;
   /** An attempt failed: keep the row, note when to try again (and count the failure if it is one). */
   retryLater(subscriptionId: number, slot: Date, owner: string, retry: RetryLater): Awaitable<boolean>;
@@ -201,8 +206,29 @@ export interface DeliveryStore {
    * `fromOwner` still holds it; returns the rows taken.
    */
   takeOver(fromOwner: string, toOwner: string, now: Date, leaseMs: number): Awaitable<DeliveryRecord[]>;
+  /**
+   * Move every unfinished row of another owner whose lease ran out before `now` to `toOwner`,
+   * each row to exactly one taker however many sweep at once (the expiry is checked again on the
+   * row as it is taken); returns the rows taken, oldest claim first.
+   */
+  takeOverExpired(toOwner: string, now: Date, leaseMs: number): Awaitable<DeliveryRecord[]>;
   /** The unfinished rows `owner` holds, oldest claim first (to resume after a takeover). */
   openDeliveries(owner: string): Awaitable<DeliveryRecord[]>;
+  /** One ledger row (a process whose fence failed reads where the row stands now). */
+  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
+  /**
+   * The clock leases are written and judged by, when the store has its own: PostgreSQL's, so
+   * instances whose clocks disagree still agree on when a lease ran out. Absent (SQLite, one
+   * machine's file): the caller's clock.
+   */
+  leaseClock?(): Date;
+  /**
+   * Renew `owner`'s leases every third of `leaseMs` from outside this thread's event loop, so a
+   * live process whose event loop is busy for a while (a knowledge rebuild, a long synchronous
+   * step) keeps its claims; they lapse only when the process is gone or paused. Absent: the
+   * caller renews with {@link renewLeases} on a timer.
+   */
+  keepLeases?(owner: string, leaseMs: number): { stop(): void };
   /** The latest `delivered` or `skipped` record of a subscription (its `contentUntil` starts the next digest). */
   lastCompleted(subscriptionId: number): DeliveryRecord | undefined;
   /** When a chat's latest digest (any subscription) covered knowledge up to, if it ever got one. */
@@ -280,8 +306,6 @@ export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore, F
   readonly backend: StorageBackend;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
-  /** One ledger row. For tests and operators: the digests never read a row back. */
-  delivery(subscriptionId: number, slot: Date): DeliveryRecord | undefined;
   /** Every ledger row of a subscription, oldest slot first (for tests and operators). */
   deliveries(subscriptionId: number): DeliveryRecord[];
   // Both backends answer at once (SQLite is embedded; the PostgreSQL store waits for its worker):
@@ -296,6 +320,7 @@ export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore, F
   renewLeases(owner: string, now: Date, leaseMs: number): number;
   leaseHolders(): LeaseHolder[];
   takeOver(fromOwner: string, toOwner: string, now: Date, leaseMs: number): DeliveryRecord[];
+  takeOverExpired(toOwner: string, now: Date, leaseMs: number): DeliveryRecord[];
   openDeliveries(owner: string): DeliveryRecord[];
   reserveSend(rules: readonly PacingRule[], nowMs: number): number;
 }

@@ -270,6 +270,55 @@ describe('digest service', () => {
       for (const sub of subs) expect(second.store.delivery(sub.id, KABUL_8AM(22))?.status).toBe('delivered');
     });
 
+    it('a process paused longer than its lease: another takes its deliveries over, and when it wakes it sends nothing more', async () => {
+      // The first process's retries wait on a gate: it is "paused" until the gate opens.
+      let wake = () => {};
+      const paused = new Promise<void>((resolve) => (wake = resolve));
+      const first = startProcess({ owner: 'first', leaseMs: MINUTE, sleep: () => paused });
+      const subs = Array.from({ length: 4 }, (_, i) => subscribe(first.store, { chatId: `chat-${i}` }));
+      platform.answer = ({ attempt }) => (attempt === 1 ? { status: 429, body: { retry_after_ms: 1000 } } : undefined);
+      expect(await first.service.tick(KABUL_8AM(22))).toMatchObject({ retrying: 4 });
+
+      // Within its lease the work is the first process's, paused or not.
+      const second = startProcess({ owner: 'second' });
+      expect(await second.service.tick(new Date(KABUL_8AM(22).getTime() + 30_000))).toMatchObject({ takenOver: 0 });
+      clock.set(new Date(KABUL_8AM(22).getTime() + 2 * MINUTE));
+      expect(await second.service.tick(clock.now())).toMatchObject({ takenOver: 4 });
+      await second.service.idle();
+      expect(platform.accepted()).toHaveLength(4);
+
+      // The first wakes with every chat's plan in hand: the ledger's fence stops each send.
+      wake();
+      await first.service.idle();
+      expect(platform.received).toHaveLength(8);
+      for (const sub of subs) expect(platform.deliveredTo(sub.chatId)).toHaveLength(1);
+      for (const sub of subs) expect(first.store.delivery(sub.id, KABUL_8AM(22))).toMatchObject({ status: 'delivered', owner: 'second' });
+    });
+
+    it('work taken over and taken back (both paused in turn) is still delivered once, by whoever holds it', async () => {
+      const gate = () => {
+        let open = () => {};
+        const wait = new Promise<void>((resolve) => (open = resolve));
+        return { open: () => open(), sleep: () => wait };
+      };
+      const [firstGate, secondGate] = [gate(), gate()];
+      const first = startProcess({ owner: 'first', leaseMs: MINUTE, sleep: firstGate.sleep });
+      const subs = Array.from({ length: 3 }, (_, i) => subscribe(first.store, { chatId: `chat-${i}` }));
+      platform.answer = ({ attempt }) => (attempt === 1 ? { status: 429, body: { retry_after_ms: 1000 } } : undefined);
+      expect(await first.service.tick(KABUL_8AM(22))).toMatchObject({ retrying: 3 });
+      // The second takes the paused first's work over, and pauses too before sending any of it.
+      const second = startProcess({ owner: 'second', leaseMs: MINUTE, sleep: secondGate.sleep });
+      expect(await second.service.tick(new Date(KABUL_8AM(22).getTime() + 2 * MINUTE))).toMatchObject({ takenOver: 3 });
+      // The first, awake again at its tick, takes it back; its own waiting jobs go on with it.
+      expect(await first.service.tick(new Date(KABUL_8AM(22).getTime() + 4 * MINUTE))).toMatchObject({ takenOver: 3 });
+      firstGate.open();
+      await first.service.idle();
+      secondGate.open();
+      await second.service.idle();
+      for (const sub of subs) expect(platform.deliveredTo(sub.chatId)).toHaveLength(1);
+      for (const sub of subs) expect(first.store.delivery(sub.id, KABUL_8AM(22))).toMatchObject({ status: 'delivered', owner: 'first' });
+    });
+
     it('stop() waits for the send in flight, leaves the rest in the ledger and says so; the next start delivers each once', async () => {
       const first = startProcess({ concurrency: { telegram: 1 } });
       for (let i = 0; i < 10; i++) subscribe(first.store, { chatId: `chat-${i}` });

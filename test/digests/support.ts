@@ -126,8 +126,9 @@ export class FakeChatPlatform {
  * taxonomy; a network failure is an unknown outcome. `limiter` paces it like a real sender.
  */
 export function httpSender(platform: Platform, url: string, limiter: SendLimiter = unlimited): MessageSender {
-  async function post(chatId: string, reply: Reply, signal?: AbortSignal): Promise<void> {
+  async function post(chatId: string, reply: Reply, signal?: AbortSignal, beforeSend?: () => Promise<void> | void): Promise<void> {
     if (!(await limiter.acquire(platform, chatId, 'group', signal))) throw new DeliveryError('transient', 'stopped', { outcome: 'not-sent' });
+    await beforeSend?.();
     let response: Response;
     try {
       response = await fetch(`${url}/send`, { method: 'POST', body: JSON.stringify({ platform, chatId, reply }) });
@@ -159,7 +160,7 @@ export function httpSender(platform: Platform, url: string, limiter: SendLimiter
     send: (chatId, reply) => post(chatId, reply),
     plan: (reply) => [reply],
     async sendPart(chatId, part, options) {
-      await post(chatId, part as Reply, options.signal);
+      await post(chatId, part as Reply, options.signal, options.beforeSend);
       return { chatId };
     },
   };

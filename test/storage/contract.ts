@@ -202,6 +202,47 @@ export function storeContract(harness: () => ContractHarness): void {
       expect(store.openDeliveries('A')).toEqual([]);
       expect(store.markPartAccepted(s2.id, T0, 'A', 1, '-200')).toBe(false);
     });
+
+    it('fences every send: only the owner may mark a part in flight, and only the next part not accepted', () => {
+      const store = open();
+      const sub = store.addSubscription(newSubscription());
+      store.claimSlot(sub.id, T0, 'A', T0, 60_000);
+      store.startSending(sub.id, T0, 'A', { parts: ['x', 'y', 'z'], contentUntil: T0, chatId: '-100' }, T0);
+      expect(store.markPartInFlight(sub.id, T0, 'A', 1)).toBe(false);
+      expect(store.markPartInFlight(sub.id, T0, 'A', 0)).toBe(true);
+      expect(store.markPartAccepted(sub.id, T0, 'A', 0, '-100')).toBe(true);
+      // A process whose view is stale (it thinks part 0 is next) is refused before it sends.
+      expect(store.markPartInFlight(sub.id, T0, 'A', 0)).toBe(false);
+      expect(store.markPartAccepted(sub.id, T0, 'A', 2, '-100')).toBe(false);
+      store.takeOver('A', 'B', minutes(2), 60_000);
+      // The old owner, alive but late, can neither send nor record.
+      expect(store.markPartInFlight(sub.id, T0, 'A', 1)).toBe(false);
+      expect(store.markPartAccepted(sub.id, T0, 'A', 1, '-100')).toBe(false);
+      expect(store.markPartInFlight(sub.id, T0, 'B', 1)).toBe(true);
+      expect(store.delivery(sub.id, T0)).toMatchObject({ owner: 'B', partsAccepted: 1, partInFlight: 1 });
+    });
+
+    it('sweeps only rows whose lease ran out, of other owners, each to one taker', () => {
+      const [a, b] = pair();
+      const subs = [1, 2, 3].map((n) => a.addSubscription(newSubscription({ chatId: `-${n}` })));
+      const [s1, s2, s3] = subs as [(typeof subs)[0], (typeof subs)[0], (typeof subs)[0]];
+      a.claimSlot(s1.id, T0, 'A', T0, 60_000);
+      a.claimSlot(s2.id, T0, 'A', T0, 60_000);
+      a.startSending(s2.id, T0, 'A', { parts: ['x', 'y'], contentUntil: T0, chatId: '-2' }, T0);
+      a.markPartAccepted(s2.id, T0, 'A', 0, '-2');
+      a.claimSlot(s3.id, T0, 'C', T0, 600_000);
+      // Not yet run out: nothing moves.
+      expect(b.takeOverExpired('B', minutes(0.5), 60_000)).toEqual([]);
+      // A renewed one of its rows; the other lapsed. C's lease is long; B never takes its own.
+      a.renewLeases('A', minutes(0.5), 60_000);
+      a.finishSlot(s1.id, T0, 'A', { status: 'delivered' }, T0);
+      expect(b.takeOverExpired('B', minutes(1.2), 60_000)).toEqual([]);
+      const taken = b.takeOverExpired('B', minutes(2), 60_000);
+      expect(taken).toMatchObject([{ subscriptionId: s2.id, owner: 'B', partsAccepted: 1, leaseUntil: minutes(3) }]);
+      expect(a.takeOverExpired('A2', minutes(2), 60_000)).toEqual([]);
+      expect(b.takeOverExpired('B', minutes(20), 60_000).map((r) => r.subscriptionId)).toEqual([s3.id]);
+      expect(b.takeOverExpired('B', minutes(30), 60_000)).toEqual([]);
+    });
   });
 
   describe('send pacing', () => {

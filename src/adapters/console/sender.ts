@@ -26,7 +26,8 @@ export function createConsoleSender(output: Writable): MessageSender {
       await write(renderPlainText(reply));
     },
     plan: (reply) => [renderPlainText(reply)],
-    async sendPart(chatId, part) {
+    async sendPart(chatId, part, options) {
+      await options.beforeSend?.();
       await write(String(part));
       return { chatId };
     },

@@ -39,10 +39,11 @@ export interface DiscordSenderDeps {
 export function createDiscordSender(deps: DiscordSenderDeps): MessageSender {
   const limiter = deps.limiter ?? unlimited;
 
-  async function post(chatId: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+  async function post(chatId: string, body: Record<string, unknown>, signal?: AbortSignal, beforeSend?: () => Promise<void> | void): Promise<void> {
     if (!(await limiter.acquire('discord', chatId, 'channel', signal))) {
       throw new DeliveryError('transient', `Stopped before sending to Discord channel ${chatId}.`, { outcome: 'not-sent' });
     }
+    await beforeSend?.();
     try {
       await deps.rest.post(Routes.channelMessages(chatId), { body });
     } catch (error) {
@@ -69,7 +70,7 @@ export function createDiscordSender(deps: DiscordSenderDeps): MessageSender {
       for (const part of sender.plan(reply)) await post(chatId, part as Record<string, unknown>);
     },
     async sendPart(chatId, part, options) {
-      await post(chatId, { ...(part as Record<string, unknown>), nonce: options.key, enforce_nonce: true }, options.signal);
+      await post(chatId, { ...(part as Record<string, unknown>), nonce: options.key, enforce_nonce: true }, options.signal, options.beforeSend);
       return { chatId };
     },
   };

@@ -144,7 +144,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
   async function sendOne(
     chatId: string,
     part: TelegramPart,
-    extra: { replyTo?: number; signal?: AbortSignal },
+    extra: { replyTo?: number; signal?: AbortSignal; beforeSend?: () => Promise<void> | void },
   ): Promise<{ chatId: string; message: Message.TextMessage }> {
     let target = chatId;
     let replyTo = extra.replyTo;
@@ -153,6 +153,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
       if (!(await limiter.acquire('telegram', target, chatKindOf(target), extra.signal))) {
         throw new DeliveryError('transient', `Stopped before sending to Telegram chat ${target}.`, { outcome: 'not-sent' });
       }
+      await extra.beforeSend?.();
       try {
         const message = await deps.api.sendMessage(target, plain ? htmlToPlainText(part.html) : part.html, {
           ...(plain ? { link_preview_options: HTML.link_preview_options } : HTML),
@@ -257,7 +258,10 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSender {
     async sendPart(chatId, part, options) {
       const target = deps.chatState.currentChatId('telegram', chatId);
       refuseBlocked(target);
-      const sent = await sendOne(target, part as TelegramPart, options.signal === undefined ? {} : { signal: options.signal });
+      const sent = await sendOne(target, part as TelegramPart, {
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.beforeSend === undefined ? {} : { beforeSend: options.beforeSend }),
+      });
       return { chatId: sent.chatId };
     },
 
