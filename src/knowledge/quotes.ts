@@ -66,7 +66,9 @@ export function findQuoteMarks(text: string): RawPassage[] {
     const closer = DOUBLE_PAIRS[ch] ?? (ch === '"' ? '"' : undefined);
     if (closer !== undefined) {
       const close = text.indexOf(closer, i + 1);
-      const alt = ch === '„' ? text.indexOf('”', i + 1) : -1;
+      // „…“ and „…” are both German; “…" (a typographic opening closed by a straight mark)
+      // is a slip of the keyboard common on news sites.
+      const alt = ch === '„' ? text.indexOf('”', i + 1) : ch === '“' && close === -1 ? text.indexOf('"', i + 1) : -1;
       const end = close === -1 ? alt : alt === -1 ? close : Math.min(close, alt);
       if (end > i + 1) {
         passages.push({ open: i, close: end });
@@ -131,7 +133,7 @@ const TERM_BEFORE =
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
-  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|described|describes|describing|termed|terms|denouncing|denounced|condemned|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
+  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|described|describes|describing|termed|terms|denouncing|denounced|condemned|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|pledged|pledges|promised|promises|vows|highlighted|highlights|pointed out|warning|calling for|calling on|urging|stressing|according to';
 /** Words that report speech; group 1 is the verb as written. */
 const REPORTING_VERB = new RegExp(`(?<![-\\p{L}])(${VERBS})\\b`, 'giu');
 const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
@@ -171,8 +173,8 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
     if (TITLE_BEFORE.test(before)) kind = 'title';
     else if (TERM_BEFORE.test(before) || TERM_AFTER.test(after) || translationOfPrevious) kind = 'term';
     // "the 'caretaker' President": words in quotes used as a modifier are a term, not speech.
-    else if (/\b(the|a|an|his|her|its|their|our)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && !/^\s*(against|for|in|on|at|to|of|from|with|and|or|but|that|which|as|by|is|was|were|are|has|had|will|would|if|when|amid)\b/iu.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
-    else if (reported || isFullSentence(trimmed, before)) kind = 'speech';
+    else if (/(?:\b(?:the|a|an|his|her|its|their|our)|\p{L}['’]s)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && !/^\s*(against|for|in|on|at|to|of|from|with|and|or|but|that|which|as|by|is|was|were|are|has|had|will|would|if|when|amid)\b/iu.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
+    else if (reported || isFullSentence(trimmed, before) || FIRST_PERSON.test(trimmed)) kind = 'speech';
     else kind = 'term';
     const start = sentence.start + mark.open + 1 + lead;
     return {
@@ -187,6 +189,9 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
   });
 }
 
+/** Words in the first person: a term or a nickname never has them, someone's words do ("fighters and I"). */
+const FIRST_PERSON = /(?<![\p{L}’'])(?:I|I’m|I'm|I’ve|I've|we|We|me|my|My|our|Our|us)(?![\p{L}’'])/u;
+
 /** A quote that stands as a sentence of its own: capitalised, at the start or after a colon. */
 function isFullSentence(text: string, before: string): boolean {
   return /^\p{Lu}/u.test(text) && text.split(/\s+/u).length >= 3 && /(^|[:.]\s*)$/u.test(before.trim());
@@ -194,8 +199,13 @@ function isFullSentence(text: string, before: string): boolean {
 
 /** A quote is partial when it is a fragment woven into the reporter's own sentence. */
 function isPartial(p: QuotedPassage, sentence: Sentence): boolean {
-  const before = sentence.text.slice(0, Math.max(0, p.open)).trimEnd();
-  if (!/^\p{Lu}/u.test(p.text)) return true;
+  // A list bullet or dash before the quote is no word of the reporter's ("• “We will …”").
+  const before = sentence.text.slice(0, Math.max(0, p.open)).replace(/^[^\p{L}\p{N}]+$/u, '').trimEnd();
+  // "[Taliban] forces assumed …": an editor's bracket opens the quoted sentence.
+  if (!/^[[(]?\p{Lu}/u.test(p.text)) return true;
+  // He asked “Afghanistan’s friends” to intercede: the reporter's sentence runs on through the quote.
+  const after = sentence.text.slice(p.close + 1);
+  if (!/[.,;:!?…]$/u.test(p.text) && /^\s+(?:to|in|on|at|for|with|and|or|as|that|from|by|of|if|when|will|would|could|should|was|were|is|are|has|had|have)\b/u.test(after)) return true;
   if (before === '' || /[:,]$/u.test(before)) return false;
   const lastWord = /(\S+)$/u.exec(before)?.[1] ?? '';
   return !IS_REPORTING_VERB.test(lastWord);
@@ -425,9 +435,9 @@ function subjectSpan(text: string, verbAt: number, from: number): { start: numbe
     at += part.length + 2;
   }
   let index = pieces.length - 1;
-  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too|has|had|have|is|was|were|would|will)\s*)*$/iu.test(t);
+  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too|meanwhile|however|in turn|has|had|have|is|are|was|were|would|will)\s*)*$/iu.test(t);
   if (pieces.length > 1 && noise(pieces[index]?.text ?? '')) {
-    index--;
+    while (index > 0 && noise(pieces[index]?.text ?? '')) index--;
     while (index > 0 && /^\s*(?:the|a|an|his|her|its|their|one of|who|which|whose|led|based|known|backed|appointed|named|\p{Ll}+ed|\p{Ll}+ing)\b/u.test(pieces[index]?.text ?? '') && !/^\s*the\s+\p{Lu}/u.test(pieces[index]?.text ?? '')) index--;
   }
   const piece = pieces[index] ?? { start: 0, text: chunk };
@@ -447,6 +457,11 @@ function verbsIn(text: string): VerbHit[] {
   for (let m = REPORTING_VERB.exec(text); m; m = REPORTING_VERB.exec(text)) hits.push({ index: m.index, verb: m[1] ?? m[0] });
   return hits;
 }
+
+/** What is left before a second verb of one subject: "and are", "but also". */
+const COORDINATED = /^(?:(?:and|but|or|then|also|are|is|was|were|has|have|had|will|would)\b\s*)+$/iu;
+/** "… are warning that the roads are closed and are": a verb phrase ending in "and (are)" before the second verb. */
+const COORDINATED_TAIL = /\s(?:and|but)(?:\s+(?:are|is|was|were|has|have|had|will|would|also))*\s*$/iu;
 
 /**
  * Attribution of the speech passages in one sentence. Returns one attribution per passage,
@@ -505,6 +520,11 @@ function attributeSentence(
         attribution = { speakerId: antecedent?.entityId ?? null, speakerText: antecedent?.text, mode: modeOf(nearest.verb, sentence.text), context };
       } else if (npText === '' || /^(and|but|then|also)$/iu.test(npText)) {
         attribution = previous;
+      } else if (COORDINATED.test(npText) || (COORDINATED_TAIL.test(npText) && verbs[0] !== nearest)) {
+        // "X are warning that … and are calling for a “…”": the second verb shares the first one's subject.
+        const first = verbs[0];
+        const np0 = first && first.index < nearest.index ? subjectSpan(outside, first.index, 0) : undefined;
+        attribution = previous ?? (np0 && !np0.relative ? { ...speakerFromPhrase(sentence, np0.start, np0.end, mentions, r), mode: modeOf(first?.verb ?? '', sentence.text), context } : undefined);
       } else {
         attribution = { ...speakerFromPhrase(sentence, np.start, np.end, mentions, r), mode: modeOf(nearest.verb, sentence.text), context };
       }

@@ -1,0 +1,89 @@
+/**
+ * Attribution conventions of news writing, each on invented sentences (never a corpus
+ * report's words): how a careful reader decides what is a quotation, whether it is partial,
+ * and whom to credit.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadArticles } from '../../src/knowledge/articles.js';
+import { buildKnowledgeBase } from '../../src/knowledge/build.js';
+import type { KnowledgeBase, Quote } from '../../src/knowledge/model.js';
+import { findQuoteMarks, quotedPassages } from '../../src/knowledge/quotes.js';
+import { loadRegistry } from '../../src/knowledge/registry.js';
+import type { Sentence } from '../../src/knowledge/sentence.js';
+import { SEED_STORY_DIR } from './seed.js';
+
+const sentence = (text: string): Sentence => ({ sourceId: 's', start: 0, end: text.length, text, paragraph: 0, caption: false });
+
+/** Builds the seed story with one invented report (paragraphs joined by blank lines) added as source `x`. */
+function withReport(paragraphs: readonly string[], meta: { language?: string; originalLanguage?: string } = {}): KnowledgeBase {
+  return buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [
+      ...loadArticles(SEED_STORY_DIR),
+      { id: 'x', file: 'x.txt', raw: paragraphs.join('\n\n'), meta: { outlet: 'Wire', headline: 'A report', published: '2021-09-02', language: meta.language ?? 'en', ...meta } },
+    ],
+  });
+}
+
+/** The quote of source `x` whose words start with `start`. */
+function quoteOf(kb: KnowledgeBase, start: string): Quote {
+  const q = kb.quotes.find((x) => x.citations.some((c) => c.sourceId === 'x' && c.text.startsWith(start)));
+  if (!q) throw new Error(`no quote "${start}" in ${JSON.stringify(kb.quotes.filter((x) => x.citations.some((c) => c.sourceId === 'x')).map((x) => x.text))}`);
+  return q;
+}
+
+const speakerName = (kb: KnowledgeBase, q: Quote): string | undefined =>
+  q.speakerId ? kb.entities.find((e) => e.id === q.speakerId)?.label : q.speakerText;
+
+describe('what is a quotation', () => {
+  it('a typographic opening mark closed by a straight one is still one quotation', () => {
+    const text = 'The envoy said she was “ready to talk to every party".';
+    expect(findQuoteMarks(text)).toHaveLength(1);
+    expect(quotedPassages(sentence(text)).map((p) => p.text)).toEqual(['ready to talk to every party']);
+  });
+
+  it('words in the first person are someone’s words, not a term, even with no reporting verb', () => {
+    const [p] = quotedPassages(sentence('The governor pledged that “my officers and I” will stay in the city.'));
+    expect(p?.kind).toBe('speech');
+    const [term] = quotedPassages(sentence('The town’s “interim” mayor visited the market.'));
+    expect(term?.kind).toBe('term');
+  });
+});
+
+describe('partial or full', () => {
+  const kb = withReport([
+    '• “We will rebuild every bridge,” the governor told reporters.',
+    '"[The] roads to the north are open again. Trucks can pass," the governor said.',
+    'The governor urged “Europe’s parliaments” to release the frozen funds.',
+  ]);
+
+  it('a quote after a list bullet is a full quote', () => {
+    expect(quoteOf(kb, 'We will rebuild').partial).toBe(false);
+  });
+
+  it('a quote that opens with an editor’s bracket is a full quote', () => {
+    expect(quoteOf(kb, '[The] roads').partial).toBe(false);
+  });
+
+  it('a capitalised quote the reporter’s sentence runs on through is partial', () => {
+    expect(quoteOf(kb, 'Europe’s parliaments').partial).toBe(true);
+  });
+});
+
+describe('whom to credit', () => {
+  const kb = withReport([
+    'Aid groups, meanwhile, are warning that the roads are closed and are calling for a “safe corridor” to be opened at once.',
+    'The governor of the province pledged that “my officers and I” will stay.',
+  ]);
+
+  it('a second verb of one subject ("… and are calling for") is credited to that subject', () => {
+    expect(quoteOf(kb, 'safe corridor')).toMatchObject({ speakerId: null, speakerText: 'Aid groups', partial: true });
+  });
+
+  it('"pledged that" reports words like "said that"', () => {
+    expect(quoteOf(kb, 'my officers and I').speakerText).toBe('The governor of the province');
+    expect(speakerName(kb, quoteOf(kb, 'my officers and I'))).toBe('The governor of the province');
+  });
+});
