@@ -13,7 +13,9 @@
  * no speaker can be found with confidence the quote is kept with `speakerId: null`.
  */
 import { mentionsWithin } from './analysis-text.js';
-import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode } from './model.js';
+import { blockQuoteOf, FIRST_PERSON } from './blocks.js';
+import { findMentions, type MentionableEntity } from './mentions.js';
+import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode, Source } from './model.js';
 import type { Mention, Sentence } from './sentence.js';
 import { fold, tidyWhitespace } from './text.js';
 
@@ -21,6 +23,9 @@ import { fold, tidyWhitespace } from './text.js';
 export interface SpeakerEntity {
   id: EntityId;
   type: EntityType;
+  /** The names it goes by, when known: a block quote's credit line is matched against them. */
+  label?: string;
+  aliases?: string[];
   role?: string;
   links: Array<{ relation: LinkRelation; target: EntityId }>;
 }
@@ -189,9 +194,6 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
   });
 }
 
-/** Words in the first person: a term or a nickname never has them, someone's words do ("fighters and I"). */
-const FIRST_PERSON = /(?<![\p{L}’'])(?:I|I’m|I'm|I’ve|I've|we|We|me|my|My|our|Our|us)(?![\p{L}’'])/u;
-
 /** A quote that stands as a sentence of its own: capitalised, at the start or after a colon. */
 function isFullSentence(text: string, before: string): boolean {
   return /^\p{Lu}/u.test(text) && text.split(/\s+/u).length >= 3 && /(^|[:.]\s*)$/u.test(before.trim());
@@ -313,7 +315,7 @@ function resolveSpeaker(
 }
 
 /** Words around a speaker phrase that are not the speaker: adverbs, auxiliaries, a scraper's date label. */
-const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now|with)\b[,\s]+)/iu;
+const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now|with|as)\b[,\s]+)/iu;
 const TRAILING_NOISE =
   /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
 /** After an inverted verb ('posted Muhammadi from his handle'), the phrase ends before a preposition. */
@@ -396,7 +398,9 @@ function speakerFromPhrase(
   if (PERSON_ANAPHOR.test(text) && !inPhrase) {
     const head = /(\S+)$/u.exec(text)?.[1]?.toLowerCase() ?? '';
     if (head === 'source') return r.lastSource ? { speakerId: null, speakerText: r.lastSource } : { speakerId: null };
-    return r.lastNamed && !r.doubtful ? { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText } : { speakerId: null };
+    if (r.lastNamed) return r.doubtful ? { speakerId: null } : { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
+    // Nobody named before: "the envoy" is an unnamed speaker, known by the description.
+    return { speakerId: null, speakerText: tidyWhitespace(text) };
   }
   if (text === '') return { speakerId: null };
   text = tidyWhitespace(text);
@@ -454,7 +458,11 @@ interface VerbHit {
 function verbsIn(text: string): VerbHit[] {
   const hits: VerbHit[] = [];
   REPORTING_VERB.lastIndex = 0;
-  for (let m = REPORTING_VERB.exec(text); m; m = REPORTING_VERB.exec(text)) hits.push({ index: m.index, verb: m[1] ?? m[0] });
+  for (let m = REPORTING_VERB.exec(text); m; m = REPORTING_VERB.exec(text)) {
+    // A capital inside a sentence makes a name of it ("the United States"), not a verb.
+    if (/^\p{Lu}/u.test(m[0]) && /[^\s.!?:"“”]\s*$/u.test(text.slice(0, m.index))) continue;
+    hits.push({ index: m.index, verb: m[1] ?? m[0] });
+  }
   return hits;
 }
 
@@ -569,7 +577,8 @@ function attributeAfter(
   // ', spokesman Ali Maisam Nazary said.' / ', he added.' / ', Fahim Dashty, who works with X, was quoted as saying'
   const withoutRelative = lead.replace(/,\s*(?:who|which)\b[^,]*,/u, (m) => ' '.repeat(m.length));
   const np = /^[\s,]*(.*?)\s*$/u.exec(withoutRelative);
-  if (!np?.[1] || np[1].split(/\s+/u).length > 12 || /[.;:!?]/u.test(np[1])) return undefined;
+  // An initial ("Franklin D. Roosevelt") is no sentence end.
+  if (!np?.[1] || np[1].split(/\s+/u).length > 12 || /[.;:!?]/u.test(np[1].replace(/\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|Gen|Maj|Lt|Col)\./gu, ''))) return undefined;
   // "…, the 'caretaker' President of Afghanistan, refuted reports claiming": a clause, not a name.
   if (/,\s+(?!the\b|a\b|an\b)\p{Ll}/u.test(np[1])) return undefined;
   const start = from + withoutRelative.indexOf(np[1]);
@@ -686,14 +695,20 @@ export function extractQuotes(
   sentences: readonly Sentence[],
   mentions: readonly Mention[],
   entities: readonly SpeakerEntity[],
+  sources: ReadonlyArray<Pick<Source, 'id' | 'raw' | 'removed'>> = [],
 ): { quotes: QuoteDraft[]; passages: QuotedPassage[] } {
   const byId = new Map(entities.map((e) => [e.id, e]));
+  const sourceById = new Map(sources.map((s) => [s.id, s]));
+  const paragraphs = paragraphsOf(sentences);
+  const mentionable = entities.filter((e): e is SpeakerEntity & MentionableEntity => e.label !== undefined && e.aliases !== undefined);
   const quotes: QuoteDraft[] = [];
   const passages: QuotedPassage[] = [];
   let resolver: Resolver = { entities: byId, lastNamed: undefined };
   let currentSource = '';
   let previousQuote: QuoteDraft | undefined;
   let previousSentence: Sentence | undefined;
+  /** First sentences of paragraphs that are block quotations (the rest of them is skipped). */
+  const blockParagraphs = new Set<Sentence>();
   /** Quotes left open at the end of their sentence, and quotes that close one begun before. */
   const runsOn = new Set<QuoteDraft>();
   const continuing = new Set<QuoteDraft>();
@@ -704,6 +719,24 @@ export function extractQuotes(
       resolver = { entities: byId, lastNamed: undefined };
       previousQuote = undefined;
       previousSentence = undefined;
+    }
+    const paragraph = paragraphs.get(`${sentence.sourceId}\u0000${sentence.paragraph}`) ?? [sentence];
+    if (paragraph[0] !== sentence && blockParagraphs.has(paragraph[0] as Sentence)) {
+      previousSentence = sentence;
+      continue;
+    }
+    if (paragraph[0] === sentence) {
+      const block =
+        blockQuoteDraft(paragraph, sourceById.get(sentence.sourceId), mentionable) ??
+        firstPersonBlock(paragraph, previousQuote, sourceById.get(sentence.sourceId));
+      if (block) {
+        // The block's words are its author's: names in it are no antecedents for the report.
+        blockParagraphs.add(sentence);
+        quotes.push(block);
+        previousQuote = block;
+        previousSentence = sentence;
+        continue;
+      }
     }
     const found = quotedPassages(sentence);
     passages.push(...found);
@@ -769,6 +802,7 @@ export function extractQuotes(
       previousQuote = draft;
       if (draft.speakerText) resolver = { ...resolver, lastNamed: { speakerId, speakerText: draft.speakerText } };
     });
+    for (const p of speech) quotes.push(...nestedQuotes(sentence, p, sentenceMentions, byId));
     resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     if (speech.length === 0) {
       const subject = sentenceSubject(sentence, sentenceMentions, byId);
@@ -777,6 +811,137 @@ export function extractQuotes(
     previousSentence = sentence;
   }
   return { quotes: creditRunOnQuotes(quotes, runsOn, continuing), passages };
+}
+
+/** The sentences of each paragraph, keyed by source and paragraph index. */
+function paragraphsOf(sentences: readonly Sentence[]): Map<string, Sentence[]> {
+  const out = new Map<string, Sentence[]>();
+  for (const s of sentences) {
+    const key = `${s.sourceId}\u0000${s.paragraph}`;
+    const list = out.get(key);
+    if (list) list.push(s);
+    else out.set(key, [s]);
+  }
+  return out;
+}
+
+/** A paragraph as one span of the raw text. */
+function paragraphSpan(paragraph: readonly Sentence[], raw: string): Citation | undefined {
+  const first = paragraph[0];
+  const last = paragraph[paragraph.length - 1];
+  if (!first || !last || first.caption) return undefined;
+  return { sourceId: first.sourceId, start: first.start, end: last.end, text: raw.slice(first.start, last.end) };
+}
+
+/** The page line right after a span, when cleaning removed it (a credit line), if any. */
+function removedLineAfter(source: Pick<Source, 'raw' | 'removed'>, end: number): Citation | undefined {
+  return source.removed.find((r) => r.start >= end && source.raw.slice(end, r.start).trim() === '');
+}
+
+/**
+ * A paragraph printed as a block quotation and credited on the line below it (an embedded
+ * post, a pull quote): a quote of the author the credit names.
+ */
+function blockQuoteDraft(
+  paragraph: readonly Sentence[],
+  source: Pick<Source, 'raw' | 'removed'> | undefined,
+  entities: ReadonlyArray<SpeakerEntity & MentionableEntity>,
+): QuoteDraft | undefined {
+  const first = paragraph[0];
+  const span = source && paragraphSpan(paragraph, source.raw);
+  if (!first || !source || !span) return undefined;
+  const block = blockQuoteOf(span, removedLineAfter(source, span.end));
+  if (!block) return undefined;
+  // The author is a registry entity when the credit's name is one of its names.
+  const creditSentence: Sentence = { ...first, start: block.credit.start, end: block.credit.end, text: block.credit.text };
+  const named = findMentions([creditSentence], entities).find((m) => fold(m.text) === fold(block.name));
+  const text = source.raw.slice(block.start, block.end);
+  return {
+    sourceId: first.sourceId,
+    sentence: first,
+    // A post's credit carries its date.
+    dateSentences: [creditSentence, ...paragraph],
+    text: tidyWhitespace(text),
+    speakerId: named?.entityId ?? null,
+    speakerText: block.speakerText,
+    mode: block.kind === 'post' ? 'tweeted' : 'said',
+    partial: false,
+    entities: named ? [named.entityId] : [],
+    citations: [{ sourceId: first.sourceId, start: block.start, end: block.end, text }],
+  };
+}
+
+/**
+ * A short paragraph in the first person, without quotation marks or a reporting verb, right
+ * after a paragraph quoting someone: the same speaker's words, set apart as a block (a pull
+ * quote of an op-ed). Only when nothing of the page (a removed line) stands between them.
+ */
+function firstPersonBlock(
+  paragraph: readonly Sentence[],
+  previousQuote: QuoteDraft | undefined,
+  source: Pick<Source, 'raw' | 'removed'> | undefined,
+): QuoteDraft | undefined {
+  const first = paragraph[0];
+  const last = paragraph[paragraph.length - 1];
+  if (!first || !last || !source || !previousQuote || first.caption) return undefined;
+  if (previousQuote.sourceId !== first.sourceId || previousQuote.sentence.paragraph !== first.paragraph - 1) return undefined;
+  if (!previousQuote.speakerId && !previousQuote.speakerText) return undefined;
+  const text = source.raw.slice(first.start, last.end);
+  if (paragraph.length > 3 || /["“”«»]/u.test(text) || !FIRST_PERSON.test(text) || verbsIn(text).length > 0) return undefined;
+  const previousEnd = previousQuote.sentence.end;
+  if (source.removed.some((r) => r.start >= previousEnd && r.end <= first.start)) return undefined;
+  return {
+    sourceId: first.sourceId,
+    sentence: first,
+    dateSentences: previousQuote.dateSentences,
+    text: tidyWhitespace(text),
+    speakerId: previousQuote.speakerId,
+    ...(previousQuote.speakerText ? { speakerText: previousQuote.speakerText } : {}),
+    ...(previousQuote.mode ? { mode: previousQuote.mode } : {}),
+    ...(previousQuote.context ? { context: previousQuote.context } : {}),
+    partial: false,
+    entities: previousQuote.speakerId ? [previousQuote.speakerId] : [],
+    citations: [{ sourceId: first.sourceId, start: first.start, end: last.end, text }],
+  };
+}
+
+/**
+ * Quotes inside a quote: the speaker's own sentence credits words in single marks to someone
+ * (“America can be a ‘beacon of hope,’ as a former president said,” she wrote). Such a nested
+ * quote is kept only when the quoted sentence names who said it; the words it merely repeats
+ * are the outer speaker's quote already.
+ */
+function nestedQuotes(
+  sentence: Sentence,
+  outer: QuotedPassage,
+  mentions: readonly Mention[],
+  entities: ReadonlyMap<EntityId, SpeakerEntity>,
+): QuoteDraft[] {
+  if (outer.open < 0 || !/["“«„]/u.test(sentence.text[outer.open] ?? '')) return [];
+  const inner: Sentence = { ...sentence, start: sentence.start + outer.open + 1, end: sentence.start + outer.close, text: sentence.text.slice(outer.open + 1, outer.close) };
+  const passages = quotedPassages(inner).filter((p) => p.kind === 'speech' && /[‘']/u.test(inner.text[p.open] ?? ''));
+  if (passages.length === 0) return [];
+  const innerMentions = mentions.filter((m) => m.start >= inner.start && m.end <= inner.end);
+  // Inside someone's words a pronoun is theirs to resolve, not the reporter's: nothing carries over.
+  const attributions = attributeSentence(inner, passages, innerMentions, { entities, lastNamed: undefined });
+  return passages.flatMap((p, i) => {
+    const a = attributions[i];
+    const named = a && (a.speakerId !== null || (a.speakerText !== undefined && /^\p{Lu}/u.test(a.speakerText) && !PRONOUN.test(a.speakerText)));
+    if (!a || !named) return [];
+    const inQuote = innerMentions.filter((m) => m.start >= p.start && m.end <= p.end).map((m) => m.entityId);
+    return [{
+      sourceId: sentence.sourceId,
+      sentence,
+      dateSentences: [sentence],
+      text: tidyWhitespace(p.text),
+      speakerId: a.speakerId,
+      ...(a.speakerText ? { speakerText: tidyWhitespace(a.speakerText) } : {}),
+      mode: a.mode,
+      partial: isPartial(p, inner),
+      entities: [...new Set([...(a.speakerId ? [a.speakerId] : []), ...inQuote])],
+      citations: [{ sourceId: sentence.sourceId, start: p.start, end: p.end, text: p.text }],
+    }];
+  });
 }
 
 /**

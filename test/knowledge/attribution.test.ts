@@ -45,7 +45,7 @@ describe('what is a quotation', () => {
   });
 
   it('words in the first person are someone’s words, not a term, even with no reporting verb', () => {
-    const [p] = quotedPassages(sentence('The governor pledged that “my officers and I” will stay in the city.'));
+    const [p] = quotedPassages(sentence('A plan for “my officers and me” was never written down.'));
     expect(p?.kind).toBe('speech');
     const [term] = quotedPassages(sentence('The town’s “interim” mayor visited the market.'));
     expect(term?.kind).toBe('term');
@@ -85,5 +85,77 @@ describe('whom to credit', () => {
   it('"pledged that" reports words like "said that"', () => {
     expect(quoteOf(kb, 'my officers and I').speakerText).toBe('The governor of the province');
     expect(speakerName(kb, quoteOf(kb, 'my officers and I'))).toBe('The governor of the province');
+  });
+});
+
+describe('quotes inside quotes', () => {
+  const kb = withReport([
+    '“Our allies can still be a ‘shield of the free world,’ as Winston Churchill said in a wartime broadcast,” the envoy wrote.',
+    '“They shouted ‘leave now’ and we left at night,” a farmer said.',
+    'The United States “will not recognise a government formed by force,” a diplomat said.',
+  ]);
+
+  it('words in single marks inside a quote go to whom the quoted sentence credits them', () => {
+    expect(quoteOf(kb, 'shield of the free world')).toMatchObject({ speakerText: 'Winston Churchill', partial: true });
+    expect(quoteOf(kb, 'Our allies can still be')).toMatchObject({ speakerText: 'the envoy' });
+  });
+
+  it('a nested quote its sentence credits to nobody stays part of the outer quote only', () => {
+    expect(kb.quotes.some((q) => q.citations.some((c) => c.sourceId === 'x' && c.text === 'leave now'))).toBe(false);
+  });
+
+  it('a capitalised word inside a sentence is a name, not a reporting verb ("the United States")', () => {
+    expect(quoteOf(kb, 'will not recognise')).toMatchObject({ speakerId: null, speakerText: 'a diplomat' });
+  });
+});
+
+describe('quotations set apart without quotation marks', () => {
+  it('an embedded post is credited to the name on its credit line, and dated by it', () => {
+    const kb = withReport([
+      'The valley was quiet on Wednesday.',
+      'Roads to the north are closed again. Drivers should wait for the convoy.',
+      '— Ahmad Massoud (@AhmadMassoud) August 30, 2021',
+      'Traffic resumed later.',
+    ]);
+    expect(quoteOf(kb, 'Roads to the north')).toMatchObject({ speakerId: 'ahmad-massoud', mode: 'tweeted', partial: false, date: { start: '2021-08-30' } });
+  });
+
+  it('a post whose credit closes the same paragraph ends before the credit', () => {
+    const kb = withReport([
+      'A reporter posted the news overnight.',
+      'The bridge at the valley mouth has been blown up tonight Major news. — Jane Roe (@janeroe_news) September 1, 2021',
+    ]);
+    const q = quoteOf(kb, 'The bridge at the valley mouth');
+    expect(q.text).toBe('The bridge at the valley mouth has been blown up tonight Major news.');
+    expect(kb.entities.find((e) => e.id === q.speakerId)?.label).toBe('Jane Roe (not yet in the registry)');
+  });
+
+  it('a pull quote in the first person is credited by the "Name, description" line below it', () => {
+    const kb = withReport([
+      'Families are leaving the villages.',
+      'We will not leave our fields. Where would we go?',
+      'Karim Nouri, a farmer in the valley',
+      'The road south is crowded with trucks.',
+    ]);
+    const q = quoteOf(kb, 'We will not leave our fields');
+    expect(kb.entities.find((e) => e.id === q.speakerId)?.label).toBe('Karim Nouri (not yet in the registry)');
+    expect(q.speakerText).toBe('Karim Nouri, a farmer in the valley');
+  });
+
+  it('a first-person paragraph right after a quoted paragraph continues that speaker', () => {
+    const kb = withReport(['“The roads must open before winter,” Ahmad Massoud wrote in an op-ed.', 'But we need more trucks and more fuel.']);
+    expect(quoteOf(kb, 'But we need more trucks')).toMatchObject({ speakerId: 'ahmad-massoud', partial: false });
+  });
+
+  it('not across page furniture, nor after a paragraph that quotes nobody', () => {
+    const kb = withReport([
+      '“The roads must open before winter,” Ahmad Massoud wrote in an op-ed.',
+      'Advertisement',
+      'But we need more trucks and more fuel.',
+      'The valley was quiet on Wednesday.',
+      'Our correspondent reached the valley on Monday.',
+    ]);
+    const texts = kb.quotes.flatMap((q) => q.citations.filter((c) => c.sourceId === 'x').map((c) => c.text));
+    expect(texts).toEqual(['The roads must open before winter']);
   });
 });
