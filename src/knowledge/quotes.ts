@@ -17,6 +17,7 @@ import { blockQuoteOf, FIRST_PERSON } from './blocks.js';
 import { findMentions, type MentionableEntity } from './mentions.js';
 import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode, Source } from './model.js';
 import type { Mention, Sentence } from './sentence.js';
+import { samePersonName } from './provisional.js';
 import { fold, tidyWhitespace } from './text.js';
 
 /** What attribution needs to know of an entity. */
@@ -271,6 +272,10 @@ interface Resolver {
   lastSource?: string;
   /** The organisation whose sources the report last cited ("sources from the National Resistance Front"). */
   sourcesOf?: string;
+  /** The speaker of the last quote: the one the report is following. */
+  currentSpeaker?: Named;
+  /** How each speaker quoted so far was introduced ("X, the head of the Taliban's commission"). */
+  described?: ReadonlyArray<{ named: Named; text: string }>;
 }
 
 /** The one person whose `spokesman-for` link points at `orgId`, if exactly one. */
@@ -357,7 +362,7 @@ function byRole(text: string, r: Resolver): EntityId | null {
 /** "the group", "the movement": a definite description of an organisation. */
 const ORG_ANAPHOR = /^the (?:group|movement|militants?|insurgents?|organi[sz]ation|militia|front|outfit|islamist group|militant group)$/iu;
 /** "the spokesman", "the former minister", "the senior Taliban official": a definite description of a person. */
-const PERSON_ANAPHOR = /^the (?:[\p{L}-]+ ){0,3}(?:spokes(?:man|woman|person)|minister|official|commander|leader|president|vice[- ]president|politician|journalist|resident|analyst|diplomat|envoy|general|governor|chief|lawmaker|source)$/iu;
+const PERSON_ANAPHOR = /^the (?:[\p{L}-]+ ){0,3}(?:spokes(?:man|woman|person)|minister|official|commander|leader|president|vice[- ]president|politician|journalist|resident|analyst|diplomat|envoy|general|governor|chief|lawmaker|source|man|woman)$/iu;
 
 /**
  * The attribution a phrase gives: the entity it names, a pronoun or a definite description
@@ -394,10 +399,13 @@ function speakerFromPhrase(
     const org = here.length === 1 ? { speakerId: here[0] ?? null, speakerText: before[0]?.text ?? '' } : r.lastOrganisation;
     return org ? { speakerId: org.speakerId, speakerText: org.speakerText } : { speakerId: null };
   }
-  const inPhrase = mentions.some((m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end);
+  const inSpan = mentions.filter((m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end);
+  const inPhrase = inSpan.some((m) => r.entities.get(m.entityId)?.type !== 'organisation');
   if (PERSON_ANAPHOR.test(text) && !inPhrase) {
     const head = /(\S+)$/u.exec(text)?.[1]?.toLowerCase() ?? '';
     if (head === 'source') return r.lastSource ? { speakerId: null, speakerText: r.lastSource } : { speakerId: null };
+    const orgs = inSpan.filter((m) => r.entities.get(m.entityId)?.type === 'organisation');
+    if (orgs.length > 0) return byQualifiedDescription(sentence, span, orgs, mentions, r, text);
     if (r.lastNamed) return r.doubtful ? { speakerId: null } : { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
     // Nobody named before: "the envoy" is an unnamed speaker, known by the description.
     return { speakerId: null, speakerText: tidyWhitespace(text) };
@@ -412,6 +420,58 @@ function speakerFromPhrase(
     if (described) return { speakerId: described, speakerText: text };
   }
   return { speakerId: resolveSpeaker(sentence, span.start, span.end, mentions, r), speakerText: text };
+}
+
+/**
+ * "The Taliban spokesman", "the senior Taliban official": a description qualified by an
+ * organisation. The registry's spokesman of it, if any; else the person last named or the
+ * speaker the report is following, whichever the organisation describes (their links, role or
+ * the words that introduced them). Someone else named since, who does not fit, does not make
+ * it doubtful; nobody fitting does: then no speaker. With nobody named at all, the description.
+ */
+function byQualifiedDescription(
+  sentence: Sentence,
+  span: { start: number; end: number },
+  orgs: readonly Mention[],
+  mentions: readonly Mention[],
+  r: Resolver,
+  text: string,
+): { speakerId: EntityId | null; speakerText?: string } {
+  const registered = resolveSpeaker(sentence, span.start, span.end, mentions, r);
+  if (registered && r.entities.get(registered)?.type === 'person') return { speakerId: registered, speakerText: tidyWhitespace(text) };
+  const fits = (n: Named | undefined): n is Named => n !== undefined && orgs.every((o) => describes(n, o, r));
+  if (r.lastNamed && !r.doubtful && fits(r.lastNamed)) return { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
+  if (fits(r.currentSpeaker)) return { speakerId: r.currentSpeaker.speakerId, speakerText: r.currentSpeaker.speakerText };
+  return r.lastNamed || r.currentSpeaker ? { speakerId: null } : { speakerId: null, speakerText: tidyWhitespace(text) };
+}
+
+/** True when an organisation describes a person: a registry link or role, or the words that introduced them. */
+function describes(n: Named, org: Mention, r: Resolver): boolean {
+  const entity = n.speakerId ? r.entities.get(n.speakerId) : undefined;
+  if (entity?.links.some((l) => l.target === org.entityId)) return true;
+  const name = fold(org.text.replace(/^the\s+/iu, ''));
+  const introduced = (r.described ?? [])
+    .filter((d) => (n.speakerId !== null && d.named.speakerId === n.speakerId) || (n.speakerId === null && d.named.speakerId === null && samePersonName(d.named.speakerText, n.speakerText)))
+    .map((d) => d.text);
+  return [entity?.role ?? '', ...introduced].some((t) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(name)}`, 'u').test(fold(t)));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
+
+/**
+ * The words that introduce a quote's speaker in its sentence: from the name to the reporting
+ * verb ("Mullah X, the head of the Taliban's commission, reportedly said" → "Mullah X, the head
+ * of the Taliban's commission, reportedly").
+ */
+function introductionOf(sentence: Sentence, speakerText: string): string {
+  const outside = outsideQuotes(sentence.text, allQuoteMarks(sentence.text));
+  const at = outside.indexOf(speakerText);
+  if (at < 0) return speakerText;
+  const rest = outside.slice(at + speakerText.length);
+  const verb = verbsIn(rest)[0];
+  return speakerText + rest.slice(0, verb ? verb.index : Math.min(rest.length, 160));
 }
 
 /** A mention heads the phrase when nothing but an apposition follows it and no "pro-" precedes. */
@@ -466,6 +526,46 @@ function verbsIn(text: string): VerbHit[] {
   return hits;
 }
 
+/** A sentence that opens with a definite description of a person ("The senior Taliban official …"). */
+const OPENING_DESCRIPTION =
+  /^((?:the)\s+(?:[\p{L}’'-]+\s+){0,3}?(?:spokes(?:man|woman|person)|minister|official|commander|leader|president|politician|envoy|governor|chief|man|woman))\s+\p{Ll}/iu;
+
+/** Those who tell a reporter, in the plural ("local sources", "neighbours", "they"). */
+const PLURAL_INFORMANTS =
+  /(?:^|\s)(?:sources|officials|residents|witnesses|neighbou?rs|relatives|villagers|locals|people|activists|friends|colleagues|members|elders|they)$/iu;
+
+/** "I", "me", "my": words one person says of themselves. */
+const FIRST_PERSON_SINGULAR = /(?<![\p{L}’'])(?:I|I’m|I'm|I’ve|I've|I’d|I'd|me|my|My)(?![\p{L}’'])/u;
+const FIRST_PERSON_PLURAL = /(?<![\p{L}’'])(?:we|We|our|Our|us)(?![\p{L}’'])/u;
+
+/**
+ * "Local sources said the man would not flee, telling them: “I am just a shop owner.”" The
+ * participle could belong to the sources or to the man; words in the first person singular
+ * cannot be those of a plural subject, so they are the reported clause's subject's — resolved
+ * like any description ("the man" → the man last named), or no one.
+ */
+function reportedClauseSpeaker(
+  sentence: Sentence,
+  outside: string,
+  earlier: readonly VerbHit[],
+  participle: VerbHit,
+  p: QuotedPassage,
+  mentions: readonly Mention[],
+  r: Resolver,
+): { speakerId: EntityId | null; speakerText?: string } | undefined {
+  const report = earlier[earlier.length - 1];
+  const first = earlier[0];
+  if (!report || !first || !FIRST_PERSON_SINGULAR.test(p.text) || FIRST_PERSON_PLURAL.test(p.text)) return undefined;
+  const main = subjectSpan(outside, first.index, 0);
+  if (!PLURAL_INFORMANTS.test(sentence.text.slice(main.start, main.end).trim())) return undefined;
+  const from = report.index + report.verb.length;
+  const clause = /^\s*(?:that\s+)?((?:the|this|that)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+|he|she)\s+(?:would|will|could|was|is|had|has|did|does|can|refused|wanted)\b/iu.exec(outside.slice(from, participle.index));
+  if (!clause?.[1]) return undefined;
+  const start = from + clause[0].indexOf(clause[1]);
+  const found = speakerFromPhrase(sentence, start, start + clause[1].length, mentions, r);
+  return found.speakerId !== null || (found.speakerText && /\p{Lu}/u.test(found.speakerText)) ? found : undefined;
+}
+
 /** What is left before a second verb of one subject: "and are", "but also". */
 const COORDINATED = /^(?:(?:and|but|or|then|also|are|is|was|were|has|have|had|will|would)\b\s*)+$/iu;
 /** "… are warning that the roads are closed and are": a verb phrase ending in "and (are)" before the second verb. */
@@ -511,9 +611,14 @@ function attributeSentence(
         const atStart =
           subject &&
           /^\W*(?:(?:but|and|meanwhile|earlier|later|however|also|mr|mrs|ms|dr)\b[,\s]*)*$/iu.test(sentence.text.slice(0, subject.start - sentence.start));
+        // A sentence opening with a description ("The senior Taliban official blamed …, saying")
+        // is resolved like one: to the person it fits, or to no one.
+        const opening = earlier.length === 0 && !(subject && atStart) ? OPENING_DESCRIPTION.exec(sentence.text) : null;
+        const described = opening?.[1] ? speakerFromPhrase(sentence, 0, opening[1].length, mentions, r) : undefined;
+        const reported = earlier.length > 0 ? reportedClauseSpeaker(sentence, outside, earlier, nearest, p, mentions, r) : undefined;
         attribution = subject && atStart
           ? { speakerId: subject.entityId, speakerText: subject.text, mode: modeOf(nearest.verb, sentence.text), context }
-          : { speakerId: null, mode: modeOf(nearest.verb, sentence.text), context };
+          : { speakerId: null, ...(described ?? reported), mode: modeOf(nearest.verb, sentence.text), context };
       } else if (/^according to$/iu.test(nearest.verb)) {
         const end = nearest.index + nearest.verb.length;
         const target = /^\s*([^,.;:]+)/u.exec(outside.slice(end));
@@ -800,7 +905,15 @@ export function extractQuotes(
       if (p.open < 0) continuing.add(draft);
       else if (p.close >= sentence.text.replace(/[\s.,;:!?]+$/u, '').length && !/["”»]/u.test(sentence.text.slice(p.close))) runsOn.add(draft);
       previousQuote = draft;
-      if (draft.speakerText) resolver = { ...resolver, lastNamed: { speakerId, speakerText: draft.speakerText } };
+      if (draft.speakerText) {
+        const named = { speakerId, speakerText: draft.speakerText };
+        resolver = {
+          ...resolver,
+          lastNamed: named,
+          currentSpeaker: named,
+          described: [...(resolver.described ?? []), { named, text: introductionOf(sentence, draft.speakerText) }],
+        };
+      }
     });
     for (const p of speech) quotes.push(...nestedQuotes(sentence, p, sentenceMentions, byId));
     resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };

@@ -91,7 +91,7 @@ describe('whom to credit', () => {
 describe('quotes inside quotes', () => {
   const kb = withReport([
     '“Our allies can still be a ‘shield of the free world,’ as Winston Churchill said in a wartime broadcast,” the envoy wrote.',
-    '“They shouted ‘leave now’ and we left at night,” a farmer said.',
+    '“He told us ‘leave now’ and we left at night,” a farmer said.',
     'The United States “will not recognise a government formed by force,” a diplomat said.',
   ]);
 
@@ -157,5 +157,51 @@ describe('quotations set apart without quotation marks', () => {
     ]);
     const texts = kb.quotes.flatMap((q) => q.citations.filter((c) => c.sourceId === 'x').map((c) => c.text));
     expect(texts).toEqual(['The roads must open before winter']);
+  });
+});
+
+describe('descriptions resolved to the person they fit', () => {
+  it('"the senior Taliban official" is the Taliban man the report is following, past background about others', () => {
+    const kb = withReport([
+      'Mullah Karim Hanif, the head of a Taliban council, said the talks had “come to nothing.”',
+      'Amrullah Saleh, the former vice president, has backed the resistance.',
+      'The senior Taliban official blamed the elders for the failure, saying some people “do not want peace at all.”',
+    ]);
+    const q = quoteOf(kb, 'do not want peace at all');
+    expect(kb.entities.find((e) => e.id === q.speakerId)?.label).toBe('Karim Hanif (not yet in the registry)');
+  });
+
+  it('no speaker when the description fits neither the person last named nor the one last quoted', () => {
+    const kb = withReport([
+      'Mullah Karim Hanif, the head of a Taliban council, said the talks had “come to nothing.”',
+      '“We will hold the pass,” said Gul Rahim, a villager.',
+      'The senior Taliban official blamed the elders for the failure, saying some people “do not want peace at all.”',
+    ]);
+    expect(quoteOf(kb, 'do not want peace at all')).toMatchObject({ speakerId: null });
+    expect(quoteOf(kb, 'do not want peace at all').speakerText).toBeUndefined();
+  });
+
+  it('the registry’s spokesman of the organisation comes first', () => {
+    const kb = withReport(['Amrullah Saleh spoke on Monday.', '“Our men are in the valley,” the Taliban spokesman said.']);
+    expect(quoteOf(kb, 'Our men are in the valley').speakerId).toBe('zabihullah-mujahid');
+  });
+});
+
+describe('a participle after a reported clause', () => {
+  it('words in the first person singular are not those of a plural subject: they are the man’s the clause reports on', () => {
+    const kb = withReport([
+      'One of the dead was a baker called Nasir Gul.',
+      'Neighbours said the man would not leave his oven, telling them: “I have baked bread here for thirty years.”',
+    ]);
+    const q = quoteOf(kb, 'I have baked bread here');
+    expect(kb.entities.find((e) => e.id === q.speakerId)?.label).toBe('Nasir Gul (not yet in the registry)');
+  });
+
+  it('words in the first person plural could be either: no speaker', () => {
+    const kb = withReport([
+      'One of the dead was a baker called Nasir Gul.',
+      'Neighbours said the man would not leave his oven, telling them: “We have baked bread here for thirty years.”',
+    ]);
+    expect(quoteOf(kb, 'We have baked bread here').speakerId).toBeNull();
   });
 });
