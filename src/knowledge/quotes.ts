@@ -718,6 +718,12 @@ function sentenceSubject(
 const GROUP_SPEAKERS =
   /\b((?:[\p{L}’'-]+\s){0,3}(?:sources|officials|residents|witnesses|accounts|fighters|leaders|elders|militants|commanders|villagers|diplomats|analysts))\s+(?:said|say|says|told|reported|claimed|added|insisted)\b/giu;
 const SOURCE_INTRODUCED = /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,5}source)\b/giu;
+/**
+ * An unnamed informant the report introduces as telling it something ("a local journalist told
+ * the agency"): a later "the source said" is that informant.
+ */
+const INFORMANT_INTRODUCED =
+  /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,3}(?:journalist|reporter|resident|official|witness|commander|fighter|diplomat|villager|doctor|activist|elder|lawmaker|politician))\s+(?:told|tells|said|says)\b/giu;
 /** "a source", "one source": a source the words do not place. */
 const BARE_SOURCE = /^(?:a|an|one)\s+source$/iu;
 /** Words before an organisation whose sources the report cites ("sources from the", "sources within"). */
@@ -749,7 +755,7 @@ function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: R
     const after = sentence.text.slice(m.end - sentence.start, m.end - sentence.start + 10);
     if (SOURCES_OF.test(before) || /^\s+sources\b/iu.test(after)) out.sourcesOf = m.text.replace(/^the\s+/iu, '');
   }
-  const sources = [...sentence.text.matchAll(SOURCE_INTRODUCED)];
+  const sources = [...sentence.text.matchAll(SOURCE_INTRODUCED), ...sentence.text.matchAll(INFORMANT_INTRODUCED)].sort((a, b) => a.index - b.index);
   const source = sources[sources.length - 1]?.[1]?.trim();
   const sourcesOf = out.sourcesOf ?? r.sourcesOf;
   if (source) out.lastSource = BARE_SOURCE.test(source) && sourcesOf ? `a ${sourcesOf} source` : source;

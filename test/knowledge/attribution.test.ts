@@ -205,3 +205,20 @@ describe('a participle after a reported clause', () => {
     expect(quoteOf(kb, 'We have baked bread here').speakerId).toBeNull();
   });
 });
+
+describe('unnamed informants', () => {
+  it('"the source" is the unnamed informant the report introduced telling it, not the plural sources since', () => {
+    const kb = withReport([
+      'The town fell overnight, a local doctor told the Wire on Sunday.',
+      'Sources said the shops were closed.',
+      '"The market is empty," said the source, who asked not to be named.',
+    ]);
+    expect(quoteOf(kb, 'The market is empty')).toMatchObject({ speakerId: null, speakerText: 'a local doctor' });
+  });
+
+  it('with no informant introduced, "the source" is no one', () => {
+    const kb = withReport(['Sources said the shops were closed.', '"The market is empty," said the source.']);
+    expect(quoteOf(kb, 'The market is empty')).toMatchObject({ speakerId: null });
+    expect(quoteOf(kb, 'The market is empty').speakerText).toBeUndefined();
+  });
+});
