@@ -139,7 +139,7 @@ const TERM_BEFORE =
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
-  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|described|describes|describing|termed|terms|denouncing|denounced|condemned|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|pledged|pledges|promised|promises|vows|highlighted|highlights|pointed out|warning|calling for|calling on|urging|stressing|according to';
+  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|described|describes|describing|termed|terms|denouncing|denounced|condemned|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|pledged|pledges|promised|promises|vows|exclaimed|exclaims|highlighted|highlights|pointed out|warning|calling for|calling on|urging|stressing|according to';
 /** Words that report speech; group 1 is the verb as written. */
 const REPORTING_VERB = new RegExp(`(?<![-\\p{L}])(${VERBS})\\b`, 'giu');
 const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
@@ -180,7 +180,9 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
     else if (TERM_BEFORE.test(before) || TERM_AFTER.test(after) || translationOfPrevious) kind = 'term';
     // "the 'caretaker' President": words in quotes used as a modifier are a term, not speech.
     else if (/(?:\b(?:the|a|an|his|her|its|their|our)|\p{L}['’]s)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && !/^\s*(against|for|in|on|at|to|of|from|with|and|or|but|that|which|as|by|is|was|were|are|has|had|will|would|if|when|amid)\b/iu.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
-    else if (reported || isFullSentence(trimmed, before) || FIRST_PERSON.test(trimmed)) kind = 'speech';
+    // Scare quotes mark a word or a short phrase; a quoted clause of five words or more is
+    // borrowed wording, someone's words, as are words in the first person.
+    else if (reported || isFullSentence(trimmed, before) || FIRST_PERSON.test(trimmed) || (/^\p{Ll}/u.test(trimmed) && trimmed.split(/\s+/u).length >= 5)) kind = 'speech';
     else kind = 'term';
     const start = sentence.start + mark.open + 1 + lead;
     return {
@@ -566,6 +568,24 @@ function reportedClauseSpeaker(
   return found.speakerId !== null || (found.speakerText && /\p{Lu}/u.test(found.speakerText)) ? found : undefined;
 }
 
+/** The subject of a sentence, up to its first finite verb ("Tajik civil society did not want …"). */
+const SUBJECT_THEN_VERB =
+  /^((?:[\p{L}’'-]+\s+){0,5}?[\p{L}’'-]+)\s+(?:did|does|do|has|have|had|is|are|was|were|will|would|could|should|can|may|might|must|wants|wanted|refuses|refused|demands|demanded|insists|insisted|rejects|rejected|wants)\b/u;
+
+/**
+ * Words quoted inside a sentence with no reporting verb ("Civil society did not want him to
+ * visit until he “stops meddling in the region”") are those of the party whose stance the
+ * sentence reports: its subject, when the subject names someone (a capitalised name or
+ * description); otherwise no one.
+ */
+function subjectsWords(sentence: Sentence, outside: string, mentions: readonly Mention[], r: Resolver): Attribution | undefined {
+  const m = SUBJECT_THEN_VERB.exec(outside);
+  if (!m?.[1] || !/^\p{Lu}/u.test(m[1]) || PRONOUN.test(m[1]) || /^(?:it|this|that|there|they)$/iu.test(m[1])) return undefined;
+  const found = speakerFromPhrase(sentence, 0, m[1].length, mentions, r);
+  if (found.speakerId === null && !(found.speakerText && /^\p{Lu}/u.test(found.speakerText))) return undefined;
+  return { ...found, mode: 'said' };
+}
+
 /** What is left before a second verb of one subject: "and are", "but also". */
 const COORDINATED = /^(?:(?:and|but|or|then|also|are|is|was|were|has|have|had|will|would)\b\s*)+$/iu;
 /** "… are warning that the roads are closed and are": a verb phrase ending in "and (are)" before the second verb. */
@@ -580,6 +600,8 @@ function attributeSentence(
   passages: readonly QuotedPassage[],
   mentions: readonly Mention[],
   r: Resolver,
+  /** True inside a quotation: only a reporting verb there credits words to someone else. */
+  nested = false,
 ): Array<Attribution | undefined> {
   const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
@@ -644,6 +666,7 @@ function attributeSentence(
     }
     if (!attribution) attribution = attributeAfter(sentence, p, outside, mentions, r, context);
     if (!attribution && previous) attribution = previous;
+    if (!attribution && !nested && verbs.length === 0 && isPartial(p, sentence)) attribution = subjectsWords(sentence, outside, mentions, r);
     results.push(attribution);
     if (attribution) previous = attribution;
   }
@@ -1042,7 +1065,7 @@ function nestedQuotes(
   if (passages.length === 0) return [];
   const innerMentions = mentions.filter((m) => m.start >= inner.start && m.end <= inner.end);
   // Inside someone's words a pronoun is theirs to resolve, not the reporter's: nothing carries over.
-  const attributions = attributeSentence(inner, passages, innerMentions, { entities, lastNamed: undefined });
+  const attributions = attributeSentence(inner, passages, innerMentions, { entities, lastNamed: undefined }, true);
   return passages.flatMap((p, i) => {
     const a = attributions[i];
     const named = a && (a.speakerId !== null || (a.speakerText !== undefined && /^\p{Lu}/u.test(a.speakerText) && !PRONOUN.test(a.speakerText)));

@@ -10,7 +10,7 @@ import { evaluate } from '../../eval/evaluate.js';
 /** Levels reached (see docs/knowledge-pipeline.md for the table). */
 const AT_LEAST = {
   reports: 28,
-  quotesRight: 75,
+  quotesRight: 76,
   eventDatesRight: 59,
   linksRight: 190,
   newNamesFound: 101,
@@ -19,7 +19,7 @@ const AT_LEAST = {
 };
 const AT_MOST = {
   quotesWrong: 0,
-  quotesMissed: 2,
+  quotesMissed: 1,
   quotesInvented: 0,
   furnitureAsFact: 1,
   furnitureKept: 8,

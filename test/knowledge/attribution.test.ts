@@ -222,3 +222,26 @@ describe('unnamed informants', () => {
     expect(quoteOf(kb, 'The market is empty').speakerText).toBeUndefined();
   });
 });
+
+describe('words quoted in a sentence with no reporting verb', () => {
+  it('a quoted clause of five words or more is speech; a word or two in quotes is a term', () => {
+    expect(quotedPassages(sentence('Farmers will not return until the road “is cleared of every last mine” by the army.'))[0]?.kind).toBe('speech');
+    expect(quotedPassages(sentence('Farmers will not return until the road is “safe again” for trucks.'))[0]?.kind).toBe('term');
+  });
+
+  it('they are the words of the party whose stance the sentence reports: its subject', () => {
+    const kb = withReport(['Valley farmers did not want to return until the road “is cleared of every last mine” by the army.']);
+    expect(quoteOf(kb, 'is cleared of every last mine')).toMatchObject({ speakerId: null, speakerText: 'Valley farmers', partial: true });
+  });
+
+  it('no speaker when the subject names no one ("It", "There")', () => {
+    const kb = withReport(['It was not clear whether the road “is cleared of every last mine” yet.']);
+    expect(quoteOf(kb, 'is cleared of every last mine')).toMatchObject({ speakerId: null });
+    expect(quoteOf(kb, 'is cleared of every last mine').speakerText).toBeUndefined();
+  });
+
+  it('inside a quotation, only a reporting verb credits words to someone else', () => {
+    const kb = withReport(['“Talibs have reached the river. ‘Some roads are best avoided.’ Good luck,” Amrullah Saleh tweeted.']);
+    expect(kb.quotes.some((q) => q.citations.some((c) => c.sourceId === 'x' && c.text.startsWith('Some roads')))).toBe(false);
+  });
+});
