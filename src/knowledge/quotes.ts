@@ -847,7 +847,8 @@ export function extractQuotes(
   const runsOn = new Set<QuoteDraft>();
   const continuing = new Set<QuoteDraft>();
 
-  for (const sentence of sentences) {
+  for (const [index, sentence] of sentences.entries()) {
+    const lastOfSource = sentences[index + 1]?.sourceId !== sentence.sourceId;
     if (sentence.sourceId !== currentSource) {
       currentSource = sentence.sourceId;
       resolver = { entities: byId, lastNamed: undefined };
@@ -892,7 +893,10 @@ export function extractQuotes(
           dateSentences = [previousSentence, sentence];
         }
       }
-      if (!attribution && !partial && previousQuote && previousQuote.sentence.paragraph >= sentence.paragraph - 1) {
+      // A quotation the page cuts off (opened, never closed, nothing after it) may have lost its
+      // own attribution with its end: it does not simply continue the previous speaker.
+      const cutOff = lastOfSource && p.open >= 0 && !/["”»]/u.test(sentence.text.slice(p.open + 1));
+      if (!attribution && !partial && !cutOff && previousQuote && previousQuote.sentence.paragraph >= sentence.paragraph - 1) {
         // A quote that simply continues the previous speaker's words.
         attribution = {
           speakerId: previousQuote.speakerId,

@@ -245,3 +245,21 @@ describe('words quoted in a sentence with no reporting verb', () => {
     expect(kb.quotes.some((q) => q.citations.some((c) => c.sourceId === 'x' && c.text.startsWith('Some roads')))).toBe(false);
   });
 });
+
+describe('a quotation the page cuts off', () => {
+  it('does not continue the previous speaker: its own attribution may have been lost with its end', () => {
+    const kb = withReport(['“The bridge is open,” the governor said.', '“Whatever happens in the north is not']);
+    expect(quoteOf(kb, 'Whatever happens in the north')).toMatchObject({ speakerId: null });
+    expect(quoteOf(kb, 'Whatever happens in the north').speakerText).toBeUndefined();
+  });
+
+  it('a closed quotation in the next paragraph still continues the speaker', () => {
+    const kb = withReport(['“The bridge is open,” the governor said.', '“Trucks can cross from Monday.”']);
+    expect(quoteOf(kb, 'Trucks can cross')).toMatchObject({ speakerText: 'the governor' });
+  });
+
+  it('is still the words of the speaker a set-up sentence right before it introduces', () => {
+    const kb = withReport(['Karim Nouri, a baker, says that his family cannot reach the city.', '“All my brothers are in the valley and the road']);
+    expect(kb.entities.find((e) => e.id === quoteOf(kb, 'All my brothers').speakerId)?.label).toBe('Karim Nouri (not yet in the registry)');
+  });
+});
