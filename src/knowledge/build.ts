@@ -19,7 +19,6 @@ import { extractFacts } from './facts.js';
 import { findCandidates, findMentions, type MentionableEntity } from './mentions.js';
 import type { DateRef, Entity, Fact, KnowledgeBase, Quote, Source } from './model.js';
 import { provisionalSpeakers } from './provisional.js';
-import { preferOriginalWording } from './quote-wording.js';
 import { extractQuotes, type QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
@@ -198,13 +197,11 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
   });
   // Speakers named but not in the registry get a provisional entity before quotes merge.
   const provisional = provisionalSpeakers(datedQuotes, sources, new Set(entities.map((e) => e.id)));
-  const merged = corroborate(provisional.quotes, {
+  const quotes = corroborate(provisional.quotes, {
     threshold: QUOTE_SIMILARITY_THRESHOLD,
     sameSpeaker: true,
     fill: fillQuote,
   });
-  // Each merged quote shows its fullest, untranslated wording first.
-  const quotes = preferOriginalWording(merged, provisional.quotes, sources);
 
   const datedFacts: Fact[] = extractFacts(sentences, mentions, passages).map(({ sentence, ...fact }) => {
     const date = dateOf([sentence], published);
