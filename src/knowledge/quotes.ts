@@ -568,6 +568,10 @@ function reportedClauseSpeaker(
   return found.speakerId !== null || (found.speakerText && /\p{Lu}/u.test(found.speakerText)) ? found : undefined;
 }
 
+/** Words for people or bodies whose stance a report gives: the head of a party's description. */
+const PARTY_HEAD =
+  /\b(?:society|government|officials|leaders|leadership|activists|residents|groups?|fighters|forces|commanders|elders|ministry|council|front|movement|party|people|villagers|farmers|sources|authorities|administration|opposition|militants|rebels|protesters|women|men|families|students|clerics|diplomats)$/iu;
+
 /** The subject of a sentence, up to its first finite verb ("Tajik civil society did not want …"). */
 const SUBJECT_THEN_VERB =
   /^((?:[\p{L}’'-]+\s+){0,5}?[\p{L}’'-]+)\s+(?:did|does|do|has|have|had|is|are|was|were|will|would|could|should|can|may|might|must|wants|wanted|refuses|refused|demands|demanded|insists|insisted|rejects|rejected|wants)\b/u;
@@ -580,8 +584,13 @@ const SUBJECT_THEN_VERB =
  */
 function subjectsWords(sentence: Sentence, outside: string, mentions: readonly Mention[], r: Resolver): Attribution | undefined {
   const m = SUBJECT_THEN_VERB.exec(outside);
-  if (!m?.[1] || !/^\p{Lu}/u.test(m[1]) || PRONOUN.test(m[1]) || /^(?:it|this|that|there|they)$/iu.test(m[1])) return undefined;
-  const found = speakerFromPhrase(sentence, 0, m[1].length, mentions, r);
+  const subject = m?.[1];
+  if (!m || !subject || !/^\p{Lu}/u.test(subject) || PRONOUN.test(subject) || /\s{2}/u.test(m[0])) return undefined;
+  // The subject must be a party: someone the registry knows, or a phrase headed by a word for
+  // people or a body ("Tajik civil society", "Valley farmers"); "The plan", "Roads" are not.
+  const party = mentions.some((x) => x.end <= sentence.start + subject.length && r.entities.get(x.entityId)?.type !== 'place');
+  if (!party && !PARTY_HEAD.test(subject)) return undefined;
+  const found = speakerFromPhrase(sentence, 0, subject.length, mentions, r);
   if (found.speakerId === null && !(found.speakerText && /^\p{Lu}/u.test(found.speakerText))) return undefined;
   return { ...found, mode: 'said' };
 }

@@ -263,3 +263,15 @@ describe('a quotation the page cuts off', () => {
     expect(kb.entities.find((e) => e.id === quoteOf(kb, 'All my brothers').speakerId)?.label).toBe('Karim Nouri (not yet in the registry)');
   });
 });
+
+describe('the subject whose words a verbless sentence quotes must be a party', () => {
+  it('"The plan", "Roads": things, not parties, say nothing', () => {
+    const kb = withReport([
+      'The plan for “my officers and me” was never written down.',
+      'Roads were not cleared until the army “had removed every single mine” in the pass.',
+    ]);
+    expect(quoteOf(kb, 'my officers and me')).toMatchObject({ speakerId: null });
+    expect(quoteOf(kb, 'my officers and me').speakerText).toBeUndefined();
+    expect(quoteOf(kb, 'had removed every single mine').speakerText).toBeUndefined();
+  });
+});
