@@ -243,6 +243,7 @@ const CONTEXT_PATTERNS = [
   /\b[Ii]n an? (?:interview|statement|video|message|speech|post|press conference|televised address)(?: (?:with|to|on|posted on|broadcast by) [^,.;:]+)?/u,
   /\btold (?:the )?\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*)*(?: news agency)?/u,
   /\bon (?:Twitter|Facebook|Telegram|X|social media|television|state television)\b/u,
+  /\b(?:quoted|cited) by (?:the )?\p{Lu}[^,.;:]*?(?= as\b|[,.;:]|$)/u,
 ];
 
 /** "in an interview with Reuters news agency", "told AFP", "on Twitter": how it reached the outlet. */
@@ -324,7 +325,7 @@ function resolveSpeaker(
 /** Words around a speaker phrase that are not the speaker: adverbs, auxiliaries, a scraper's date label. */
 const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now|with|as)\b[,\s]+)/iu;
 const TRAILING_NOISE =
-  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
+  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|cited|seen|reported|shown)(?:\s+by\s+[^,;]+?)?(?:\s+as)?|\s+as)$/iu;
 /** After an inverted verb ('posted Muhammadi from his handle'), the phrase ends before a preposition. */
 const PHRASE_END = /\s(?:from|on|in|at|via|during|after|before|while|when|to|through|over|with|amid|as)\s/u;
 
@@ -630,7 +631,11 @@ function attributeSentence(
       const np = subjectSpan(outside, nearest.index, from);
       const npText = sentence.text.slice(np.start, np.end).trim();
       const participle = /^(adding|saying|telling)$/iu.test(nearest.verb) && /,\s*$/u.test(outside.slice(0, nearest.index));
-      if (participle && !/^according to$/iu.test(nearest.verb)) {
+      const sameReport = participle && previous !== undefined && !/\b(?:that|would|will|was|were|is|are|had|has|have|could|should)\b/iu.test(outside.slice(from, nearest.index));
+      if (sameReport) {
+        // "“…,” a commander told Reuters, adding: “…”": the participle goes on with the same report.
+        attribution = previous;
+      } else if (participle && !/^according to$/iu.test(nearest.verb)) {
         // The participle's subject is the sentence's subject, unless another report precedes it
         // ("Sources said the man would not flee, telling them: …"): then it is doubtful.
         const earlier = verbs.filter(

@@ -275,3 +275,18 @@ describe('the subject whose words a verbless sentence quotes must be a party', (
     expect(quoteOf(kb, 'had removed every single mine').speakerText).toBeUndefined();
   });
 });
+
+describe('agency phrasing', () => {
+  const kb = withReport([
+    'Ahmad Massoud was quoted by Al Arabiya as saying: “We will never surrender the valley.”',
+    '“The war is over,” a Taliban commander told the Wire by phone, adding: “Our men control the valley.”',
+  ]);
+
+  it('"X was quoted by Y as saying" is X, with Y as how the words reached the outlet', () => {
+    expect(quoteOf(kb, 'We will never surrender')).toMatchObject({ speakerId: 'ahmad-massoud', context: 'quoted by Al Arabiya' });
+  });
+
+  it('a participle right after a report ("…,” X told Y, adding: “…”") goes on with the same speaker', () => {
+    expect(quoteOf(kb, 'Our men control the valley')).toMatchObject({ speakerId: null, speakerText: 'a Taliban commander' });
+  });
+});
