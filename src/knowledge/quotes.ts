@@ -211,7 +211,8 @@ function isPartial(p: QuotedPassage, sentence: Sentence): boolean {
   // He asked “Afghanistan’s friends” to intercede: the reporter's sentence runs on through the quote.
   const after = sentence.text.slice(p.close + 1);
   if (!/[.,;:!?…]$/u.test(p.text) && /^\s+(?:to|in|on|at|for|with|and|or|as|that|from|by|of|if|when|will|would|could|should|was|were|is|are|has|had|have)\b/u.test(after)) return true;
-  if (before === '' || /[:,]$/u.test(before)) return false;
+  // After a colon, a comma or a dash (a dateline: "KABUL (Reuters) - “…”") the quote stands whole.
+  if (before === '' || /[:,\-–—]$/u.test(before)) return false;
   const lastWord = /(\S+)$/u.exec(before)?.[1] ?? '';
   return !IS_REPORTING_VERB.test(lastWord);
 }
@@ -275,6 +276,8 @@ interface Resolver {
   lastSource?: string;
   /** The organisation whose sources the report last cited ("sources from the National Resistance Front"). */
   sourcesOf?: string;
+  /** True when the last sentence's subject was two people ("X and Y met"): "he" is then doubtful. */
+  pairedSubject?: boolean;
   /** The speaker of the last quote: the one the report is following. */
   currentSpeaker?: Named;
   /** How each speaker quoted so far was introduced ("X, the head of the Taliban's commission"). */
@@ -302,7 +305,7 @@ function resolveSpeaker(
   r: Resolver,
 ): Attribution['speakerId'] {
   const np = sentence.text.slice(npStart, npEnd).trim();
-  if (PRONOUN.test(np)) return r.lastNamed?.speakerId ?? null;
+  if (PRONOUN.test(np)) return r.pairedSubject ? null : (r.lastNamed?.speakerId ?? null);
   const inNp = mentions.filter(
     (m) => m.start >= sentence.start + npStart && m.end <= sentence.start + npEnd,
   );
@@ -389,6 +392,8 @@ function speakerFromPhrase(
     return speakerFromPhrase(sentence, at, at + quoted[1].length, mentions, r);
   }
   if (PRONOUN.test(text) || /^(him|her)$/iu.test(text)) {
+    // "Saleh and Massoud met on Sunday. “…,” he said": either of them — no guess.
+    if (r.pairedSubject) return { speakerId: null };
     return r.lastNamed ? { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText } : { speakerId: null };
   }
   if (/^they$/iu.test(text)) return r.lastGroup ? { speakerId: null, speakerText: r.lastGroup } : { speakerId: null };
@@ -802,6 +807,14 @@ function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: R
     if (!mentions.some((x) => x.start < start + m[0].length && x.end > start) && !SENTENCE_OPENER.test(m[0])) people.add(fold(m[0]));
   }
   if (people.size > 0) out.doubtful = people.size > 1;
+  // Two people joined as the subject ("Saleh and Massoud met …"): a later "he" could be either.
+  const p1 = mentions.find((m) => r.entities.get(m.entityId)?.type === 'person');
+  if (people.size > 0) {
+    out.pairedSubject =
+      p1 !== undefined &&
+      /^\s*(?:and|&)\s+\p{Lu}/u.test(sentence.text.slice(p1.end - sentence.start)) &&
+      /^\W*$/u.test(sentence.text.slice(0, p1.start - sentence.start));
+  }
   return out;
 }
 

@@ -290,3 +290,23 @@ describe('agency phrasing', () => {
     expect(quoteOf(kb, 'Our men control the valley')).toMatchObject({ speakerId: null, speakerText: 'a Taliban commander' });
   });
 });
+
+describe('datelines and paired subjects', () => {
+  const kb = withReport([
+    'KABUL, Sept 6 (Reuters) - “We hold every road into the valley,” a Taliban commander said on Monday.',
+    'Saleh and Massoud met in the valley on Sunday. “We will not give up the fight,” he said.',
+    'Saleh met Massoud in the valley on Monday. “We will hold the pass all winter,” he said.',
+  ]);
+
+  it('a quote right after a dateline is a whole quote, and the dateline is not its speaker', () => {
+    expect(quoteOf(kb, 'We hold every road')).toMatchObject({ partial: false, speakerId: null, speakerText: 'a Taliban commander' });
+  });
+
+  it('"he" after two people joined as the subject could be either: no speaker', () => {
+    expect(quoteOf(kb, 'We will not give up')).toMatchObject({ speakerId: null });
+  });
+
+  it('"he" after one subject meeting another is the subject', () => {
+    expect(quoteOf(kb, 'We will hold the pass').speakerId).toBe('amrullah-saleh');
+  });
+});
