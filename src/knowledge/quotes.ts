@@ -276,6 +276,11 @@ interface Resolver {
   lastSource?: string;
   /** The organisation whose sources the report last cited ("sources from the National Resistance Front"). */
   sourcesOf?: string;
+  /**
+   * True when a sentence since the person last named was about an organisation or a place
+   * ("Pakistan denied involvement."): "he", "the spokesman" are then doubtful.
+   */
+  subjectChanged?: boolean;
   /** True when the last sentence's subject was two people ("X and Y met"): "he" is then doubtful. */
   pairedSubject?: boolean;
   /** The speaker of the last quote: the one the report is following. */
@@ -305,7 +310,7 @@ function resolveSpeaker(
   r: Resolver,
 ): Attribution['speakerId'] {
   const np = sentence.text.slice(npStart, npEnd).trim();
-  if (PRONOUN.test(np)) return r.pairedSubject ? null : (r.lastNamed?.speakerId ?? null);
+  if (PRONOUN.test(np)) return r.pairedSubject || r.subjectChanged ? null : (r.lastNamed?.speakerId ?? null);
   const inNp = mentions.filter(
     (m) => m.start >= sentence.start + npStart && m.end <= sentence.start + npEnd,
   );
@@ -392,8 +397,9 @@ function speakerFromPhrase(
     return speakerFromPhrase(sentence, at, at + quoted[1].length, mentions, r);
   }
   if (PRONOUN.test(text) || /^(him|her)$/iu.test(text)) {
-    // "Saleh and Massoud met on Sunday. “…,” he said": either of them — no guess.
-    if (r.pairedSubject) return { speakerId: null };
+    // "Saleh and Massoud met on Sunday. “…,” he said": either of them — no guess. Nor after a
+    // sentence about something else ("Pakistan denied involvement. “…,” he said").
+    if (r.pairedSubject || r.subjectChanged) return { speakerId: null };
     return r.lastNamed ? { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText } : { speakerId: null };
   }
   if (/^they$/iu.test(text)) return r.lastGroup ? { speakerId: null, speakerText: r.lastGroup } : { speakerId: null };
@@ -414,7 +420,17 @@ function speakerFromPhrase(
     if (head === 'source') return r.lastSource ? { speakerId: null, speakerText: r.lastSource } : { speakerId: null };
     const orgs = inSpan.filter((m) => r.entities.get(m.entityId)?.type === 'organisation');
     if (orgs.length > 0) return byQualifiedDescription(sentence, span, orgs, mentions, r, text);
-    if (r.lastNamed) return r.doubtful ? { speakerId: null } : { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
+    // "the Foreign Office spokesman": capitalised words qualify the description as an
+    // organisation does; the person must be one they describe.
+    const qualifiers = text.replace(/^the\s+/iu, '').split(/\s+/u).filter((w) => /^\p{Lu}/u.test(w));
+    if (qualifiers.length > 0) {
+      const phrase = qualifiers.join(' ');
+      const fits = (n: Named | undefined): n is Named => n !== undefined && describedBy(n, phrase, r);
+      if (r.lastNamed && !r.doubtful && !r.subjectChanged && fits(r.lastNamed)) return { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
+      if (fits(r.currentSpeaker)) return { speakerId: r.currentSpeaker.speakerId, speakerText: r.currentSpeaker.speakerText };
+      return r.lastNamed || r.currentSpeaker ? { speakerId: null } : { speakerId: null, speakerText: tidyWhitespace(text) };
+    }
+    if (r.lastNamed) return r.doubtful || r.subjectChanged ? { speakerId: null } : { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
     // Nobody named before: "the envoy" is an unnamed speaker, known by the description.
     return { speakerId: null, speakerText: tidyWhitespace(text) };
   }
@@ -457,7 +473,13 @@ function byQualifiedDescription(
 function describes(n: Named, org: Mention, r: Resolver): boolean {
   const entity = n.speakerId ? r.entities.get(n.speakerId) : undefined;
   if (entity?.links.some((l) => l.target === org.entityId)) return true;
-  const name = fold(org.text.replace(/^the\s+/iu, ''));
+  return describedBy(n, org.text.replace(/^the\s+/iu, ''), r);
+}
+
+/** True when words ("Taliban", "Foreign Office") are in a person's registry role or in the words that introduced them. */
+function describedBy(n: Named, words: string, r: Resolver): boolean {
+  const entity = n.speakerId ? r.entities.get(n.speakerId) : undefined;
+  const name = fold(words);
   const introduced = (r.described ?? [])
     .filter((d) => (n.speakerId !== null && d.named.speakerId === n.speakerId) || (n.speakerId === null && d.named.speakerId === null && samePersonName(d.named.speakerText, n.speakerText)))
     .map((d) => d.text);
@@ -533,6 +555,10 @@ function verbsIn(text: string): VerbHit[] {
   }
   return hits;
 }
+
+/** A speaker phrase for a body or for several people ("the ministry", "local residents"): no "he". */
+const NOT_ONE_PERSON =
+  /\b(?:ministry|office|government|agency|group|front|movement|council|committee|party|forces|army|media|channel|statement|sources|officials|residents|people|accounts|fighters|leaders|elders|villagers|witnesses|they)$/iu;
 
 /** A sentence that opens with a definite description of a person ("The senior Taliban official …"). */
 const OPENING_DESCRIPTION =
@@ -967,9 +993,11 @@ export function extractQuotes(
       previousQuote = draft;
       if (draft.speakerText) {
         const named = { speakerId, speakerText: draft.speakerText };
+        // Only a person is a later "he"'s antecedent, not "the ministry" or "residents".
+        const person = speakerId ? byId.get(speakerId)?.type === 'person' : !NOT_ONE_PERSON.test(draft.speakerText);
         resolver = {
           ...resolver,
-          lastNamed: named,
+          ...(person ? { lastNamed: named, subjectChanged: false, pairedSubject: false } : {}),
           currentSpeaker: named,
           described: [...(resolver.described ?? []), { named, text: introductionOf(sentence, draft.speakerText) }],
         };
@@ -979,7 +1007,9 @@ export function extractQuotes(
     resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     if (speech.length === 0) {
       const subject = sentenceSubject(sentence, sentenceMentions, byId);
-      if (subject) resolver = { ...resolver, lastNamed: subject };
+      const opening = sentenceMentions.find((m) => /^\W*(?:the\s+)?$/iu.test(sentence.text.slice(0, m.start - sentence.start)));
+      if (subject) resolver = { ...resolver, lastNamed: subject, subjectChanged: false };
+      else if (opening && byId.get(opening.entityId)?.type !== 'person') resolver = { ...resolver, subjectChanged: true };
     }
     previousSentence = sentence;
   }

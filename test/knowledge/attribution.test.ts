@@ -310,3 +310,28 @@ describe('datelines and paired subjects', () => {
     expect(quoteOf(kb, 'We will hold the pass').speakerId).toBe('amrullah-saleh');
   });
 });
+
+describe('no guess across a change of subject', () => {
+  const kb = withReport([
+    'Amrullah Saleh spoke in the valley on Sunday.',
+    'Pakistan denied any involvement. “We have nothing to do with this,” the Foreign Office spokesman said.',
+    'Pakistan denied it again. “Nothing at all,” he said.',
+    '“Interference must stop,” the ministry said. “It is a crime,” he added.',
+  ]);
+
+  it('"the Foreign Office spokesman" is not the last person named, whom those words do not describe', () => {
+    expect(quoteOf(kb, 'We have nothing to do with this')).toMatchObject({ speakerId: null });
+    const next = withReport(['Amrullah Saleh spoke in the valley on Sunday. “We have nothing to do with this,” the Foreign Office spokesman said.']);
+    expect(quoteOf(next, 'We have nothing to do with this')).toMatchObject({ speakerId: null });
+    expect(quoteOf(next, 'We have nothing to do with this').speakerText).toBeUndefined();
+  });
+
+  it('"he" after a sentence about a country is no one', () => {
+    expect(quoteOf(kb, 'Nothing at all').speakerId).toBeNull();
+  });
+
+  it('"he" never refers back to a body ("the ministry")', () => {
+    expect(quoteOf(kb, 'It is a crime').speakerText).not.toBe('the ministry');
+    expect(quoteOf(kb, 'It is a crime').speakerId).toBeNull();
+  });
+});
