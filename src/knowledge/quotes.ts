@@ -1074,6 +1074,10 @@ function blockQuoteDraft(
   };
 }
 
+/** What a newsroom says of its own work in the first person. */
+const OUTLET_FIRST_PERSON =
+  /\b(?:verif(?:y|ied)|confirm(?:ed)?|reach(?:ed)? (?:for|him|her|them)|contact(?:ed)?|for comment|our (?:correspondent|reporter|team|newsroom|journalists?)|this (?:story|article|report)|updated?)\b/iu;
+
 /**
  * A short paragraph in the first person, without quotation marks or a reporting verb, right
  * after a paragraph quoting someone: the same speaker's words, set apart as a block (a pull
@@ -1091,6 +1095,8 @@ function firstPersonBlock(
   if (!previousQuote.speakerId && !previousQuote.speakerText) return undefined;
   const text = source.raw.slice(first.start, last.end);
   if (paragraph.length > 3 || /["“”«»]/u.test(text) || !FIRST_PERSON.test(text) || verbsIn(text).length > 0) return undefined;
+  // An outlet speaks in the first person only of its own reporting ("We could not verify …").
+  if (OUTLET_FIRST_PERSON.test(text)) return undefined;
   const previousEnd = previousQuote.sentence.end;
   if (source.removed.some((r) => r.start >= previousEnd && r.end <= first.start)) return undefined;
   return {

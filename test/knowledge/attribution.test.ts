@@ -335,3 +335,10 @@ describe('no guess across a change of subject', () => {
     expect(quoteOf(kb, 'It is a crime').speakerId).toBeNull();
   });
 });
+
+describe('an outlet’s own first person', () => {
+  it('"We could not independently verify this." after a quote is the newsroom, not the speaker', () => {
+    const kb = withReport(['“We will hold the pass,” Ahmad Massoud said on Sunday.', 'We could not independently verify this.']);
+    expect(kb.quotes.some((q) => q.citations.some((c) => c.sourceId === 'x' && c.text.startsWith('We could not')))).toBe(false);
+  });
+});
