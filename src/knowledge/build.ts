@@ -189,7 +189,7 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
   const published = new Map(sources.map((s) => [s.id, s.published]));
   const entities = entitiesOf(input.registry, sources, mentions);
 
-  const { quotes: quoteDrafts, passages } = extractQuotes(sentences, mentions, input.registry.entities);
+  const { quotes: quoteDrafts, passages } = extractQuotes(sentences, mentions, input.registry.entities, sources);
   const datedQuotes: Quote[] = quoteDrafts.map(({ sentence: _s, dateSentences, sourceId, ...quote }) => {
     const first = quote.citations[0];
     const date = dateOf(dateSentences, published);

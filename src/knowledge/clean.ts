@@ -175,6 +175,8 @@ function isHeadlineLine(text: string, headline: string): boolean {
 function isHeadingOrLabel(text: string): boolean {
   const words = text.split(/\s+/u).length;
   if (/[.!?:;"“”«»…]$/u.test(text) || /[.!?]\s/u.test(text)) return false;
+  // A quotation opened and never closed is the report's words cut off by the page, not a heading.
+  if (/^["“«„]/u.test(text) && !/["”»“]/u.test(text.slice(1))) return false;
   return words <= 6 || (words <= 14 && !/[:"“”«»]/u.test(text));
 }
 

@@ -146,12 +146,17 @@ export function provisionalSpeakers(
     let id = `unregistered-${kebab(canonical)}`;
     while (registered.has(id) || entities.some((e) => e.id === id)) id = `${id}-x`;
     const mentions: Citation[] = [];
-    for (const source of sources) {
-      for (const spelling of cluster) {
-        for (let at = source.raw.indexOf(spelling); at !== -1; at = source.raw.indexOf(spelling, at + spelling.length)) {
-          if (source.body.some((p) => p.start <= at && at < p.end)) mentions.push({ sourceId: source.id, start: at, end: at + spelling.length, text: spelling });
+    // Where the report names them; failing that, the credit line of their block quote
+    // (a pull quote's "Name, description" line is page furniture, yet it names the speaker).
+    for (const inBody of [true, false]) {
+      for (const source of sources) {
+        for (const spelling of cluster) {
+          for (let at = source.raw.indexOf(spelling); at !== -1; at = source.raw.indexOf(spelling, at + spelling.length)) {
+            if (source.body.some((p) => p.start <= at && at < p.end) === inBody) mentions.push({ sourceId: source.id, start: at, end: at + spelling.length, text: spelling });
+          }
         }
       }
+      if (mentions.length > 0) break;
     }
     // Sources come in the build's canonical order: keep it, so arrival order changes nothing.
     const rank = new Map(sources.map((src, i) => [src.id, i]));

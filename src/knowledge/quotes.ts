@@ -13,14 +13,20 @@
  * no speaker can be found with confidence the quote is kept with `speakerId: null`.
  */
 import { mentionsWithin } from './analysis-text.js';
-import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode } from './model.js';
+import { blockQuoteOf, FIRST_PERSON } from './blocks.js';
+import { findMentions, type MentionableEntity } from './mentions.js';
+import type { Citation, EntityId, EntityType, LinkRelation, Quote, QuoteMode, Source } from './model.js';
 import type { Mention, Sentence } from './sentence.js';
+import { samePersonName } from './provisional.js';
 import { fold, tidyWhitespace } from './text.js';
 
 /** What attribution needs to know of an entity. */
 export interface SpeakerEntity {
   id: EntityId;
   type: EntityType;
+  /** The names it goes by, when known: a block quote's credit line is matched against them. */
+  label?: string;
+  aliases?: string[];
   role?: string;
   links: Array<{ relation: LinkRelation; target: EntityId }>;
 }
@@ -66,7 +72,9 @@ export function findQuoteMarks(text: string): RawPassage[] {
     const closer = DOUBLE_PAIRS[ch] ?? (ch === '"' ? '"' : undefined);
     if (closer !== undefined) {
       const close = text.indexOf(closer, i + 1);
-      const alt = ch === '„' ? text.indexOf('”', i + 1) : -1;
+      // „…“ and „…” are both German; “…" (a typographic opening closed by a straight mark)
+      // is a slip of the keyboard common on news sites.
+      const alt = ch === '„' ? text.indexOf('”', i + 1) : ch === '“' && close === -1 ? text.indexOf('"', i + 1) : -1;
       const end = close === -1 ? alt : alt === -1 ? close : Math.min(close, alt);
       if (end > i + 1) {
         passages.push({ open: i, close: end });
@@ -131,7 +139,7 @@ const TERM_BEFORE =
 const TERM_AFTER = /^\s*[,)]?\s*(in free translation|in translation|literally|as (it|he|she|they) (is|are|was|were) known)\b/iu;
 
 const VERBS =
-  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|described|describes|describing|termed|terms|denouncing|denounced|condemned|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|according to';
+  'said|says|say|saying|added|adds|adding|telling|called on|calls on|called for|calls for|described|describes|describing|termed|terms|denouncing|denounced|condemned|told|tells|tweeted|tweets|tweeting|wrote|writes|writing|stated|states|announced|announces|declared|declares|insisted|warned|warns|claimed|claims|claiming|appealed|urged|stressed|explained|noted|replied|vowed|posted|asked|continued|pledged|pledges|promised|promises|vows|exclaimed|exclaims|highlighted|highlights|pointed out|warning|calling for|calling on|urging|stressing|according to';
 /** Words that report speech; group 1 is the verb as written. */
 const REPORTING_VERB = new RegExp(`(?<![-\\p{L}])(${VERBS})\\b`, 'giu');
 const IS_REPORTING_VERB = new RegExp(`^(${VERBS})$`, 'iu');
@@ -171,8 +179,10 @@ export function quotedPassages(sentence: Sentence): QuotedPassage[] {
     if (TITLE_BEFORE.test(before)) kind = 'title';
     else if (TERM_BEFORE.test(before) || TERM_AFTER.test(after) || translationOfPrevious) kind = 'term';
     // "the 'caretaker' President": words in quotes used as a modifier are a term, not speech.
-    else if (/\b(the|a|an|his|her|its|their|our)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && !/^\s*(against|for|in|on|at|to|of|from|with|and|or|but|that|which|as|by|is|was|were|are|has|had|will|would|if|when|amid)\b/iu.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
-    else if (reported || isFullSentence(trimmed, before)) kind = 'speech';
+    else if (/(?:\b(?:the|a|an|his|her|its|their|our)|\p{L}['’]s)\s*$/iu.test(before) && /^\s*\p{L}/u.test(after) && !/^\s*(against|for|in|on|at|to|of|from|with|and|or|but|that|which|as|by|is|was|were|are|has|had|will|would|if|when|amid)\b/iu.test(after) && trimmed.split(/\s+/u).length <= 3) kind = 'term';
+    // Scare quotes mark a word or a short phrase; a quoted clause of five words or more is
+    // borrowed wording, someone's words, as are words in the first person.
+    else if (reported || isFullSentence(trimmed, before) || FIRST_PERSON.test(trimmed) || (/^\p{Ll}/u.test(trimmed) && trimmed.split(/\s+/u).length >= 5)) kind = 'speech';
     else kind = 'term';
     const start = sentence.start + mark.open + 1 + lead;
     return {
@@ -194,9 +204,15 @@ function isFullSentence(text: string, before: string): boolean {
 
 /** A quote is partial when it is a fragment woven into the reporter's own sentence. */
 function isPartial(p: QuotedPassage, sentence: Sentence): boolean {
-  const before = sentence.text.slice(0, Math.max(0, p.open)).trimEnd();
-  if (!/^\p{Lu}/u.test(p.text)) return true;
-  if (before === '' || /[:,]$/u.test(before)) return false;
+  // A list bullet or dash before the quote is no word of the reporter's ("• “We will …”").
+  const before = sentence.text.slice(0, Math.max(0, p.open)).replace(/^[^\p{L}\p{N}]+$/u, '').trimEnd();
+  // "[Taliban] forces assumed …": an editor's bracket opens the quoted sentence.
+  if (!/^[[(]?\p{Lu}/u.test(p.text)) return true;
+  // He asked “Afghanistan’s friends” to intercede: the reporter's sentence runs on through the quote.
+  const after = sentence.text.slice(p.close + 1);
+  if (!/[.,;:!?…]$/u.test(p.text) && /^\s+(?:to|in|on|at|for|with|and|or|as|that|from|by|of|if|when|will|would|could|should|was|were|is|are|has|had|have)\b/u.test(after)) return true;
+  // After a colon, a comma or a dash (a dateline: "KABUL (Reuters) - “…”") the quote stands whole.
+  if (before === '' || /[:,\-–—]$/u.test(before)) return false;
   const lastWord = /(\S+)$/u.exec(before)?.[1] ?? '';
   return !IS_REPORTING_VERB.test(lastWord);
 }
@@ -228,6 +244,7 @@ const CONTEXT_PATTERNS = [
   /\b[Ii]n an? (?:interview|statement|video|message|speech|post|press conference|televised address)(?: (?:with|to|on|posted on|broadcast by) [^,.;:]+)?/u,
   /\btold (?:the )?\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*)*(?: news agency)?/u,
   /\bon (?:Twitter|Facebook|Telegram|X|social media|television|state television)\b/u,
+  /\b(?:quoted|cited) by (?:the )?\p{Lu}[^,.;:]*?(?= as\b|[,.;:]|$)/u,
 ];
 
 /** "in an interview with Reuters news agency", "told AFP", "on Twitter": how it reached the outlet. */
@@ -259,6 +276,17 @@ interface Resolver {
   lastSource?: string;
   /** The organisation whose sources the report last cited ("sources from the National Resistance Front"). */
   sourcesOf?: string;
+  /**
+   * True when a sentence since the person last named was about an organisation or a place
+   * ("Pakistan denied involvement."): "he", "the spokesman" are then doubtful.
+   */
+  subjectChanged?: boolean;
+  /** True when the last sentence's subject was two people ("X and Y met"): "he" is then doubtful. */
+  pairedSubject?: boolean;
+  /** The speaker of the last quote: the one the report is following. */
+  currentSpeaker?: Named;
+  /** How each speaker quoted so far was introduced ("X, the head of the Taliban's commission"). */
+  described?: ReadonlyArray<{ named: Named; text: string }>;
 }
 
 /** The one person whose `spokesman-for` link points at `orgId`, if exactly one. */
@@ -282,7 +310,7 @@ function resolveSpeaker(
   r: Resolver,
 ): Attribution['speakerId'] {
   const np = sentence.text.slice(npStart, npEnd).trim();
-  if (PRONOUN.test(np)) return r.lastNamed?.speakerId ?? null;
+  if (PRONOUN.test(np)) return r.pairedSubject || r.subjectChanged ? null : (r.lastNamed?.speakerId ?? null);
   const inNp = mentions.filter(
     (m) => m.start >= sentence.start + npStart && m.end <= sentence.start + npEnd,
   );
@@ -303,9 +331,9 @@ function resolveSpeaker(
 }
 
 /** Words around a speaker phrase that are not the speaker: adverbs, auxiliaries, a scraper's date label. */
-const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now|with)\b[,\s]+)/iu;
+const LEADING_NOISE = /^(?:date \d{4}-\d{2}-\d{2}\s+|(?:earlier|later|meanwhile|also|and|but|then|however|reportedly|separately|previously|now|with|as)\b[,\s]+)/iu;
 const TRAILING_NOISE =
-  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|seen|reported|shown)(?:\s+as)?|\s+as)$/iu;
+  /(?:[,\s]+(?:also|reportedly|further|later|earlier|then|again|once again|too|has|had|have|is|was|were|would|will|himself|herself|themselves)|\s+(?:on|last|this|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|night|morning|evening)|\s+(?:is|was|were|has been|had been)\s+(?:heard|quoted|cited|seen|reported|shown)(?:\s+by\s+[^,;]+?)?(?:\s+as)?|\s+as)$/iu;
 /** After an inverted verb ('posted Muhammadi from his handle'), the phrase ends before a preposition. */
 const PHRASE_END = /\s(?:from|on|in|at|via|during|after|before|while|when|to|through|over|with|amid|as)\s/u;
 
@@ -345,7 +373,7 @@ function byRole(text: string, r: Resolver): EntityId | null {
 /** "the group", "the movement": a definite description of an organisation. */
 const ORG_ANAPHOR = /^the (?:group|movement|militants?|insurgents?|organi[sz]ation|militia|front|outfit|islamist group|militant group)$/iu;
 /** "the spokesman", "the former minister", "the senior Taliban official": a definite description of a person. */
-const PERSON_ANAPHOR = /^the (?:[\p{L}-]+ ){0,3}(?:spokes(?:man|woman|person)|minister|official|commander|leader|president|vice[- ]president|politician|journalist|resident|analyst|diplomat|envoy|general|governor|chief|lawmaker|source)$/iu;
+const PERSON_ANAPHOR = /^the (?:[\p{L}-]+ ){0,3}(?:spokes(?:man|woman|person)|minister|official|commander|leader|president|vice[- ]president|politician|journalist|resident|analyst|diplomat|envoy|general|governor|chief|lawmaker|source|man|woman)$/iu;
 
 /**
  * The attribution a phrase gives: the entity it names, a pronoun or a definite description
@@ -369,6 +397,9 @@ function speakerFromPhrase(
     return speakerFromPhrase(sentence, at, at + quoted[1].length, mentions, r);
   }
   if (PRONOUN.test(text) || /^(him|her)$/iu.test(text)) {
+    // "Saleh and Massoud met on Sunday. “…,” he said": either of them — no guess. Nor after a
+    // sentence about something else ("Pakistan denied involvement. “…,” he said").
+    if (r.pairedSubject || r.subjectChanged) return { speakerId: null };
     return r.lastNamed ? { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText } : { speakerId: null };
   }
   if (/^they$/iu.test(text)) return r.lastGroup ? { speakerId: null, speakerText: r.lastGroup } : { speakerId: null };
@@ -382,11 +413,26 @@ function speakerFromPhrase(
     const org = here.length === 1 ? { speakerId: here[0] ?? null, speakerText: before[0]?.text ?? '' } : r.lastOrganisation;
     return org ? { speakerId: org.speakerId, speakerText: org.speakerText } : { speakerId: null };
   }
-  const inPhrase = mentions.some((m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end);
+  const inSpan = mentions.filter((m) => m.start >= sentence.start + span.start && m.end <= sentence.start + span.end);
+  const inPhrase = inSpan.some((m) => r.entities.get(m.entityId)?.type !== 'organisation');
   if (PERSON_ANAPHOR.test(text) && !inPhrase) {
     const head = /(\S+)$/u.exec(text)?.[1]?.toLowerCase() ?? '';
     if (head === 'source') return r.lastSource ? { speakerId: null, speakerText: r.lastSource } : { speakerId: null };
-    return r.lastNamed && !r.doubtful ? { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText } : { speakerId: null };
+    const orgs = inSpan.filter((m) => r.entities.get(m.entityId)?.type === 'organisation');
+    if (orgs.length > 0) return byQualifiedDescription(sentence, span, orgs, mentions, r, text);
+    // "the Foreign Office spokesman": capitalised words qualify the description as an
+    // organisation does; the person must be one they describe.
+    const qualifiers = text.replace(/^the\s+/iu, '').split(/\s+/u).filter((w) => /^\p{Lu}/u.test(w));
+    if (qualifiers.length > 0) {
+      const phrase = qualifiers.join(' ');
+      const fits = (n: Named | undefined): n is Named => n !== undefined && describedBy(n, phrase, r);
+      if (r.lastNamed && !r.doubtful && !r.subjectChanged && fits(r.lastNamed)) return { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
+      if (fits(r.currentSpeaker)) return { speakerId: r.currentSpeaker.speakerId, speakerText: r.currentSpeaker.speakerText };
+      return r.lastNamed || r.currentSpeaker ? { speakerId: null } : { speakerId: null, speakerText: tidyWhitespace(text) };
+    }
+    if (r.lastNamed) return r.doubtful || r.subjectChanged ? { speakerId: null } : { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
+    // Nobody named before: "the envoy" is an unnamed speaker, known by the description.
+    return { speakerId: null, speakerText: tidyWhitespace(text) };
   }
   if (text === '') return { speakerId: null };
   text = tidyWhitespace(text);
@@ -398,6 +444,64 @@ function speakerFromPhrase(
     if (described) return { speakerId: described, speakerText: text };
   }
   return { speakerId: resolveSpeaker(sentence, span.start, span.end, mentions, r), speakerText: text };
+}
+
+/**
+ * "The Taliban spokesman", "the senior Taliban official": a description qualified by an
+ * organisation. The registry's spokesman of it, if any; else the person last named or the
+ * speaker the report is following, whichever the organisation describes (their links, role or
+ * the words that introduced them). Someone else named since, who does not fit, does not make
+ * it doubtful; nobody fitting does: then no speaker. With nobody named at all, the description.
+ */
+function byQualifiedDescription(
+  sentence: Sentence,
+  span: { start: number; end: number },
+  orgs: readonly Mention[],
+  mentions: readonly Mention[],
+  r: Resolver,
+  text: string,
+): { speakerId: EntityId | null; speakerText?: string } {
+  const registered = resolveSpeaker(sentence, span.start, span.end, mentions, r);
+  if (registered && r.entities.get(registered)?.type === 'person') return { speakerId: registered, speakerText: tidyWhitespace(text) };
+  const fits = (n: Named | undefined): n is Named => n !== undefined && orgs.every((o) => describes(n, o, r));
+  if (r.lastNamed && !r.doubtful && fits(r.lastNamed)) return { speakerId: r.lastNamed.speakerId, speakerText: r.lastNamed.speakerText };
+  if (fits(r.currentSpeaker)) return { speakerId: r.currentSpeaker.speakerId, speakerText: r.currentSpeaker.speakerText };
+  return r.lastNamed || r.currentSpeaker ? { speakerId: null } : { speakerId: null, speakerText: tidyWhitespace(text) };
+}
+
+/** True when an organisation describes a person: a registry link or role, or the words that introduced them. */
+function describes(n: Named, org: Mention, r: Resolver): boolean {
+  const entity = n.speakerId ? r.entities.get(n.speakerId) : undefined;
+  if (entity?.links.some((l) => l.target === org.entityId)) return true;
+  return describedBy(n, org.text.replace(/^the\s+/iu, ''), r);
+}
+
+/** True when words ("Taliban", "Foreign Office") are in a person's registry role or in the words that introduced them. */
+function describedBy(n: Named, words: string, r: Resolver): boolean {
+  const entity = n.speakerId ? r.entities.get(n.speakerId) : undefined;
+  const name = fold(words);
+  const introduced = (r.described ?? [])
+    .filter((d) => (n.speakerId !== null && d.named.speakerId === n.speakerId) || (n.speakerId === null && d.named.speakerId === null && samePersonName(d.named.speakerText, n.speakerText)))
+    .map((d) => d.text);
+  return [entity?.role ?? '', ...introduced].some((t) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(name)}`, 'u').test(fold(t)));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
+
+/**
+ * The words that introduce a quote's speaker in its sentence: from the name to the reporting
+ * verb ("Mullah X, the head of the Taliban's commission, reportedly said" → "Mullah X, the head
+ * of the Taliban's commission, reportedly").
+ */
+function introductionOf(sentence: Sentence, speakerText: string): string {
+  const outside = outsideQuotes(sentence.text, allQuoteMarks(sentence.text));
+  const at = outside.indexOf(speakerText);
+  if (at < 0) return speakerText;
+  const rest = outside.slice(at + speakerText.length);
+  const verb = verbsIn(rest)[0];
+  return speakerText + rest.slice(0, verb ? verb.index : Math.min(rest.length, 160));
 }
 
 /** A mention heads the phrase when nothing but an apposition follows it and no "pro-" precedes. */
@@ -425,9 +529,9 @@ function subjectSpan(text: string, verbAt: number, from: number): { start: numbe
     at += part.length + 2;
   }
   let index = pieces.length - 1;
-  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too|has|had|have|is|was|were|would|will)\s*)*$/iu.test(t);
+  const noise = (t: string): boolean => /^\s*((reportedly|also|earlier|later|then|further|again|now|once again|too|meanwhile|however|in turn|has|had|have|is|are|was|were|would|will)\s*)*$/iu.test(t);
   if (pieces.length > 1 && noise(pieces[index]?.text ?? '')) {
-    index--;
+    while (index > 0 && noise(pieces[index]?.text ?? '')) index--;
     while (index > 0 && /^\s*(?:the|a|an|his|her|its|their|one of|who|which|whose|led|based|known|backed|appointed|named|\p{Ll}+ed|\p{Ll}+ing)\b/u.test(pieces[index]?.text ?? '') && !/^\s*the\s+\p{Lu}/u.test(pieces[index]?.text ?? '')) index--;
   }
   const piece = pieces[index] ?? { start: 0, text: chunk };
@@ -444,9 +548,89 @@ interface VerbHit {
 function verbsIn(text: string): VerbHit[] {
   const hits: VerbHit[] = [];
   REPORTING_VERB.lastIndex = 0;
-  for (let m = REPORTING_VERB.exec(text); m; m = REPORTING_VERB.exec(text)) hits.push({ index: m.index, verb: m[1] ?? m[0] });
+  for (let m = REPORTING_VERB.exec(text); m; m = REPORTING_VERB.exec(text)) {
+    // A capital inside a sentence makes a name of it ("the United States"), not a verb.
+    if (/^\p{Lu}/u.test(m[0]) && /[^\s.!?:"“”]\s*$/u.test(text.slice(0, m.index))) continue;
+    hits.push({ index: m.index, verb: m[1] ?? m[0] });
+  }
   return hits;
 }
+
+/** A speaker phrase for a body or for several people ("the ministry", "local residents"): no "he". */
+const NOT_ONE_PERSON =
+  /\b(?:ministry|office|government|agency|group|front|movement|council|committee|party|forces|army|media|channel|statement|sources|officials|residents|people|accounts|fighters|leaders|elders|villagers|witnesses|they)$/iu;
+
+/** A sentence that opens with a definite description of a person ("The senior Taliban official …"). */
+const OPENING_DESCRIPTION =
+  /^((?:the)\s+(?:[\p{L}’'-]+\s+){0,3}?(?:spokes(?:man|woman|person)|minister|official|commander|leader|president|politician|envoy|governor|chief|man|woman))\s+\p{Ll}/iu;
+
+/** Those who tell a reporter, in the plural ("local sources", "neighbours", "they"). */
+const PLURAL_INFORMANTS =
+  /(?:^|\s)(?:sources|officials|residents|witnesses|neighbou?rs|relatives|villagers|locals|people|activists|friends|colleagues|members|elders|they)$/iu;
+
+/** "I", "me", "my": words one person says of themselves. */
+const FIRST_PERSON_SINGULAR = /(?<![\p{L}’'])(?:I|I’m|I'm|I’ve|I've|I’d|I'd|me|my|My)(?![\p{L}’'])/u;
+const FIRST_PERSON_PLURAL = /(?<![\p{L}’'])(?:we|We|our|Our|us)(?![\p{L}’'])/u;
+
+/**
+ * "Local sources said the man would not flee, telling them: “I am just a shop owner.”" The
+ * participle could belong to the sources or to the man; words in the first person singular
+ * cannot be those of a plural subject, so they are the reported clause's subject's — resolved
+ * like any description ("the man" → the man last named), or no one.
+ */
+function reportedClauseSpeaker(
+  sentence: Sentence,
+  outside: string,
+  earlier: readonly VerbHit[],
+  participle: VerbHit,
+  p: QuotedPassage,
+  mentions: readonly Mention[],
+  r: Resolver,
+): { speakerId: EntityId | null; speakerText?: string } | undefined {
+  const report = earlier[earlier.length - 1];
+  const first = earlier[0];
+  if (!report || !first || !FIRST_PERSON_SINGULAR.test(p.text) || FIRST_PERSON_PLURAL.test(p.text)) return undefined;
+  const main = subjectSpan(outside, first.index, 0);
+  if (!PLURAL_INFORMANTS.test(sentence.text.slice(main.start, main.end).trim())) return undefined;
+  const from = report.index + report.verb.length;
+  const clause = /^\s*(?:that\s+)?((?:the|this|that)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+|he|she)\s+(?:would|will|could|was|is|had|has|did|does|can|refused|wanted)\b/iu.exec(outside.slice(from, participle.index));
+  if (!clause?.[1]) return undefined;
+  const start = from + clause[0].indexOf(clause[1]);
+  const found = speakerFromPhrase(sentence, start, start + clause[1].length, mentions, r);
+  return found.speakerId !== null || (found.speakerText && /\p{Lu}/u.test(found.speakerText)) ? found : undefined;
+}
+
+/** Words for people or bodies whose stance a report gives: the head of a party's description. */
+const PARTY_HEAD =
+  /\b(?:society|government|officials|leaders|leadership|activists|residents|groups?|fighters|forces|commanders|elders|ministry|council|front|movement|party|people|villagers|farmers|sources|authorities|administration|opposition|militants|rebels|protesters|women|men|families|students|clerics|diplomats)$/iu;
+
+/** The subject of a sentence, up to its first finite verb ("Tajik civil society did not want …"). */
+const SUBJECT_THEN_VERB =
+  /^((?:[\p{L}’'-]+\s+){0,5}?[\p{L}’'-]+)\s+(?:did|does|do|has|have|had|is|are|was|were|will|would|could|should|can|may|might|must|wants|wanted|refuses|refused|demands|demanded|insists|insisted|rejects|rejected|wants)\b/u;
+
+/**
+ * Words quoted inside a sentence with no reporting verb ("Civil society did not want him to
+ * visit until he “stops meddling in the region”") are those of the party whose stance the
+ * sentence reports: its subject, when the subject names someone (a capitalised name or
+ * description); otherwise no one.
+ */
+function subjectsWords(sentence: Sentence, outside: string, mentions: readonly Mention[], r: Resolver): Attribution | undefined {
+  const m = SUBJECT_THEN_VERB.exec(outside);
+  const subject = m?.[1];
+  if (!m || !subject || !/^\p{Lu}/u.test(subject) || PRONOUN.test(subject) || /\s{2}/u.test(m[0])) return undefined;
+  // The subject must be a party: someone the registry knows, or a phrase headed by a word for
+  // people or a body ("Tajik civil society", "Valley farmers"); "The plan", "Roads" are not.
+  const party = mentions.some((x) => x.end <= sentence.start + subject.length && r.entities.get(x.entityId)?.type !== 'place');
+  if (!party && !PARTY_HEAD.test(subject)) return undefined;
+  const found = speakerFromPhrase(sentence, 0, subject.length, mentions, r);
+  if (found.speakerId === null && !(found.speakerText && /^\p{Lu}/u.test(found.speakerText))) return undefined;
+  return { ...found, mode: 'said' };
+}
+
+/** What is left before a second verb of one subject: "and are", "but also". */
+const COORDINATED = /^(?:(?:and|but|or|then|also|are|is|was|were|has|have|had|will|would)\b\s*)+$/iu;
+/** "… are warning that the roads are closed and are": a verb phrase ending in "and (are)" before the second verb. */
+const COORDINATED_TAIL = /\s(?:and|but)(?:\s+(?:are|is|was|were|has|have|had|will|would|also))*\s*$/iu;
 
 /**
  * Attribution of the speech passages in one sentence. Returns one attribution per passage,
@@ -457,6 +641,8 @@ function attributeSentence(
   passages: readonly QuotedPassage[],
   mentions: readonly Mention[],
   r: Resolver,
+  /** True inside a quotation: only a reporting verb there credits words to someone else. */
+  nested = false,
 ): Array<Attribution | undefined> {
   const marks = allQuoteMarks(sentence.text);
   const outside = outsideQuotes(sentence.text, marks);
@@ -476,7 +662,11 @@ function attributeSentence(
       const np = subjectSpan(outside, nearest.index, from);
       const npText = sentence.text.slice(np.start, np.end).trim();
       const participle = /^(adding|saying|telling)$/iu.test(nearest.verb) && /,\s*$/u.test(outside.slice(0, nearest.index));
-      if (participle && !/^according to$/iu.test(nearest.verb)) {
+      const sameReport = participle && previous !== undefined && !/\b(?:that|would|will|was|were|is|are|had|has|have|could|should)\b/iu.test(outside.slice(from, nearest.index));
+      if (sameReport) {
+        // "“…,” a commander told Reuters, adding: “…”": the participle goes on with the same report.
+        attribution = previous;
+      } else if (participle && !/^according to$/iu.test(nearest.verb)) {
         // The participle's subject is the sentence's subject, unless another report precedes it
         // ("Sources said the man would not flee, telling them: …"): then it is doubtful.
         const earlier = verbs.filter(
@@ -488,9 +678,14 @@ function attributeSentence(
         const atStart =
           subject &&
           /^\W*(?:(?:but|and|meanwhile|earlier|later|however|also|mr|mrs|ms|dr)\b[,\s]*)*$/iu.test(sentence.text.slice(0, subject.start - sentence.start));
+        // A sentence opening with a description ("The senior Taliban official blamed …, saying")
+        // is resolved like one: to the person it fits, or to no one.
+        const opening = earlier.length === 0 && !(subject && atStart) ? OPENING_DESCRIPTION.exec(sentence.text) : null;
+        const described = opening?.[1] ? speakerFromPhrase(sentence, 0, opening[1].length, mentions, r) : undefined;
+        const reported = earlier.length > 0 ? reportedClauseSpeaker(sentence, outside, earlier, nearest, p, mentions, r) : undefined;
         attribution = subject && atStart
           ? { speakerId: subject.entityId, speakerText: subject.text, mode: modeOf(nearest.verb, sentence.text), context }
-          : { speakerId: null, mode: modeOf(nearest.verb, sentence.text), context };
+          : { speakerId: null, ...(described ?? reported), mode: modeOf(nearest.verb, sentence.text), context };
       } else if (/^according to$/iu.test(nearest.verb)) {
         const end = nearest.index + nearest.verb.length;
         const target = /^\s*([^,.;:]+)/u.exec(outside.slice(end));
@@ -505,12 +700,18 @@ function attributeSentence(
         attribution = { speakerId: antecedent?.entityId ?? null, speakerText: antecedent?.text, mode: modeOf(nearest.verb, sentence.text), context };
       } else if (npText === '' || /^(and|but|then|also)$/iu.test(npText)) {
         attribution = previous;
+      } else if (COORDINATED.test(npText) || (COORDINATED_TAIL.test(npText) && verbs[0] !== nearest)) {
+        // "X are warning that … and are calling for a “…”": the second verb shares the first one's subject.
+        const first = verbs[0];
+        const np0 = first && first.index < nearest.index ? subjectSpan(outside, first.index, 0) : undefined;
+        attribution = previous ?? (np0 && !np0.relative ? { ...speakerFromPhrase(sentence, np0.start, np0.end, mentions, r), mode: modeOf(first?.verb ?? '', sentence.text), context } : undefined);
       } else {
         attribution = { ...speakerFromPhrase(sentence, np.start, np.end, mentions, r), mode: modeOf(nearest.verb, sentence.text), context };
       }
     }
     if (!attribution) attribution = attributeAfter(sentence, p, outside, mentions, r, context);
     if (!attribution && previous) attribution = previous;
+    if (!attribution && !nested && verbs.length === 0 && isPartial(p, sentence)) attribution = subjectsWords(sentence, outside, mentions, r);
     results.push(attribution);
     if (attribution) previous = attribution;
   }
@@ -549,7 +750,8 @@ function attributeAfter(
   // ', spokesman Ali Maisam Nazary said.' / ', he added.' / ', Fahim Dashty, who works with X, was quoted as saying'
   const withoutRelative = lead.replace(/,\s*(?:who|which)\b[^,]*,/u, (m) => ' '.repeat(m.length));
   const np = /^[\s,]*(.*?)\s*$/u.exec(withoutRelative);
-  if (!np?.[1] || np[1].split(/\s+/u).length > 12 || /[.;:!?]/u.test(np[1])) return undefined;
+  // An initial ("Franklin D. Roosevelt") is no sentence end.
+  if (!np?.[1] || np[1].split(/\s+/u).length > 12 || /[.;:!?]/u.test(np[1].replace(/\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|Gen|Maj|Lt|Col)\./gu, ''))) return undefined;
   // "…, the 'caretaker' President of Afghanistan, refuted reports claiming": a clause, not a name.
   if (/,\s+(?!the\b|a\b|an\b)\p{Ll}/u.test(np[1])) return undefined;
   const start = from + withoutRelative.indexOf(np[1]);
@@ -584,6 +786,12 @@ function sentenceSubject(
 const GROUP_SPEAKERS =
   /\b((?:[\p{L}’'-]+\s){0,3}(?:sources|officials|residents|witnesses|accounts|fighters|leaders|elders|militants|commanders|villagers|diplomats|analysts))\s+(?:said|say|says|told|reported|claimed|added|insisted)\b/giu;
 const SOURCE_INTRODUCED = /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,5}source)\b/giu;
+/**
+ * An unnamed informant the report introduces as telling it something ("a local journalist told
+ * the agency"): a later "the source said" is that informant.
+ */
+const INFORMANT_INTRODUCED =
+  /\b((?:a|an|one)\s+(?:[\p{L}’'-]+\s){0,3}(?:journalist|reporter|resident|official|witness|commander|fighter|diplomat|villager|doctor|activist|elder|lawmaker|politician))\s+(?:told|tells|said|says)\b/giu;
 /** "a source", "one source": a source the words do not place. */
 const BARE_SOURCE = /^(?:a|an|one)\s+source$/iu;
 /** Words before an organisation whose sources the report cites ("sources from the", "sources within"). */
@@ -615,7 +823,7 @@ function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: R
     const after = sentence.text.slice(m.end - sentence.start, m.end - sentence.start + 10);
     if (SOURCES_OF.test(before) || /^\s+sources\b/iu.test(after)) out.sourcesOf = m.text.replace(/^the\s+/iu, '');
   }
-  const sources = [...sentence.text.matchAll(SOURCE_INTRODUCED)];
+  const sources = [...sentence.text.matchAll(SOURCE_INTRODUCED), ...sentence.text.matchAll(INFORMANT_INTRODUCED)].sort((a, b) => a.index - b.index);
   const source = sources[sources.length - 1]?.[1]?.trim();
   const sourcesOf = out.sourcesOf ?? r.sourcesOf;
   if (source) out.lastSource = BARE_SOURCE.test(source) && sourcesOf ? `a ${sourcesOf} source` : source;
@@ -625,6 +833,14 @@ function antecedentsIn(sentence: Sentence, allMentions: readonly Mention[], r: R
     if (!mentions.some((x) => x.start < start + m[0].length && x.end > start) && !SENTENCE_OPENER.test(m[0])) people.add(fold(m[0]));
   }
   if (people.size > 0) out.doubtful = people.size > 1;
+  // Two people joined as the subject ("Saleh and Massoud met …"): a later "he" could be either.
+  const p1 = mentions.find((m) => r.entities.get(m.entityId)?.type === 'person');
+  if (people.size > 0) {
+    out.pairedSubject =
+      p1 !== undefined &&
+      /^\s*(?:and|&)\s+\p{Lu}/u.test(sentence.text.slice(p1.end - sentence.start)) &&
+      /^\W*$/u.test(sentence.text.slice(0, p1.start - sentence.start));
+  }
   return out;
 }
 
@@ -666,24 +882,49 @@ export function extractQuotes(
   sentences: readonly Sentence[],
   mentions: readonly Mention[],
   entities: readonly SpeakerEntity[],
+  sources: ReadonlyArray<Pick<Source, 'id' | 'raw' | 'removed'>> = [],
 ): { quotes: QuoteDraft[]; passages: QuotedPassage[] } {
   const byId = new Map(entities.map((e) => [e.id, e]));
+  const sourceById = new Map(sources.map((s) => [s.id, s]));
+  const paragraphs = paragraphsOf(sentences);
+  const mentionable = entities.filter((e): e is SpeakerEntity & MentionableEntity => e.label !== undefined && e.aliases !== undefined);
   const quotes: QuoteDraft[] = [];
   const passages: QuotedPassage[] = [];
   let resolver: Resolver = { entities: byId, lastNamed: undefined };
   let currentSource = '';
   let previousQuote: QuoteDraft | undefined;
   let previousSentence: Sentence | undefined;
+  /** First sentences of paragraphs that are block quotations (the rest of them is skipped). */
+  const blockParagraphs = new Set<Sentence>();
   /** Quotes left open at the end of their sentence, and quotes that close one begun before. */
   const runsOn = new Set<QuoteDraft>();
   const continuing = new Set<QuoteDraft>();
 
-  for (const sentence of sentences) {
+  for (const [index, sentence] of sentences.entries()) {
+    const lastOfSource = sentences[index + 1]?.sourceId !== sentence.sourceId;
     if (sentence.sourceId !== currentSource) {
       currentSource = sentence.sourceId;
       resolver = { entities: byId, lastNamed: undefined };
       previousQuote = undefined;
       previousSentence = undefined;
+    }
+    const paragraph = paragraphs.get(`${sentence.sourceId}\u0000${sentence.paragraph}`) ?? [sentence];
+    if (paragraph[0] !== sentence && blockParagraphs.has(paragraph[0] as Sentence)) {
+      previousSentence = sentence;
+      continue;
+    }
+    if (paragraph[0] === sentence) {
+      const block =
+        blockQuoteDraft(paragraph, sourceById.get(sentence.sourceId), mentionable) ??
+        firstPersonBlock(paragraph, previousQuote, sourceById.get(sentence.sourceId));
+      if (block) {
+        // The block's words are its author's: names in it are no antecedents for the report.
+        blockParagraphs.add(sentence);
+        quotes.push(block);
+        previousQuote = block;
+        previousSentence = sentence;
+        continue;
+      }
     }
     const found = quotedPassages(sentence);
     passages.push(...found);
@@ -705,7 +946,10 @@ export function extractQuotes(
           dateSentences = [previousSentence, sentence];
         }
       }
-      if (!attribution && !partial && previousQuote && previousQuote.sentence.paragraph >= sentence.paragraph - 1) {
+      // A quotation the page cuts off (opened, never closed, nothing after it) may have lost its
+      // own attribution with its end: it does not simply continue the previous speaker.
+      const cutOff = lastOfSource && p.open >= 0 && !/["”»]/u.test(sentence.text.slice(p.open + 1));
+      if (!attribution && !partial && !cutOff && previousQuote && previousQuote.sentence.paragraph >= sentence.paragraph - 1) {
         // A quote that simply continues the previous speaker's words.
         attribution = {
           speakerId: previousQuote.speakerId,
@@ -747,16 +991,166 @@ export function extractQuotes(
       if (p.open < 0) continuing.add(draft);
       else if (p.close >= sentence.text.replace(/[\s.,;:!?]+$/u, '').length && !/["”»]/u.test(sentence.text.slice(p.close))) runsOn.add(draft);
       previousQuote = draft;
-      if (draft.speakerText) resolver = { ...resolver, lastNamed: { speakerId, speakerText: draft.speakerText } };
+      if (draft.speakerText) {
+        const named = { speakerId, speakerText: draft.speakerText };
+        // Only a person is a later "he"'s antecedent, not "the ministry" or "residents".
+        const person = speakerId ? byId.get(speakerId)?.type === 'person' : !NOT_ONE_PERSON.test(draft.speakerText);
+        resolver = {
+          ...resolver,
+          ...(person ? { lastNamed: named, subjectChanged: false, pairedSubject: false } : {}),
+          currentSpeaker: named,
+          described: [...(resolver.described ?? []), { named, text: introductionOf(sentence, draft.speakerText) }],
+        };
+      }
     });
+    for (const p of speech) quotes.push(...nestedQuotes(sentence, p, sentenceMentions, byId));
     resolver = { ...resolver, ...antecedentsIn(sentence, sentenceMentions, resolver) };
     if (speech.length === 0) {
       const subject = sentenceSubject(sentence, sentenceMentions, byId);
-      if (subject) resolver = { ...resolver, lastNamed: subject };
+      const opening = sentenceMentions.find((m) => /^\W*(?:the\s+)?$/iu.test(sentence.text.slice(0, m.start - sentence.start)));
+      if (subject) resolver = { ...resolver, lastNamed: subject, subjectChanged: false };
+      else if (opening && byId.get(opening.entityId)?.type !== 'person') resolver = { ...resolver, subjectChanged: true };
     }
     previousSentence = sentence;
   }
   return { quotes: creditRunOnQuotes(quotes, runsOn, continuing), passages };
+}
+
+/** The sentences of each paragraph, keyed by source and paragraph index. */
+function paragraphsOf(sentences: readonly Sentence[]): Map<string, Sentence[]> {
+  const out = new Map<string, Sentence[]>();
+  for (const s of sentences) {
+    const key = `${s.sourceId}\u0000${s.paragraph}`;
+    const list = out.get(key);
+    if (list) list.push(s);
+    else out.set(key, [s]);
+  }
+  return out;
+}
+
+/** A paragraph as one span of the raw text. */
+function paragraphSpan(paragraph: readonly Sentence[], raw: string): Citation | undefined {
+  const first = paragraph[0];
+  const last = paragraph[paragraph.length - 1];
+  if (!first || !last || first.caption) return undefined;
+  return { sourceId: first.sourceId, start: first.start, end: last.end, text: raw.slice(first.start, last.end) };
+}
+
+/** The page line right after a span, when cleaning removed it (a credit line), if any. */
+function removedLineAfter(source: Pick<Source, 'raw' | 'removed'>, end: number): Citation | undefined {
+  return source.removed.find((r) => r.start >= end && source.raw.slice(end, r.start).trim() === '');
+}
+
+/**
+ * A paragraph printed as a block quotation and credited on the line below it (an embedded
+ * post, a pull quote): a quote of the author the credit names.
+ */
+function blockQuoteDraft(
+  paragraph: readonly Sentence[],
+  source: Pick<Source, 'raw' | 'removed'> | undefined,
+  entities: ReadonlyArray<SpeakerEntity & MentionableEntity>,
+): QuoteDraft | undefined {
+  const first = paragraph[0];
+  const span = source && paragraphSpan(paragraph, source.raw);
+  if (!first || !source || !span) return undefined;
+  const block = blockQuoteOf(span, removedLineAfter(source, span.end));
+  if (!block) return undefined;
+  // The author is a registry entity when the credit's name is one of its names.
+  const creditSentence: Sentence = { ...first, start: block.credit.start, end: block.credit.end, text: block.credit.text };
+  const named = findMentions([creditSentence], entities).find((m) => fold(m.text) === fold(block.name));
+  const text = source.raw.slice(block.start, block.end);
+  return {
+    sourceId: first.sourceId,
+    sentence: first,
+    // A post's credit carries its date.
+    dateSentences: [creditSentence, ...paragraph],
+    text: tidyWhitespace(text),
+    speakerId: named?.entityId ?? null,
+    speakerText: block.speakerText,
+    mode: block.kind === 'post' ? 'tweeted' : 'said',
+    partial: false,
+    entities: named ? [named.entityId] : [],
+    citations: [{ sourceId: first.sourceId, start: block.start, end: block.end, text }],
+  };
+}
+
+/** What a newsroom says of its own work in the first person. */
+const OUTLET_FIRST_PERSON =
+  /\b(?:verif(?:y|ied)|confirm(?:ed)?|reach(?:ed)? (?:for|him|her|them)|contact(?:ed)?|for comment|our (?:correspondent|reporter|team|newsroom|journalists?)|this (?:story|article|report)|updated?)\b/iu;
+
+/**
+ * A short paragraph in the first person, without quotation marks or a reporting verb, right
+ * after a paragraph quoting someone: the same speaker's words, set apart as a block (a pull
+ * quote of an op-ed). Only when nothing of the page (a removed line) stands between them.
+ */
+function firstPersonBlock(
+  paragraph: readonly Sentence[],
+  previousQuote: QuoteDraft | undefined,
+  source: Pick<Source, 'raw' | 'removed'> | undefined,
+): QuoteDraft | undefined {
+  const first = paragraph[0];
+  const last = paragraph[paragraph.length - 1];
+  if (!first || !last || !source || !previousQuote || first.caption) return undefined;
+  if (previousQuote.sourceId !== first.sourceId || previousQuote.sentence.paragraph !== first.paragraph - 1) return undefined;
+  if (!previousQuote.speakerId && !previousQuote.speakerText) return undefined;
+  const text = source.raw.slice(first.start, last.end);
+  if (paragraph.length > 3 || /["“”«»]/u.test(text) || !FIRST_PERSON.test(text) || verbsIn(text).length > 0) return undefined;
+  // An outlet speaks in the first person only of its own reporting ("We could not verify …").
+  if (OUTLET_FIRST_PERSON.test(text)) return undefined;
+  const previousEnd = previousQuote.sentence.end;
+  if (source.removed.some((r) => r.start >= previousEnd && r.end <= first.start)) return undefined;
+  return {
+    sourceId: first.sourceId,
+    sentence: first,
+    dateSentences: previousQuote.dateSentences,
+    text: tidyWhitespace(text),
+    speakerId: previousQuote.speakerId,
+    ...(previousQuote.speakerText ? { speakerText: previousQuote.speakerText } : {}),
+    ...(previousQuote.mode ? { mode: previousQuote.mode } : {}),
+    ...(previousQuote.context ? { context: previousQuote.context } : {}),
+    partial: false,
+    entities: previousQuote.speakerId ? [previousQuote.speakerId] : [],
+    citations: [{ sourceId: first.sourceId, start: first.start, end: last.end, text }],
+  };
+}
+
+/**
+ * Quotes inside a quote: the speaker's own sentence credits words in single marks to someone
+ * (“America can be a ‘beacon of hope,’ as a former president said,” she wrote). Such a nested
+ * quote is kept only when the quoted sentence names who said it; the words it merely repeats
+ * are the outer speaker's quote already.
+ */
+function nestedQuotes(
+  sentence: Sentence,
+  outer: QuotedPassage,
+  mentions: readonly Mention[],
+  entities: ReadonlyMap<EntityId, SpeakerEntity>,
+): QuoteDraft[] {
+  if (outer.open < 0 || !/["“«„]/u.test(sentence.text[outer.open] ?? '')) return [];
+  const inner: Sentence = { ...sentence, start: sentence.start + outer.open + 1, end: sentence.start + outer.close, text: sentence.text.slice(outer.open + 1, outer.close) };
+  const passages = quotedPassages(inner).filter((p) => p.kind === 'speech' && /[‘']/u.test(inner.text[p.open] ?? ''));
+  if (passages.length === 0) return [];
+  const innerMentions = mentions.filter((m) => m.start >= inner.start && m.end <= inner.end);
+  // Inside someone's words a pronoun is theirs to resolve, not the reporter's: nothing carries over.
+  const attributions = attributeSentence(inner, passages, innerMentions, { entities, lastNamed: undefined }, true);
+  return passages.flatMap((p, i) => {
+    const a = attributions[i];
+    const named = a && (a.speakerId !== null || (a.speakerText !== undefined && /^\p{Lu}/u.test(a.speakerText) && !PRONOUN.test(a.speakerText)));
+    if (!a || !named) return [];
+    const inQuote = innerMentions.filter((m) => m.start >= p.start && m.end <= p.end).map((m) => m.entityId);
+    return [{
+      sourceId: sentence.sourceId,
+      sentence,
+      dateSentences: [sentence],
+      text: tidyWhitespace(p.text),
+      speakerId: a.speakerId,
+      ...(a.speakerText ? { speakerText: tidyWhitespace(a.speakerText) } : {}),
+      mode: a.mode,
+      partial: isPartial(p, inner),
+      entities: [...new Set([...(a.speakerId ? [a.speakerId] : []), ...inQuote])],
+      citations: [{ sourceId: sentence.sourceId, start: p.start, end: p.end, text: p.text }],
+    }];
+  });
 }
 
 /**

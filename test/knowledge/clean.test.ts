@@ -137,6 +137,7 @@ describe('cleaning the furniture of news sites in general, never a sentence of t
     '“We will never surrender,” the commander said, as fighters gathered at the gate (dpa/tn)',
     'Reuters reported that the talks had failed, and the resistance said it would follow its own path.',
     'NEW DELHI: At least 20 civilians have been killed by the Taliban',
+    '“Whatever is decided in the capital',
   ].join('\n\n');
   const { body, removed } = cleanArticle('x', page, { headline: 'Taliban take valley' });
   const kept = body.map((p) => p.text);
@@ -171,6 +172,8 @@ describe('cleaning the furniture of news sites in general, never a sentence of t
     expect(body.find((p) => p.text.startsWith('“We will never surrender,”'))).toMatchObject({ caption: false });
     expect(kept).toContain('Reuters reported that the talks had failed, and the resistance said it would follow its own path.');
     expect(kept).toContain('NEW DELHI: At least 20 civilians have been killed by the Taliban');
+    // A quotation opened and never closed is the report's words the page cut off, not a heading.
+    expect(kept).toContain('“Whatever is decided in the capital');
     expect(body.find((p) => p.text === 'A Taliban soldier guards the gate of the valley')).toMatchObject({ caption: true });
   });
 });
