@@ -72,9 +72,9 @@ function esbuild(): Esbuild {
  * {@link COMPILED_ROOT}, file by file as tsx does (type syntax removed, nothing bundled). Types
  * are the check step's job, not this one's.
  */
-export function compileForProcesses(): void {
-  // Each project of vitest.config.ts runs the global setup: compile once per run.
-  if (process.env.DOSSIER_TEST_JS === COMPILED_ROOT) return;
+export function compileForProcesses(options: { again?: boolean } = {}): void {
+  // Each project of vitest.config.ts runs the global setup: compile once per run (and per rerun).
+  if (options.again !== true && process.env.DOSSIER_TEST_JS === COMPILED_ROOT) return;
   rmSync(COMPILED_ROOT, { recursive: true, force: true });
   esbuild().buildSync({
     entryPoints: [...modules(join(repo, 'src')), ...modules(join(repo, 'test'))],
