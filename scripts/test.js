@@ -2,11 +2,13 @@
 /**
  * `npm test`: every check and every test, in one command.
  *
- *   1. the type check and lint (scripts/check.js) beside the bulk of the tests (vitest's `suite`
- *      project). The check runs at a low priority: it takes the CPU the tests leave while they
- *      wait on child processes and sockets, and never slows them down;
- *   2. then the fleet tests alone (vitest's `fleet` project: several bot processes counted per
- *      second against the platforms' limits, which must judge the bot, not a busy machine).
+ *   - the bulk of the tests (vitest's `suite` project), then the fleet tests alone (its `fleet`
+ *     project: several bot processes counted per second against the platforms' limits, which
+ *     must judge the bot, not a busy machine);
+ *   - all the while, the type check and lint (scripts/check.js, one CPU-bound process) at the
+ *     lowest priority (nice 19): it runs on the CPU the tests leave idle while they wait on
+ *     child processes, sockets and paced sends, and yields it whenever a test process wakes up.
+ *     Before, it ran first, alone, for 20–40 s on one of the two cores.
  *
  * Arguments go to both vitest runs (`npm test -- --reporter=verbose`). Exits non-zero when
  * anything failed; the fleet still runs when the check or the suite failed, so one run reports
@@ -42,12 +44,12 @@ async function run(argv, options = {}) {
 
 const started = Date.now();
 // The check's report is short: it is printed in one piece when it ends, not into vitest's.
-const check = run([join(root, 'scripts', 'check.js')], { stdio: ['ignore', 'pipe', 'pipe'], nice: 10 });
+const check = run([join(root, 'scripts', 'check.js')], { stdio: ['ignore', 'pipe', 'pipe'], nice: 19 });
 // --passWithNoTests: `npm test -- test/cli` may name files of one project only.
 const suite = await run([vitest, 'run', '--project', 'suite', '--passWithNoTests', ...args]);
+const fleet = await run([vitest, 'run', '--project', 'fleet', '--passWithNoTests', ...args]);
 const checked = await check;
 process.stdout.write(`\n${checked.output}`);
-const fleet = await run([vitest, 'run', '--project', 'fleet', '--passWithNoTests', ...args]);
 
 const failed = [
   ...(checked.code === 0 ? [] : ['type check or lint']),
