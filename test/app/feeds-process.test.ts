@@ -23,6 +23,7 @@ import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import { ALICE } from '../fakes/telegram-updates.js';
 import { SEED_STORY } from '../support/seed-story.js';
 import { freePort } from '../support/test-tools.js';
+import { compiled } from '../support/compiled.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const HTML = 'text/html; charset=utf-8';
@@ -104,7 +105,7 @@ describe('npm start with a feed in story.yaml, as a process', () => {
 
     async function startBot(clock: string): Promise<Bot> {
       const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/app/processes/bot-at.ts'], {
+      const child = spawn(process.execPath, [compiled('test/app/processes/bot-at.ts')], {
         cwd: repo,
         env: {
           PATH: process.env.PATH ?? '',

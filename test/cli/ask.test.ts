@@ -1,13 +1,16 @@
 /**
  * `dossier ask` (`npx dossier ask`, `npm run -s ask`): the bot from a shell, one message per
  * argument or per line of standard input, as text or as JSON lines, with no platform and no
- * token. Run as a process through the project's `bin`, as a user runs it.
+ * token. Run as a process: the program itself (compiled once per test run, see
+ * test/support/compiled.ts), and, as a user runs it, through the project's `bin` and tsx —
+ * `npx dossier ask` and a bad setting.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiled } from '../support/compiled.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dossier-ask-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -18,10 +21,10 @@ interface Run {
   stderr: string;
 }
 
-/** Run `bin/dossier.js ask` (what `npx dossier ask` runs), with only these settings. */
+/** Run `dossier ask`'s program (what `npx dossier ask` runs through bin/dossier.js), with only these settings. */
 function ask(args: string[], stdin = '', settings: Record<string, string> = {}, options: { closeOutput?: boolean } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/dossier.js', 'ask', ...args], {
+    const child = spawn(process.execPath, [compiled('src/cli/ask.ts'), ...args], {
       env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(work, 'ask.sqlite'), LOG_FORMAT: 'json', ...settings },
     });
     // The reader goes away before the first answer: every write the program makes hits a closed pipe.

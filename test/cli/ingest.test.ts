@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiled } from '../support/compiled.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dossier-ingest-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ cpSync('data', dataDir, { recursive: true });
 const FIXTURE = 'test/fixtures/articles/kabul-dispatch-2021-08-25.txt';
 
 function ingest(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args, '--data-dir', dataDir], {
+  return spawnSync(process.execPath, [compiled('src/cli/ingest.ts'), ...args, '--data-dir', dataDir], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '' },
   });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/storage/postgres.js';
 import { openSqliteStore } from '../../src/storage/sqlite.js';
+import { compiled } from '../support/compiled.js';
 import { createTestDatabase, describePostgres, type TestDatabase } from '../support/postgres.js';
 
 const T0 = new Date('2021-08-22T08:00:00.000Z');
@@ -18,7 +19,7 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/migrate-from-sqlite.ts', ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [compiled('src/cli/migrate-from-sqlite.ts'), ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

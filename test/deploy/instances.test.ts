@@ -1,6 +1,6 @@
 /**
- * Several bot instances on one PostgreSQL database, as real processes (`src/main.ts` under
- * tsx), against the fake Telegram Bot API holding them to one per-bot rate limit. What counts is
+ * Several bot instances on one PostgreSQL database, as real processes (`src/main.ts`, compiled
+ * once per run: test/support/compiled.ts), against the fake Telegram Bot API holding them to one per-bot rate limit. What counts is
  * what the fake received: every chat's digest once, none twice, none lost — with all instances
  * ticking at once, with one SIGKILLed in the middle of a fan-out, and across a rolling restart;
  * and two processes starting together migrate the schema once.
@@ -18,6 +18,7 @@ import { openPostgresStore } from '../../src/storage/postgres.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
 import type { FakeUser } from '../fakes/telegram-updates.js';
 import { createTestDatabase, describePostgres, queryOnce, type TestDatabase } from '../support/postgres.js';
+import { compiled } from '../support/compiled.js';
 import { SEED_STORY } from '../support/seed-story.js';
 import { freePort } from '../support/test-tools.js';
 
@@ -150,7 +151,7 @@ describePostgres('several instances on one PostgreSQL database', () => {
    */
   async function startInstance(rate = RATE, instanceId = `instance-${++started}`, webhookUrl?: string): Promise<Instance> {
     const webhookPort = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [compiled('src/main.ts')], {
       cwd: repo,
       env: {
         PATH: process.env.PATH ?? '',
@@ -413,8 +414,8 @@ describePostgres('migrations', () => {
   afterEach(async () => database.drop());
 
   it('two processes started at the same moment migrate the schema once, and both start', async () => {
-    const script = join(import.meta.dirname, 'processes', 'migrate-process.ts');
-    const children = [0, 1].map(() => fork(script, [database.url], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }));
+    const script = compiled('test/deploy/processes/migrate-process.ts');
+    const children = [0, 1].map(() => fork(script, [database.url], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }));
     const errors = children.map((child) => {
       let text = '';
       child.stderr?.setEncoding('utf8').on('data', (c: string) => (text += c));

@@ -3,8 +3,8 @@
  * and read what the fake platforms received.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { openSqliteStore } from '../../src/storage/sqlite.js';
+import { compiled } from '../support/compiled.js';
 import type { BotProcessSettings } from './processes/bot-process.js';
 
 /** A running bot process. */
@@ -18,8 +18,8 @@ export interface BotProcess {
 
 /** Start the bot process and wait until its digest service started. */
 export async function startBotProcess(settings: BotProcessSettings): Promise<BotProcess> {
-  const child = fork(join(import.meta.dirname, 'processes', 'bot-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(compiled('test/digests/processes/bot-process.ts'), [], {
+    execArgv: [],
     env: { ...process.env, DOSSIER_TEST_BOT: JSON.stringify(settings) },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

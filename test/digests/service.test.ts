@@ -8,6 +8,7 @@ import type { Telemetry } from '../../src/observability/telemetry.js';
 import type { KnowledgeSnapshot } from '../../src/search/types.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite.js';
 import type { NewSubscription } from '../../src/storage/types.js';
+import { compiled } from '../support/compiled.js';
 import { FakeChatPlatform, httpSender, LATER_ARTICLE, manualClock, manualTimers, snapshotsAroundLaterArticle, tempDir } from './support.js';
 
 // Sunday 22 Aug 2021. 08:00 in Kabul (UTC+4:30) is 03:30Z.
@@ -500,8 +501,8 @@ describe('two OS processes on one database file', () => {
         store.addSubscription({ platform: 'telegram', chatId: `chat-${i}`, chatType: 'group', schedule: 'daily 08:00', timeZone: 'Asia/Kabul', quiet: 'notice', createdAt });
       }
       const now = KABUL_8AM(22);
-      const child = fork(join(import.meta.dirname, 'processes', 'tick-process.ts'), [dbPath, platform.url, now.toISOString()], {
-        execArgv: ['--import', 'tsx'],
+      const child = fork(compiled('test/digests/processes/tick-process.ts'), [dbPath, platform.url, now.toISOString()], {
+        execArgv: [],
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       const childReport = new Promise<{ sent: number }>((resolve, reject) => {

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWebIngestCli } from '../../src/feeds/cli.js';
 import { FakeNewsSite, kabulDispatchReport, marketsReport, newsPage, panjshirFallReport, rssFeed } from '../fakes/news-site.js';
+import { compiled } from '../support/compiled.js';
 import { SEED_STORY } from '../support/seed-story.js';
 
 const run = promisify(execFile);
@@ -48,7 +49,7 @@ describe('npm run ingest -- --feed', () => {
       contentType: 'application/rss+xml',
       validators: true,
     });
-    const args = ['--import', 'tsx', 'src/cli/ingest.ts', '--feed', site.url('/kd/rss.xml'), '--json', '--data-dir', dataDir, '--database', join(work, 'db.sqlite')];
+    const args = [compiled('src/cli/ingest.ts'), '--feed', site.url('/kd/rss.xml'), '--json', '--data-dir', dataDir, '--database', join(work, 'db.sqlite')];
     const env = { PATH: process.env.PATH ?? '' };
 
     const first = await run(process.execPath, args, { env }).catch((error: { stdout: string; stderr: string; code: number }) => error);

@@ -41,7 +41,9 @@ describe.each<[string, EntityType[]]>([
     }
     expect(ours).toBeGreaterThanOrEqual(theirs);
     expect(ours / queries.length).toBeGreaterThan(0.8);
-  });
+    // 480 searches through plain fuse.js over 1,500 entities: about 10 s of one core, which a
+    // loaded two-core machine stretches past the default 20 s (seen at load 14: 33 s).
+  }, 90_000);
 
   it('finds every exact label', () => {
     for (const q of queries.filter((_, i) => i % 4 === 0)) {

@@ -7,6 +7,7 @@ import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatRegistrationReport, registerCommands } from '../../../src/adapters/discord/register.js';
 import { FakeDiscord } from '../../fakes/discord-api.js';
+import { compiled } from '../../support/compiled.js';
 import { commandSet } from './harness.js';
 
 const run = promisify(execFile);
@@ -74,7 +75,7 @@ describe('registerCommands', () => {
 
 describe('npm run discord:register', () => {
   const cli = (args: string[], env: Record<string, string>) =>
-    run(process.execPath, ['--import', 'tsx', 'src/cli/discord-register.ts', ...args], {
+    run(process.execPath, [compiled('src/cli/discord-register.ts'), ...args], {
       cwd: process.cwd(),
       env: { PATH: process.env.PATH ?? '', DOTENV_PATH: '/dev/null', ...env },
     });
