@@ -1,23 +1,26 @@
 /**
- * Incremental reading: the build's reading stages (cleaning, sentences, mentions —
- * {@link readArticles}) give each article a result that depends only on that article, the
- * registry's names and the pipeline's code. This cache keeps those results, keyed by a hash of
- * all three, in memory and on disk, so adding one article reads one article, and a restart
- * reads none that it read before. The later, story-wide stages (quotes, corroboration, events,
- * claims, conflicts) still run over the whole story on each build.
+ * Built knowledge kept per article: every per-article stage ({@link knowArticles}: cleaning,
+ * sentences, mentions, quotes, facts, candidate names) gives each article a result that depends
+ * only on that article, the registry's names and the pipeline's code. This cache keeps those
+ * results, keyed by a hash of all three, in memory and in a {@link KnowledgeUnitStore} (a folder
+ * on disk by default, a table in PostgreSQL mode), so adding one article reads one article, and
+ * a restart — or another instance — reads none that was read before. Only the story-wide stages
+ * (corroboration, events, claims, conflicts, candidate clustering) run on each build.
  *
  * The pipeline version is a hash of the knowledge modules' own source files: any change to the
- * code invalidates every cached result, so a cache can never serve what older code produced.
+ * code invalidates every kept result, so a cache can never serve what older code produced.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
 import { loadArticles, type Article } from './articles.js';
-import { buildKnowledgeBaseWithTrace, readArticles, type ReadArticles } from './build.js';
+import { buildKnowledgeBaseWithTrace } from './build.js';
 import { loadStoryMeta } from './load.js';
 import type { MentionableEntity } from './mentions.js';
 import type { KnowledgeBase } from './model.js';
+import type { SpeakerEntity } from './quotes.js';
 import { loadRegistry } from './registry.js';
 
 /** Hash of every module of the knowledge pipeline (this folder's .ts or .js files). */
@@ -30,21 +33,63 @@ export function pipelineVersion(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Where per-article results are kept between runs: JSON text by key. The key already names the
+ * pipeline version, so a store never has to know about versions; entries of older versions are
+ * simply never asked for again.
+ */
+export interface KnowledgeUnitStore {
+  /** The stored text of each key that is stored (missing keys are left out). */
+  get(keys: readonly string[]): Map<string, string>;
+  put(entries: ReadonlyArray<readonly [string, string]>): void;
+}
+
+/**
+ * A folder of `<key>.json` files (written to a temporary name, then renamed, so a reader never
+ * sees half a file).
+ *
+ * @example
+ * const store = folderUnitStore('var/reading-cache/panjshir');
+ */
+export function folderUnitStore(dir: string): KnowledgeUnitStore {
+  mkdirSync(dir, { recursive: true });
+  return {
+    get(keys) {
+      const found = new Map<string, string>();
+      for (const key of keys) {
+        const file = join(dir, `${key}.json`);
+        if (existsSync(file)) found.set(key, readFileSync(file, 'utf8'));
+      }
+      return found;
+    },
+    put(entries) {
+      for (const [key, text] of entries) {
+        const file = join(dir, `${key}.json`);
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, text);
+        renameSync(temporary, file);
+      }
+    },
+  };
+}
+
 export interface ReadingCacheOptions {
-  /** Where results are kept between runs; without it the cache lives in memory only. */
+  /** Where results are kept between runs (a folder); without it or `store` the cache lives in memory only. */
   dir?: string;
+  /** Where results are kept between runs (e.g. PostgreSQL); takes precedence over `dir`. */
+  store?: KnowledgeUnitStore;
   /** Default: {@link pipelineVersion}. */
   version?: string;
 }
 
 export interface ReadingCache {
-  /** A drop-in for {@link readArticles}: cached articles are not read again. */
-  read(articles: readonly Article[], entities: readonly MentionableEntity[]): ReadArticles;
-  /** Hits and misses since creation (for logs and the bench). */
+  /** A drop-in for {@link knowArticles}: articles known before are not read again. */
+  read(articles: readonly Article[], entities: readonly (MentionableEntity & SpeakerEntity)[]): ArticleKnowledge[];
+  /** Hits (memory or store) and misses since creation (for logs and the bench). */
   readonly stats: { hits: number; misses: number };
+  /** The pipeline version the keys are made with. */
+  readonly version: string;
 }
-
-type OneArticle = ReadArticles;
 
 /**
  * Create a reading cache.
@@ -55,72 +100,66 @@ type OneArticle = ReadArticles;
  */
 export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCache {
   const version = options.version ?? pipelineVersion();
-  const memory = new Map<string, OneArticle>();
+  const memory = new Map<string, ArticleKnowledge>();
   const stats = { hits: 0, misses: 0 };
-  if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true });
+  const store = options.store ?? (options.dir === undefined ? undefined : folderUnitStore(options.dir));
+  let namesOf: { entities: readonly MentionableEntity[]; key: string } | undefined;
 
-  const entitiesKey = (entities: readonly MentionableEntity[]): string => createHash('sha256').update(JSON.stringify(entities)).digest('hex');
+  const entitiesKey = (entities: readonly MentionableEntity[]): string => {
+    // The registry is the same array build after build: hash it once.
+    if (namesOf?.entities !== entities) namesOf = { entities, key: createHash('sha256').update(JSON.stringify(entities)).digest('hex') };
+    return namesOf.key;
+  };
   const keyOf = (article: Article, entities: string): string =>
     createHash('sha256').update(version).update('\u0000').update(entities).update('\u0000').update(article.id).update('\u0000').update(JSON.stringify(article.meta)).update('\u0000').update(article.raw).digest('hex');
 
-  function fromDisk(key: string, raw: string): OneArticle | undefined {
-    if (options.dir === undefined) return undefined;
-    const file = join(options.dir, `${key}.json`);
-    if (!existsSync(file)) return undefined;
+  function parse(text: string, raw: string): ArticleKnowledge | undefined {
     try {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as OneArticle;
-      // The raw text is not duplicated on disk: the article file is the one copy.
-      for (const source of stored.sources) source.raw = raw;
+      const stored = JSON.parse(text) as ArticleKnowledge;
+      // The raw text is not duplicated in the store: the article is the one copy.
+      stored.source.raw = raw;
       return stored;
     } catch {
-      return undefined; // A torn or foreign file is simply read again.
+      return undefined; // A torn or foreign entry is simply read again.
     }
   }
-
-  function toDisk(key: string, result: OneArticle): void {
-    if (options.dir === undefined) return;
-    const file = join(options.dir, `${key}.json`);
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ ...result, sources: result.sources.map((s) => ({ ...s, raw: '' })) }));
-    renameSync(temporary, file);
-  }
+  const serialise = (unit: ArticleKnowledge): string => JSON.stringify({ ...unit, source: { ...unit.source, raw: '' } });
 
   return {
     stats,
+    version,
     read(articles, entities) {
       const names = entitiesKey(entities);
-      const results: Array<OneArticle | undefined> = [];
-      const missing: Array<{ index: number; key: string; article: Article }> = [];
-      articles.forEach((article, index) => {
-        const key = keyOf(article, names);
-        const cached = memory.get(key) ?? fromDisk(key, article.raw);
-        if (cached === undefined) missing.push({ index, key, article });
-        else {
-          memory.set(key, cached);
-          stats.hits++;
+      const keys = articles.map((article) => keyOf(article, names));
+      const results: Array<ArticleKnowledge | undefined> = keys.map((key) => memory.get(key));
+      const unknown = keys.filter((_, i) => results[i] === undefined);
+      const stored = store !== undefined && unknown.length > 0 ? store.get(unknown) : new Map<string, string>();
+      const missing: number[] = [];
+      articles.forEach((article, i) => {
+        const key = keys[i] as string;
+        if (results[i] === undefined) {
+          const text = stored.get(key);
+          const parsed = text === undefined ? undefined : parse(text, article.raw);
+          if (parsed !== undefined) memory.set(key, parsed);
+          results[i] = parsed;
         }
-        results.push(cached);
+        if (results[i] === undefined) missing.push(i);
+        else stats.hits++;
       });
-      // Misses are read together (one alias index); each source's result is separable because
-      // every reading stage keeps its context within one source.
       if (missing.length > 0) {
-        const read = readArticles(missing.map((m) => m.article), entities);
-        const bySource = new Map<string, OneArticle>(read.sources.map((s) => [s.id, { sources: [s], sentences: [], mentions: [] }]));
-        for (const sentence of read.sentences) bySource.get(sentence.sourceId)?.sentences.push(sentence);
-        for (const mention of read.mentions) bySource.get(mention.sourceId)?.mentions.push(mention);
-        for (const { index, key, article } of missing) {
-          const one: OneArticle = bySource.get(article.id) ?? { sources: [], sentences: [], mentions: [] };
-          memory.set(key, one);
-          toDisk(key, one);
-          results[index] = one;
+        const read = knowArticles(missing.map((i) => articles[i] as Article), entities);
+        const fresh: Array<[string, string]> = [];
+        missing.forEach((i, n) => {
+          const unit = read[n] as ArticleKnowledge;
+          const key = keys[i] as string;
+          memory.set(key, unit);
+          fresh.push([key, serialise(unit)]);
+          results[i] = unit;
           stats.misses++;
-        }
+        });
+        store?.put(fresh);
       }
-      return {
-        sources: results.flatMap((r) => r!.sources),
-        sentences: results.flatMap((r) => r!.sentences),
-        mentions: results.flatMap((r) => r!.mentions),
-      };
+      return results as ArticleKnowledge[];
     },
   };
 }
