@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
 import { loadArticles, type Article } from './articles.js';
-import { buildKnowledgeBaseWithTrace } from './build.js';
+import { assembleKnowledge, canonicalOrder } from './build.js';
 import { loadStoryMeta } from './load.js';
 import type { MentionableEntity } from './mentions.js';
 import type { KnowledgeBase } from './model.js';
@@ -80,6 +80,21 @@ export interface ReadingCacheOptions {
   store?: KnowledgeUnitStore;
   /** Default: {@link pipelineVersion}. */
   version?: string;
+  /**
+   * A file for the last built knowledge base of the story: a start-up whose articles, registry
+   * and code are those it was built from loads it instead of running the story-wide stages.
+   */
+  snapshotFile?: string;
+  /** Write the snapshot at most this often while articles keep arriving (default 60 s). */
+  snapshotEveryMs?: number;
+  /** For the snapshot's pace (default `Date.now`). */
+  now?: () => number;
+}
+
+/** A built knowledge base and the key of everything it was built from. */
+interface Snapshot {
+  key: string;
+  kb: KnowledgeBase;
 }
 
 export interface ReadingCache {
@@ -89,6 +104,12 @@ export interface ReadingCache {
   readonly stats: { hits: number; misses: number };
   /** The pipeline version the keys are made with. */
   readonly version: string;
+  /** The key of each article's kept result (what {@link ReadingCache.read} looks up). */
+  keys(articles: readonly Article[], entities: readonly MentionableEntity[]): string[];
+  /** The snapshot file's knowledge base when it was built from exactly `key` (read once). */
+  snapshot(key: string): KnowledgeBase | undefined;
+  /** Remember the knowledge base built from `key`; written to the snapshot file at its pace, or now when `force`. */
+  built(key: string, kb: KnowledgeBase, force?: boolean): void;
 }
 
 /**
@@ -125,12 +146,50 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
   }
   const serialise = (unit: ArticleKnowledge): string => JSON.stringify({ ...unit, source: { ...unit.source, raw: '' } });
 
+  const now = options.now ?? Date.now;
+  let fileChecked = false;
+  let lastWrite: number | undefined;
+  let latest: Snapshot | undefined;
+
+  function writeSnapshot(snapshot: Snapshot): void {
+    if (options.snapshotFile === undefined) return;
+    mkdirSync(dirname(options.snapshotFile), { recursive: true });
+    const temporary = `${options.snapshotFile}.${process.pid}.tmp`;
+    // Raw texts stay in the articles: the snapshot names them by source id.
+    writeFileSync(temporary, JSON.stringify({ key: snapshot.key, kb: { ...snapshot.kb, sources: snapshot.kb.sources.map((src) => ({ ...src, raw: '' })) } }));
+    renameSync(temporary, options.snapshotFile);
+    lastWrite = now();
+  }
+
+  const keysOf = (articles: readonly Article[], entities: readonly MentionableEntity[]): string[] => {
+    const names = entitiesKey(entities);
+    return articles.map((article) => keyOf(article, names));
+  };
+
   return {
     stats,
     version,
+    keys: keysOf,
+    snapshot(key) {
+      if (fileChecked || options.snapshotFile === undefined) return undefined;
+      fileChecked = true;
+      if (!existsSync(options.snapshotFile)) return undefined;
+      try {
+        const stored = JSON.parse(readFileSync(options.snapshotFile, 'utf8')) as Snapshot;
+        if (stored.key !== key) return undefined;
+        latest = stored;
+        lastWrite = now();
+        return stored.kb;
+      } catch {
+        return undefined; // A torn or foreign file: build instead.
+      }
+    },
+    built(key, kb, force = false) {
+      latest = { key, kb };
+      if (force || lastWrite === undefined || now() - lastWrite >= (options.snapshotEveryMs ?? 60_000)) writeSnapshot(latest);
+    },
     read(articles, entities) {
-      const names = entitiesKey(entities);
-      const keys = articles.map((article) => keyOf(article, names));
+      const keys = keysOf(articles, entities);
       const results: Array<ArticleKnowledge | undefined> = keys.map((key) => memory.get(key));
       const unknown = keys.filter((_, i) => results[i] === undefined);
       const stored = store !== undefined && unknown.length > 0 ? store.get(unknown) : new Map<string, string>();
@@ -172,10 +231,21 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
  * const kb = await loadStoryWithCache('data/stories/panjshir', cache);
  */
 export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, articles?: { list(): Promise<Article[]> }): Promise<KnowledgeBase> {
-  return buildKnowledgeBaseWithTrace({
-    story: loadStoryMeta(storyDir),
-    registry: loadRegistry(join(storyDir, 'registry.yaml')),
-    articles: articles === undefined ? loadArticles(storyDir) : await articles.list(),
-    read: cache.read,
-  }).kb;
+  const story = loadStoryMeta(storyDir);
+  const registry = loadRegistry(join(storyDir, 'registry.yaml'));
+  const listed = articles === undefined ? loadArticles(storyDir) : await articles.list();
+  const ordered = canonicalOrder(listed);
+  // Everything the story-wide stages read: the code, the story, the registry, each article.
+  const key = createHash('sha256').update(cache.version).update('\u0000').update(JSON.stringify(story)).update('\u0000').update(JSON.stringify(registry)).update(cache.keys(ordered, registry.entities).join('\n')).digest('hex');
+  const saved = cache.snapshot(key);
+  if (saved !== undefined) {
+    const raws = new Map(listed.map((a) => [a.id, a.raw]));
+    for (const source of saved.sources) source.raw = raws.get(source.id) ?? '';
+    return saved;
+  }
+  const first = cache.stats.hits + cache.stats.misses === 0;
+  const kb = assembleKnowledge(story, registry, cache.read(ordered, registry.entities)).kb;
+  // The first build of a process is written at once: it is what the next start-up needs.
+  cache.built(key, kb, first);
+  return kb;
 }
