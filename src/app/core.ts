@@ -21,7 +21,8 @@ import { RegistryError } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, type DossierMetrics } from '../observability/metrics.js';
 import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
-import { createKnowledgeSearch } from '../search/knowledge-search.js';
+import { createKnowledgeSearch, type IndexedKnowledgeSearch } from '../search/knowledge-search.js';
+import { updateKnowledgeSearch } from '../search/update.js';
 import type { KnowledgeProvider } from '../search/types.js';
 import type { DatabaseStore } from '../storage/types.js';
 import { linkInlineAnswers, withDossierLinks } from '../web/reply-links.js';
@@ -120,6 +121,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   let knowledge: KnowledgeService;
+  let search: IndexedKnowledgeSearch | undefined;
   try {
     knowledge = await createKnowledgeService({
       storyDir,
@@ -132,7 +134,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (read > 0) logger.info({ pipelineVersion: reading.version, read, kept: reading.stats.hits - before.hits }, 'articles read by the knowledge pipeline');
         return kb;
       },
-      createSearch: createKnowledgeSearch,
+      createSearch: (kb) => (search = createKnowledgeSearch(kb)),
+      // A new article is searchable in milliseconds: the search is updated, not rebuilt.
+      updateSearch: (current, kb) => (search = search !== undefined && current.search === search ? updateKnowledgeSearch(search, current.kb, kb) : createKnowledgeSearch(kb)),
       logger: logger.child({ component: 'knowledge' }),
       now,
       ...(sharedArticles === undefined
