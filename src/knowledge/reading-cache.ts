@@ -108,7 +108,11 @@ export interface ReadingCache {
   keys(articles: readonly Article[], entities: readonly MentionableEntity[]): string[];
   /** The snapshot file's knowledge base when it was built from exactly `key` (read once). */
   snapshot(key: string): KnowledgeBase | undefined;
-  /** Remember the knowledge base built from `key`; written to the snapshot file at its pace, or now when `force`. */
+  /**
+   * Remember the knowledge base built from `key`. Written to the snapshot file at once when
+   * this process has none yet (a cold start-up: what the next start-up needs), then at most
+   * every `snapshotEveryMs` (or now when `force`).
+   */
   built(key: string, kb: KnowledgeBase, force?: boolean): void;
 }
 
@@ -243,9 +247,7 @@ export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, 
     for (const source of saved.sources) source.raw = raws.get(source.id) ?? '';
     return saved;
   }
-  const first = cache.stats.hits + cache.stats.misses === 0;
   const kb = assembleKnowledge(story, registry, cache.read(ordered, registry.entities)).kb;
-  // The first build of a process is written at once: it is what the next start-up needs.
-  cache.built(key, kb, first);
+  cache.built(key, kb);
   return kb;
 }
