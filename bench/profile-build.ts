@@ -1,28 +1,25 @@
 /**
- * `npx tsx bench/profile-build.ts [articles]`: where a full build's time goes, stage by stage,
- * on a feeds-bench story (copies of the seed and corpus reports).
+ * `npx tsx bench/profile-build.ts [articles]`: where the story-wide stages' time goes (what
+ * every added article pays), on a feeds-bench story of copies of the seed and corpus reports.
+ * Per-article results are computed once first; the stages then run three times.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadArticles, parseArticleMeta, type Article } from '../src/knowledge/articles.js';
-import { canonicalOrder, readArticles } from '../src/knowledge/build.js';
 import { knowArticles } from '../src/knowledge/article-knowledge.js';
+import { loadArticles, parseArticleMeta, type Article } from '../src/knowledge/articles.js';
+import { assembleKnowledge, canonicalOrder } from '../src/knowledge/build.js';
 import { extractClaims } from '../src/knowledge/claims.js';
 import { findConflicts } from '../src/knowledge/conflicts.js';
 import { extractEvents } from '../src/knowledge/events.js';
-import { extractFacts } from '../src/knowledge/facts.js';
-import { findCandidates } from '../src/knowledge/mentions.js';
-import { extractQuotes } from '../src/knowledge/quotes.js';
-import { loadRegistry } from '../src/knowledge/registry.js';
-import { buildKnowledgeBaseWithTrace } from '../src/knowledge/build.js';
 import { loadStoryMeta } from '../src/knowledge/load.js';
-import { createKnowledgeSearch } from '../src/search/knowledge-search.js';
+import { provisionalSpeakers } from '../src/knowledge/provisional.js';
+import { loadRegistry } from '../src/knowledge/registry.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SEED = join(ROOT, 'data/stories/panjshir');
 const count = Number(process.argv[2] ?? 300);
+
 const base: Array<Pick<Article, 'raw' | 'meta'>> = loadArticles(SEED).map((a) => ({ raw: a.raw, meta: a.meta }));
 const corpus = join(ROOT, 'eval/corpus');
 for (const name of readdirSync(corpus).filter((n) => n.endsWith('.txt'))) {
@@ -31,35 +28,32 @@ for (const name of readdirSync(corpus).filter((n) => n.endsWith('.txt'))) {
 }
 const articles: Article[] = loadArticles(SEED);
 for (let i = 2; i < count; i++) {
-  const t = base[i % base.length]!;
-  articles.push({ id: `${String(i + 10).padStart(6, '0')}_copy${i}`, file: '', raw: `${t.raw.trimEnd()}\n\nThis copy was filed as number ${i} of the benchmark story.\n`, meta: t.meta });
+  const t = base[i % base.length] as Pick<Article, 'raw' | 'meta'>;
+  articles.push({ id: `${String(i + 10).padStart(6, '0')}_copy${i}`, file: '', raw: `${t.raw.trimEnd()}\n\nIn Panjshir, this copy was filed as number ${i} of the benchmark story.\n`, meta: t.meta });
 }
 const registry = loadRegistry(join(SEED, 'registry.yaml'));
-const time = <T>(label: string, f: () => T): T => {
-  const t = performance.now();
-  const r = f();
-  console.log(`${label.padEnd(20)} ${Math.round(performance.now() - t)} ms`);
-  return r;
-};
-const ordered = canonicalOrder(articles);
-const read = process.env.SKIP ? { sources: [], sentences: [], mentions: [] } : time('read', () => readArticles(ordered, registry.entities));
-const q = process.env.SKIP ? { quotes: [], passages: [] } : time('extractQuotes', () => extractQuotes(read.sentences, read.mentions, registry.entities));
-if (!process.env.SKIP) time('extractFacts', () => extractFacts(read.sentences, read.mentions, q.passages));
-if (!process.env.SKIP) time('findCandidates', () => findCandidates(read.sentences, read.mentions));
-const units = time('knowArticles', () => knowArticles(ordered, registry.entities));
-const trace = time('full build (cached units)', () => buildKnowledgeBaseWithTrace({ story: loadStoryMeta(SEED), registry, articles, read: () => units }));
-const analysis = { sources: read.sources, sentences: read.sentences, mentions: read.mentions, entities: trace.kb.entities, facts: trace.kb.facts, quotes: trace.kb.quotes };
-time('extractEvents', () => extractEvents(analysis));
-const claims = time('extractClaims', () => extractClaims(analysis));
-time('findConflicts', () => findConflicts(analysis, claims));
-time('search', () => createKnowledgeSearch(trace.kb));
-console.log(`facts ${trace.kb.facts.length} quotes ${trace.kb.quotes.length} events ${trace.kb.events.length} claims ${trace.kb.claims.length} conflicts ${trace.kb.conflicts.length} candidates ${trace.kb.candidates.length}`);
-void mkdirSync; void mkdtempSync; void rmSync; void writeFileSync; void tmpdir;
-{
-  const { provisionalSpeakers } = await import('../src/knowledge/provisional.js');
-  const { corroborate, QUOTE_SIMILARITY_THRESHOLD, FACT_SIMILARITY_THRESHOLD } = await import('../src/knowledge/corroborate.js');
+const story = loadStoryMeta(SEED);
+const ms = (from: number): number => Math.round(performance.now() - from);
+
+let t = performance.now();
+const units = knowArticles(canonicalOrder(articles), registry.entities);
+console.log(`per-article stages, ${count} articles: ${ms(t)} ms`);
+for (let run = 0; run < 3; run++) {
+  t = performance.now();
+  const { kb } = assembleKnowledge(story, registry, units);
+  const all = ms(t);
   const sources = units.map((u) => u.source);
-  const prov = time('provisional', () => provisionalSpeakers(units.flatMap((u) => u.quotes), sources, new Set(registry.entities.map((e) => e.id))));
-  time('corroborate quotes', () => corroborate(prov.quotes, { threshold: QUOTE_SIMILARITY_THRESHOLD, sameSpeaker: true }));
-  time('corroborate facts', () => corroborate(units.flatMap((u) => u.facts), { threshold: FACT_SIMILARITY_THRESHOLD, sameSpeaker: false }));
+  const analysis = { sources, sentences: units.flatMap((u) => u.sentences), mentions: units.flatMap((u) => u.mentions), entities: kb.entities, facts: kb.facts, quotes: kb.quotes };
+  t = performance.now();
+  extractEvents(analysis);
+  const events = ms(t);
+  t = performance.now();
+  const claims = extractClaims(analysis);
+  const claimsMs = ms(t);
+  t = performance.now();
+  findConflicts(analysis, claims);
+  const conflicts = ms(t);
+  t = performance.now();
+  provisionalSpeakers(units.flatMap((u) => u.quotes), sources, new Set(registry.entities.map((e) => e.id)));
+  console.log(`story-wide stages ${all} ms: events ${events}, claims ${claimsMs}, conflicts ${conflicts}, provisional speakers ${ms(t)}`);
 }
