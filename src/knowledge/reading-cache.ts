@@ -11,11 +11,11 @@
  * code invalidates every kept result, so a cache can never serve what older code produced.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
-import { loadArticles, type Article } from './articles.js';
+import { loadArticle, metaPathFor, type Article } from './articles.js';
 import { assembleKnowledge, canonicalOrder } from './build.js';
 import { loadStoryMeta } from './load.js';
 import type { MentionableEntity } from './mentions.js';
@@ -104,6 +104,11 @@ export interface ReadingCache {
   readonly stats: { hits: number; misses: number };
   /** The pipeline version the keys are made with. */
   readonly version: string;
+  /**
+   * The story folder's articles, as {@link loadArticles} gives them; a file pair whose size and
+   * modification time are those of the last call is not read and parsed again.
+   */
+  articles(storyDir: string): Article[];
   /** The key of each article's kept result (what {@link ReadingCache.read} looks up). */
   keys(articles: readonly Article[], entities: readonly MentionableEntity[]): string[];
   /** The snapshot file's knowledge base when it was built from exactly `key` (read once). */
@@ -170,9 +175,34 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
     return articles.map((article) => keyOf(article, names));
   };
 
+  const files = new Map<string, { signature: string; article: Article }>();
+  function folderArticles(storyDir: string): Article[] {
+    const dir = join(storyDir, 'articles');
+    if (!existsSync(dir)) return [];
+    const names = readdirSync(dir).filter((name) => name.endsWith('.txt')).sort();
+    const seen = new Set<string>();
+    const out = names.map((name) => {
+      const file = join(dir, name);
+      seen.add(file);
+      const stat = (path: string): string => {
+        const info = statSync(path, { throwIfNoEntry: false });
+        return info === undefined ? '-' : `${info.size}:${info.mtimeMs}`;
+      };
+      const signature = `${stat(file)}|${stat(metaPathFor(file))}`;
+      const known = files.get(file);
+      if (known !== undefined && known.signature === signature) return known.article;
+      const article = loadArticle(file); // throws the same errors as loadArticles
+      files.set(file, { signature, article });
+      return article;
+    });
+    for (const file of files.keys()) if (!seen.has(file)) files.delete(file);
+    return out;
+  }
+
   return {
     stats,
     version,
+    articles: folderArticles,
     keys: keysOf,
     snapshot(key) {
       if (fileChecked || options.snapshotFile === undefined) return undefined;
@@ -237,7 +267,7 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
 export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, articles?: { list(): Promise<Article[]> }): Promise<KnowledgeBase> {
   const story = loadStoryMeta(storyDir);
   const registry = loadRegistry(join(storyDir, 'registry.yaml'));
-  const listed = articles === undefined ? loadArticles(storyDir) : await articles.list();
+  const listed = articles === undefined ? cache.articles(storyDir) : await articles.list();
   const ordered = canonicalOrder(listed);
   // Everything the story-wide stages read: the code, the story, the registry, each article.
   const key = createHash('sha256').update(cache.version).update('\u0000').update(JSON.stringify(story)).update('\u0000').update(JSON.stringify(registry)).update(cache.keys(ordered, registry.entities).join('\n')).digest('hex');

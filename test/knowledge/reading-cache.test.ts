@@ -90,3 +90,30 @@ describe('snapshot of the built knowledge base', () => {
     }
   });
 });
+
+describe('the story folder through one cache', () => {
+  it('sees added, edited and removed article files on the next load', async () => {
+    const storyDir = mkdtempSync(join(tmpdir(), 'dossier-folder-story-'));
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    try {
+      const cache = createReadingCache({ version: 'v1' });
+      expect((await loadStoryWithCache(storyDir, cache)).sources).toHaveLength(2);
+      const txt = join(storyDir, 'articles', `${extra.id}.txt`);
+      writeFileSync(txt, extra.raw);
+      writeFileSync(join(storyDir, 'articles', `${extra.id}.meta.yaml`), articleMetaYaml(extra.meta));
+      expect((await loadStoryWithCache(storyDir, cache)).sources.map((s) => s.id)).toContain(extra.id);
+
+      const edited = `${extra.raw}\nA late paragraph about Panjshir and its fighters.\n`;
+      writeFileSync(txt, edited);
+      const kb = await loadStoryWithCache(storyDir, cache);
+      expect(kb.sources.find((s) => s.id === extra.id)?.raw).toBe(edited);
+      expect(kb).toEqual(buildKnowledgeBase({ story, registry, articles: loadArticles(storyDir) }));
+
+      rmSync(txt);
+      rmSync(join(storyDir, 'articles', `${extra.id}.meta.yaml`));
+      expect((await loadStoryWithCache(storyDir, cache)).sources).toHaveLength(2);
+    } finally {
+      rmSync(storyDir, { recursive: true, force: true });
+    }
+  });
+});
