@@ -45,6 +45,8 @@ export interface CliArguments {
   only?: string;
   /** Search section: only these entity counts (300, 5000, 50000). */
   sizes?: number[];
+  /** Feeds section: story sizes in articles (default 100, 1000). */
+  articles?: number[];
   /** Search section: only these query operations (who, where, autocomplete, search). */
   ops?: string[];
   /** Search section: skip plain fuse.js (faster iterations; no ratios). */
@@ -59,6 +61,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --json             one JSON object per row instead of the table
   --only NAME        one section: search | digest | web | feeds | instances (needs PostgreSQL)
   --sizes N,N        search: only these entity counts (300, 5000, 50000)
+  --articles N,N     feeds: story sizes in articles (default 100,1000; --quick 100; e.g. 1000,10000)
   --ops OP,OP        search: only these operations (who, where, autocomplete, search)
   --no-baseline      search: skip plain fuse.js (no ratios, much faster)
   --seed N           generator seed (default 42)
@@ -80,6 +83,7 @@ export function parseArguments(argv: readonly string[]): CliArguments {
     else if (arg?.startsWith('--only=')) args.only = arg.slice('--only='.length);
     else if (arg === '--seed') args.seed = Number(argv[++i]);
     else if (arg === '--sizes') args.sizes = list(argv[++i]).map(Number);
+    else if (arg === '--articles') args.articles = list(argv[++i]).map(Number);
     else if (arg === '--ops') args.ops = list(argv[++i]).map((op) => op.replace(/^\//, ''));
     else if (arg === '--no-baseline') args.noBaseline = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
@@ -87,6 +91,7 @@ export function parseArguments(argv: readonly string[]): CliArguments {
   }
   if (!Number.isFinite(args.seed)) throw new Error('--seed needs a number');
   if (args.sizes?.some((n) => !Number.isFinite(n))) throw new Error('--sizes needs numbers, e.g. --sizes 5000,50000');
+  if (args.articles?.some((n) => !Number.isInteger(n) || n < 2)) throw new Error('--articles needs whole numbers of at least 2, e.g. --articles 1000,10000');
   return args;
 }
 
@@ -101,6 +106,7 @@ export async function runBench(args: CliArguments, log: (line: string) => void =
     seed: args.seed,
     log,
     ...(args.sizes ? { sizes: args.sizes } : {}),
+    ...(args.articles ? { articles: args.articles } : {}),
     ...(args.ops ? { ops: args.ops } : {}),
     ...(args.noBaseline ? { noBaseline: true } : {}),
   };

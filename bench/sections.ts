@@ -38,6 +38,8 @@ export interface BenchOptions {
   seed: number;
   /** Search section: only these entity counts. */
   sizes?: number[];
+  /** Feeds section: story sizes in articles. */
+  articles?: number[];
   /** Search section: only these operations (who, where, autocomplete, search). */
   ops?: string[];
   /** Search section: skip the plain fuse.js baseline. */

@@ -21,7 +21,8 @@ import { RegistryError } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
 import { countKnowledge, type DossierMetrics } from '../observability/metrics.js';
 import { noTelemetry, type Telemetry } from '../observability/telemetry.js';
-import { createKnowledgeSearch } from '../search/knowledge-search.js';
+import { createKnowledgeSearch, type IndexedKnowledgeSearch } from '../search/knowledge-search.js';
+import { updateKnowledgeSearch } from '../search/update.js';
 import type { KnowledgeProvider } from '../search/types.js';
 import type { DatabaseStore } from '../storage/types.js';
 import { linkInlineAnswers, withDossierLinks } from '../web/reply-links.js';
@@ -112,15 +113,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const store = database.store;
   const sharedArticles = database.articles;
-  const reading = createReadingCache(config.DATABASE_PATH === ':memory:' ? {} : { dir: resolve(dirname(resolve(config.DATABASE_PATH)), 'reading-cache', config.STORY) });
+  // What each article gives is built once and kept in the database (shared by every instance in
+  // PostgreSQL mode); the last built knowledge base is kept in a file for the next start-up.
+  const reading = createReadingCache({
+    store: { get: (keys) => store.knowledgeUnits(keys), put: (entries) => store.putKnowledgeUnits(entries, now()) },
+    ...(config.DATABASE_PATH === ':memory:' ? {} : { snapshotFile: resolve(dirname(resolve(config.DATABASE_PATH)), 'knowledge', `${config.STORY}.kb.json`) }),
+  });
 
   let knowledge: KnowledgeService;
+  let search: IndexedKnowledgeSearch | undefined;
   try {
     knowledge = await createKnowledgeService({
       storyDir,
-      // Each article is read once and its reading kept on disk beside the database (docs/feeds.md).
-      loadStory: (dir) => loadStoryWithCache(dir, reading, sharedArticles),
-      createSearch: createKnowledgeSearch,
+      // Each article is read once; only the story-wide stages run again (docs/feeds.md).
+      loadStory: async (dir) => {
+        const before = { ...reading.stats };
+        const kb = await loadStoryWithCache(dir, reading, sharedArticles);
+        const read = reading.stats.misses - before.misses;
+        // Every article read again at start-up means the knowledge code (its pipeline version) changed.
+        if (read > 0) logger.info({ pipelineVersion: reading.version, read, kept: reading.stats.hits - before.hits }, 'articles read by the knowledge pipeline');
+        return kb;
+      },
+      createSearch: (kb) => (search = createKnowledgeSearch(kb)),
+      // A new article is searchable in milliseconds: the search is updated, not rebuilt.
+      updateSearch: (current, kb) => (search = search !== undefined && current.search === search ? updateKnowledgeSearch(search, current.kb, kb) : createKnowledgeSearch(kb)),
       logger: logger.child({ component: 'knowledge' }),
       now,
       ...(sharedArticles === undefined

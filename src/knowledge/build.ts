@@ -8,22 +8,21 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
 import type { Article } from './articles.js';
 import { extractClaims } from './claims.js';
-import { cleanArticle, type BodyParagraph } from './clean.js';
 import { findConflicts } from './conflicts.js';
 import { corroborate, FACT_SIMILARITY_THRESHOLD, QUOTE_SIMILARITY_THRESHOLD } from './corroborate.js';
-import { findDates, toDateRef } from './dates.js';
 import { extractEvents } from './events.js';
-import { extractFacts } from './facts.js';
-import { findCandidates, findMentions, type MentionableEntity } from './mentions.js';
-import type { DateRef, Entity, Fact, KnowledgeBase, Quote, Source } from './model.js';
+import { addCandidateNames, clusterCandidates } from './mentions.js';
+import type { DateRef, Entity, EntityCandidate, Fact, KnowledgeBase, Quote, Source } from './model.js';
 import { provisionalSpeakers } from './provisional.js';
-import { extractQuotes, type QuotedPassage } from './quotes.js';
+import type { QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
-import { splitSentences } from './sentences.js';
 import { fold } from './text.js';
+
+export { readArticles, type ArticleKnowledge, type ReadArticles } from './article-knowledge.js';
 
 export const storyMetaSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/u, 'must be kebab-case'),
@@ -37,8 +36,8 @@ export interface BuildInput {
   story: StoryMeta;
   registry: Registry;
   articles: readonly Article[];
-  /** The reading stages (default {@link readArticles}); a cache of per-article results may stand in. */
-  read?: typeof readArticles;
+  /** The per-article stages (default {@link knowArticles}); a cache of per-article results may stand in. */
+  read?: typeof knowArticles;
 }
 
 /** The knowledge base and the intermediate units it was built from (for analysis and review). */
@@ -50,67 +49,16 @@ export interface KnowledgeTrace {
   passages: QuotedPassage[];
 }
 
-/** A short id derived from where the item first appears, so rebuilds give the same ids. */
-function stableId(prefix: string, parts: readonly (string | number)[]): string {
-  return `${prefix}-${createHash('sha256').update(parts.join(':')).digest('hex').slice(0, 12)}`;
-}
-
 // ── Stages ────────────────────────────────────────────────────────────────────────────
-
-/** A source and its kept paragraphs (which know whether they are photo captions). */
-interface CleanedSource {
-  source: Source;
-  paragraphs: BodyParagraph[];
-}
-
-function cleanSources(articles: readonly Article[]): CleanedSource[] {
-  return articles.map((article) => {
-    const cleaned = cleanArticle(article.id, article.raw, article.meta);
-    const source: Source = {
-      id: article.id,
-      outlet: article.meta.outlet,
-      headline: article.meta.headline,
-      published: article.meta.published,
-      language: article.meta.language,
-      ...(article.meta.originalLanguage ? { originalLanguage: article.meta.originalLanguage } : {}),
-      ...(article.meta.url ? { url: article.meta.url } : {}),
-      ...(article.meta.appearances?.length ? { appearances: article.meta.appearances } : {}),
-      raw: article.raw,
-      body: cleaned.body.map((p) => ({ sourceId: article.id, start: p.start, end: p.end, text: p.text })),
-      removed: cleaned.removed,
-    };
-    return { source, paragraphs: cleaned.body };
-  });
-}
-
-function sentencesOf(cleaned: readonly CleanedSource[]): Sentence[] {
-  return cleaned.flatMap(({ source, paragraphs }) =>
-    paragraphs.flatMap((paragraph, index) => splitSentences(source.id, paragraph, index)),
-  );
-}
-
-/** What the reading stages make of a story's articles. */
-export interface ReadArticles {
-  sources: Source[];
-  sentences: Sentence[];
-  mentions: Mention[];
-}
-
-/**
- * The build's reading stages: every article cleaned into a {@link Source}, its body split into
- * sentences, and the places the entities are named in them.
- *
- * @example
- * const { sources, sentences, mentions } = readArticles(loadArticles(storyDir), registry.entities);
- */
-export function readArticles(articles: readonly Article[], entities: readonly MentionableEntity[]): ReadArticles {
-  const cleaned = cleanSources(articles);
-  const sentences = sentencesOf(cleaned);
-  return { sources: cleaned.map((c) => c.source), sentences, mentions: findMentions(sentences, entities) };
-}
 
 function entitiesOf(registry: Registry, sources: readonly Source[], mentions: readonly Mention[]): Entity[] {
   const raws = new Map(sources.map((s) => [s.id, s.raw]));
+  const byEntity = new Map<string, Mention[]>();
+  for (const m of mentions) {
+    const list = byEntity.get(m.entityId);
+    if (list) list.push(m);
+    else byEntity.set(m.entityId, [m]);
+  }
   return registry.entities.map((e) => ({
     id: e.id,
     type: e.type,
@@ -124,19 +72,8 @@ function entitiesOf(registry: Registry, sources: readonly Source[], mentions: re
       target: link.target,
       citation: resolveEvidence(link.evidence, raws, { file: registry.file, entityId: e.id, field: `links.${i}.evidence` }),
     })),
-    mentions: mentions
-      .filter((m) => m.entityId === e.id)
-      .map((m) => ({ sourceId: m.sourceId, start: m.start, end: m.end, text: m.text })),
+    mentions: (byEntity.get(e.id) ?? []).map((m) => ({ sourceId: m.sourceId, start: m.start, end: m.end, text: m.text })),
   }));
-}
-
-/** The first date the sentences give (in order of preference), resolved against publication. */
-function dateOf(sentences: readonly Sentence[], published: ReadonlyMap<string, string>): DateRef | undefined {
-  for (const sentence of sentences) {
-    const found = findDates(sentence.text, published.get(sentence.sourceId) ?? '')[0];
-    if (found) return toDateRef(found);
-  }
-  return undefined;
 }
 
 function withEarlierDate<T extends { date?: DateRef }>(kept: T, other: T): T {
@@ -185,39 +122,40 @@ export function canonicalOrder(articles: readonly Article[]): Article[] {
  * const { kb, sentences, mentions } = buildKnowledgeBaseWithTrace({ story, registry, articles });
  */
 export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
-  const { sources, sentences, mentions } = (input.read ?? readArticles)(canonicalOrder(input.articles), input.registry.entities);
-  const published = new Map(sources.map((s) => [s.id, s.published]));
-  const entities = entitiesOf(input.registry, sources, mentions);
+  const units = (input.read ?? knowArticles)(canonicalOrder(input.articles), input.registry.entities);
+  return assembleKnowledge(input.story, input.registry, units);
+}
 
-  const { quotes: quoteDrafts, passages } = extractQuotes(sentences, mentions, input.registry.entities, sources);
-  const datedQuotes: Quote[] = quoteDrafts.map(({ sentence: _s, dateSentences, sourceId, ...quote }) => {
-    const first = quote.citations[0];
-    const date = dateOf(dateSentences, published);
-    return { id: stableId('q', [sourceId, first?.start ?? 0, first?.end ?? 0]), ...quote, ...(date ? { date } : {}) };
-  });
+/**
+ * The story-wide stages over per-article results given in canonical order
+ * ({@link canonicalOrder}): provisional speakers, corroboration of quotes and facts, events,
+ * claims, conflicts and candidate clustering.
+ *
+ * @throws RegistryError when registry evidence is not found in the named article
+ * @example
+ * const { kb } = assembleKnowledge(story, registry, knowArticles(canonicalOrder(articles), registry.entities));
+ */
+export function assembleKnowledge(story: StoryMeta, registry: Registry, units: readonly ArticleKnowledge[]): KnowledgeTrace {
+  const sources = units.map((u) => u.source);
+  const sentences = units.flatMap((u) => u.sentences);
+  const mentions = units.flatMap((u) => u.mentions);
+  const passages = units.flatMap((u) => u.passages);
+  const entities = entitiesOf(registry, sources, mentions);
+
   // Speakers named but not in the registry get a provisional entity before quotes merge.
-  const provisional = provisionalSpeakers(datedQuotes, sources, new Set(entities.map((e) => e.id)));
+  const provisional = provisionalSpeakers(units.flatMap((u) => u.quotes), sources, new Set(entities.map((e) => e.id)));
   const quotes = corroborate(provisional.quotes, {
     threshold: QUOTE_SIMILARITY_THRESHOLD,
     sameSpeaker: true,
     fill: fillQuote,
   });
 
-  const datedFacts: Fact[] = extractFacts(sentences, mentions, passages).map(({ sentence, ...fact }) => {
-    const date = dateOf([sentence], published);
-    return {
-      id: stableId('f', [sentence.sourceId, sentence.start, sentence.end]),
-      ...fact,
-      ...(date ? { date } : {}),
-      conflicts: [],
-    };
-  });
-  const corroboratedFacts = corroborate(datedFacts, {
+  const corroboratedFacts = corroborate(units.flatMap((u) => u.facts), {
     threshold: FACT_SIMILARITY_THRESHOLD,
     sameSpeaker: false,
     fill: withEarlierDate,
     // A caption describes a photo; it does not corroborate a report's sentence, nor the reverse.
-    compatible: (a, b) => a.rank === b.rank,
+    compatible: (a: Fact, b: Fact) => a.rank === b.rank,
   });
 
   // Story analysis (timeline, contested claims, contradictions) reads the stages above.
@@ -227,10 +165,12 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
   const { conflicts, factConflicts } = findConflicts(analysis, claims);
   const facts = corroboratedFacts.map((f) => ({ ...f, conflicts: factConflicts.get(f.id) ?? [] }));
 
-  const candidates = findCandidates(sentences, mentions);
+  const names = new Map<string, EntityCandidate>();
+  for (const unit of units) addCandidateNames(names, unit.names);
+  const candidates = clusterCandidates(names);
 
   const kb: KnowledgeBase = {
-    story: { id: input.story.id, title: input.story.title, ...(input.story.description ? { description: input.story.description } : {}) },
+    story: { id: story.id, title: story.title, ...(story.description ? { description: story.description } : {}) },
     sources,
     entities: [...entities, ...provisional.entities],
     facts,

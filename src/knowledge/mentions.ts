@@ -244,6 +244,15 @@ function isCommonWord(word: string): boolean {
  * sentence, days and months, titles, and all-capital lead-ins ("THE TALIBAN HAS said").
  */
 export function findCandidates(sentences: readonly Sentence[], mentions: readonly Mention[]): EntityCandidate[] {
+  return clusterCandidates(candidateNames(sentences, mentions));
+}
+
+/**
+ * The candidate names of some sentences before spellings are folded together, keyed by their
+ * folded name, in order of first appearance (each with at most five citations). The build keeps
+ * them per article and sums them ({@link addCandidateNames}) before {@link clusterCandidates}.
+ */
+export function candidateNames(sentences: readonly Sentence[], mentions: readonly Mention[]): Map<string, EntityCandidate> {
   const byName = new Map<string, EntityCandidate>();
   for (const sentence of sentences) {
     const covered = mentions.filter((m) => m.sourceId === sentence.sourceId && m.start < sentence.end && m.end > sentence.start);
@@ -304,6 +313,27 @@ export function findCandidates(sentences: readonly Sentence[], mentions: readonl
       byName.set(key, candidate);
     }
   }
+  return byName;
+}
+
+/**
+ * Adds one article's candidate names (read after those already in `into`) to `into`, as if
+ * their sentences had been read in one {@link candidateNames} pass: counts summed, the first
+ * spelling and the first five citations kept.
+ */
+export function addCandidateNames(into: Map<string, EntityCandidate>, names: Iterable<[string, EntityCandidate]>): void {
+  for (const [key, c] of names) {
+    const known = into.get(key);
+    if (known === undefined) into.set(key, { name: c.name, count: c.count, citations: c.citations.slice(0, 5) });
+    else {
+      known.count += c.count;
+      if (known.citations.length < 5) known.citations = [...known.citations, ...c.citations].slice(0, 5);
+    }
+  }
+}
+
+/** Candidates with their spelling variants folded together, most frequent first. */
+export function clusterCandidates(byName: ReadonlyMap<string, EntityCandidate>): EntityCandidate[] {
   return clusterVariants([...byName.values()]).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }
 

@@ -1,23 +1,26 @@
 /**
- * Incremental reading: the build's reading stages (cleaning, sentences, mentions —
- * {@link readArticles}) give each article a result that depends only on that article, the
- * registry's names and the pipeline's code. This cache keeps those results, keyed by a hash of
- * all three, in memory and on disk, so adding one article reads one article, and a restart
- * reads none that it read before. The later, story-wide stages (quotes, corroboration, events,
- * claims, conflicts) still run over the whole story on each build.
+ * Built knowledge kept per article: every per-article stage ({@link knowArticles}: cleaning,
+ * sentences, mentions, quotes, facts, candidate names) gives each article a result that depends
+ * only on that article, the registry's names and the pipeline's code. This cache keeps those
+ * results, keyed by a hash of all three, in memory and in a {@link KnowledgeUnitStore} (a folder
+ * on disk by default, a table in PostgreSQL mode), so adding one article reads one article, and
+ * a restart — or another instance — reads none that was read before. Only the story-wide stages
+ * (corroboration, events, claims, conflicts, candidate clustering) run on each build.
  *
  * The pipeline version is a hash of the knowledge modules' own source files: any change to the
- * code invalidates every cached result, so a cache can never serve what older code produced.
+ * code invalidates every kept result, so a cache can never serve what older code produced.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadArticles, type Article } from './articles.js';
-import { buildKnowledgeBaseWithTrace, readArticles, type ReadArticles } from './build.js';
+import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
+import { loadArticle, metaPathFor, type Article } from './articles.js';
+import { assembleKnowledge, canonicalOrder } from './build.js';
 import { loadStoryMeta } from './load.js';
 import type { MentionableEntity } from './mentions.js';
 import type { KnowledgeBase } from './model.js';
+import type { SpeakerEntity } from './quotes.js';
 import { loadRegistry } from './registry.js';
 
 /** Hash of every module of the knowledge pipeline (this folder's .ts or .js files). */
@@ -30,21 +33,93 @@ export function pipelineVersion(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Where per-article results are kept between runs: JSON text by key. The key already names the
+ * pipeline version, so a store never has to know about versions; entries of older versions are
+ * simply never asked for again.
+ */
+export interface KnowledgeUnitStore {
+  /** The stored text of each key that is stored (missing keys are left out). */
+  get(keys: readonly string[]): Map<string, string>;
+  put(entries: ReadonlyArray<readonly [string, string]>): void;
+}
+
+/**
+ * A folder of `<key>.json` files (written to a temporary name, then renamed, so a reader never
+ * sees half a file).
+ *
+ * @example
+ * const store = folderUnitStore('var/reading-cache/panjshir');
+ */
+export function folderUnitStore(dir: string): KnowledgeUnitStore {
+  mkdirSync(dir, { recursive: true });
+  return {
+    get(keys) {
+      const found = new Map<string, string>();
+      for (const key of keys) {
+        const file = join(dir, `${key}.json`);
+        if (existsSync(file)) found.set(key, readFileSync(file, 'utf8'));
+      }
+      return found;
+    },
+    put(entries) {
+      for (const [key, text] of entries) {
+        const file = join(dir, `${key}.json`);
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, text);
+        renameSync(temporary, file);
+      }
+    },
+  };
+}
+
 export interface ReadingCacheOptions {
-  /** Where results are kept between runs; without it the cache lives in memory only. */
+  /** Where results are kept between runs (a folder); without it or `store` the cache lives in memory only. */
   dir?: string;
+  /** Where results are kept between runs (e.g. PostgreSQL); takes precedence over `dir`. */
+  store?: KnowledgeUnitStore;
   /** Default: {@link pipelineVersion}. */
   version?: string;
+  /**
+   * A file for the last built knowledge base of the story: a start-up whose articles, registry
+   * and code are those it was built from loads it instead of running the story-wide stages.
+   */
+  snapshotFile?: string;
+  /** Write the snapshot at most this often while articles keep arriving (default 60 s). */
+  snapshotEveryMs?: number;
+  /** For the snapshot's pace (default `Date.now`). */
+  now?: () => number;
+}
+
+/** A built knowledge base and the key of everything it was built from. */
+interface Snapshot {
+  key: string;
+  kb: KnowledgeBase;
 }
 
 export interface ReadingCache {
-  /** A drop-in for {@link readArticles}: cached articles are not read again. */
-  read(articles: readonly Article[], entities: readonly MentionableEntity[]): ReadArticles;
-  /** Hits and misses since creation (for logs and the bench). */
+  /** A drop-in for {@link knowArticles}: articles known before are not read again. */
+  read(articles: readonly Article[], entities: readonly (MentionableEntity & SpeakerEntity)[]): ArticleKnowledge[];
+  /** Hits (memory or store) and misses since creation (for logs and the bench). */
   readonly stats: { hits: number; misses: number };
+  /** The pipeline version the keys are made with. */
+  readonly version: string;
+  /**
+   * The story folder's articles, as {@link loadArticles} gives them; a file pair whose size and
+   * modification time are those of the last call is not read and parsed again.
+   */
+  articles(storyDir: string): Article[];
+  /** The key of each article's kept result (what {@link ReadingCache.read} looks up). */
+  keys(articles: readonly Article[], entities: readonly MentionableEntity[]): string[];
+  /** The snapshot file's knowledge base when it was built from exactly `key` (read once). */
+  snapshot(key: string): KnowledgeBase | undefined;
+  /**
+   * Remember the knowledge base built from `key`. Written to the snapshot file at once when
+   * this process has none yet (a cold start-up: what the next start-up needs), then at most
+   * every `snapshotEveryMs` (or now when `force`).
+   */
+  built(key: string, kb: KnowledgeBase, force?: boolean): void;
 }
-
-type OneArticle = ReadArticles;
 
 /**
  * Create a reading cache.
@@ -55,72 +130,129 @@ type OneArticle = ReadArticles;
  */
 export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCache {
   const version = options.version ?? pipelineVersion();
-  const memory = new Map<string, OneArticle>();
+  const memory = new Map<string, ArticleKnowledge>();
   const stats = { hits: 0, misses: 0 };
-  if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true });
+  const store = options.store ?? (options.dir === undefined ? undefined : folderUnitStore(options.dir));
+  let namesOf: { entities: readonly MentionableEntity[]; key: string } | undefined;
 
-  const entitiesKey = (entities: readonly MentionableEntity[]): string => createHash('sha256').update(JSON.stringify(entities)).digest('hex');
+  const entitiesKey = (entities: readonly MentionableEntity[]): string => {
+    // The registry is the same array build after build: hash it once.
+    if (namesOf?.entities !== entities) namesOf = { entities, key: createHash('sha256').update(JSON.stringify(entities)).digest('hex') };
+    return namesOf.key;
+  };
   const keyOf = (article: Article, entities: string): string =>
     createHash('sha256').update(version).update('\u0000').update(entities).update('\u0000').update(article.id).update('\u0000').update(JSON.stringify(article.meta)).update('\u0000').update(article.raw).digest('hex');
 
-  function fromDisk(key: string, raw: string): OneArticle | undefined {
-    if (options.dir === undefined) return undefined;
-    const file = join(options.dir, `${key}.json`);
-    if (!existsSync(file)) return undefined;
+  function parse(text: string, raw: string): ArticleKnowledge | undefined {
     try {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as OneArticle;
-      // The raw text is not duplicated on disk: the article file is the one copy.
-      for (const source of stored.sources) source.raw = raw;
+      const stored = JSON.parse(text) as ArticleKnowledge;
+      // The raw text is not duplicated in the store: the article is the one copy.
+      stored.source.raw = raw;
       return stored;
     } catch {
-      return undefined; // A torn or foreign file is simply read again.
+      return undefined; // A torn or foreign entry is simply read again.
     }
   }
+  const serialise = (unit: ArticleKnowledge): string => JSON.stringify({ ...unit, source: { ...unit.source, raw: '' } });
 
-  function toDisk(key: string, result: OneArticle): void {
-    if (options.dir === undefined) return;
-    const file = join(options.dir, `${key}.json`);
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ ...result, sources: result.sources.map((s) => ({ ...s, raw: '' })) }));
-    renameSync(temporary, file);
+  const now = options.now ?? Date.now;
+  let fileChecked = false;
+  let lastWrite: number | undefined;
+  let latest: Snapshot | undefined;
+
+  function writeSnapshot(snapshot: Snapshot): void {
+    if (options.snapshotFile === undefined) return;
+    mkdirSync(dirname(options.snapshotFile), { recursive: true });
+    const temporary = `${options.snapshotFile}.${process.pid}.tmp`;
+    // Raw texts stay in the articles: the snapshot names them by source id.
+    writeFileSync(temporary, JSON.stringify({ key: snapshot.key, kb: { ...snapshot.kb, sources: snapshot.kb.sources.map((src) => ({ ...src, raw: '' })) } }));
+    renameSync(temporary, options.snapshotFile);
+    lastWrite = now();
+  }
+
+  const keysOf = (articles: readonly Article[], entities: readonly MentionableEntity[]): string[] => {
+    const names = entitiesKey(entities);
+    return articles.map((article) => keyOf(article, names));
+  };
+
+  const files = new Map<string, { signature: string; article: Article }>();
+  function folderArticles(storyDir: string): Article[] {
+    const dir = join(storyDir, 'articles');
+    if (!existsSync(dir)) return [];
+    const names = readdirSync(dir).filter((name) => name.endsWith('.txt')).sort();
+    const seen = new Set<string>();
+    const out = names.map((name) => {
+      const file = join(dir, name);
+      seen.add(file);
+      const stat = (path: string): string => {
+        const info = statSync(path, { throwIfNoEntry: false });
+        return info === undefined ? '-' : `${info.size}:${info.mtimeMs}`;
+      };
+      const signature = `${stat(file)}|${stat(metaPathFor(file))}`;
+      const known = files.get(file);
+      if (known !== undefined && known.signature === signature) return known.article;
+      const article = loadArticle(file); // throws the same errors as loadArticles
+      files.set(file, { signature, article });
+      return article;
+    });
+    for (const file of files.keys()) if (!seen.has(file)) files.delete(file);
+    return out;
   }
 
   return {
     stats,
-    read(articles, entities) {
-      const names = entitiesKey(entities);
-      const results: Array<OneArticle | undefined> = [];
-      const missing: Array<{ index: number; key: string; article: Article }> = [];
-      articles.forEach((article, index) => {
-        const key = keyOf(article, names);
-        const cached = memory.get(key) ?? fromDisk(key, article.raw);
-        if (cached === undefined) missing.push({ index, key, article });
-        else {
-          memory.set(key, cached);
-          stats.hits++;
-        }
-        results.push(cached);
-      });
-      // Misses are read together (one alias index); each source's result is separable because
-      // every reading stage keeps its context within one source.
-      if (missing.length > 0) {
-        const read = readArticles(missing.map((m) => m.article), entities);
-        const bySource = new Map<string, OneArticle>(read.sources.map((s) => [s.id, { sources: [s], sentences: [], mentions: [] }]));
-        for (const sentence of read.sentences) bySource.get(sentence.sourceId)?.sentences.push(sentence);
-        for (const mention of read.mentions) bySource.get(mention.sourceId)?.mentions.push(mention);
-        for (const { index, key, article } of missing) {
-          const one: OneArticle = bySource.get(article.id) ?? { sources: [], sentences: [], mentions: [] };
-          memory.set(key, one);
-          toDisk(key, one);
-          results[index] = one;
-          stats.misses++;
-        }
+    version,
+    articles: folderArticles,
+    keys: keysOf,
+    snapshot(key) {
+      if (fileChecked || options.snapshotFile === undefined) return undefined;
+      fileChecked = true;
+      if (!existsSync(options.snapshotFile)) return undefined;
+      try {
+        const stored = JSON.parse(readFileSync(options.snapshotFile, 'utf8')) as Snapshot;
+        if (stored.key !== key) return undefined;
+        latest = stored;
+        lastWrite = now();
+        return stored.kb;
+      } catch {
+        return undefined; // A torn or foreign file: build instead.
       }
-      return {
-        sources: results.flatMap((r) => r!.sources),
-        sentences: results.flatMap((r) => r!.sentences),
-        mentions: results.flatMap((r) => r!.mentions),
-      };
+    },
+    built(key, kb, force = false) {
+      latest = { key, kb };
+      if (force || lastWrite === undefined || now() - lastWrite >= (options.snapshotEveryMs ?? 60_000)) writeSnapshot(latest);
+    },
+    read(articles, entities) {
+      const keys = keysOf(articles, entities);
+      const results: Array<ArticleKnowledge | undefined> = keys.map((key) => memory.get(key));
+      const unknown = keys.filter((_, i) => results[i] === undefined);
+      const stored = store !== undefined && unknown.length > 0 ? store.get(unknown) : new Map<string, string>();
+      const missing: number[] = [];
+      articles.forEach((article, i) => {
+        const key = keys[i] as string;
+        if (results[i] === undefined) {
+          const text = stored.get(key);
+          const parsed = text === undefined ? undefined : parse(text, article.raw);
+          if (parsed !== undefined) memory.set(key, parsed);
+          results[i] = parsed;
+        }
+        if (results[i] === undefined) missing.push(i);
+        else stats.hits++;
+      });
+      if (missing.length > 0) {
+        const read = knowArticles(missing.map((i) => articles[i] as Article), entities);
+        const fresh: Array<[string, string]> = [];
+        missing.forEach((i, n) => {
+          const unit = read[n] as ArticleKnowledge;
+          const key = keys[i] as string;
+          memory.set(key, unit);
+          fresh.push([key, serialise(unit)]);
+          results[i] = unit;
+          stats.misses++;
+        });
+        store?.put(fresh);
+      }
+      return results as ArticleKnowledge[];
     },
   };
 }
@@ -133,10 +265,19 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
  * const kb = await loadStoryWithCache('data/stories/panjshir', cache);
  */
 export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, articles?: { list(): Promise<Article[]> }): Promise<KnowledgeBase> {
-  return buildKnowledgeBaseWithTrace({
-    story: loadStoryMeta(storyDir),
-    registry: loadRegistry(join(storyDir, 'registry.yaml')),
-    articles: articles === undefined ? loadArticles(storyDir) : await articles.list(),
-    read: cache.read,
-  }).kb;
+  const story = loadStoryMeta(storyDir);
+  const registry = loadRegistry(join(storyDir, 'registry.yaml'));
+  const listed = articles === undefined ? cache.articles(storyDir) : await articles.list();
+  const ordered = canonicalOrder(listed);
+  // Everything the story-wide stages read: the code, the story, the registry, each article.
+  const key = createHash('sha256').update(cache.version).update('\u0000').update(JSON.stringify(story)).update('\u0000').update(JSON.stringify(registry)).update(cache.keys(ordered, registry.entities).join('\n')).digest('hex');
+  const saved = cache.snapshot(key);
+  if (saved !== undefined) {
+    const raws = new Map(listed.map((a) => [a.id, a.raw]));
+    for (const source of saved.sources) source.raw = raws.get(source.id) ?? '';
+    return saved;
+  }
+  const kb = assembleKnowledge(story, registry, cache.read(ordered, registry.entities)).kb;
+  cache.built(key, kb);
+  return kb;
 }

@@ -60,6 +60,10 @@ export interface IndexedKnowledgeSearch extends KnowledgeSearch {
    * An item whose id is already known replaces the old one.
    */
   add(addition: KnowledgeAddition): void;
+  /** Hides facts and quotes that are no longer in the knowledge base (merged into another item). */
+  remove(ids: { facts?: readonly string[]; quotes?: readonly string[] }): void;
+  /** Documents indexed since the search was built, hidden ones included (to know when a rebuild pays). */
+  churn(): number;
   stats(): SearchIndexStats;
 }
 
@@ -105,7 +109,24 @@ class DocumentStore<T extends { id: string }> {
     const doc = this.index.add(this.textOf(item));
     this.items[doc] = item;
     this.byId.set(item.id, doc);
+    this.added++;
   }
+
+  /** Hide the item with this id from every later search. */
+  remove(id: string): void {
+    const doc = this.byId.get(id);
+    if (doc === undefined) return;
+    this.index.remove(doc);
+    this.byId.delete(id);
+  }
+
+  /** Ids of the items searchable now. */
+  ids(): IterableIterator<string> {
+    return this.byId.keys();
+  }
+
+  /** Documents indexed after construction. */
+  added = 0;
 }
 
 class IndexedSearch implements IndexedKnowledgeSearch {
@@ -226,6 +247,15 @@ class IndexedSearch implements IndexedKnowledgeSearch {
     }
     for (const fact of addition.facts ?? []) this.facts.upsert(fact);
     for (const quote of addition.quotes ?? []) this.quotes.upsert(quote);
+  }
+
+  remove(ids: { facts?: readonly string[]; quotes?: readonly string[] }): void {
+    for (const id of ids.facts ?? []) this.facts.remove(id);
+    for (const id of ids.quotes ?? []) this.quotes.remove(id);
+  }
+
+  churn(): number {
+    return this.facts.added + this.quotes.added;
   }
 
   stats(): SearchIndexStats {

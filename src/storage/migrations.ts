@@ -179,6 +179,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'built knowledge kept per article',
+    sql: `
+      -- What the per-article stages built from one article (src/knowledge/article-knowledge.ts),
+      -- as JSON, under a key that hashes the pipeline's code, the registry and the article: a
+      -- new pipeline version simply asks for other keys.
+      CREATE TABLE knowledge_units (
+        key        TEXT PRIMARY KEY,
+        body       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer version of Dossier. */

@@ -225,6 +225,20 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'built knowledge kept per article',
+    sql: `
+      -- What the per-article stages built from one article (src/knowledge/article-knowledge.ts),
+      -- as JSON, under a key that hashes the pipeline's code, the registry and the article: every
+      -- instance reads what any instance built, and a new pipeline version asks for other keys.
+      CREATE TABLE knowledge_units (
+        key        TEXT PRIMARY KEY,
+        body       TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /**

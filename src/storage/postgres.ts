@@ -11,6 +11,7 @@
  */
 import type { Platform } from '../commands/types.js';
 import { createPostgresFeedStore } from './pg-feeds.js';
+import { createPostgresKnowledgeUnitStore } from './knowledge-units.js';
 import { createPostgresFollowUpStore } from './pg-follow-ups.js';
 import { migratePostgres } from './pg-migrations.js';
 import { connectSyncPg, type SyncPg } from './pg-sync.js';
@@ -101,6 +102,7 @@ function createStore(db: SyncPg, url: string, schemaVersion: number): PostgresSt
     schemaVersion,
     ...createPostgresFollowUpStore(db),
     ...createPostgresFeedStore(db),
+    ...createPostgresKnowledgeUnitStore(db),
 
     markChatBlocked(platform, chatId, reason, at) {
       db.transaction(() => {

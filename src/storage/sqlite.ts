@@ -15,6 +15,7 @@ import type { Platform } from '../commands/types.js';
 import { migrate } from './migrations.js';
 import { createSqliteFollowUpStore } from './sqlite-follow-ups.js';
 import { createSqliteFeedStore } from './sqlite-feeds.js';
+import { createSqliteKnowledgeUnitStore } from './knowledge-units.js';
 import type {
   ChatBlock,
   DatabaseStore,
@@ -459,6 +460,7 @@ function createStore(db: Database.Database, path: string, schemaVersion: number)
     },
 
     ...createSqliteFeedStore(db),
+    ...createSqliteKnowledgeUnitStore(db),
 
     recordSourcesSeen(ids, at) {
       return ids.length === 0 ? 0 : recordSourcesSeen.immediate(ids, at);

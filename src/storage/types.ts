@@ -302,7 +302,7 @@ export type StorageBackend = 'sqlite' | 'postgres';
  * A whole database (SQLite file or PostgreSQL), as the app opens it: every store interface,
  * plus what operators and tests read back.
  */
-export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore, FeedStore {
+export interface DatabaseStore extends DigestStore, LeaseStore, FollowUpStore, FeedStore, KnowledgeUnitStore {
   readonly backend: StorageBackend;
   /** The schema version after migrations ran. */
   readonly schemaVersion: number;
@@ -447,4 +447,15 @@ export interface FeedStore {
   saveWebArticle(record: WebArticleRecord): void;
   /** Forget an article (it was replaced by a newer version under another source id). */
   removeWebArticle(story: string, sourceId: string): void;
+}
+
+/**
+ * Built knowledge kept per article (migration 6): JSON text by a key that already hashes the
+ * pipeline version, the registry and the article (src/knowledge/reading-cache.ts makes both).
+ */
+export interface KnowledgeUnitStore {
+  /** The stored text of each key that is stored (missing keys are left out). */
+  knowledgeUnits(keys: readonly string[]): Map<string, string>;
+  /** Store entries; a key already stored keeps its text (the same key always means the same text). */
+  putKnowledgeUnits(entries: ReadonlyArray<readonly [string, string]>, now: Date): void;
 }

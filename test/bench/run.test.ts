@@ -52,6 +52,12 @@ describe('npm run bench', () => {
     expect(() => parseArguments(['--sizes', 'big'])).toThrow(/--sizes/);
   });
 
+  it('takes the feeds section\'s story sizes in articles', () => {
+    expect(parseArguments(['--only', 'feeds', '--articles', '1000,10000']).articles).toEqual([1000, 10000]);
+    expect(() => parseArguments(['--articles', '1'])).toThrow(/--articles/);
+    expect(() => parseArguments(['--articles', 'many'])).toThrow(/--articles/);
+  });
+
   it('runs only the chosen operations, without the baseline when asked', async () => {
     const rows = await runBench({ quick: false, tiny: true, json: false, seed: 42, only: 'search', ops: ['who'], noBaseline: true }, () => {});
     const queryRows = rows.filter((r) => r.variant !== undefined);

@@ -3,15 +3,16 @@
  * read (one article when one is added), keeps its results on disk for the next start, and
  * throws everything away when the pipeline's code changes.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadArticles, type Article } from '../../src/knowledge/articles.js';
 import { buildKnowledgeBase } from '../../src/knowledge/build.js';
 import { loadStoryMeta } from '../../src/knowledge/load.js';
-import { createReadingCache } from '../../src/knowledge/reading-cache.js';
+import { createReadingCache, loadStoryWithCache } from '../../src/knowledge/reading-cache.js';
 import { loadRegistry } from '../../src/knowledge/registry.js';
+import { articleMetaYaml } from '../../src/storage/articles.js';
 import { SEED_STORY } from '../support/seed-story.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dossier-reading-cache-'));
@@ -55,5 +56,64 @@ describe('reading cache', () => {
     const edited = { ...extra, raw: `${extra.raw}\nA late paragraph about Panjshir.\n` };
     expect(buildKnowledgeBase({ story, registry, articles: [...seed, edited], read: cache.read })).toEqual(buildKnowledgeBase({ story, registry, articles: [...seed, edited] }));
     expect(cache.stats.misses).toBe(4);
+  });
+});
+
+describe('snapshot of the built knowledge base', () => {
+  it('lets a start-up with the same articles, registry and code load it without reading or building', async () => {
+    const storyDir = mkdtempSync(join(tmpdir(), 'dossier-snapshot-story-'));
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    const snapshotFile = join(dir, 'snapshot', 'panjshir.kb.json');
+    try {
+      const first = createReadingCache({ version: 'v1', snapshotFile });
+      const built = await loadStoryWithCache(storyDir, first);
+      expect(existsSync(snapshotFile)).toBe(true);
+
+      const restarted = createReadingCache({ version: 'v1', snapshotFile });
+      expect(await loadStoryWithCache(storyDir, restarted)).toEqual(built);
+      expect(restarted.stats).toEqual({ hits: 0, misses: 0 });
+
+      // Another article: the snapshot no longer matches, so the story is built (and equals a fresh build).
+      writeFileSync(join(storyDir, 'articles', `${extra.id}.txt`), extra.raw);
+      writeFileSync(join(storyDir, 'articles', `${extra.id}.meta.yaml`), articleMetaYaml(extra.meta));
+      const later = createReadingCache({ version: 'v1', snapshotFile });
+      const withExtra = await loadStoryWithCache(storyDir, later);
+      expect(later.stats.misses).toBe(3);
+      expect(withExtra).toEqual(buildKnowledgeBase({ story, registry, articles: loadArticles(storyDir) }));
+
+      // New code: the snapshot (written for v1) is not used.
+      const newCode = createReadingCache({ version: 'v2', snapshotFile });
+      await loadStoryWithCache(storyDir, newCode);
+      expect(newCode.stats.misses).toBe(3);
+    } finally {
+      rmSync(storyDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the story folder through one cache', () => {
+  it('sees added, edited and removed article files on the next load', async () => {
+    const storyDir = mkdtempSync(join(tmpdir(), 'dossier-folder-story-'));
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    try {
+      const cache = createReadingCache({ version: 'v1' });
+      expect((await loadStoryWithCache(storyDir, cache)).sources).toHaveLength(2);
+      const txt = join(storyDir, 'articles', `${extra.id}.txt`);
+      writeFileSync(txt, extra.raw);
+      writeFileSync(join(storyDir, 'articles', `${extra.id}.meta.yaml`), articleMetaYaml(extra.meta));
+      expect((await loadStoryWithCache(storyDir, cache)).sources.map((s) => s.id)).toContain(extra.id);
+
+      const edited = `${extra.raw}\nA late paragraph about Panjshir and its fighters.\n`;
+      writeFileSync(txt, edited);
+      const kb = await loadStoryWithCache(storyDir, cache);
+      expect(kb.sources.find((s) => s.id === extra.id)?.raw).toBe(edited);
+      expect(kb).toEqual(buildKnowledgeBase({ story, registry, articles: loadArticles(storyDir) }));
+
+      rmSync(txt);
+      rmSync(join(storyDir, 'articles', `${extra.id}.meta.yaml`));
+      expect((await loadStoryWithCache(storyDir, cache)).sources).toHaveLength(2);
+    } finally {
+      rmSync(storyDir, { recursive: true, force: true });
+    }
   });
 });

@@ -334,4 +334,24 @@ export function storeContract(harness: () => ContractHarness): void {
       expect(first.webArticleByUrl('s', 'http://y/copy')).toBeUndefined();
     });
   });
+
+  describe('built knowledge per article', () => {
+    it('gives back what was stored under each key, and nothing for keys never stored', () => {
+      const store = open();
+      expect(store.knowledgeUnits(['a'])).toEqual(new Map());
+      store.putKnowledgeUnits([['a', '{"x":1}'], ['b', '{"é":"“quoted”"}']], T0);
+      expect(store.knowledgeUnits(['b', 'a', 'c'])).toEqual(new Map([['b', '{"é":"“quoted”"}'], ['a', '{"x":1}']]));
+    });
+
+    it('is shared: what one instance built, another reads; a key stored twice keeps its first text', () => {
+      const [first, second] = pair();
+      const keys = Array.from({ length: 1_200 }, (_, i) => `k${i}`);
+      first.putKnowledgeUnits(keys.map((k) => [k, `{"k":"${k}"}`] as const), T0);
+      second.putKnowledgeUnits([['k7', 'other']], minutes(1));
+      const read = second.knowledgeUnits(keys);
+      expect(read.size).toBe(1_200);
+      expect(read.get('k7')).toBe('{"k":"k7"}');
+      expect(read.get('k1199')).toBe('{"k":"k1199"}');
+    });
+  });
 }
