@@ -17,6 +17,7 @@ import { extractEvents } from './events.js';
 import { addCandidateNames, clusterCandidates } from './mentions.js';
 import type { DateRef, Entity, EntityCandidate, Fact, KnowledgeBase, Quote, Source } from './model.js';
 import { provisionalSpeakers } from './provisional.js';
+import { preferOriginalWording } from './quote-wording.js';
 import type { QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
@@ -144,11 +145,13 @@ export function assembleKnowledge(story: StoryMeta, registry: Registry, units: r
 
   // Speakers named but not in the registry get a provisional entity before quotes merge.
   const provisional = provisionalSpeakers(units.flatMap((u) => u.quotes), sources, new Set(entities.map((e) => e.id)));
-  const quotes = corroborate(provisional.quotes, {
+  const merged = corroborate(provisional.quotes, {
     threshold: QUOTE_SIMILARITY_THRESHOLD,
     sameSpeaker: true,
     fill: fillQuote,
   });
+  // Each merged quote shows its fullest, untranslated wording first.
+  const quotes = preferOriginalWording(merged, provisional.quotes, sources);
 
   const corroboratedFacts = corroborate(units.flatMap((u) => u.facts), {
     threshold: FACT_SIMILARITY_THRESHOLD,

@@ -126,7 +126,10 @@ export type QuoteMode = 'said' | 'tweeted' | 'interview' | 'wrote' | 'statement'
 /** Verbatim words of a speaker, with every source that reported them. */
 export interface Quote {
   id: string;
-  /** The words as the first source gives them, without the quotation marks. */
+  /**
+   * The words as the first citation gives them, without the quotation marks: the fullest
+   * wording, an original-language report's before a translation's (see quote-wording.ts).
+   */
   text: string;
   /** The speaker entity, or `null` when no speaker could be attributed with confidence. */
   speakerId: EntityId | null;

@@ -7,19 +7,24 @@ import { articleText, ask, expectProvenance, idsIn, kb, sourceOf } from './seed-
 const label = (id: string) => kb.entities.find((e) => e.id === id)!.label;
 const quotesBy = (id: string) => kb.quotes.filter((q) => q.speakerId === id);
 
-/** The paragraph of an article file (read from disk) that holds these words. */
+/** The paragraph of an article file (read from disk) that holds these words, with the one before it. */
 function paragraphWith(sourceId: string, words: string): string | undefined {
-  return articleText(sourceId)
-    .split(/\n\s*\n/)
-    .find((p) => p.includes(words));
+  const paragraphs = articleText(sourceId).split(/\n\s*\n/);
+  const at = paragraphs.findIndex((p) => p.includes(words));
+  // "…,” he added." continues the speaker the paragraph before named.
+  return at < 0 ? undefined : paragraphs.slice(Math.max(0, at - 1), at + 1).join('\n\n');
 }
 
-/** Each quote's words are verbatim in the article file of its first source, in a paragraph naming the speaker. */
+/**
+ * Each quote's words are verbatim in the article file of one of its sources (the wording shown
+ * is the fullest, untranslated one, not necessarily the first source's), in a paragraph naming
+ * the speaker or continuing the one before it that does.
+ */
 function expectVerbatim(reply: Reply, quote: ReplyQuote, speakerSurname: string): void {
-  const first = reply.citations[quote.cites[0]! - 1]!;
-  const source = sourceOf(first);
-  expect(articleText(source.id), `“${quote.text}” in ${source.outlet}`).toContain(quote.text);
-  expect(paragraphWith(source.id, quote.text), `the paragraph of “${quote.text}” names ${speakerSurname}`).toContain(speakerSurname);
+  const sources = quote.cites.map((n) => sourceOf(reply.citations[n - 1]!));
+  const source = sources.find((s) => articleText(s.id).includes(quote.text));
+  expect(source, `“${quote.text}” verbatim in one of ${sources.map((s) => s.outlet).join(', ')}`).toBeDefined();
+  expect(paragraphWith(source!.id, quote.text), `the paragraph of “${quote.text}” names ${speakerSurname}`).toContain(speakerSurname);
 }
 
 describe('/quote <person>', () => {
@@ -55,7 +60,9 @@ describe('/quote <person>', () => {
     expect(both.length).toBeGreaterThan(0);
     for (const q of both) {
       expect(q.note).toMatch(/^reported by 2 sources/);
-      const second = sourceOf(r.citations[q.cites[1]! - 1]!);
+      // The outlet whose words are not the ones shown has its own wording in the note.
+      const second = q.cites.map((n) => sourceOf(r.citations[n - 1]!)).find((s) => !articleText(s.id).includes(q.text))!;
+      expect(second, `one of the two outlets worded “${q.text}” otherwise`).toBeDefined();
       const wording = new RegExp(`${second.outlet.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: “([^”]+)”`).exec(q.note ?? '')?.[1];
       expect(wording, `the note of “${q.text}” keeps ${second.outlet}’s wording`).toBeDefined();
       expect(articleText(second.id)).toContain(wording);

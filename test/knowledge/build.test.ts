@@ -52,10 +52,13 @@ describe('corroboration across outlets', () => {
     expect(q.text).toBe('Our fighters are positioned near Panjshir');
   });
 
-  it('“…resolve the problems peacefully” and “…resolve this issue peacefully” are one quote, each wording kept', () => {
+  it('“…resolve the problems peacefully” and “…resolve this issue peacefully” are one quote, each wording kept, the untranslated one shown', () => {
     const q = quoteIn(JOURNAL_ID, 'The Islamic Emirate is trying to resolve this issue peacefully');
-    expect(q.citations.map((c) => c.sourceId)).toEqual([G1_ID, JOURNAL_ID]);
-    expect(q.citations[0]?.text).toBe('The Islamic Emirate is trying to resolve the problems peacefully.');
+    // G1's text is an English translation of a Portuguese report; TheJournal's AFP copy is in its
+    // original language, one step closer to what was said.
+    expect(q.citations.map((c) => c.sourceId)).toEqual([JOURNAL_ID, G1_ID]);
+    expect(q.text).toBe('The Islamic Emirate is trying to resolve this issue peacefully');
+    expect(q.citations[1]?.text).toBe('The Islamic Emirate is trying to resolve the problems peacefully.');
   });
 
   it('leaves 11 distinct quotes from the 13 reported', () => {

@@ -35,7 +35,7 @@ describe('quotes of the G1 report, each with its speaker', () => {
   it('the next sentence, a quote with no attribution, continues Mujahid’s words', () => {
     const q = quoteIn(G1_ID, 'The Islamic Emirate is trying to resolve the problems peacefully.');
     expect(q.speakerId).toBe('zabihullah-mujahid');
-    expect(q.text).toBe('The Islamic Emirate is trying to resolve the problems peacefully.');
+    expect(q.citations.find((c) => c.sourceId === G1_ID)?.text).toBe('The Islamic Emirate is trying to resolve the problems peacefully.');
   });
 
   it('“Massoud said” is the son, in the Reuters interview of Sunday 22 August', () => {

@@ -18,6 +18,7 @@ import { extractFacts } from '../../src/knowledge/facts.js';
 import { findCandidates, findMentions, type MentionableEntity } from '../../src/knowledge/mentions.js';
 import type { DateRef, Entity, Fact, KnowledgeBase, Quote, Source } from '../../src/knowledge/model.js';
 import { provisionalSpeakers } from '../../src/knowledge/provisional.js';
+import { preferOriginalWording } from '../../src/knowledge/quote-wording.js';
 import { extractQuotes } from '../../src/knowledge/quotes.js';
 import { resolveEvidence, type Registry } from '../../src/knowledge/registry.js';
 import type { AnalysisInput, Mention, Sentence } from '../../src/knowledge/sentence.js';
@@ -199,11 +200,15 @@ export function referenceBuild(input: BuildInput): KnowledgeTrace {
   });
   // Speakers named but not in the registry get a provisional entity before quotes merge.
   const provisional = provisionalSpeakers(datedQuotes, sources, new Set(entities.map((e) => e.id)));
-  const quotes = corroborate(provisional.quotes, {
-    threshold: QUOTE_SIMILARITY_THRESHOLD,
-    sameSpeaker: true,
-    fill: fillQuote,
-  });
+  const quotes = preferOriginalWording(
+    corroborate(provisional.quotes, {
+      threshold: QUOTE_SIMILARITY_THRESHOLD,
+      sameSpeaker: true,
+      fill: fillQuote,
+    }),
+    provisional.quotes,
+    sources,
+  );
 
   const datedFacts: Fact[] = extractFacts(sentences, mentions, passages).map(({ sentence, ...fact }) => {
     const date = dateOf([sentence], published);
