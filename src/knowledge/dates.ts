@@ -318,6 +318,11 @@ const RULES: Rule[] = [
       return yearRef(ctx.pubYear + (which === 'last' ? -1 : which === 'next' ? 1 : 0));
     },
   },
+  // for the last 24 hours / in the past 24 hours: the day of the report
+  {
+    re: /\b(?:for|in|over|during|within)\s+the\s+(?:last|past)\s+(?:24|twenty-four)\s+hours\b/gi,
+    resolve: (_m, ctx) => day(ctx.published),
+  },
   // in recent days / in the past few days: the week up to publication
   {
     re: /\b(?:in|over)\s+(?:recent|the\s+(?:past|last)(?:\s+(?:few|several))?)\s+days\b/gi,
