@@ -29,7 +29,7 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
   ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed|shot dead|lost (?:[\w-]+ ){0,5}(?:fighters|soldiers|men|lives|brothers|comrades|colleagues|commanders))\b/i],
   ['detain', /\b(?:arrested|detained|captured alive|freed|released from (?:prison|jail|custody)|imprisoned|jailed)\b/i],
   ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted|lost control)\b/i],
-  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensives?|routed)\b/i],
+  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|fights?|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensives?|routed)\b/i],
   ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out|(?:final )?exit(?:ed)? from|departed)\b/i],
   ['found', /\b(?:founded|formed|established|set up)\b/i],
   ['meet', /\b(?:met|meetings?|talks|negotiations?|dialogue|summit)\b/i],
@@ -121,6 +121,8 @@ interface Draft {
   dated: Telling[];
   /** Undated report sentences of other sources that tell the same recent happening. */
   undated: Telling[];
+  /** Dated only by a date carried over from a sentence before: too weak to date another report's sentence. */
+  carried?: boolean;
 }
 
 /**
@@ -281,6 +283,8 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
     const describing = describingClauses(sentence.text);
     const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
       const at = dates[i]?.index ?? -1;
+      // "On the tenth anniversary of …, they did X": the anniversary dates the whole sentence.
+      if (/anniversary of$/iu.test(dates[i]?.text ?? '')) return [0, sentence.text.length];
       const clause = describing.find(([from, to]) => at >= from && at < to);
       if (!clause) return w;
       const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
@@ -320,7 +324,9 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
 
   const reporters = new Set(input.entities.filter((e) => /\b(news|agency|newspaper|magazine|broadcaster|channel|social network)\b/iu.test(e.role ?? '')).map((e) => e.id));
   const people = new Set(input.entities.filter((e) => e.type === 'person').map((e) => e.id));
-  const carried = carryDates(drafts, pending, input.sentences, people);
+  // People and places tie two sentences to one happening; a party named everywhere (an army, a movement) does not.
+  const named = new Set(input.entities.filter((e) => e.type === 'person' || e.type === 'place').map((e) => e.id));
+  const carried = carryDates(drafts, pending, input.sentences, people, named);
   attachUndatedReports(drafts, undated.filter((t) => !carried.has(t)), sources, reporters, people);
   attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
@@ -342,7 +348,13 @@ const CARRY_SENTENCES = 3;
  *
  * @returns the tellings that took a date
  */
-function carryDates(drafts: Draft[], pending: Telling[], sentences: readonly Sentence[], people: ReadonlySet<string>): Set<Telling> {
+function carryDates(
+  drafts: Draft[],
+  pending: Telling[],
+  sentences: readonly Sentence[],
+  people: ReadonlySet<string>,
+  named: ReadonlySet<string>,
+): Set<Telling> {
   const carried = new Set<Telling>();
   const index = new Map<Sentence, number>();
   sentences.forEach((s, i) => index.set(s, i));
@@ -370,18 +382,18 @@ function carryDates(drafts: Draft[], pending: Telling[], sentences: readonly Sen
     const refersBack = (t: Telling): boolean =>
       /\balso\b/iu.test(told.sentence.text) ||
       kindMatches(told.sentence.text, told.kind!).some((k) => /\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,3}$/iu.test(told.sentence.text.slice(0, k.index))) ||
-      [...told.entities].some((e) => t.entities.has(e));
+      [...told.entities].some((e) => named.has(e) && t.entities.has(e));
     const match = near.find(({ told: t }) => t.kind !== undefined && eventKinds(t.text).includes(told.kind!) && refersBack(t));
     if (!match) continue;
     carried.add(told);
     if (sameVictim(match.told, told, people) && match.told.kind === told.kind) match.draft.undated.push(told);
-    else drafts.push({ date: match.draft.date, dated: [{ ...told }], undated: [] });
+    else drafts.push({ date: match.draft.date, dated: [{ ...told }], undated: [], carried: true });
   }
   return carried;
 }
 
 /** "as Kabul fell", "when the talks began": a clause that dates its sentence by a happening told elsewhere. */
-const TEMPORAL_CLAUSE = /\b(?:as|when|while|just as)\s+([^,;:.!?“”"]+)/giu;
+const TEMPORAL_CLAUSE = /\b(?:as soon as|just as|as|when|while)\s+([^,;:.!?“”"]+)/giu;
 
 /**
  * An undated sentence whose time clause names a dated happening ("Saleh tweeted as Kabul fell
@@ -428,7 +440,7 @@ function attachUndatedReports(
     if (!source) continue;
     const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
     drafts.forEach((draft, i) => {
-      if (draft.dated.some((t) => t.sentence.sourceId === told.sentence.sourceId)) return;
+      if (draft.carried || draft.dated.some((t) => t.sentence.sourceId === told.sentence.sourceId)) return;
       if (!datesOverlap(draft.date, recent)) return;
       // An undated sentence is only taken for a dated event told of the same actor: "He did not
       // comment on claims…" or another party's capture of the same districts corroborates nothing.
