@@ -227,13 +227,15 @@ function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], t
     }
     if (!claimant || claimant.text.length === 0) continue;
     lastClaimant = claimant;
-    coveredUntil = Math.max(coveredUntil, statementSpan[1]);
     // "…, as well as having regained control of three districts": two claims.
     const parts = splitStatement(text, statementSpan);
     for (const [from, to] of parts) {
       const statement = tidyWhitespace(text.slice(from, to)).replace(/[,;:]$/u, '');
       if (!claimWorthy(statement, verb)) continue;
       found.push(assertion(sentence, source, mentions, types, claimant, statement, [from, to], verb));
+      // A statement that is no claim leaves its words to the attributions inside it
+      // ("said on Monday, adding they were investigating reports about …").
+      coveredUntil = Math.max(coveredUntil, statementSpan[1]);
     }
   }
   return found;
