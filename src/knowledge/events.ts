@@ -33,7 +33,7 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
   ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out|(?:final )?exit(?:ed)? from|departed)\b/i],
   ['found', /\b(?:founded|formed|established|set up)\b/i],
   ['meet', /\b(?:met|meetings?|talks|negotiations?|dialogue|summit)\b/i],
-  ['truce', /\b(?:ceasefire|cease-fire|truce|(?:guns|weapons|front) (?:are |were |fell |have fallen |went )?silent)\b/i],
+  ['truce', /\b(?:ceasefire|cease-fire|truce|(?:guns|weapons|front) (?:are |were |fell |have fallen |have been |had been |went )?silent)\b/i],
   ['aid', /\b(?:distributed|delivered|airlifted|evacuated|evacuation)\b/i],
   ['move', /\b(?:massing|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
 ];
@@ -90,7 +90,7 @@ function sameActor(dated: Telling, undated: Telling, reporters: ReadonlySet<stri
  * subject: a preposition ("forces putting up a resistance against the Taliban") or a verb
  * ("… have said the Taliban").
  */
-const NOT_THE_SUBJECT = /\b(?:against|of|by|from|near|with|for|to|in|on|at|into|said|says|told|has|have|had|is|are|was|were|will)\b/iu;
+const NOT_THE_SUBJECT = /\b(?:against|fighting|opposing|resisting|of|by|from|near|with|for|to|in|on|at|into|said|says|told|has|have|had|is|are|was|were|will)\b/iu;
 /**
  * A death is one happening only when both tellings name the same person: two killings of one
  * week by the same party ("The Taliban shot dead the brother of …") are not one.
@@ -362,7 +362,7 @@ function carryDates(
   for (const draft of drafts) for (const told of draft.dated) datedBy.set(told.sentence, [...(datedBy.get(told.sentence) ?? []), { draft, told }]);
   for (const told of pending) {
     // A sentence that opens with a quotation is the speaker's words, not the report's telling.
-    if (!told.kind || /^\W*[“"‘]/u.test(told.sentence.text)) continue;
+    if (/^\W*[“"‘]/u.test(told.sentence.text)) continue;
     const at = index.get(told.sentence);
     if (at === undefined) continue;
     const near: Array<{ draft: Draft; told: Telling }> = [];
@@ -375,6 +375,18 @@ function carryDates(
         break;
       }
     }
+    // "A day earlier, …", "The next day …": counted from the day the report has just told.
+    const shift = anaphoricDay(told.sentence.text);
+    if (shift !== undefined) {
+      const anchor = near.find(({ draft }) => draft.date.precision === 'day');
+      if (anchor && eventKinds(told.sentence.text).length > 0) {
+        const dayOf = addDays(anchor.draft.date.start, shift);
+        drafts.push({ date: { text: ANAPHORIC_DAY.exec(told.sentence.text)?.[0].trim() ?? '', precision: 'day', start: dayOf, end: dayOf }, dated: [told], undated: [], carried: true });
+        carried.add(told);
+      }
+      continue;
+    }
+    if (!told.kind) continue;
     const next = sentences[at + 1];
     const opensParagraph = at === 0 || sentences[at - 1]!.sourceId !== told.sentence.sourceId || sentences[at - 1]!.paragraph !== told.sentence.paragraph;
     if (near.length === 0 && next && next.sourceId === told.sentence.sourceId && opensParagraph) near.push(...(datedBy.get(next) ?? []));
@@ -390,6 +402,21 @@ function carryDates(
     else drafts.push({ date: match.draft.date, dated: [{ ...told }], undated: [], carried: true });
   }
   return carried;
+}
+
+/** A sentence that opens by counting days from the one before: "A day earlier,", "The next day", "On the same day". */
+const ANAPHORIC_DAY =
+  /^\W*(?:(?:but|and)\s+)?(?:(a|one|two|three|four|five|six|seven)\s+days?\s+(earlier|later|before|after)|the\s+(next|following|previous)\s+day|the\s+day\s+(before|after)|(?:on\s+)?(?:the\s+same|that)\s+day)\b/iu;
+const DAY_COUNT: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7 };
+
+/** Days from the sentence before to this one, for a sentence that opens with {@link ANAPHORIC_DAY}. */
+export function anaphoricDay(text: string): number | undefined {
+  const m = ANAPHORIC_DAY.exec(text);
+  if (!m) return undefined;
+  if (m[1]) return (DAY_COUNT[m[1].toLowerCase()] ?? 1) * (/^(?:earlier|before)$/iu.test(m[2] ?? '') ? -1 : 1);
+  if (m[3]) return m[3].toLowerCase() === 'previous' ? -1 : 1;
+  if (m[4]) return m[4].toLowerCase() === 'before' ? -1 : 1;
+  return 0;
 }
 
 /** "as Kabul fell", "when the talks began": a clause that dates its sentence by a happening told elsewhere. */
