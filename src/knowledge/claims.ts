@@ -372,7 +372,8 @@ function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
   if (a.claimantEntity && b.claimantEntity) {
     return a.claimantEntity === b.claimantEntity || (parties.get(a.claimantEntity)?.has(b.claimantEntity) ?? false);
   }
-  return overlap(contentWords(a.claimant), contentWords(b.claimant)) >= 0.5;
+  // By their words, most of both must agree: "volunteers fighting the Taliban" are not "the Taliban".
+  return sharedOfLarger(contentWords(a.claimant), contentWords(b.claimant)) >= 0.5;
 }
 
 const ANONYMOUS = /^(?:\p{L}+\s+)?reports?$/iu;
