@@ -233,7 +233,9 @@ export function cleanArticle(sourceId: SourceId, raw: string, meta: { headline: 
       removed.push({ sourceId, start: p.end - credit.length, end: p.end, text: credit, reason: 'agency or photo credit' });
       const quoted = /["“”«»]/u.test(text);
       const sentences = text.split(/[.!?]\s+\p{Lu}/u).length;
-      kept.push({ start: p.start, end: p.start + text.length, text, caption: !quoted && sentences <= 2 && !/\b(said|says|told)\b/u.test(text) });
+      // A credit that names a photo ("(AP/PTI Photo)") makes the paragraph its caption, however long.
+      const photo = /\b(?:photo(?:graph)?s?|pictures?|images?|pics?)\b/iu.test(credit);
+      kept.push({ start: p.start, end: p.start + text.length, text, caption: photo || (!quoted && sentences <= 2 && !/\b(said|says|told)\b/u.test(text)) });
       continue;
     }
     const captionLength = captionWithoutCredit(p.text);
