@@ -192,3 +192,16 @@ describe('a paragraph whose credit names a photo', () => {
     expect(body.find((p) => p.text.startsWith('Traders in Charikar said'))?.caption).toBe(false);
   });
 });
+
+describe('a related-story link glued to the end of a paragraph', () => {
+  const raw =
+    'Valley talks\n\n' +
+    'The elders met for three hours in Charikar. They agreed to meet again.Also Read - Rains Flood Two Districts, Roads Closed: Officials\n';
+  const { body, removed } = cleanArticle('x', raw, { headline: 'Valley talks' });
+
+  it('is removed as furniture, and the report sentences before it stay whole', () => {
+    expect(body.map((p) => p.text)).toEqual(['The elders met for three hours in Charikar. They agreed to meet again.']);
+    expect(removed.map((r) => r.text)).toContainEqual('Also Read - Rains Flood Two Districts, Roads Closed: Officials');
+    for (const r of removed) expect(raw.slice(r.start, r.end)).toBe(r.text);
+  });
+});
