@@ -328,7 +328,7 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   const named = new Set(input.entities.filter((e) => e.type === 'person' || e.type === 'place').map((e) => e.id));
   const carried = carryDates(drafts, pending, input.sentences, people, named);
   attachUndatedReports(drafts, undated.filter((t) => !carried.has(t)), sources, reporters, people);
-  attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources);
+  attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources, mentions, named);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
   return drafts.map((d) => toEvent(d, order)).sort(byDate);
 }
@@ -423,10 +423,18 @@ export function anaphoricDay(text: string): number | undefined {
 const TEMPORAL_CLAUSE = /\b(?:as soon as|just as|as|when|while)\s+([^,;:.!?“”"]+)/giu;
 
 /**
- * An undated sentence whose time clause names a dated happening ("Saleh tweeted as Kabul fell
- * to the militants") happened then: it joins that event.
+ * An undated sentence whose time clause names a dated happening of the week before ("Saleh
+ * tweeted as Kabul fell to the militants") happened then: it joins that event. The clause must
+ * name the person or place of the event ("as clashes were reported in Andarab" is not the
+ * clashes in Panjshir).
  */
-function attachTemporalClauses(drafts: Draft[], undated: Telling[], sources: Map<string, Source>): void {
+function attachTemporalClauses(
+  drafts: Draft[],
+  undated: Telling[],
+  sources: Map<string, Source>,
+  mentions: Map<string, Mention[]>,
+  named: ReadonlySet<string>,
+): void {
   for (const told of undated) {
     const source = sources.get(told.sentence.sourceId);
     if (!source) continue;
@@ -439,8 +447,18 @@ function attachTemporalClauses(drafts: Draft[], undated: Telling[], sources: Map
       if (!kind || kind === 'say') continue;
       const words = contentWords(clause);
       if (words.size < 2) continue;
+      // The clause names where or whom it happened to ("as Kabul fell"): the event must too.
+      const from = told.sentence.start + m.index + m[0].length - (m[1] ?? '').length;
+      const places = new Set(
+        mentionsWithin(mentions.get(told.sentence.sourceId) ?? [], told.sentence.sourceId, from, from + clause.length)
+          .map((x) => x.entityId)
+          .filter((e) => named.has(e)),
+      );
+      if (places.size === 0) continue;
       const draft = drafts.find(
-        (d) => datesOverlap(d.date, recent) && d.dated.some((t) => t.kind === kind && overlap(words, t.words) >= 0.5),
+        (d) =>
+          datesOverlap(d.date, recent) &&
+          d.dated.some((t) => t.kind === kind && overlap(words, t.words) >= 0.5 && [...places].some((e) => t.entities.has(e))),
       );
       if (draft && !draft.undated.includes(told)) {
         draft.undated.push(told);

@@ -35,8 +35,9 @@ const kb = buildKnowledgeBase({
     ),
     article('c2', '2021-09-04', 'For the last 24 hours the guns have been silent around Bazarak.\n\nBoth delegations met in Charikar on Wednesday and Thursday.\n'),
     // A city falls on Sunday 29 August; another outlet, two days later, dates a statement by it.
-    article('c3', '2021-08-29', 'The town of Jabal Saraj fell to the Taliban on Sunday after a day of shelling.\n'),
-    article('c4', '2021-08-31', 'The governor resigned as Jabal Saraj fell to the Taliban.\n'),
+    article('c3', '2021-08-29', 'The town of Bazarak fell to the Taliban on Sunday after a day of shelling.\n'),
+    article('c4', '2021-08-31', 'The governor resigned as Bazarak fell to the Taliban.\n'),
+    article('c7', '2021-08-31', 'Traders left as the town fell to the Taliban.\n'),
     // Fighters opposing the Taliban say they took districts: not the Taliban's own capture of them.
     article('c5', '2021-08-22', 'The Taliban said on Sunday they had retaken three districts in Baghlan from local militias.\n'),
     article('c6', '2021-08-23', 'Militias fighting the Taliban in Baghlan have said they retook three districts.\n'),
@@ -80,10 +81,12 @@ describe('dates a journalist gives in other words', () => {
     expect(citing('c2', /Wednesday and Thursday/u).map((e) => e.date.start)).toEqual(['2021-09-01']);
   });
 
-  it('dates a sentence by its time clause when that names a recent dated happening ("as Jabal Saraj fell")', () => {
+  it('dates a sentence by its time clause when that names a recent dated happening ("as Bazarak fell")', () => {
     const fall = citing('c3', /fell to the Taliban on Sunday/u);
     expect(fall.map((e) => e.date.start)).toEqual(['2021-08-29']);
     expect(fall[0]!.citations.some((c) => c.sourceId === 'c4')).toBe(true);
+    // A time clause that names no place or person of the event ("as the town fell") dates nothing.
+    expect(fall[0]!.citations.some((c) => c.sourceId === 'c7')).toBe(false);
   });
 
   it('never joins "militias fighting the Taliban have said" to the Taliban\'s own telling', () => {
