@@ -35,16 +35,17 @@ const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
   ['meet', /\b(?:met|meetings?|talks|negotiations?|dialogue|summit)\b/i],
   ['truce', /\b(?:ceasefire|cease-fire|truce|(?:guns|weapons|front) (?:are |were |fell |have fallen |have been |had been |went )?silent)\b/i],
   ['aid', /\b(?:distributed|delivered|airlifted|evacuated|evacuation)\b/i],
-  ['move', /\b(?:massing|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
+  ['move', /\b(?:massing|reinforcements?|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
 ];
 
 /**
  * A happening feared, threatened or to be ended has not happened there ("raising fears of heavy
  * fighting", "the threat of an attack", "a settlement to end the fighting"): its words name no
- * event. The noun phrase after "of" or the verb is up to three words.
+ * event. The noun phrase after "of" or the verb is up to three words. A purpose ("joined hands
+ * to attack the valley") is not a happening either.
  */
 const FEARED =
-  /\b(?:(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of|to\s+(?:end|stop|halt|prevent|avoid|cease))\s+(?:[\w-]+\s+){0,2}[\w-]+/giu;
+  /\b(?:(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of|to\s+(?:end|stop|halt|prevent|avoid|cease))\s+(?:[\w-]+\s+){0,2}[\w-]+|(?<!\b(?:failed|managed|unable|able)\s)\bto\s+(?:attack|capture|seize|surround|encircle|kill|invade|enter|advance|fight|storm)\b/giu;
 
 /**
  * Kinds of happening a text names, in order of first appearance: the first kind other than

@@ -72,6 +72,12 @@ describe('a date the report gives once', () => {
 });
 
 describe('dates a journalist gives in other words', () => {
+  it('takes a purpose ("joined forces to attack the town") for no happening, but "failed to capture" for one', () => {
+    expect(eventKinds('Witnesses said the two groups joined forces to attack the town.')).toEqual(['say']);
+    expect(eventKinds('The militia failed to capture the pass.')).toEqual(['conquer', 'capture']);
+    expect(eventKinds('Some of them said they came as reinforcements.')).toEqual(['say', 'move']);
+  });
+
   it('reads "for the last 24 hours" as the day of the report', () => {
     expect(citing('c2', /guns have been silent/u).map((e) => e.date.start)).toEqual(['2021-09-04']);
     expect(eventKinds('For the last 24 hours the guns have been silent')).toEqual(['truce']);
