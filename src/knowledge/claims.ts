@@ -96,7 +96,9 @@ function claimantPhrase(text: string, keepAppositive = false): string {
     // A dateline glued to the first sentence ("KABUL –The Taliban") is not the claimant's name.
     .replace(/^\p{Lu}[\p{Lu}\s/,]*\s*[–—-]\s*/u, '')
     .replace(/^(?:despite [^,]*,\s*|also\s+|with\s+|and\s+|but\s+|while\s+)+/iu, '')
-    .replace(/\s+(?:had|has|have|was|were|is|are|also|then|now|who)$/iu, '');
+    .replace(/\s+(?:had|has|have|was|were|is|are|also|then|now|who)$/iu, '')
+    // "The Taliban on Tuesday rejected …": the day is when, not who.
+    .replace(/\s+(?:on\s+|last\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|earlier|later)$/iu, '');
   return tidyWhitespace(t);
 }
 
