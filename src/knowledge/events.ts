@@ -263,6 +263,10 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   const undated: Telling[] = [];
   /** Undated tellings of the report, for carrying a date over from the sentences around them. */
   const pending: Telling[] = [];
+  /** The day a sentence tells, when it names exactly one (a day of its own, not a clause's). */
+  const ownDay = new Map<Sentence, { date: DateRef; draft: Draft }>();
+  /** Sentences dated only by a date that names a noun ("Sunday's fall of Kabul"), their statement told without it. */
+  const nounDated = new Map<Sentence, Telling>();
 
   for (const sentence of input.sentences) {
     const source = sources.get(sentence.sourceId);
@@ -291,6 +295,9 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
       const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
       return [clause[0] + lead, clause[1]];
     });
+    // "Sunday's fall of Kabul" dates the fall, not what the sentence's subject did.
+    const possessive = dates.length === 1 ? possessivePhrase(sentence.text, dates[0]!) : undefined;
+    if (possessive) nounDated.set(sentence, telling(sentence, 0, sentence.text.length, own, possessive));
     const relative = relativeClauses(sentence.text, source.published);
     const tellings: Array<{ told: Telling; date: DateRef }> = [];
     dates.forEach((d, i) => {
@@ -314,12 +321,15 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
           !draft.dated.some((t) => t.sentence === sentence) &&
           draft.dated.some((t) => sameHappening(t, told) > 0),
       );
+      const draft = same ?? { date, dated: [], undated: [] };
       if (same) {
         same.dated.push(told);
         same.date = narrower(same.date, date);
       } else {
-        drafts.push({ date, dated: [told], undated: [] });
+        draft.dated.push(told);
+        drafts.push(draft);
       }
+      if (dates.length === 1 && date.precision === 'day' && !ownDay.has(sentence)) ownDay.set(sentence, { date, draft });
     });
   }
 
@@ -328,6 +338,7 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   // People and places tie two sentences to one happening; a party named everywhere (an army, a movement) does not.
   const named = new Set(input.entities.filter((e) => e.type === 'person' || e.type === 'place').map((e) => e.id));
   const carried = carryDates(drafts, pending, input.sentences, people, named);
+  for (const t of dateRetellings({ drafts, pending, nounDated, ownDay, carried, sentences: input.sentences, people, mentions })) carried.add(t);
   attachUndatedReports(drafts, undated.filter((t) => !carried.has(t)), sources, reporters, people);
   attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources, mentions, named);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
@@ -403,6 +414,124 @@ function carryDates(
     else drafts.push({ date: match.draft.date, dated: [{ ...told }], undated: [], carried: true });
   }
   return carried;
+}
+
+/** How many sentences after a report's lede the body may retell it with its date. */
+const LEDE_REACH = 6;
+
+/**
+ * The phrase a date names when written as a possessive ("Sunday's fall of Kabul", "last week's
+ * attack"): from the date to the end of its clause. Such a date dates that noun only.
+ */
+function possessivePhrase(text: string, d: DateMention): [number, number] | undefined {
+  const after = text.slice(d.index + d.length);
+  if (!/^[’']s\s/u.test(after)) return undefined;
+  const rest = /[,;:—–(]|\s(?:when|while|as|after|before)\s/u.exec(after);
+  return [d.index, d.index + d.length + (rest ? rest.index : after.length)];
+}
+
+/** Words that tell when, not what: they never show two sentences tell the same happening. */
+const TIME_WORDS = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|earlier|later|week|month|year|night|morning|evening|day|days)$/iu;
+
+/**
+ * The words of a telling that say what happened, as stems of five letters ("avoid" / "avoided"):
+ * no names (the words of its entity mentions), no reporting verbs, no time words.
+ */
+function happeningStems(told: Telling, mentions: readonly Mention[]): Set<string> {
+  const s = told.sentence;
+  const names = contentWords(mentionsWithin(mentions, s.sourceId, s.start, s.end).map((m) => m.text).join(' '));
+  return new Set(
+    [...told.words].filter((w) => w.length >= 4 && w !== 'say' && !names.has(w) && !TIME_WORDS.test(w) && !/^talib/u.test(w)).map((w) => w.slice(0, 5)),
+  );
+}
+
+/**
+ * A sentence retells what another told when both name the same person, tell the same kind of
+ * happening (a statement is a statement: "warned" / "tweeted") and share a word of what happened
+ * ("to avoid entering the valley" / "terrains to be avoided").
+ */
+function retells(a: Telling, b: Telling, people: ReadonlySet<string>, mentions: readonly Mention[]): boolean {
+  if (![...a.entities].some((e) => people.has(e) && b.entities.has(e))) return false;
+  const kinds = new Set(eventKinds(b.sentence.text));
+  if (!eventKinds(a.text).some((k) => kinds.has(k))) return false;
+  const stems = happeningStems(b, mentions);
+  return [...happeningStems(a, mentions)].some((w) => stems.has(w));
+}
+
+interface Retelling {
+  drafts: Draft[];
+  pending: readonly Telling[];
+  nounDated: ReadonlyMap<Sentence, Telling>;
+  ownDay: ReadonlyMap<Sentence, { date: DateRef; draft: Draft }>;
+  carried: ReadonlySet<Telling>;
+  sentences: readonly Sentence[];
+  people: ReadonlySet<string>;
+  mentions: ReadonlyMap<string, Mention[]>;
+}
+
+/**
+ * Days a report gives by telling a happening twice. Two rules, as a reader links them:
+ *
+ * - A chain of relative days is one chain of constraints: "X tweeted: … A day earlier, X had
+ *   warned Y." ties the warning to the tweet before it, so when the next sentence quotes that
+ *   warning with its day ("…," X tweeted on Sunday), the warning is Sunday and the tweet before
+ *   it Monday — dating either end dates both.
+ * - The lede tells the news and the body gives its day: an undated first sentence (or one dated
+ *   only by a noun, "after Sunday's fall of Kabul, X declared himself …") takes the day of a
+ *   sentence of its next {@link LEDE_REACH} that retells it ("X claimed … in a Twitter post on
+ *   Tuesday"), a day of its own or one reasoned out by the chain.
+ *
+ * A sentence that opens with a quotation only passes its day on: its words are the speaker's.
+ *
+ * @returns the tellings that took a date
+ */
+function dateRetellings(r: Retelling): Set<Telling> {
+  const dated = new Set<Telling>();
+  const index = new Map<Sentence, number>();
+  r.sentences.forEach((s, i) => index.set(s, i));
+  const own = (s: Sentence): Mention[] => r.mentions.get(s.sourceId) ?? [];
+  const pendingOf = new Map<Sentence, Telling>(r.pending.map((t) => [t.sentence, t]));
+  /** Days reasoned out for sentences that have none of their own. */
+  const reasoned = new Map<Sentence, DateRef>();
+  for (const told of r.pending) {
+    const shift = anaphoricDay(told.sentence.text);
+    const at = index.get(told.sentence);
+    if (shift === undefined || at === undefined || r.carried.has(told)) continue;
+    const next = r.sentences[at + 1];
+    const before = r.sentences[at - 1];
+    const day = next && next.sourceId === told.sentence.sourceId ? r.ownDay.get(next) : undefined;
+    const nextTold = day?.draft.dated.find((t) => t.sentence === next);
+    if (!day || !nextTold || !retells(told, nextTold, r.people, own(told.sentence))) continue;
+    const text = ANAPHORIC_DAY.exec(told.sentence.text)?.[0].trim() ?? '';
+    r.drafts.push({ date: { ...day.date, text }, dated: [told], undated: [], carried: true });
+    dated.add(told);
+    if (before && before.sourceId === told.sentence.sourceId && !r.ownDay.has(before)) {
+      const start = addDays(day.date.start, -shift);
+      reasoned.set(before, { text, precision: 'day', start, end: start });
+    }
+  }
+  const seen = new Set<string>();
+  for (const [i, lede] of r.sentences.entries()) {
+    if (lede.caption || seen.has(lede.sourceId)) continue;
+    seen.add(lede.sourceId);
+    const told = r.nounDated.get(lede) ?? pendingOf.get(lede);
+    if (!told || r.carried.has(told) || dated.has(told) || /^\W*[“"‘]/u.test(lede.text)) continue;
+    // "X announced that fighters have gathered": the news is what was reported, and the day of
+    // the announcement is not the day of the gathering.
+    if (kindMatches(told.text, 'say').some((m) => /^\s+that\b/iu.test(told.text.slice(m.index + m.length)))) continue;
+    for (const s of r.sentences.slice(i + 1, i + 1 + LEDE_REACH)) {
+      if (s.sourceId !== lede.sourceId) break;
+      const mine = r.ownDay.get(s);
+      const later = mine?.draft.dated.find((t) => t.sentence === s) ?? pendingOf.get(s);
+      const date = mine?.date ?? reasoned.get(s);
+      if (!later || !date || !retells(told, later, r.people, own(lede))) continue;
+      if (mine && mine.draft.dated.some((t) => t.kind === told.kind)) mine.draft.undated.push(told);
+      else r.drafts.push({ date, dated: [told], undated: [], carried: true });
+      dated.add(told);
+      break;
+    }
+  }
+  return dated;
 }
 
 /** A sentence that opens by counting days from the one before: "A day earlier,", "The next day", "On the same day". */
