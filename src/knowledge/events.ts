@@ -425,7 +425,7 @@ const LEDE_REACH = 6;
  */
 function possessivePhrase(text: string, d: DateMention): [number, number] | undefined {
   const after = text.slice(d.index + d.length);
-  if (!/^[’']s\s/u.test(after)) return undefined;
+  if (!/[’']s$/u.test(d.text) && !/^[’']s\s/u.test(after)) return undefined;
   const rest = /[,;:—–(]|\s(?:when|while|as|after|before)\s/u.exec(after);
   return [d.index, d.index + d.length + (rest ? rest.index : after.length)];
 }
