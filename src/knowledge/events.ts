@@ -437,12 +437,31 @@ const TIME_WORDS = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday
  * The words of a telling that say what happened, as stems of five letters ("avoid" / "avoided"):
  * no names (the words of its entity mentions), no reporting verbs, no time words.
  */
-function happeningStems(told: Telling, mentions: readonly Mention[]): Set<string> {
+function happeningStems(told: Pick<Telling, 'sentence' | 'words'>, mentions: readonly Mention[]): Set<string> {
   const s = told.sentence;
   const names = contentWords(mentionsWithin(mentions, s.sourceId, s.start, s.end).map((m) => m.text).join(' '));
   return new Set(
     [...told.words].filter((w) => w.length >= 4 && w !== 'say' && !names.has(w) && !TIME_WORDS.test(w) && !/^talib/u.test(w)).map((w) => w.slice(0, 5)),
   );
+}
+
+/** Happening words a lede's action needs to share with the account that dates it ("shot" … "his driver"). */
+const ACCOUNT_SHARED_WORDS = 2;
+
+/**
+ * The body gives its account of the lede's happening over two sentences: the one that dates it
+ * ("was driving to the town on Thursday when fighters stopped him at a checkpoint") and the one
+ * that goes on without a day of its own ("“They shot him and his driver,” he said"). Together
+ * they retell the lede's action ("Fighters shot dead X and his driver") when they name one of
+ * its parties and share at least {@link ACCOUNT_SHARED_WORDS} of its happening words.
+ */
+function accountRetells(lede: Telling, dated: Sentence, next: Sentence | undefined, mentions: readonly Mention[]): boolean {
+  if (!lede.kind || lede.kind === 'say') return false;
+  const parts = [dated, ...(next ? [next] : [])];
+  const stems = new Set(parts.flatMap((s) => [...happeningStems({ sentence: s, words: contentWords(s.text) }, mentions)]));
+  const entities = new Set(parts.flatMap((s) => mentionsWithin(mentions, s.sourceId, s.start, s.end).map((m) => m.entityId)));
+  if (![...lede.entities].some((e) => entities.has(e))) return false;
+  return [...happeningStems(lede, mentions)].filter((w) => stems.has(w)).length >= ACCOUNT_SHARED_WORDS;
 }
 
 /**
@@ -524,7 +543,10 @@ function dateRetellings(r: Retelling): Set<Telling> {
       const mine = r.ownDay.get(s);
       const later = mine?.draft.dated.find((t) => t.sentence === s) ?? pendingOf.get(s);
       const date = mine?.date ?? reasoned.get(s);
-      if (!later || !date || !retells(told, later, r.people, own(lede))) continue;
+      if (!later || !date) continue;
+      const next = r.sentences[index.get(s)! + 1];
+      const goesOn = next && next.sourceId === s.sourceId && !r.ownDay.has(next) ? next : undefined;
+      if (!retells(told, later, r.people, own(lede)) && !accountRetells(told, s, goesOn, own(lede))) continue;
       if (mine && mine.draft.dated.some((t) => t.kind === told.kind)) mine.draft.undated.push(told);
       else r.drafts.push({ date, dated: [told], undated: [], carried: true });
       dated.add(told);

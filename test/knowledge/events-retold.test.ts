@@ -62,6 +62,22 @@ const kb = buildKnowledgeBase({
         '“Generators have stopped,” Saleh tweeted. A day earlier, Saleh had urged aid agencies to open a supply route.\n\n' +
         '“The elders have had no news of the governor,” Saleh tweeted on Saturday.\n',
     ),
+    // The lede's killing, dated by the account that follows it over two sentences.
+    article(
+      'r6',
+      MONDAY,
+      "Taliban fighters shot dead a tribal elder and his bodyguard in Bazarak, the elder's son said.\n\n" +
+        'The son said his father was driving to the market on Friday when Taliban fighters stopped him on the road.\n\n' +
+        '“They shot him and his bodyguard by the road,” he said.\n',
+    ),
+    // The same lede, with an account that shares one word of it: no day to take.
+    article(
+      'r7',
+      MONDAY,
+      "Taliban fighters shot dead a tribal elder and his bodyguard in Bazarak, the elder's son said.\n\n" +
+        'The son said his father was driving to the market on Friday when Taliban fighters stopped him on the road.\n\n' +
+        '“Nobody has seen him since,” he said.\n',
+    ),
   ],
 });
 
@@ -82,6 +98,16 @@ describe('a lede dated by the body that retells it', () => {
 
   it('leaves undated a lede that reports what someone announced had happened', () => {
     expect(days('r3', /announced that hundreds/u)).toEqual([]);
+  });
+});
+
+describe('a lede whose happening the body recounts', () => {
+  it('takes the day of the account told over the dated sentence and the one that goes on from it', () => {
+    expect(days('r6', /shot dead a tribal elder/u)).toEqual(['2021-09-03']);
+  });
+
+  it('takes no day from an account that shares a single word of the happening', () => {
+    expect(days('r7', /shot dead a tribal elder/u)).toEqual([]);
   });
 });
 
