@@ -525,8 +525,11 @@ function dateRetellings(r: Retelling): Set<Telling> {
     r.drafts.push({ date: { ...day.date, text }, dated: [told], undated: [], carried: true });
     dated.add(told);
     if (before && before.sourceId === told.sentence.sourceId && !r.ownDay.has(before)) {
+      // Its date words say how it was reasoned out: "a day after Sunday".
       const start = addDays(day.date.start, -shift);
-      reasoned.set(before, { text, precision: 'day', start, end: start });
+      const count = Math.abs(shift) === 1 ? 'a day' : `${Math.abs(shift)} days`;
+      const how = `${count} ${shift < 0 ? 'after' : 'before'} ${day.date.text.replace(/^on\s+/iu, '')}`;
+      reasoned.set(before, { text: shift === 0 ? day.date.text : how, precision: 'day', start, end: start });
     }
   }
   const seen = new Set<string>();

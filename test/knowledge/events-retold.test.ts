@@ -118,6 +118,8 @@ describe('"A day earlier" as a chain', () => {
 
   it('dates the statement before it a day later, which dates the lede that tells it', () => {
     expect(days('r4', /desperate shortage of medicine/u)).toEqual(['2021-09-05']);
+    const lede = kb.events.find((e) => e.citations.some((c) => c.sourceId === 'r4' && /desperate shortage/u.test(c.text)));
+    expect(lede?.date.text).toBe('a day after Saturday');
   });
 
   it('puts no quotation-opened sentence on the timeline by it', () => {
