@@ -549,8 +549,10 @@ function dateRetellings(r: Retelling): Set<Telling> {
       if (!later || !date) continue;
       const next = r.sentences[index.get(s)! + 1];
       const goesOn = next && next.sourceId === s.sourceId && !r.ownDay.has(next) ? next : undefined;
-      if (!retells(told, later, r.people, own(lede)) && !accountRetells(told, s, goesOn, own(lede))) continue;
-      if (mine && mine.draft.dated.some((t) => t.kind === told.kind)) mine.draft.undated.push(told);
+      const same = retells(told, later, r.people, own(lede));
+      if (!same && !accountRetells(told, s, goesOn, own(lede))) continue;
+      // The same statement told twice is one event; an account's day dates the lede's own happening.
+      if (same && mine) mine.draft.undated.push(told);
       else r.drafts.push({ date, dated: [told], undated: [], carried: true });
       dated.add(told);
       break;

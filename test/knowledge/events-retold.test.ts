@@ -90,6 +90,9 @@ const days = (sourceId: string, words: RegExp): string[] =>
 describe('a lede dated by the body that retells it', () => {
   it('takes the day of a later sentence that tells the same statement of the same person', () => {
     expect(days('r1', /declared a general mobilisation/u)).toEqual(['2021-09-01']);
+    // One statement told twice is one event, citing both sentences.
+    const event = kb.events.find((e) => e.citations.some((c) => c.sourceId === 'r1' && /declared/u.test(c.text)));
+    expect(event?.citations.filter((c) => c.sourceId === 'r1').length).toBe(2);
   });
 
   it('reads a possessive date as the date of its noun, and the statement as dated by its retelling', () => {
