@@ -13,64 +13,10 @@ import { tidyWhitespace } from './text.js';
 import { describingClauses, findDates, relativeClauses, toDateRef, type DateMention, type RelativeClause } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
+import { anaphoricDay, ANAPHORIC_DAY, eventKinds, kindMatches, mainKind } from './event-words.js';
+import { dateRetellings, possessivePhrase } from './events-retold.js';
 
-/**
- * Words that name a happening, grouped by kind. `say` is the weakest kind: a sentence that
- * only shares "said" with another is never taken for the same event.
- */
-const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
-  ['say', /\b(?:said|says|told|announced|announcement|tweeted|posted|stated|statement|declared|appealed|interview|wrote|claimed|denied|dismissed|explained|warned|urged|vowed|pledged|accused|revealed|confirmed|called (?:for|on)|calls? (?:for|on))\b/i],
-  ['resist', /\b(?:repell?ed|repulsed|resisted|held out|(?:outpost|bastion|stronghold|hotbed) of (?:[\w-]+ )?resistance)\b/i],
-  ['surround', /\b(?:encircl\w*|surround(?:ed|s|ing)?|besieged|siege)\b/i],
-  ['capture', /\b(?:t[ao]ok(?:en)? over|(?:had|has|have) taken|t[ao]ok(?:en)? control|takeover|retook|retak(?:e|es|en)|regain(?:ed)?|seized?|captured?|overr[au]n)\b/i],
-  ['conquer', /\b(?:conquer\w*|penetrated|managed to|failed to)\b/i],
-  ['control', /\b(?:controlled|ruled|(?:returned|came|swept|rose|surged) (?:back )?to power)\b/i],
-  ['restrict', /\b(?:shut (?:down|off)|cut off|imposed (?:a )?curfew|curfew|blockade[ds]?|blocked)\b/i],
-  ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed|shot dead|lost (?:[\w-]+ ){0,5}(?:fighters|soldiers|men|lives|brothers|comrades|colleagues|commanders))\b/i],
-  ['detain', /\b(?:arrested|detained|captured alive|freed|released from (?:prison|jail|custody)|imprisoned|jailed)\b/i],
-  ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted|lost control)\b/i],
-  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|fights?|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensives?|routed)\b/i],
-  ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out|(?:final )?exit(?:ed)? from|departed)\b/i],
-  ['found', /\b(?:founded|formed|established|set up)\b/i],
-  ['meet', /\b(?:met|meetings?|talks|negotiations?|dialogue|summit)\b/i],
-  ['truce', /\b(?:ceasefire|cease-fire|truce|(?:guns|weapons|front) (?:are |were |fell |have fallen |have been |had been |went )?silent)\b/i],
-  ['aid', /\b(?:distributed|delivered|airlifted|evacuated|evacuation)\b/i],
-  ['move', /\b(?:massing|reinforcements?|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
-];
-
-/**
- * A happening feared, threatened or to be ended has not happened there ("raising fears of heavy
- * fighting", "the threat of an attack", "a settlement to end the fighting"): its words name no
- * event. The noun phrase after "of" or the verb is up to three words. A purpose ("joined hands
- * to attack the valley") is not a happening either.
- */
-const FEARED =
-  /\b(?:(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of|to\s+(?:end|stop|halt|prevent|avoid|cease))\s+(?:[\w-]+\s+){0,2}[\w-]+|(?<!\b(?:failed|managed|unable|able)\s)\bto\s+(?:attack|capture|seize|surround|encircle|kill|invade|enter|advance|fight|storm)\b/giu;
-
-/**
- * Kinds of happening a text names, in order of first appearance: the first kind other than
- * `say` is the sentence's main happening ("Massoud was murdered … at the time of the attack that
- * triggered the invasion" is a killing, not an invasion).
- */
-export function eventKinds(text: string): string[] {
-  const told = text.replace(FEARED, (m) => ' '.repeat(m.length));
-  return EVENT_KINDS.map(([kind, re]) => ({ kind, at: re.exec(told)?.index ?? -1 }))
-    .filter((k) => k.at >= 0)
-    .sort((a, b) => a.at - b.at)
-    .map((k) => k.kind);
-}
-
-/** Where a text names a happening of `kind` (offsets of each wording). */
-export function kindMatches(text: string, kind: string): Array<{ index: number; length: number }> {
-  const pattern = EVENT_KINDS.find(([k]) => k === kind)?.[1];
-  if (!pattern) return [];
-  return [...text.matchAll(new RegExp(pattern.source, 'gi'))].map((m) => ({ index: m.index, length: m[0].length }));
-}
-
-/** The first kind other than `say`: what a sentence mainly tells. */
-export function mainKind(kinds: string[]): string | undefined {
-  return kinds.find((k) => k !== 'say');
-}
+export { anaphoricDay, eventKinds, kindMatches, mainKind } from './event-words.js';
 
 /** Minimum share of content words two tellings need to be taken for the same event. */
 const SAME_EVENT_OVERLAP = 0.3;
@@ -105,7 +51,7 @@ function sameVictim(dated: Telling, undated: Telling, people: ReadonlySet<string
 const RECENT_DAYS = 7;
 
 /** One sentence's telling of a happening: the sentence, and the words of it that tell it. */
-interface Telling {
+export interface Telling {
   sentence: Sentence;
   /** The clause(s) of the sentence around its date, whitespace-tidied (the whole sentence when it has one date). */
   text: string;
@@ -116,7 +62,7 @@ interface Telling {
   subjectNamed: boolean;
 }
 
-interface Draft {
+export interface Draft {
   date: DateRef;
   /** Tellings that gave the date; the event's text is taken from one of them. */
   dated: Telling[];
@@ -416,165 +362,7 @@ function carryDates(
   return carried;
 }
 
-/** How many sentences after a report's lede the body may retell it with its date. */
-const LEDE_REACH = 6;
 
-/**
- * The phrase a date names when written as a possessive ("Sunday's fall of Kabul", "last week's
- * attack"): from the date to the end of its clause. Such a date dates that noun only.
- */
-function possessivePhrase(text: string, d: DateMention): [number, number] | undefined {
-  const after = text.slice(d.index + d.length);
-  if (!/[’']s$/u.test(d.text) && !/^[’']s\s/u.test(after)) return undefined;
-  const rest = /[,;:—–(]|\s(?:when|while|as|after|before)\s/u.exec(after);
-  return [d.index, d.index + d.length + (rest ? rest.index : after.length)];
-}
-
-/** Words that tell when, not what: they never show two sentences tell the same happening. */
-const TIME_WORDS = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|earlier|later|week|month|year|night|morning|evening|day|days)$/iu;
-
-/**
- * The words of a telling that say what happened, as stems of five letters ("avoid" / "avoided"):
- * no names (the words of its entity mentions), no reporting verbs, no time words.
- */
-function happeningStems(told: Pick<Telling, 'sentence' | 'words'>, mentions: readonly Mention[]): Set<string> {
-  const s = told.sentence;
-  const names = contentWords(mentionsWithin(mentions, s.sourceId, s.start, s.end).map((m) => m.text).join(' '));
-  return new Set(
-    [...told.words].filter((w) => w.length >= 4 && w !== 'say' && !names.has(w) && !TIME_WORDS.test(w) && !/^talib/u.test(w)).map((w) => w.slice(0, 5)),
-  );
-}
-
-/** Happening words a lede's action needs to share with the account that dates it ("shot" … "his driver"). */
-const ACCOUNT_SHARED_WORDS = 2;
-
-/**
- * The body gives its account of the lede's happening over two sentences: the one that dates it
- * ("was driving to the town on Thursday when fighters stopped him at a checkpoint") and the one
- * that goes on without a day of its own ("“They shot him and his driver,” he said"). Together
- * they retell the lede's action ("Fighters shot dead X and his driver") when they name one of
- * its parties and share at least {@link ACCOUNT_SHARED_WORDS} of its happening words.
- */
-function accountRetells(lede: Telling, dated: Sentence, next: Sentence | undefined, mentions: readonly Mention[]): boolean {
-  if (!lede.kind || lede.kind === 'say') return false;
-  const parts = [dated, ...(next ? [next] : [])];
-  const stems = new Set(parts.flatMap((s) => [...happeningStems({ sentence: s, words: contentWords(s.text) }, mentions)]));
-  const entities = new Set(parts.flatMap((s) => mentionsWithin(mentions, s.sourceId, s.start, s.end).map((m) => m.entityId)));
-  if (![...lede.entities].some((e) => entities.has(e))) return false;
-  return [...happeningStems(lede, mentions)].filter((w) => stems.has(w)).length >= ACCOUNT_SHARED_WORDS;
-}
-
-/**
- * A sentence retells what another told when both name the same person, tell the same kind of
- * happening (a statement is a statement: "warned" / "tweeted") and share a word of what happened
- * ("to avoid entering the valley" / "terrains to be avoided").
- */
-function retells(a: Telling, b: Telling, people: ReadonlySet<string>, mentions: readonly Mention[]): boolean {
-  if (![...a.entities].some((e) => people.has(e) && b.entities.has(e))) return false;
-  const kinds = new Set(eventKinds(b.sentence.text));
-  if (!eventKinds(a.text).some((k) => kinds.has(k))) return false;
-  const stems = happeningStems(b, mentions);
-  return [...happeningStems(a, mentions)].some((w) => stems.has(w));
-}
-
-interface Retelling {
-  drafts: Draft[];
-  pending: readonly Telling[];
-  nounDated: ReadonlyMap<Sentence, Telling>;
-  ownDay: ReadonlyMap<Sentence, { date: DateRef; draft: Draft }>;
-  carried: ReadonlySet<Telling>;
-  sentences: readonly Sentence[];
-  people: ReadonlySet<string>;
-  mentions: ReadonlyMap<string, Mention[]>;
-}
-
-/**
- * Days a report gives by telling a happening twice. Two rules, as a reader links them:
- *
- * - A chain of relative days is one chain of constraints: "X tweeted: … A day earlier, X had
- *   warned Y." ties the warning to the tweet before it, so when the next sentence quotes that
- *   warning with its day ("…," X tweeted on Sunday), the warning is Sunday and the tweet before
- *   it Monday — dating either end dates both.
- * - The lede tells the news and the body gives its day: an undated first sentence (or one dated
- *   only by a noun, "after Sunday's fall of Kabul, X declared himself …") takes the day of a
- *   sentence of its next {@link LEDE_REACH} that retells it ("X claimed … in a Twitter post on
- *   Tuesday"), a day of its own or one reasoned out by the chain.
- *
- * A sentence that opens with a quotation only passes its day on: its words are the speaker's.
- *
- * @returns the tellings that took a date
- */
-function dateRetellings(r: Retelling): Set<Telling> {
-  const dated = new Set<Telling>();
-  const index = new Map<Sentence, number>();
-  r.sentences.forEach((s, i) => index.set(s, i));
-  const own = (s: Sentence): Mention[] => r.mentions.get(s.sourceId) ?? [];
-  const pendingOf = new Map<Sentence, Telling>(r.pending.map((t) => [t.sentence, t]));
-  /** Days reasoned out for sentences that have none of their own. */
-  const reasoned = new Map<Sentence, DateRef>();
-  for (const told of r.pending) {
-    const shift = anaphoricDay(told.sentence.text);
-    const at = index.get(told.sentence);
-    if (shift === undefined || at === undefined || r.carried.has(told)) continue;
-    const next = r.sentences[at + 1];
-    const before = r.sentences[at - 1];
-    const day = next && next.sourceId === told.sentence.sourceId ? r.ownDay.get(next) : undefined;
-    const nextTold = day?.draft.dated.find((t) => t.sentence === next);
-    if (!day || !nextTold || !retells(told, nextTold, r.people, own(told.sentence))) continue;
-    const text = ANAPHORIC_DAY.exec(told.sentence.text)?.[0].trim() ?? '';
-    r.drafts.push({ date: { ...day.date, text }, dated: [told], undated: [], carried: true });
-    dated.add(told);
-    if (before && before.sourceId === told.sentence.sourceId && !r.ownDay.has(before)) {
-      // Its date words say how it was reasoned out: "a day after Sunday".
-      const start = addDays(day.date.start, -shift);
-      const count = Math.abs(shift) === 1 ? 'a day' : `${Math.abs(shift)} days`;
-      const how = `${count} ${shift < 0 ? 'after' : 'before'} ${day.date.text.replace(/^on\s+/iu, '')}`;
-      reasoned.set(before, { text: shift === 0 ? day.date.text : how, precision: 'day', start, end: start });
-    }
-  }
-  const seen = new Set<string>();
-  for (const [i, lede] of r.sentences.entries()) {
-    if (lede.caption || seen.has(lede.sourceId)) continue;
-    seen.add(lede.sourceId);
-    const told = r.nounDated.get(lede) ?? pendingOf.get(lede);
-    if (!told || r.carried.has(told) || dated.has(told) || /^\W*[“"‘]/u.test(lede.text)) continue;
-    // "X announced that fighters have gathered": the news is what was reported, and the day of
-    // the announcement is not the day of the gathering.
-    if (kindMatches(told.text, 'say').some((m) => /^\s+that\b/iu.test(told.text.slice(m.index + m.length)))) continue;
-    for (const s of r.sentences.slice(i + 1, i + 1 + LEDE_REACH)) {
-      if (s.sourceId !== lede.sourceId) break;
-      const mine = r.ownDay.get(s);
-      const later = mine?.draft.dated.find((t) => t.sentence === s) ?? pendingOf.get(s);
-      const date = mine?.date ?? reasoned.get(s);
-      if (!later || !date) continue;
-      const next = r.sentences[index.get(s)! + 1];
-      const goesOn = next && next.sourceId === s.sourceId && !r.ownDay.has(next) ? next : undefined;
-      const same = retells(told, later, r.people, own(lede));
-      if (!same && !accountRetells(told, s, goesOn, own(lede))) continue;
-      // The same statement told twice is one event; an account's day dates the lede's own happening.
-      if (same && mine) mine.draft.undated.push(told);
-      else r.drafts.push({ date, dated: [told], undated: [], carried: true });
-      dated.add(told);
-      break;
-    }
-  }
-  return dated;
-}
-
-/** A sentence that opens by counting days from the one before: "A day earlier,", "The next day", "On the same day". */
-const ANAPHORIC_DAY =
-  /^\W*(?:(?:but|and)\s+)?(?:(a|one|two|three|four|five|six|seven)\s+days?\s+(earlier|later|before|after)|the\s+(next|following|previous)\s+day|the\s+day\s+(before|after)|(?:on\s+)?(?:the\s+same|that)\s+day)\b/iu;
-const DAY_COUNT: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7 };
-
-/** Days from the sentence before to this one, for a sentence that opens with {@link ANAPHORIC_DAY}. */
-export function anaphoricDay(text: string): number | undefined {
-  const m = ANAPHORIC_DAY.exec(text);
-  if (!m) return undefined;
-  if (m[1]) return (DAY_COUNT[m[1].toLowerCase()] ?? 1) * (/^(?:earlier|before)$/iu.test(m[2] ?? '') ? -1 : 1);
-  if (m[3]) return m[3].toLowerCase() === 'previous' ? -1 : 1;
-  if (m[4]) return m[4].toLowerCase() === 'before' ? -1 : 1;
-  return 0;
-}
 
 /** "as Kabul fell", "when the talks began": a clause that dates its sentence by a happening told elsewhere. */
 const TEMPORAL_CLAUSE = /\b(?:as soon as|just as|as|when|while)\s+([^,;:.!?“”"]+)/giu;
