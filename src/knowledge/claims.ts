@@ -12,6 +12,7 @@
  *   that claim); a claim with a counter-claim is disputed.
  * The same claim told by two outlets is one claim with both citations.
  */
+import { addDays, datesOverlap } from './analysis-calendar.js';
 import { contentWords, citationOf, mentionsBySource, mentionsWithin, overlap, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
 import { findDates, toDateRef } from './dates.js';
@@ -67,12 +68,19 @@ interface Assertion {
   words: Set<string>;
   entities: Set<EntityId>;
   date?: DateRef;
+  /**
+   * When the assertion was made, as far as the report tells: the sentence's date, else the week
+   * up to publication (an undated report tells recent news, like an undated event sentence).
+   */
+  when: DateRef;
   /** The sentence's own verdict ("Unconfirmed reports of clashes"). */
   ownVerdict?: VerificationStatus;
 }
 
 function claimWorthy(statement: string, verb: string): boolean {
   if (statement.length < 8 || INTENTION.test(statement)) return false;
+  // "reports of/about …" are a claim of whatever they report.
+  if (/^reports?$/iu.test(verb) && contentWords(statement).size >= 3) return true;
   if (/^claim/iu.test(verb) || SELF_STATUS.test(statement) || STATE_OF_AFFAIRS.test(statement)) return true;
   return eventKinds(statement).some((k) => CLAIM_KINDS.has(k));
 }
@@ -85,8 +93,12 @@ function claimantPhrase(text: string, keepAppositive = false): string {
     : Math.max(t.lastIndexOf(', '), t.lastIndexOf(': '), t.lastIndexOf('; '));
   if (lastBreak >= 0 && t.length - lastBreak > 3) t = t.slice(lastBreak + 2);
   t = t
+    // A dateline glued to the first sentence ("KABUL –The Taliban") is not the claimant's name.
+    .replace(/^\p{Lu}[\p{Lu}\s/,]*\s*[–—-]\s*/u, '')
     .replace(/^(?:despite [^,]*,\s*|also\s+|with\s+|and\s+|but\s+|while\s+)+/iu, '')
-    .replace(/\s+(?:had|has|have|was|were|is|are|also|then|now|who)$/iu, '');
+    .replace(/\s+(?:had|has|have|was|were|is|are|also|then|now|who)$/iu, '')
+    // "The Taliban on Tuesday rejected …": the day is when, not who.
+    .replace(/\s+(?:on\s+|last\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|earlier|later)$/iu, '');
   return tidyWhitespace(t);
 }
 
@@ -120,6 +132,7 @@ function assertion(
   const date = findDates(sentence.text, source.published)[0];
   return {
     sentence,
+    when: date ? toDateRef(date) : recentWeek(source),
     claimant: claimant.text,
     ...(claimantMention ? { claimantEntity: claimantMention.entityId } : {}),
     statement,
@@ -132,6 +145,19 @@ function assertion(
     ...(UNCONFIRMED_WORDING.test(`${claimant.text} ${statement}`) ? { ownVerdict: 'unconfirmed' as const } : {}),
   };
 }
+
+/** How long an undated report's news is taken to be recent (the events stage reads it alike). */
+const RECENT_DAYS = 7;
+
+/** The week up to a source's publication: when an undated sentence of it was said. */
+function recentWeek(source: Source): DateRef {
+  return { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
+}
+
+/** What follows the noun "reports" when they tell something: "of", "that", "have emerged that", "suggest". */
+const REPORTS_SAY = /^\s+(?:of|about|that|(?:have\s+|had\s+)?(?:emerged|surfaced|circulated|suggest(?:ed)?|say|said|indicate[ds]?)(?:\s+that)?)\b/iu;
+/** A possessor right before "claims": "the rebels' claims", "the Taliban's claim". */
+const POSSESSOR = /((?:\b(?:the|a|an)\s+)?(?:\p{Lu}[\p{L}-]*\s+){0,2}[\p{L}-]+(?:['’]s|s['’]))\s*$/u;
 
 /** Attributions of one sentence: who asserts what, with the spans of both. */
 function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], types: EntityTypes): Assertion[] {
@@ -158,11 +184,19 @@ function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], t
     let claimant: { text: string; start: number; end: number } | undefined;
     let statementSpan: [number, number];
     const before = text.slice(0, m.index);
-    if (/^reports?$/iu.test(verb) && /^\s+(?:of|that)\b/iu.test(text.slice(afterVerb))) {
-      // The noun: "scattered reports of clashes overnight".
+    const reportNoun = /^reports?$/iu.test(verb) ? REPORTS_SAY.exec(text.slice(afterVerb)) : null;
+    const possessor = /^claims?$/iu.test(verb) ? POSSESSOR.exec(before) : null;
+    if (reportNoun) {
+      // The noun: "scattered reports of clashes overnight", "reports have emerged that …".
       const phraseStart = before.search(/(?:\b\w+\s+)?$/u);
       claimant = { text: tidyWhitespace(text.slice(phraseStart, afterVerb)), start: phraseStart, end: afterVerb };
-      statementSpan = statementAfter(text, afterVerb + (/^\s+of\b/iu.exec(text.slice(afterVerb))?.[0].length ?? 0));
+      statementSpan = statementAfter(text, afterVerb + reportNoun[0].length);
+    } else if (possessor && /^\s+(?:of|that|to)\b/iu.test(text.slice(afterVerb))) {
+      // "the rebels' claims that …": the claims are the possessor's, not the sentence subject's.
+      const start = possessor.index;
+      const owner = (possessor[1] ?? '').replace(/['’]s?$/u, '');
+      claimant = { text: tidyWhitespace(owner), start, end: start + owner.length };
+      statementSpan = statementAfter(text, afterVerb + (/^\s+(?:of|to)\b/iu.exec(text.slice(afterVerb))?.[0].length ?? 0));
     } else if (/^(?:saying|claiming)$/iu.test(verb) && /,\s*$/u.test(before) && lastClaimant) {
       // "…, spokesman X tweeted, saying they had the area surrounded": the same speaker goes on.
       claimant = lastClaimant;
@@ -183,7 +217,11 @@ function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], t
       // "Zabihullah Mujahid, the Taliban spokesman, said …": the appositive too.
       const relative = /who\s+$/iu.test(before);
       const appositive = relative || /,\s*$/u.test(before);
-      const subject = before.replace(/,?\s*who\s+$/iu, '').replace(/,\s*$/u, '');
+      // "the Front, led by A and B, said": the participle describes the Front and names no claimant.
+      const subject = before
+        .replace(/,?\s*who\s+$/iu, '')
+        .replace(/,\s*$/u, '')
+        .replace(/,\s+(?:led|headed|backed|supported|founded|run|commanded)\s+by\s+[^,]*$/iu, '');
       const phrase = claimantPhrase(subject.split(/,\s+(?:with|and)\s+|:\s+|\s+and\s+(?=[A-Z])/u).at(-1) ?? subject, appositive);
       const at = subject.lastIndexOf(phrase.split(' ')[0] ?? '');
       claimant = { text: phrase, start: Math.max(0, at), end: subject.length };
@@ -191,13 +229,15 @@ function assertionsIn(sentence: Sentence, source: Source, mentions: Mention[], t
     }
     if (!claimant || claimant.text.length === 0) continue;
     lastClaimant = claimant;
-    coveredUntil = Math.max(coveredUntil, statementSpan[1]);
     // "…, as well as having regained control of three districts": two claims.
     const parts = splitStatement(text, statementSpan);
     for (const [from, to] of parts) {
       const statement = tidyWhitespace(text.slice(from, to)).replace(/[,;:]$/u, '');
       if (!claimWorthy(statement, verb)) continue;
       found.push(assertion(sentence, source, mentions, types, claimant, statement, [from, to], verb));
+      // A statement that is no claim leaves its words to the attributions inside it
+      // ("said on Monday, adding they were investigating reports about …").
+      coveredUntil = Math.max(coveredUntil, statementSpan[1]);
     }
   }
   return found;
@@ -215,29 +255,79 @@ function splitStatement(text: string, [start, end]: [number, number]): Array<[nu
 }
 
 /** A denial as a counter-claim: who denies, and the denial from its verb to the sentence end. */
-function denialIn(sentence: Sentence, mentions: Mention[], types: EntityTypes): Assertion | undefined {
-  const m = DENIAL.exec(sentence.text);
-  if (!m) return undefined;
-  const claimant = claimantPhrase(sentence.text.slice(0, m.index));
+function denialIn(sentence: Sentence, source: Source, mentions: Mention[], types: EntityTypes): Assertion | undefined {
+  const text = sentence.text;
+  const m = DENIAL.exec(text);
+  const opening = m ? null : DENIAL_OPENING.exec(text);
+  if (!m && !opening) return undefined;
+  // "Dismissing reports that …, the source said: …": the denier is the main clause's subject.
+  let claimantSpan: [number, number];
+  let deniedFrom: number;
+  if (m) {
+    claimantSpan = [0, m.index];
+    deniedFrom = m.index;
+  } else {
+    const comma = text.indexOf(', ', opening!.index);
+    if (comma < 0) return undefined;
+    const verb = /\s(?:said|says|told|added|stated|insisted|tweeted)\b/u.exec(text.slice(comma));
+    claimantSpan = [comma + 2, comma + (verb?.index ?? text.length - comma)];
+    deniedFrom = 0;
+  }
+  const claimant = claimantPhrase(text.slice(...claimantSpan));
   if (!claimant) return undefined;
-  const statement = tidyWhitespace(sentence.text.slice(m.index)).replace(/[.…]+$/u, '');
-  const claimantStart = sentence.text.lastIndexOf(claimant.split(' ')[0] ?? '', m.index);
-  const claimantMention = partyMention(mentionsWithin(mentions, sentence.sourceId, sentence.start + Math.max(0, claimantStart), sentence.start + m.index), types, sentence);
+  const statement = tidyWhitespace(text.slice(deniedFrom, m ? undefined : claimantSpan[0])).replace(/[.…,]+$/u, '');
+  const claimantStart = text.lastIndexOf(claimant.split(' ')[0] ?? '', claimantSpan[1]);
+  const claimantMention = partyMention(mentionsWithin(mentions, sentence.sourceId, sentence.start + Math.max(0, claimantStart), sentence.start + claimantSpan[1]), types, sentence);
   // What is denied is the clause right after the verb; "…, saying …" gives the denier's own version.
   const denied = statement.split(/,\s+(?:saying|claiming|adding)\b/u)[0] ?? statement;
   const kinds = eventKinds(denied).filter((k) => k !== 'say');
+  const date = findDates(text, source.published)[0];
   return {
     sentence,
+    when: date ? toDateRef(date) : recentWeek(source),
     claimant,
     ...(claimantMention ? { claimantEntity: claimantMention.entityId } : {}),
     statement,
     kinds: new Set(kinds),
     main: mainKind(kinds),
-    verb: m[1] ?? '',
+    verb: (m ?? opening)![1] ?? '',
     words: contentWords(denied),
     entities: new Set(mentionsWithin(mentions, sentence.sourceId, sentence.start, sentence.end).map((x) => x.entityId)),
   };
 }
+
+/** A denial that opens its sentence as a participle: "Dismissing reports that …, X said". */
+const DENIAL_OPENING = /^\W*(denying|dismissing|rejecting|refuting|disputing)\b/iu;
+
+/**
+ * The claim a denial names in its own words ("refuted reports claiming he has fled", "dismissing
+ * reports that the leaders died in combat"): what is denied is those reports, said by nobody
+ * named. Returned as an assertion of the reports, or `undefined` when the denial names none.
+ */
+function deniedReport(denial: Assertion): Assertion | undefined {
+  const m = NAMED_REPORT.exec(denial.statement);
+  if (!m) return undefined;
+  const statement = tidyWhitespace(denial.statement.slice(m.index + m[0].length).split(/,\s+(?:saying|claiming|adding|the|a|an|\p{Lu})/u)[0] ?? '');
+  if (statement.length < 8) return undefined;
+  const kinds = eventKinds(statement).filter((k) => k !== 'say');
+  return {
+    sentence: denial.sentence,
+    when: denial.when,
+    claimant: tidyWhitespace(m[1] ?? 'reports'),
+    statement,
+    kinds: new Set(kinds),
+    main: mainKind(kinds),
+    verb: 'reports',
+    words: contentWords(statement),
+    entities: denial.entities,
+  };
+}
+
+/** "reports that …", "reports claiming …", "rumours of …": the denied claim of nobody named. */
+const NAMED_REPORT = /(?<!(?:['’]s?|\b(?:earlier|previous|such|these|those))\s+)\b((?:media\s+)?(?:reports?|rumou?rs?|allegations?|claims?))\s+(?:that|of|claiming|saying|suggesting|alleging)\s+/iu;
+
+/** "such claims", "these reports", "the allegations": a denial of what its report has just told. */
+const BACK_REFERENCE = /\b(?:such|these|those|the|this|that)\s+(?:claims?|reports?|allegations?|rumou?rs?|accusations?)\b(?!\s+(?:that|of|by|about|claiming))/iu;
 
 type EntityTypes = Map<EntityId, Entity['type']>;
 /** Entities linked as one party: a spokesman speaks for his movement, a leader for his group. */
@@ -251,13 +341,19 @@ function partyMention(span: Mention[], types: EntityTypes, sentence: Sentence): 
   return span.find((m) => {
     const before = sentence.text.slice(Math.max(0, m.start - sentence.start - 5), m.start - sentence.start);
     const after = sentence.text.slice(m.end - sentence.start, m.end - sentence.start + 12);
+    const lead = sentence.text.slice(0, m.start - sentence.start).split(/[,;:]/u).at(-1) ?? '';
     return (
       types.get(m.entityId) !== 'place' &&
       !/\b(?:pro|anti)[-‐]$/iu.test(before) &&
+      // "Forces putting up a resistance against the Taliban" are not the Taliban.
+      !OPPOSED.test(lead) &&
       !/^\s*(?:accounts?|users?|posts?|channels?|pages?)\b/iu.test(after)
     );
   });
 }
+
+/** Words after which a name is who the claimant opposes, not the claimant. */
+const OPPOSED = /\b(?:against|versus|opposed to|opposing|fighting|resisting)\b/iu;
 
 function partiesOf(entities: Entity[]): Parties {
   const parties: Parties = new Map();
@@ -278,7 +374,8 @@ function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
   if (a.claimantEntity && b.claimantEntity) {
     return a.claimantEntity === b.claimantEntity || (parties.get(a.claimantEntity)?.has(b.claimantEntity) ?? false);
   }
-  return overlap(contentWords(a.claimant), contentWords(b.claimant)) >= 0.5;
+  // By their words, most of both must agree: "volunteers fighting the Taliban" are not "the Taliban".
+  return sharedOfLarger(contentWords(a.claimant), contentWords(b.claimant)) >= 0.5;
 }
 
 const ANONYMOUS = /^(?:\p{L}+\s+)?reports?$/iu;
@@ -296,31 +393,59 @@ function sameProposition(a: Assertion, b: Assertion): boolean {
   const party = new Set([...namesIn(` ${a.claimant}`), ...namesIn(` ${b.claimant}`)]);
   const na = [...namesIn(a.statement)].filter((n) => !party.has(n));
   const nb = [...namesIn(b.statement)].filter((n) => !party.has(n));
-  return na.length === 0 || nb.length === 0 || na.some((n) => nb.includes(n));
+  if (na.length === 0 || nb.length === 0) return true;
+  // Each naming a place or person the other does not ("the centre of Shutul district" against
+  // "the Afghan province of Panjshir") tells of two different things.
+  const onlyA = na.some((n) => !nb.includes(n));
+  const onlyB = nb.some((n) => !na.includes(n));
+  return na.some((n) => nb.includes(n)) && !(onlyA && onlyB);
 }
 
 /** How well two assertions say the same thing (0 = not the same): one party, one happening, shared words. */
 function sameAssertion(a: Assertion, b: Assertion, parties: Parties): number {
   if (a.main !== b.main || !sameParty(a, b, parties)) return 0;
+  // Two statements that tell no happening are the same only in nearly the same words.
+  const threshold = a.main === undefined ? 0.6 : 0.3;
+  // Said at times that cannot meet, it is a new claim, however alike the words.
+  if (!datesOverlap(a.when, b.when)) return 0;
   if (!sameProposition(a, b)) return 0;
-  const score = overlap(a.words, b.words);
-  return score >= 0.3 ? score : 0;
+  // With no happening to compare, the shorter statement's words are not enough: most of both must agree.
+  const score = a.main === undefined ? sharedOfLarger(a.words, b.words) : overlap(a.words, b.words);
+  return score >= threshold ? score : 0;
+}
+
+/** Shared words over the larger set's size. */
+function sharedOfLarger(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  return shared / Math.max(a.size, b.size);
 }
 
 /** Kinds a denial may answer for one another: "the valley had not fallen" answers "captured the valley". */
-const KIND_FAMILY: Record<string, string> = { capture: 'control', collapse: 'control', conquer: 'control', control: 'control' };
+const KIND_FAMILY: Record<string, string> = { capture: 'control', collapse: 'control', conquer: 'control', control: 'control', surround: 'control' };
 
 /** How well a denial answers a claim (0 = it does not): it denies the happening the claim tells. */
-function answers(denial: Assertion, claim: Assertion): number {
+function answers(denial: Assertion, claim: Assertion, parties: Parties, nearest: Sentence | undefined): number {
+  // Nobody denies their own claim.
   if (denial.claimant.toLowerCase() === claim.claimant.toLowerCase()) return 0;
+  if (denial.claimantEntity && claim.claimantEntity && sameParty(denial, claim, parties)) return 0;
+  const sameReport = claim.sentence.sourceId === denial.sentence.sourceId;
+  const before = sameReport && claim.sentence.start < denial.sentence.start;
+  // "denied such claims": the claim its report has just told, whatever its words.
+  const pointsBack = claim.sentence === nearest && BACK_REFERENCE.test(denial.statement);
   const denialOfClaims = /\bclaims?\b/iu.test(denial.statement) && /^claim/iu.test(claim.verb);
   const family = denial.main === undefined ? undefined : KIND_FAMILY[denial.main] ?? denial.main;
   const kindMatch = family !== undefined && [...claim.kinds].some((k) => (KIND_FAMILY[k] ?? k) === family);
-  if (!kindMatch && !denialOfClaims) return 0;
-  // A denial answers what its report has just told: prefer the nearest claim before it.
-  const before = claim.sentence.sourceId === denial.sentence.sourceId && claim.sentence.start < denial.sentence.start;
+  if (!kindMatch && !denialOfClaims && !pointsBack) return 0;
+  // Across reports the word "claims" alone says nothing of which claim: the happening must match.
+  if (!sameReport && !kindMatch) return 0;
+  // Another report's claim is answered only if it was made by the time of the denial: a
+  // denial of this week does not answer a claim of last month.
+  if (!sameReport && !datesOverlap(denial.when, claim.when)) return 0;
+  // A denial answers what its own report tells, the nearest claim before it first.
   const nearness = before ? 0.2 / (1 + (denial.sentence.start - claim.sentence.start) / 1000) : 0;
-  return (kindMatch ? 1 : 0) + (denialOfClaims ? 0.5 : 0) + overlap(denial.words, claim.words) + nearness;
+  return (sameReport ? 1 : 0) + (pointsBack ? 1 : 0) + (kindMatch ? 1 : 0) + (denialOfClaims ? 0.5 : 0) + overlap(denial.words, claim.words) + nearness;
 }
 
 interface ClaimDraft {
@@ -355,27 +480,42 @@ export function extractClaims(input: AnalysisInput): Claim[] {
       verdicts.set(sentence.sourceId, [...(verdicts.get(sentence.sourceId) ?? []), sentence]);
       continue;
     }
-    const denial = denialIn(sentence, own, types);
+    const denial = denialIn(sentence, source, own, types);
     if (denial) {
       denials.push(denial);
       continue;
     }
     for (const assertion of assertionsIn(sentence, source, own, types)) {
-      const same = drafts.find((d) => d.tellings.some((t) => sameAssertion(t, assertion, parties) > 0));
+      // Compared with the claim as first told, not with its other tellings: a chain of
+      // look-alikes ("took three districts" ~ "took districts" ~ "took the province") would
+      // otherwise join statements that do not say the same thing.
+      const same = drafts.find((d) => sameAssertion(d.main, assertion, parties) > 0);
       if (same) same.tellings.push(assertion);
       else drafts.push({ main: assertion, tellings: [assertion], counters: [] });
     }
   }
 
   for (const denial of denials) {
+    // A denial that names what it denies ("refuted reports claiming he has fled") holds its claim.
+    const named = deniedReport(denial);
+    if (named) {
+      drafts.push({ main: named, tellings: [named], counters: [{ main: denial, tellings: [denial] }] });
+      continue;
+    }
     let best: ClaimDraft | undefined;
     let bestScore = 0;
+    // The claim its report told last before it: what "such claims" points back to.
+    const nearest = drafts
+      .flatMap((d) => d.tellings.map((t) => t.sentence))
+      .filter((s) => s.sourceId === denial.sentence.sourceId && s.start < denial.sentence.start)
+      .sort((a, b) => b.start - a.start)[0];
     for (const draft of drafts) {
-      const score = Math.max(...draft.tellings.map((t) => answers(denial, t)));
+      const score = Math.max(...draft.tellings.map((t) => answers(denial, t, parties, nearest)));
       if (score > bestScore) [best, bestScore] = [draft, score];
     }
     if (!best) continue;
-    const sameCounter = best.counters.find((c) => c.tellings.some((t) => overlap(t.words, denial.words) >= 0.25));
+    // One counter-claim per party saying the same thing.
+    const sameCounter = best.counters.find((c) => c.tellings.some((t) => sameParty(t, denial, parties) && overlap(t.words, denial.words) >= 0.25));
     if (sameCounter) sameCounter.tellings.push(denial);
     else best.counters.push({ main: denial, tellings: [denial] });
   }

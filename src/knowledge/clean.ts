@@ -108,6 +108,9 @@ export function leadingDateLabel(text: string): number {
   return m ? m[0].length : 0;
 }
 
+/** "….Also Read - …" / ". Read more: …" after a sentence's end, running to the paragraph's end. */
+const GLUED_RELATED_LINK = /([.!?]["”’)]?)\s*(?:also read|read also|read more|see also)\s*[:\-–—|»][^\n]*$/iu;
+
 /** A credit at the end of a paragraph: "(Mohammad Asif Khan/AP)", "(Reuters)", "(dpa/tn)". */
 const AGENCY_CREDIT_TAIL =
   /\s*\((?:[^()]{0,60}\/\s*)?(?:AP|AFP|Reuters|Getty(?: Images)?|EPA|dpa|Xinhua|ANI|PTI|IANS|AA|Anadolu|Sputnik|TASS|UNI)(?:\s*\/[^()]{0,30})?\)\s*$/u;
@@ -226,6 +229,15 @@ export function cleanArticle(sourceId: SourceId, raw: string, meta: { headline: 
       remove(p, reason);
       continue;
     }
+    // "… Afghan Journalists.Also Read - <headline of another story>": a related-story link the
+    // page glued to the end of a paragraph; the report's sentences before it stay.
+    const glued = GLUED_RELATED_LINK.exec(p.text);
+    if (glued && glued.index > 0) {
+      const cut = glued.index + (glued[1]?.length ?? 0);
+      const link = p.text.slice(cut);
+      removed.push({ sourceId, start: p.start + cut, end: p.end, text: link, reason: 'related-story link' });
+      p = { start: p.start, end: p.start + cut, text: p.text.slice(0, cut) };
+    }
     const agency = AGENCY_CREDIT_TAIL.exec(p.text);
     if (agency && agency.index > 0) {
       // "… in Panjshir province (Mohammad Asif Khan/AP)": a caption when it is a short
@@ -235,7 +247,9 @@ export function cleanArticle(sourceId: SourceId, raw: string, meta: { headline: 
       removed.push({ sourceId, start: p.end - credit.length, end: p.end, text: credit, reason: 'agency or photo credit' });
       const quoted = /["“”«»]/u.test(text);
       const sentences = text.split(/[.!?]\s+\p{Lu}/u).length;
-      kept.push({ start: p.start, end: p.start + text.length, text, caption: !quoted && sentences <= 2 && !/\b(said|says|told)\b/u.test(text) });
+      // A credit that names a photo ("(AP/PTI Photo)") makes the paragraph its caption, however long.
+      const photo = /\b(?:photo(?:graph)?s?|pictures?|images?|pics?)\b/iu.test(credit);
+      kept.push({ start: p.start, end: p.start + text.length, text, caption: photo || (!quoted && sentences <= 2 && !/\b(said|says|told)\b/u.test(text)) });
       continue;
     }
     const captionLength = captionWithoutCredit(p.text);

@@ -51,7 +51,7 @@ export function findConflicts(input: AnalysisInput, claims: Claim[] = extractCla
   const mentions = mentionsBySource(input.mentions);
   const conflicts: Conflict[] = [
     ...agentConflicts(input.sentences, mentions, labels),
-    ...titleConflicts(input.sentences, mentions, labels),
+    ...titleConflicts(input, mentions, labels),
     ...extentConflicts(input, claims),
   ];
   return { conflicts, factConflicts: linkFacts(conflicts, input) };
@@ -105,15 +105,27 @@ function agentConflicts(sentences: Sentence[], bySource: Map<string, Mention[]>,
   );
 }
 
-/** A person called "former X" by one sentence and plain "X" by another. */
-function titleConflicts(sentences: Sentence[], bySource: Map<string, Mention[]>, entities: Map<EntityId, Entity>): Conflict[] {
+/**
+ * A person called "former X" by one report and plain "X" by another of the same time or later.
+ * A title changes with time: "vice president" in a report of 18 August and "former vice
+ * president" in one of 6 September tell history, not a disagreement. So only a current title
+ * published on or after a "former" one contradicts it, each report is one side (its first
+ * sentence that gives the title), and a person the story reports dead holds no office to
+ * disagree about ("former commander" of a man killed in 2001).
+ */
+function titleConflicts(input: AnalysisInput, bySource: Map<string, Mention[]>, entities: Map<EntityId, Entity>): Conflict[] {
+  const published = new Map(input.sources.map((s) => [s.id, s.published]));
+  const dead = deadPeople(input.sentences, bySource, entities);
   const byPerson = new Map<EntityId, Side[]>();
-  for (const sentence of sentences) {
+  for (const sentence of input.sentences) {
     for (const mention of mentionsIn(sentence, bySource)) {
-      if (entities.get(mention.entityId)?.type !== 'person') continue;
-      const after = TITLE_AFTER.exec(sentence.text.slice(mention.end - sentence.start));
+      if (entities.get(mention.entityId)?.type !== 'person' || dead.has(mention.entityId)) continue;
+      const rest = sentence.text.slice(mention.end - sentence.start);
+      const after = TITLE_AFTER.exec(rest);
       const before = TITLE_BEFORE.exec(sentence.text.slice(0, mention.start - sentence.start));
-      const title = tidyWhitespace(after?.[1] ?? before?.[1] ?? '');
+      let title = tidyWhitespace(after?.[1] ?? before?.[1] ?? '');
+      // "the first vice president of the ousted government" held the office in a government gone.
+      if (after && OF_A_FORMER_GOVERNMENT.test(rest.slice(after[0].length))) title = `former ${title}`;
       if (title) push(byPerson, mention.entityId, { value: title, sentence });
     }
   }
@@ -124,14 +136,36 @@ function titleConflicts(sentences: Sentence[], bySource: Map<string, Mention[]>,
     const byOffice = new Map<string, Side[]>();
     for (const s of sides) push(byOffice, office(s.value), s);
     for (const [officeName, same] of byOffice) {
-      const former = same.filter((s) => FORMER.test(s.value));
-      const current = same.filter((s) => !FORMER.test(s.value));
-      if (former.length === 0 || current.length === 0) continue;
+      const firstPerSource = (list: Side[]): Side[] => list.filter((s, i) => list.findIndex((o) => o.sentence.sourceId === s.sentence.sourceId) === i);
+      const day = (s: Side): string => published.get(s.sentence.sourceId) ?? '';
+      const former = firstPerSource(same.filter((s) => FORMER.test(s.value)));
+      const current = firstPerSource(same.filter((s) => !FORMER.test(s.value)));
+      const contradicted = current.filter((c) => former.some((f) => day(f) <= day(c)));
+      const contradicting = former.filter((f) => current.some((c) => day(f) <= day(c)));
+      if (contradicted.length === 0 || contradicting.length === 0) continue;
       const label = entities.get(person)?.label ?? person;
-      conflicts.push(conflictOf('title', `${label}: current or former ${officeName}?`, person, [...current, ...former]));
+      conflicts.push(conflictOf('title', `${label}: current or former ${officeName}?`, person, [...contradicted, ...contradicting]));
     }
   }
   return conflicts;
+}
+
+/** "… of the ousted government": a title held in a government that is gone. */
+const OF_A_FORMER_GOVERNMENT = /^\s+(?:of|in|from)\s+(?:the\s+)?(?:ousted|former|previous|toppled|collapsed|deposed|fallen)\b/iu;
+
+/** People the story reports dead: the victim of a killing, or called "the late" / "the slain". */
+function deadPeople(sentences: Sentence[], bySource: Map<string, Mention[]>, entities: Map<EntityId, Entity>): Set<EntityId> {
+  const dead = new Set<EntityId>();
+  for (const sentence of sentences) {
+    const own = mentionsIn(sentence, bySource).filter((m) => entities.get(m.entityId)?.type === 'person');
+    for (const m of own) {
+      const before = sentence.text.slice(Math.max(0, m.start - sentence.start - 40), m.start - sentence.start);
+      const after = sentence.text.slice(m.end - sentence.start, m.end - sentence.start + 40);
+      if (/\b(?:late|slain|assassinated|murdered)\s+(?:[\p{L}-]+\s+){0,4}$/iu.test(before)) dead.add(m.entityId);
+      if (/^,?\s+(?:who\s+)?(?:was|had been)\s+(?:killed|murdered|assassinated|slain)\b/iu.test(after)) dead.add(m.entityId);
+    }
+  }
+  return dead;
 }
 
 /** One claim told with different extents ("surrounded" vs "surrounded on three sides"). */

@@ -102,6 +102,10 @@ function sentenceBefore(text: string, index: number): string {
  */
 function yearForMonthDay(month: number, dom: number, m: RegExpExecArray, ctx: Context): number | null {
   const before = sentenceBefore(ctx.text, m.index);
+  // "the twentieth anniversary of the September 11 attacks": twenty years before the anniversary.
+  const anniversary = ANNIVERSARY_BEFORE.exec(before);
+  const yearsSince = anniversary ? ordinalNumber(anniversary[1] ?? '') : undefined;
+  if (yearsSince !== undefined) return nearestYear(month, dom, ctx) - yearsSince;
   const years = [...before.matchAll(/\b(1[89]\d\d|20\d\d)\b(?!s)/g)].map((y) => Number(y[1]));
   const contextYear = years.at(-1);
   if (contextYear !== undefined) return contextYear;
@@ -117,6 +121,44 @@ function yearForMonthDay(month: number, dom: number, m: RegExpExecArray, ctx: Co
       best = year;
       bestDistance = distance;
     }
+  }
+  return best;
+}
+
+/** "the twentieth anniversary of (the) " right before a month-day. */
+const ANNIVERSARY_BEFORE = /\b([\w-]+)\s+anniversary\s+of\s+(?:the\s+)?$/iu;
+
+const ORDINALS = [
+  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth',
+  'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth',
+];
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const TENS_ORDINAL: Record<string, number> = { thirtieth: 30, fortieth: 40, fiftieth: 50, sixtieth: 60, seventieth: 70, eightieth: 80, ninetieth: 90, hundredth: 100 };
+
+/** "twentieth" → 20, "20th" → 20, "twenty-fifth" → 25; `undefined` for anything else. */
+export function ordinalNumber(word: string): number | undefined {
+  const w = word.toLowerCase();
+  const digits = /^(\d{1,3})(?:st|nd|rd|th)$/u.exec(w);
+  if (digits) return Number(digits[1]);
+  const simple = ORDINALS.indexOf(w);
+  if (simple >= 0) return simple + 1;
+  if (TENS_ORDINAL[w] !== undefined) return TENS_ORDINAL[w];
+  const compound = /^(\w+)-(\w+)$/u.exec(w);
+  if (compound && TENS[compound[1]!] !== undefined && ORDINALS.indexOf(compound[2]!) >= 0 && ORDINALS.indexOf(compound[2]!) < 9) {
+    return TENS[compound[1]!]! + ORDINALS.indexOf(compound[2]!) + 1;
+  }
+  return undefined;
+}
+
+/** The year that puts a month-day nearest the publication day. */
+function nearestYear(month: number, dom: number, ctx: Context): number {
+  let best = ctx.pubYear;
+  let bestDistance = Infinity;
+  for (const year of [ctx.pubYear - 1, ctx.pubYear, ctx.pubYear + 1]) {
+    const iso = makeDay(year, month, dom);
+    if (!iso) continue;
+    const distance = Math.abs(daysBetween(ctx.published, iso));
+    if (distance < bestDistance) [best, bestDistance] = [year, distance];
   }
   return best;
 }
@@ -141,6 +183,17 @@ function previousWeekday(iso: string, target: number, strict: boolean): string {
 }
 
 const RULES: Rule[] = [
+  // on the twentieth anniversary of (the) September 11 …: that day this year (the month-day
+  // itself is dated by its own rule, the years before)
+  {
+    re: new RegExp(`\\b(?:[Oo]n\\s+)?the\\s+([\\w-]+)\\s+anniversary\\s+of(?=\\s+(?:the\\s+)?${ANY_MONTH}\\s+(\\d{1,2})\\b|\\s+(?:the\\s+)?(\\d{1,2})${ORDINAL}\\s+(?:of\\s+)?${ANY_MONTH})`, 'g'),
+    resolve: (m, ctx) => {
+      if (ordinalNumber(m[1] ?? '') === undefined) return null;
+      const month = monthNumber(m[2] ?? m[5] ?? '');
+      const dom = Number(m[3] ?? m[4]);
+      return dayOf(nearestYear(month, dom, ctx), month, dom);
+    },
+  },
   // 2021-08-23
   {
     re: /\b(\d{4})-(\d{2})-(\d{2})\b/g,
@@ -317,6 +370,11 @@ const RULES: Rule[] = [
       const which = (m[1] ?? '').toLowerCase();
       return yearRef(ctx.pubYear + (which === 'last' ? -1 : which === 'next' ? 1 : 0));
     },
+  },
+  // for the last 24 hours / in the past 24 hours: the day of the report
+  {
+    re: /\b(?:for|in|over|during|within)\s+the\s+(?:last|past)\s+(?:24|twenty-four)\s+hours\b/gi,
+    resolve: (_m, ctx) => day(ctx.published),
   },
   // in recent days / in the past few days: the week up to publication
   {

@@ -13,60 +13,10 @@ import { tidyWhitespace } from './text.js';
 import { describingClauses, findDates, relativeClauses, toDateRef, type DateMention, type RelativeClause } from './dates.js';
 import type { Citation, DateRef, Source, StoryEvent } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
+import { anaphoricDay, ANAPHORIC_DAY, eventKinds, kindMatches, mainKind } from './event-words.js';
+import { dateRetellings, possessivePhrase } from './events-retold.js';
 
-/**
- * Words that name a happening, grouped by kind. `say` is the weakest kind: a sentence that
- * only shares "said" with another is never taken for the same event.
- */
-const EVENT_KINDS: Array<[kind: string, pattern: RegExp]> = [
-  ['say', /\b(?:said|says|told|announced|announcement|tweeted|posted|stated|statement|declared|appealed|interview|wrote|claimed|denied|dismissed)\b/i],
-  ['surround', /\b(?:encircl\w*|surround(?:ed|s|ing)?|besieged|siege)\b/i],
-  ['capture', /\b(?:t[ao]ok(?:en)? over|(?:had|has|have) taken|t[ao]ok(?:en)? control|takeover|retook|retak(?:e|es|en)|regain(?:ed)?|seized?|captured?|overr[au]n)\b/i],
-  ['conquer', /\b(?:conquer\w*|penetrated|managed to|failed to)\b/i],
-  ['control', /\b(?:controlled|ruled|(?:returned|came|swept|rose|surged) (?:back )?to power)\b/i],
-  ['restrict', /\b(?:shut (?:down|off)|cut off|imposed (?:a )?curfew|curfew|blockade[ds]?|blocked)\b/i],
-  ['kill', /\b(?:killed|murdered|assassinated|died|slain|executed|shot dead)\b/i],
-  ['detain', /\b(?:arrested|detained|captured alive|freed|released from (?:prison|jail|custody)|imprisoned|jailed)\b/i],
-  ['collapse', /\b(?:fell|fallen|fall of|collapsed?|toppled|ousted|lost control)\b/i],
-  ['clash', /\b(?:clash(?:es|ed)?|fighting|fought|battles?|ambush(?:ed|es)?|attack(?:ed|s)?|offensives?|routed)\b/i],
-  ['invade', /\b(?:invasion|invaded|withdrawal|withdrew|pulled out|(?:final )?exit(?:ed)? from|departed)\b/i],
-  ['found', /\b(?:founded|formed|established|set up)\b/i],
-  ['meet', /\b(?:met|meetings?|talks|negotiations?)\b/i],
-  ['move', /\b(?:massing|advanc(?:e|ed|ing)|arrived|entered|fled|positioned|stationed|deployed|on their way|pushed back)\b/i],
-];
-
-/**
- * A happening feared, threatened or to be ended has not happened there ("raising fears of heavy
- * fighting", "the threat of an attack", "a settlement to end the fighting"): its words name no
- * event. The noun phrase after "of" or the verb is up to three words.
- */
-const FEARED =
-  /\b(?:(?:fears?|threats?|risks?|prospects?|dangers?|possibility|spectre|warnings?)\s+of|to\s+(?:end|stop|halt|prevent|avoid|cease))\s+(?:[\w-]+\s+){0,2}[\w-]+/giu;
-
-/**
- * Kinds of happening a text names, in order of first appearance: the first kind other than
- * `say` is the sentence's main happening ("Massoud was murdered … at the time of the attack that
- * triggered the invasion" is a killing, not an invasion).
- */
-export function eventKinds(text: string): string[] {
-  const told = text.replace(FEARED, (m) => ' '.repeat(m.length));
-  return EVENT_KINDS.map(([kind, re]) => ({ kind, at: re.exec(told)?.index ?? -1 }))
-    .filter((k) => k.at >= 0)
-    .sort((a, b) => a.at - b.at)
-    .map((k) => k.kind);
-}
-
-/** Where a text names a happening of `kind` (offsets of each wording). */
-export function kindMatches(text: string, kind: string): Array<{ index: number; length: number }> {
-  const pattern = EVENT_KINDS.find(([k]) => k === kind)?.[1];
-  if (!pattern) return [];
-  return [...text.matchAll(new RegExp(pattern.source, 'gi'))].map((m) => ({ index: m.index, length: m[0].length }));
-}
-
-/** The first kind other than `say`: what a sentence mainly tells. */
-export function mainKind(kinds: string[]): string | undefined {
-  return kinds.find((k) => k !== 'say');
-}
+export { anaphoricDay, eventKinds, kindMatches, mainKind } from './event-words.js';
 
 /** Minimum share of content words two tellings need to be taken for the same event. */
 const SAME_EVENT_OVERLAP = 0.3;
@@ -77,8 +27,17 @@ const SAME_EVENT_OVERLAP = 0.3;
 function sameActor(dated: Telling, undated: Telling, reporters: ReadonlySet<string>): boolean {
   // A news agency or newspaper that reports the happening is not its actor.
   const first = (t: Telling): string | undefined => [...t.entities].find((e) => !reporters.has(e));
-  return first(undated) === undefined || first(undated) === first(dated);
+  if (first(undated) === undefined) return true;
+  // "Forces fighting the Taliban have said …": the sentence's subject is not the first name in it.
+  return undated.subjectNamed && first(undated) === first(dated);
 }
+
+/**
+ * Words before a name that put it in a phrase of its own rather than at the head of the
+ * subject: a preposition ("forces putting up a resistance against the Taliban") or a verb
+ * ("… have said the Taliban").
+ */
+const NOT_THE_SUBJECT = /\b(?:against|fighting|opposing|resisting|of|by|from|near|with|for|to|in|on|at|into|said|says|told|has|have|had|is|are|was|were|will)\b/iu;
 /**
  * A death is one happening only when both tellings name the same person: two killings of one
  * week by the same party ("The Taliban shot dead the brother of …") are not one.
@@ -92,21 +51,25 @@ function sameVictim(dated: Telling, undated: Telling, people: ReadonlySet<string
 const RECENT_DAYS = 7;
 
 /** One sentence's telling of a happening: the sentence, and the words of it that tell it. */
-interface Telling {
+export interface Telling {
   sentence: Sentence;
   /** The clause(s) of the sentence around its date, whitespace-tidied (the whole sentence when it has one date). */
   text: string;
   kind: string | undefined;
   words: Set<string>;
   entities: Set<string>;
+  /** Whether the first entity named heads the sentence's subject (nothing but a determiner or title before it). */
+  subjectNamed: boolean;
 }
 
-interface Draft {
+export interface Draft {
   date: DateRef;
   /** Tellings that gave the date; the event's text is taken from one of them. */
   dated: Telling[];
   /** Undated report sentences of other sources that tell the same recent happening. */
   undated: Telling[];
+  /** Dated only by a date carried over from a sentence before: too weak to date another report's sentence. */
+  carried?: boolean;
 }
 
 /**
@@ -124,9 +87,16 @@ function sameHappening(a: Telling, b: Telling): number {
  * Among dates of one sentence that overlap ("in 2001, at the time of the September 11
  * attack") only the first is the event's; the others locate it.
  */
-function distinctDates(dates: DateMention[]): DateMention[] {
+function distinctDates(text: string, dates: DateMention[]): DateMention[] {
   const kept: DateMention[] = [];
-  for (const d of dates) if (!kept.some((k) => datesOverlap(k, d))) kept.push(d);
+  for (const d of dates) {
+    if (kept.some((k) => datesOverlap(k, d))) continue;
+    // "on Wednesday and Thursday", "in the 1980s and 1990s": one happening told over two dates
+    // is placed at the first, where it began.
+    const last = kept.at(-1);
+    if (last && /^\s*(?:and|or|to|through|until|till|[-–—])\s*$/iu.test(text.slice(last.index + last.length, d.index))) continue;
+    kept.push(d);
+  }
   return kept;
 }
 
@@ -213,12 +183,15 @@ function telling(sentence: Sentence, from: number, to: number, mentions: Mention
   const span = mentionsWithin(mentions, sentence.sourceId, sentence.start + from, sentence.start + to).filter(
     (m) => !cut || m.start - sentence.start < cut[0] || m.start - sentence.start >= cut[1],
   );
+  const sorted = span.sort((a, b) => a.start - b.start);
+  const lead = sorted[0] ? sentence.text.slice(from, sorted[0].start - sentence.start) : '';
   return {
     sentence,
     text,
     kind: mainKind(eventKinds(own)),
     words: contentWords(own),
-    entities: new Set(span.sort((a, b) => a.start - b.start).map((m) => m.entityId)),
+    entities: new Set(sorted.map((m) => m.entityId)),
+    subjectNamed: sorted.length > 0 && !NOT_THE_SUBJECT.test(lead),
   };
 }
 
@@ -234,6 +207,12 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   const mentions = mentionsBySource(input.mentions);
   const drafts: Draft[] = [];
   const undated: Telling[] = [];
+  /** Undated tellings of the report, for carrying a date over from the sentences around them. */
+  const pending: Telling[] = [];
+  /** The day a sentence tells, when it names exactly one (a day of its own, not a clause's). */
+  const ownDay = new Map<Sentence, { date: DateRef; draft: Draft }>();
+  /** Sentences dated only by a date that names a noun ("Sunday's fall of Kabul"), their statement told without it. */
+  const nounDated = new Map<Sentence, Telling>();
 
   for (const sentence of input.sentences) {
     const source = sources.get(sentence.sourceId);
@@ -241,12 +220,13 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
     if (eventKinds(sentence.text).length === 0) continue;
     const own = mentions.get(sentence.sourceId) ?? [];
     const found = findDates(sentence.text, source.published).filter((d) => !datelineDate(sentence.text, d));
-    const dates = distinctDates(found.filter((d) => !speakersDay(sentence.text, d)));
-    // Dated by the speaker's "today" alone: dated, but to a day the report does not give, so
-    // neither on the timeline nor joined to another day's event.
-    if (dates.length === 0 && found.length > 0) continue;
+    const dates = distinctDates(sentence.text, found.filter((d) => !speakersDay(sentence.text, d)));
+    // Dated by the speaker's "today" alone, the sentence gives no day of its own: like an
+    // undated one, it takes a date only from the sentences around it (see carryDates).
     if (dates.length === 0) {
-      undated.push(telling(sentence, 0, sentence.text.length, own));
+      const told = telling(sentence, 0, sentence.text.length, own);
+      if (found.length === 0) undated.push(told);
+      pending.push(told);
       continue;
     }
     // A date inside a clause that describes someone dates that description only ("who fought
@@ -254,11 +234,16 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
     const describing = describingClauses(sentence.text);
     const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
       const at = dates[i]?.index ?? -1;
+      // "On the tenth anniversary of …, they did X": the anniversary dates the whole sentence.
+      if (/anniversary of$/iu.test(dates[i]?.text ?? '')) return [0, sentence.text.length];
       const clause = describing.find(([from, to]) => at >= from && at < to);
       if (!clause) return w;
       const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
       return [clause[0] + lead, clause[1]];
     });
+    // "Sunday's fall of Kabul" dates the fall, not what the sentence's subject did.
+    const possessive = dates.length === 1 ? possessivePhrase(sentence.text, dates[0]!) : undefined;
+    if (possessive) nounDated.set(sentence, telling(sentence, 0, sentence.text.length, own, possessive));
     const relative = relativeClauses(sentence.text, source.published);
     const tellings: Array<{ told: Telling; date: DateRef }> = [];
     dates.forEach((d, i) => {
@@ -282,20 +267,150 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
           !draft.dated.some((t) => t.sentence === sentence) &&
           draft.dated.some((t) => sameHappening(t, told) > 0),
       );
+      const draft = same ?? { date, dated: [], undated: [] };
       if (same) {
         same.dated.push(told);
         same.date = narrower(same.date, date);
       } else {
-        drafts.push({ date, dated: [told], undated: [] });
+        draft.dated.push(told);
+        drafts.push(draft);
       }
+      if (dates.length === 1 && date.precision === 'day' && !ownDay.has(sentence)) ownDay.set(sentence, { date, draft });
     });
   }
 
   const reporters = new Set(input.entities.filter((e) => /\b(news|agency|newspaper|magazine|broadcaster|channel|social network)\b/iu.test(e.role ?? '')).map((e) => e.id));
   const people = new Set(input.entities.filter((e) => e.type === 'person').map((e) => e.id));
-  attachUndatedReports(drafts, undated, sources, reporters, people);
+  // People and places tie two sentences to one happening; a party named everywhere (an army, a movement) does not.
+  const named = new Set(input.entities.filter((e) => e.type === 'person' || e.type === 'place').map((e) => e.id));
+  const carried = carryDates(drafts, pending, input.sentences, people, named);
+  for (const t of dateRetellings({ drafts, pending, nounDated, ownDay, carried, sentences: input.sentences, people, mentions })) carried.add(t);
+  attachUndatedReports(drafts, undated.filter((t) => !carried.has(t)), sources, reporters, people);
+  attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources, mentions, named);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
   return drafts.map((d) => toEvent(d, order)).sort(byDate);
+}
+
+/** How many sentences back a report's date still carries to an undated sentence. */
+const CARRY_SENTENCES = 3;
+
+/**
+ * A report dates a happening once and goes on about it without repeating the date: "The two
+ * sides held talks on Wednesday. The meeting took place in the provincial capital." An undated
+ * sentence takes the date of the nearest dated sentence of the same report before it (at most
+ * {@link CARRY_SENTENCES} sentences back, with no other dated sentence between) when it tells
+ * the same kind of happening — or of the next sentence, when that one dates the same kind of
+ * happening and the undated one opens the paragraph. It joins that event when it is the same
+ * happening (for a death, the same person); otherwise ("another commander was also killed")
+ * it is its own event on that day.
+ *
+ * @returns the tellings that took a date
+ */
+function carryDates(
+  drafts: Draft[],
+  pending: Telling[],
+  sentences: readonly Sentence[],
+  people: ReadonlySet<string>,
+  named: ReadonlySet<string>,
+): Set<Telling> {
+  const carried = new Set<Telling>();
+  const index = new Map<Sentence, number>();
+  sentences.forEach((s, i) => index.set(s, i));
+  const datedBy = new Map<Sentence, Array<{ draft: Draft; told: Telling }>>();
+  for (const draft of drafts) for (const told of draft.dated) datedBy.set(told.sentence, [...(datedBy.get(told.sentence) ?? []), { draft, told }]);
+  for (const told of pending) {
+    // A sentence that opens with a quotation is the speaker's words, not the report's telling.
+    if (/^\W*[“"‘]/u.test(told.sentence.text)) continue;
+    const at = index.get(told.sentence);
+    if (at === undefined) continue;
+    const near: Array<{ draft: Draft; told: Telling }> = [];
+    for (let i = at - 1; i >= Math.max(0, at - CARRY_SENTENCES); i--) {
+      const s = sentences[i]!;
+      if (s.sourceId !== told.sentence.sourceId) break;
+      const dated = datedBy.get(s);
+      if (dated) {
+        near.push(...dated);
+        break;
+      }
+    }
+    // "A day earlier, …", "The next day …": counted from the day the report has just told.
+    const shift = anaphoricDay(told.sentence.text);
+    if (shift !== undefined) {
+      const anchor = near.find(({ draft }) => draft.date.precision === 'day');
+      if (anchor && eventKinds(told.sentence.text).length > 0) {
+        const dayOf = addDays(anchor.draft.date.start, shift);
+        drafts.push({ date: { text: ANAPHORIC_DAY.exec(told.sentence.text)?.[0].trim() ?? '', precision: 'day', start: dayOf, end: dayOf }, dated: [told], undated: [], carried: true });
+        carried.add(told);
+      }
+      continue;
+    }
+    if (!told.kind) continue;
+    const next = sentences[at + 1];
+    const opensParagraph = at === 0 || sentences[at - 1]!.sourceId !== told.sentence.sourceId || sentences[at - 1]!.paragraph !== told.sentence.paragraph;
+    if (near.length === 0 && next && next.sourceId === told.sentence.sourceId && opensParagraph) near.push(...(datedBy.get(next) ?? []));
+    // Going on about it shows: "also", a definite "the talks" / "the attack", or the same names.
+    const refersBack = (t: Telling): boolean =>
+      /\balso\b/iu.test(told.sentence.text) ||
+      kindMatches(told.sentence.text, told.kind!).some((k) => /\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,3}$/iu.test(told.sentence.text.slice(0, k.index))) ||
+      [...told.entities].some((e) => named.has(e) && t.entities.has(e));
+    const match = near.find(({ told: t }) => t.kind !== undefined && eventKinds(t.text).includes(told.kind!) && refersBack(t));
+    if (!match) continue;
+    carried.add(told);
+    if (sameVictim(match.told, told, people) && match.told.kind === told.kind) match.draft.undated.push(told);
+    else drafts.push({ date: match.draft.date, dated: [{ ...told }], undated: [], carried: true });
+  }
+  return carried;
+}
+
+
+
+/** "as Kabul fell", "when the talks began": a clause that dates its sentence by a happening told elsewhere. */
+const TEMPORAL_CLAUSE = /\b(?:as soon as|just as|as|when|while)\s+([^,;:.!?“”"]+)/giu;
+
+/**
+ * An undated sentence whose time clause names a dated happening of the week before ("Saleh
+ * tweeted as Kabul fell to the militants") happened then: it joins that event. The clause must
+ * name the person or place of the event ("as clashes were reported in Andarab" is not the
+ * clashes in Panjshir).
+ */
+function attachTemporalClauses(
+  drafts: Draft[],
+  undated: Telling[],
+  sources: Map<string, Source>,
+  mentions: Map<string, Mention[]>,
+  named: ReadonlySet<string>,
+): void {
+  for (const told of undated) {
+    const source = sources.get(told.sentence.sourceId);
+    if (!source) continue;
+    const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
+    for (const m of told.sentence.text.matchAll(TEMPORAL_CLAUSE)) {
+      // The clause up to its first coordination; its happening told in its first words
+      // ("as Kabul fell …", not "as president and fled …").
+      const clause = (m[1] ?? '').split(/\s+(?:and|but|or)\s+/u)[0] ?? '';
+      const kind = mainKind(eventKinds(clause.split(/\s+/u).slice(0, 5).join(' ')));
+      if (!kind || kind === 'say') continue;
+      const words = contentWords(clause);
+      if (words.size < 2) continue;
+      // The clause names where or whom it happened to ("as Kabul fell"): the event must too.
+      const from = told.sentence.start + m.index + m[0].length - (m[1] ?? '').length;
+      const places = new Set(
+        mentionsWithin(mentions.get(told.sentence.sourceId) ?? [], told.sentence.sourceId, from, from + clause.length)
+          .map((x) => x.entityId)
+          .filter((e) => named.has(e)),
+      );
+      if (places.size === 0) continue;
+      const draft = drafts.find(
+        (d) =>
+          datesOverlap(d.date, recent) &&
+          d.dated.some((t) => t.kind === kind && overlap(words, t.words) >= 0.5 && [...places].some((e) => t.entities.has(e))),
+      );
+      if (draft && !draft.undated.includes(told)) {
+        draft.undated.push(told);
+        break;
+      }
+    }
+  }
 }
 
 /**
@@ -315,7 +430,7 @@ function attachUndatedReports(
     if (!source) continue;
     const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
     drafts.forEach((draft, i) => {
-      if (draft.dated.some((t) => t.sentence.sourceId === told.sentence.sourceId)) return;
+      if (draft.carried || draft.dated.some((t) => t.sentence.sourceId === told.sentence.sourceId)) return;
       if (!datesOverlap(draft.date, recent)) return;
       // An undated sentence is only taken for a dated event told of the same actor: "He did not
       // comment on claims…" or another party's capture of the same districts corroborates nothing.

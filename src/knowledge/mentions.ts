@@ -198,10 +198,19 @@ const DAYS_MONTHS =
 const TITLES =
   /^(mr|mrs|ms|dr|sir|commander|president|vice|general|minister|prime|spokesman|spokeswoman|spokesperson|leader|chief|colonel|captain|sheikh|mullah|mawlawi|governor|former|the|a|an|photo|video|videos|image|images|i|and|but|or|of|in|on|at|for|with)$/iu;
 /** Capitalised words that are not names: direction adjectives, page words. */
-const NOT_NAMES = /^(western|eastern|northern|southern|central|international|breaking|update|live|exclusive|read|see|more)$/iu;
+const NOT_NAMES = /^(western|eastern|northern|southern|central|international|breaking|update|live|exclusive|read|see|more|west|east|north|south|tv)$/iu;
+/**
+ * Nationality and people adjectives the suffix rule ({@link ADJECTIVE}) does not catch
+ * ("Pakistani", "Tajik"): common English words, not names.
+ */
+const DEMONYMS =
+  /^(afghan|pakistani|tajik|uzbek|pashtun|turkmen|kazakh|kyrgyz|iraqi|israeli|saudi|kuwaiti|yemeni|omani|qatari|emirati|bangladeshi|nepali|somali|thai|arab|kurd|turk|greek|french|dutch|swiss|czech|pole|dane|swede|finn|scot|welsh|irish|british|english|spanish|turkish|polish|danish|swedish|finnish)s?$/iu;
+/** Words of an office: a run made only of them ("First Vice President") is a title, not a name. */
+const OFFICE_WORDS =
+  /^(first|second|deputy|acting|interim|caretaker|foreign|defence|defense|interior|adviser|advisor|senior|chief|vice|president|prime|minister|spokesman|spokeswoman|spokesperson|commander|general|governor|leader|head|secretary|ambassador|envoy|mr|mrs|ms|dr)$/iu;
 /** Words that often open a sentence and are not the first word of a name. */
 const OPENERS =
-  /^(the|a|an|in|on|at|but|and|also|despite|following|former|after|before|when|while|his|her|their|its|this|that|these|those|due|to|for|from|with|by|as|if|since|although|meanwhile|however|some|many|most|there|then|today|yesterday|last|next|every|each)$/iu;
+  /^(the|a|an|in|on|at|but|and|also|despite|following|former|after|before|when|while|his|her|their|its|this|that|these|those|due|to|for|from|with|by|as|if|since|although|meanwhile|however|some|several|few|other|both|all|many|most|there|then|today|yesterday|last|next|every|each)$/iu;
 const CONNECTORS = /^(of|de|du|da|dos|del|la|le|al|el|bin|ibn|e|van|von|der)$/u;
 
 interface Token {
@@ -269,7 +278,9 @@ export function candidateNames(sentences: readonly Sentence[], mentions: readonl
     };
     toks.forEach((t, i) => {
       const prev = toks[i - 1];
-      const adjacent = prev !== undefined && /^\s+$/u.test(sentence.text.slice(prev.end, t.start));
+      // An initial's full stop does not end a name ("Franklin D. Roosevelt").
+      const gap = prev === undefined ? '' : sentence.text.slice(prev.end, t.start);
+      const adjacent = prev !== undefined && (/^\s+$/u.test(gap) || (/^\p{Lu}$/u.test(prev.text) && /^\.\s+$/u.test(gap)));
       if (!adjacent) close();
       const shouted = isAllCaps(t.text) && [toks[i - 1], toks[i + 1]].some((n) => n && isAllCaps(n.text));
       if (isCapitalised(t.text) && !isCovered(t) && !shouted) {
@@ -352,7 +363,10 @@ const HEADLINE_WORD = /^(in|the|if|my|me|to|of|a|an|and|on|at|for|is|are|i|get|w
  */
 function looksLikeName(words: readonly string[]): boolean {
   const [only] = words;
-  if (words.length === 1 && only !== undefined && (NEVER_A_NAME.test(only) || ADJECTIVE.test(only))) return false;
+  if (words.length === 1 && only !== undefined && (NEVER_A_NAME.test(only) || ADJECTIVE.test(only) || DEMONYMS.test(only))) return false;
+  // "First Vice President" is an office; "MPs", "IDPs" are plural common nouns.
+  if (words.every((w) => OFFICE_WORDS.test(w))) return false;
+  if (words.length === 1 && only !== undefined && /^\p{Lu}{2,}s$/u.test(only)) return false;
   if (words.some((w) => /\p{L}\d|\p{Ll}\p{Lu}/u.test(w))) return false;
   if (words.filter((w) => HEADLINE_WORD.test(w)).length >= 2) return false;
   return true;

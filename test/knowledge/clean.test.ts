@@ -177,3 +177,34 @@ describe('cleaning the furniture of news sites in general, never a sentence of t
     expect(body.find((p) => p.text === 'A Taliban soldier guards the gate of the valley')).toMatchObject({ caption: true });
   });
 });
+
+describe('a paragraph whose credit names a photo', () => {
+  const raw =
+    'Road reopens\n\n' +
+    'Kabul: Traders unload sacks of flour at a market in Charikar, Parwan province, Friday, Sept. 3, 2021. The road north was closed for a week. Prices of flour doubled in that time. (AP/PTI Photo)\n\n' +
+    'Traders in Charikar said the road north reopened on Friday after a week. (Reuters)\n';
+  const { body } = cleanArticle('x', raw, { headline: 'Road reopens' });
+
+  it('is a photo caption however long it is, its credit cut off', () => {
+    const caption = body.find((p) => p.text.startsWith('Kabul: Traders unload'));
+    expect(caption?.caption).toBe(true);
+    expect(caption?.text.endsWith('doubled in that time.')).toBe(true);
+  });
+
+  it('while a report paragraph ending with an agency credit stays the report', () => {
+    expect(body.find((p) => p.text.startsWith('Traders in Charikar said'))?.caption).toBe(false);
+  });
+});
+
+describe('a related-story link glued to the end of a paragraph', () => {
+  const raw =
+    'Valley talks\n\n' +
+    'The elders met for three hours in Charikar. They agreed to meet again.Also Read - Rains Flood Two Districts, Roads Closed: Officials\n';
+  const { body, removed } = cleanArticle('x', raw, { headline: 'Valley talks' });
+
+  it('is removed as furniture, and the report sentences before it stay whole', () => {
+    expect(body.map((p) => p.text)).toEqual(['The elders met for three hours in Charikar. They agreed to meet again.']);
+    expect(removed.map((r) => r.text)).toContainEqual('Also Read - Rains Flood Two Districts, Roads Closed: Officials');
+    for (const r of removed) expect(raw.slice(r.start, r.end)).toBe(r.text);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDates } from '../../src/knowledge/dates.js';
+import { findDates, ordinalNumber } from '../../src/knowledge/dates.js';
 
 /** Monday 23 August 2021: the day both seed reports were published. */
 const PUB = '2021-08-23';
@@ -129,5 +129,25 @@ describe('findDates is conservative: no date is better than a wrong one', () => 
     const found = findDates(text, PUB);
     expect(found).toHaveLength(2000);
     expect(found.every((d) => d.start === '2021-08-22')).toBe(true);
+  });
+});
+
+describe('anniversaries and the last 24 hours', () => {
+  it('reads "the tenth anniversary of 2 May" as that day this year, and the day ten years before', () => {
+    const found = findDates('On the tenth anniversary of the 2 May raid, crowds gathered.', '2021-05-02');
+    expect(found.map((d) => [d.text, d.start])).toEqual([
+      ['On the tenth anniversary of', '2021-05-02'],
+      ['2 May', '2011-05-02'],
+    ]);
+    expect(findDates('the 25th anniversary of March 3', '2020-03-04').map((d) => d.start)).toEqual(['2020-03-03', '1995-03-03']);
+  });
+
+  it('spells ordinals out', () => {
+    expect([ordinalNumber('first'), ordinalNumber('twentieth'), ordinalNumber('twenty-fifth'), ordinalNumber('40th'), ordinalNumber('fiftieth')]).toEqual([1, 20, 25, 40, 50]);
+    expect(ordinalNumber('many')).toBeUndefined();
+  });
+
+  it('reads "for the last 24 hours" as the day of publication', () => {
+    expect(findDates('For the last 24 hours no shot was fired.', '2021-03-10')).toMatchObject([{ precision: 'day', start: '2021-03-10', end: '2021-03-10' }]);
   });
 });

@@ -140,3 +140,29 @@ describe('names on a report of another outlet', () => {
     expect(names).not.toContain('Muttaqi');
   });
 });
+
+describe('name candidates that are names', () => {
+  const candidatesOf = (texts: string[]): string[] => {
+    let at = 0;
+    const sentences: Sentence[] = texts.map((text, i) => {
+      const s = { sourceId: 's', start: at, end: at + text.length, text, paragraph: i, caption: false };
+      at += text.length + 1;
+      return s;
+    });
+    return findCandidates(sentences, []).map((c) => c.name);
+  };
+
+  it('offers no nationality adjective, office, plural acronym or point of the compass', () => {
+    expect(
+      candidatesOf([
+        'Several Uzbek and Kazakh traders met a Pakistani envoy near Gulbahar.',
+        'The group said the First Vice President would see MPs and IDPs on TV.',
+        'Leaders in the West said little to Nasrin Rahimi.',
+      ]),
+    ).toEqual(['Gulbahar', 'Nasrin Rahimi']);
+  });
+
+  it('keeps a name with an initial whole ("Harry S. Truman")', () => {
+    expect(candidatesOf(['The plan was drawn up under Harry S. Truman after the war.'])).toEqual(['Harry S. Truman']);
+  });
+});
