@@ -17,7 +17,7 @@ import { loadStoryMeta } from '../knowledge/load.js';
 import { loadRegistry } from '../knowledge/registry.js';
 import { createLogger } from '../observability/logger.js';
 import { folderArticleStore } from '../storage/articles.js';
-import { openSqliteStore } from '../storage/sqlite.js';
+import { importFolderArticles, openDatabase, type OpenedDatabase } from '../app/database.js';
 import { loadFeedConfig } from './config.js';
 import { ingestPage, indexStoryArticles, type PageHints, type PageOutcome } from './page-ingest.js';
 import { createFeedPoller, type ItemReport } from './poller.js';
@@ -41,6 +41,8 @@ export interface WebIngestDeps {
   now?: () => Date;
   /** Default for --database (`DATABASE_PATH` or var/dossier.sqlite). */
   databasePath?: string;
+  /** PostgreSQL instead of the SQLite file (default `DATABASE_URL`), as the bot runs it. */
+  databaseUrl?: string;
 }
 
 interface Options {
@@ -127,15 +129,22 @@ export async function runWebIngestCli(argv: readonly string[], io: CliIo, deps: 
     return 1;
   }
   const now = deps.now ?? (() => new Date());
-  let store;
+  // The bot's own database: with DATABASE_URL, PostgreSQL, whose feed state, duplicate checks and
+  // articles every instance shares (an article added here reaches them by NOTIFY); otherwise
+  // the SQLite file, and the story folder for articles.
+  const databaseUrl = deps.databaseUrl ?? process.env.DATABASE_URL;
+  let database: OpenedDatabase;
   try {
-    store = openSqliteStore(options.database);
+    database = openDatabase({ DATABASE_PATH: options.database, DATABASE_URL: databaseUrl === '' ? undefined : databaseUrl, STORY: options.story }, createLogger({ level: 'silent' }));
   } catch (error) {
-    io.err(`ingest: the database ${options.database} cannot be opened (${(error as Error).message}); give another with --database.`);
+    // openDatabase's message names the database and the setting to fix.
+    io.err(`ingest: ${(error as Error).message}${databaseUrl ? '' : ' Or give another file with --database.'}`);
     return 1;
   }
+  const store = database.store;
   try {
-    const articles = folderArticleStore(storyDir);
+    if (database.articles !== undefined) await importFolderArticles(storyDir, database.articles);
+    const articles = database.articles ?? folderArticleStore(storyDir);
     const fetcher = createFetcher({ userAgent: dossierUserAgent(process.env.PUBLIC_URL), ...deps.fetcher });
     // Knowledge is built once at the end, for the report of what was added.
     let trace: KnowledgeTrace | undefined;
@@ -189,6 +198,6 @@ export async function runWebIngestCli(argv: readonly string[], io: CliIo, deps: 
     io.err(`ingest: ${(error as Error).message}`);
     return 1;
   } finally {
-    store.close();
+    await database.close();
   }
 }

@@ -3,7 +3,7 @@
  * process twice (the second run adds nothing), and a page whose date only the flags give.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWebIngestCli } from '../../src/feeds/cli.js';
 import { FakeNewsSite, kabulDispatchReport, marketsReport, newsPage, panjshirFallReport, rssFeed } from '../fakes/news-site.js';
 import { compiled } from '../support/compiled.js';
+import { createTestDatabase, describePostgres, queryOnce } from '../support/postgres.js';
 import { SEED_STORY } from '../support/seed-story.js';
 
 const run = promisify(execFile);
@@ -104,3 +105,53 @@ describe('npm run ingest -- <https://…>', () => {
     expect(err.join('')).toContain('Give either a page URL or --feed, not both.');
   });
 });
+
+describePostgres('npm run ingest -- --feed with DATABASE_URL (PostgreSQL, as the instances run)', () => {
+  it('keeps the feed state and the article in PostgreSQL, not in a SQLite file or the story folder: a second run adds nothing', async () => {
+    const database = await createTestDatabase('dossier_feed_cli');
+    try {
+      // A report of its own: the folder already holds the ones the tests above ingested.
+      const fall = {
+        ...panjshirFallReport(),
+        headline: 'Aid convoy reaches Bazarak after days at the Panjshir gorge',
+        paragraphs: [
+          'A convoy of twelve lorries carrying flour and medicine reached Bazarak on Thursday after waiting four days at the mouth of the Panjshir gorge, a local official said.',
+          'Residents said food prices in the valley had doubled since the roads were closed, and that the clinic in Bazarak had run out of insulin.',
+          'The official said a second convoy was expected early next week if the road stayed open.',
+          'Drivers described long queues at checkpoints on the road from Charikar, where every lorry was unloaded and searched before it was allowed to go on towards the valley.',
+          'A doctor at the Bazarak clinic said that the medicine would last about a month, and that the most urgent need was fuel for the generator that keeps the clinic’s refrigerator running.',
+          'Aid agencies in Kabul said they had asked for safe passage for further deliveries but had not yet received an answer from the authorities who control the checkpoints.',
+          'Shopkeepers in the district centre said they had begun selling flour by the kilogram rather than by the sack, because few families could afford a whole sack at the new prices.',
+          'Teachers said that schools in the valley had stayed closed since the fighting began, and that many families who fled to the mountains had not yet come back to their villages.',
+        ],
+      };
+      site.serve('/pg/fall', { body: newsPage({ ...fall, canonical: site.url('/pg/fall') }), contentType: 'text/html; charset=utf-8' });
+      site.serve('/pg/rss.xml', {
+        body: rssFeed('Fixture Wire', site.url('/pg'), [{ title: fall.headline, link: site.url('/pg/fall'), published: fall.published! }]),
+        contentType: 'application/rss+xml',
+      });
+      const folderBefore = articles();
+      const sqlite = join(work, 'pg-mode-unused.sqlite');
+      const out: string[] = [];
+      const io = { out: (t: string) => void out.push(t), err: (t: string) => void errors.push(t) };
+      const errors: string[] = [];
+      const run = () => runWebIngestCli(['--feed', site.url('/pg/rss.xml'), '--json', '--data-dir', dataDir, '--database', sqlite], io, { fetcher: { hostDelayMs: 0 }, databaseUrl: database.url });
+
+      expect(await run(), `${out.join('')}${errors.join('')}`).toBe(0);
+      const stored = await queryOnce<{ id: string; raw: string }>(database.url, "SELECT id, raw FROM articles WHERE story = 'panjshir'");
+      // The story folder's articles were imported as the bot does, and the feed's report added.
+      expect(stored.length).toBe(folderBefore.length + 1);
+      expect(stored.some((a) => a.raw.includes(fall.paragraphs[0]!.slice(0, 40)))).toBe(true);
+      expect(await queryOnce(database.url, 'SELECT url FROM feed_items')).toHaveLength(1);
+      expect(articles()).toEqual(folderBefore);
+      expect(existsSync(sqlite)).toBe(false);
+
+      expect(await run()).toBe(0);
+      expect(await queryOnce(database.url, "SELECT id FROM articles WHERE story = 'panjshir'")).toHaveLength(stored.length);
+      expect(errors).toEqual([]);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
