@@ -2,40 +2,27 @@
  * Claims merge only what says the same thing: the same party, the same proposition, at times
  * that can meet; a denial is attached to what it denies. Every report here is invented.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArticles } from '../../src/knowledge/articles.js';
-import { buildKnowledgeBase } from '../../src/knowledge/build.js';
 import type { Claim } from '../../src/knowledge/model.js';
-import { loadRegistry } from '../../src/knowledge/registry.js';
-import { SEED_STORY_DIR } from './seed.js';
+import { inventedArticle, seedStoryWith } from './seed.js';
 
-function article(id: string, published: string, raw: string) {
-  return { id, file: `${id}.txt`, raw, meta: { outlet: `Outlet ${id}`, headline: `Report ${id}`, published, language: 'en' } };
-}
-
-const kb = buildKnowledgeBase({
-  story: { id: 'panjshir', title: 'Panjshir' },
-  registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-  articles: [
-    ...loadArticles(SEED_STORY_DIR),
-    // The same party claims two captures a fortnight apart: two claims.
-    article('m1', '2021-08-20', 'The Taliban said they had captured two villages near Gulbahar.\n'),
-    article('m2', '2021-09-03', 'The Taliban said they had captured the villages around Gulbahar and the main road.\n'),
-    // A claimant named by whom it fights is not that party.
-    article('m3', '2021-09-03', 'Volunteers fighting the Taliban in Andarab said they had captured two checkpoints.\n'),
-    // "such claims" answers the claim its own report has just told.
-    article(
-      'm4',
-      '2021-09-04',
-      'Reports have emerged that the district centre of Rukha had fallen overnight.\n\nHowever, the resistance denied such claims.\n',
-    ),
-    // A denial that names the reports it denies holds them as its claim.
-    article('m5', '2021-09-04', 'A resistance spokesman on Friday dismissed reports that the commander had fled to Tajikistan.\n'),
-    // "the rebels' claims" are the rebels', not the sentence subject's.
-    article('m6', '2021-09-08', 'The Taliban conceded the rebels’ claims that fighting went on in the side valleys.\n'),
-  ],
-});
+const kb = seedStoryWith([
+  // The same party claims two captures a fortnight apart: two claims.
+  inventedArticle('m1', '2021-08-20', 'The Taliban said they had captured two villages near Gulbahar.\n'),
+  inventedArticle('m2', '2021-09-03', 'The Taliban said they had captured the villages around Gulbahar and the main road.\n'),
+  // A claimant named by whom it fights is not that party.
+  inventedArticle('m3', '2021-09-03', 'Volunteers fighting the Taliban in Andarab said they had captured two checkpoints.\n'),
+  // "such claims" answers the claim its own report has just told.
+  inventedArticle(
+    'm4',
+    '2021-09-04',
+    'Reports have emerged that the district centre of Rukha had fallen overnight.\n\nHowever, the resistance denied such claims.\n',
+  ),
+  // A denial that names the reports it denies holds them as its claim.
+  inventedArticle('m5', '2021-09-04', 'A resistance spokesman on Friday dismissed reports that the commander had fled to Tajikistan.\n'),
+  // "the rebels' claims" are the rebels', not the sentence subject's.
+  inventedArticle('m6', '2021-09-08', 'The Taliban conceded the rebels’ claims that fighting went on in the side valleys.\n'),
+]);
 
 const citing = (sourceId: string): Claim[] => kb.claims.filter((c) => c.citations.some((x) => x.sourceId === sourceId));
 

@@ -3,19 +3,11 @@
  * one side per report, a title's change over time is history, and a dead man's old rank is no
  * disagreement. Every report here is invented.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArticles, type Article } from '../../src/knowledge/articles.js';
-import { buildKnowledgeBase } from '../../src/knowledge/build.js';
-import { loadRegistry } from '../../src/knowledge/registry.js';
-import { SEED_STORY_DIR } from './seed.js';
+import type { Article } from '../../src/knowledge/articles.js';
+import { inventedArticle, seedStoryWith } from './seed.js';
 
-function article(id: string, published: string, raw: string): Article {
-  return { id, file: `${id}.txt`, raw, meta: { outlet: `Outlet ${id}`, headline: `Report ${id}`, published, language: 'en' } };
-}
-
-const build = (articles: Article[]) =>
-  buildKnowledgeBase({ story: { id: 'panjshir', title: 'Panjshir' }, registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')), articles: [...loadArticles(SEED_STORY_DIR), ...articles] });
+const build = seedStoryWith;
 
 /** Title conflicts with a side in the invented reports (the seed reports have one of their own). */
 const titles = (articles: Article[]) =>
@@ -25,16 +17,16 @@ describe('a title told current by one report and former by another', () => {
   it('is history, not a conflict, when the "former" report comes later', () => {
     expect(
       titles([
-        article('t1', '2021-08-10', 'Amrullah Saleh, the first vice president, met elders in Bazarak.\n'),
-        article('t2', '2021-08-30', 'Former vice president Amrullah Saleh left the valley.\n'),
+        inventedArticle('t1', '2021-08-10', 'Amrullah Saleh, the first vice president, met elders in Bazarak.\n'),
+        inventedArticle('t2', '2021-08-30', 'Former vice president Amrullah Saleh left the valley.\n'),
       ]),
     ).toEqual([]);
   });
 
   it('is a conflict when a report calls him current after another called him former, one side per report', () => {
     const found = titles([
-      article('t3', '2021-08-20', 'Former vice president Amrullah Saleh spoke to elders.\n\nFormer vice president Amrullah Saleh then left for the valley.\n'),
-      article('t4', '2021-08-21', 'Amrullah Saleh, the first vice president, met elders in Bazarak.\n\nAmrullah Saleh, the first vice president, later toured the valley.\n'),
+      inventedArticle('t3', '2021-08-20', 'Former vice president Amrullah Saleh spoke to elders.\n\nFormer vice president Amrullah Saleh then left for the valley.\n'),
+      inventedArticle('t4', '2021-08-21', 'Amrullah Saleh, the first vice president, met elders in Bazarak.\n\nAmrullah Saleh, the first vice president, later toured the valley.\n'),
     ]);
     expect(found).toHaveLength(1);
     const ours = found[0]!.sides.map((s) => s.citation.sourceId).filter((id) => /^t\d$/u.test(id));
@@ -44,8 +36,8 @@ describe('a title told current by one report and former by another', () => {
   it('counts "vice president of the ousted government" as a former title', () => {
     expect(
       titles([
-        article('t5', '2021-09-20', 'Former vice president Amrullah Saleh spoke to elders.\n'),
-        article('t6', '2021-09-21', 'Amrullah Saleh, the first vice president of the ousted government, met elders.\n'),
+        inventedArticle('t5', '2021-09-20', 'Former vice president Amrullah Saleh spoke to elders.\n'),
+        inventedArticle('t6', '2021-09-21', 'Amrullah Saleh, the first vice president of the ousted government, met elders.\n'),
       ]),
     ).toEqual([]);
   });
@@ -53,8 +45,8 @@ describe('a title told current by one report and former by another', () => {
   it('raises none about a man the story reports dead ("former commander" of the late commander)', () => {
     expect(
       titles([
-        article('t7', '2021-08-20', 'The late commander Ahmad Shah Massoud is buried in Bazarak.\n\nFormer commander Ahmad Shah Massoud led the fight in the 1980s.\n'),
-        article('t8', '2021-08-21', 'Ahmad Massoud, son of the rebel commander Ahmad Shah Massoud, spoke on Sunday.\n'),
+        inventedArticle('t7', '2021-08-20', 'The late commander Ahmad Shah Massoud is buried in Bazarak.\n\nFormer commander Ahmad Shah Massoud led the fight in the 1980s.\n'),
+        inventedArticle('t8', '2021-08-21', 'Ahmad Massoud, son of the rebel commander Ahmad Shah Massoud, spoke on Sunday.\n'),
       ]),
     ).toEqual([]);
   });

@@ -3,46 +3,33 @@
  * same happening, counted from the sentence before ("The next day"), read from a time clause
  * ("as the city fell"), and the ones that must not be carried. Every sentence here is invented.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArticles } from '../../src/knowledge/articles.js';
-import { buildKnowledgeBase } from '../../src/knowledge/build.js';
 import { anaphoricDay, eventKinds } from '../../src/knowledge/events.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
-import { loadRegistry } from '../../src/knowledge/registry.js';
-import { SEED_STORY_DIR } from './seed.js';
+import { inventedArticle, seedStoryWith } from './seed.js';
 
-function article(id: string, published: string, raw: string) {
-  return { id, file: `${id}.txt`, raw, meta: { outlet: `Outlet ${id}`, headline: `Report ${id}`, published, language: 'en' } };
-}
-
-const kb = buildKnowledgeBase({
-  story: { id: 'panjshir', title: 'Panjshir' },
-  registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-  articles: [
-    ...loadArticles(SEED_STORY_DIR),
-    // Published Saturday 4 September 2021.
-    article(
-      'c1',
-      '2021-09-04',
-      'Elders from both sides held talks in Bazarak on Wednesday.\n\n' +
-        'The meeting ended after four hours without an agreement.\n\n' +
-        'A resistance commander was killed in an air strike near Rukha on Thursday.\n\n' +
-        'His deputy was also killed, a relative said.\n\n' +
-        'The next day, the group announced a week of mourning.\n\n' +
-        'Fighters of the group entered Jabal Saraj on Friday.\n\n' +
-        'Ashraf Ghani fled the country.\n',
-    ),
-    article('c2', '2021-09-04', 'For the last 24 hours the guns have been silent around Bazarak.\n\nBoth delegations met in Charikar on Wednesday and Thursday.\n'),
-    // A city falls on Sunday 29 August; another outlet, two days later, dates a statement by it.
-    article('c3', '2021-08-29', 'The town of Bazarak fell to the Taliban on Sunday after a day of shelling.\n'),
-    article('c4', '2021-08-31', 'The governor resigned as Bazarak fell to the Taliban.\n'),
-    article('c7', '2021-08-31', 'Traders left as the town fell to the Taliban.\n'),
-    // Fighters opposing the Taliban say they took districts: not the Taliban's own capture of them.
-    article('c5', '2021-08-22', 'The Taliban said on Sunday they had retaken three districts in Baghlan from local militias.\n'),
-    article('c6', '2021-08-23', 'Militias fighting the Taliban in Baghlan have said they retook three districts.\n'),
-  ],
-});
+const kb = seedStoryWith([
+  // Published Saturday 4 September 2021.
+  inventedArticle(
+    'c1',
+    '2021-09-04',
+    'Elders from both sides held talks in Bazarak on Wednesday.\n\n' +
+      'The meeting ended after four hours without an agreement.\n\n' +
+      'A resistance commander was killed in an air strike near Rukha on Thursday.\n\n' +
+      'His deputy was also killed, a relative said.\n\n' +
+      'The next day, the group announced a week of mourning.\n\n' +
+      'Fighters of the group entered Jabal Saraj on Friday.\n\n' +
+      'Ashraf Ghani fled the country.\n',
+  ),
+  inventedArticle('c2', '2021-09-04', 'For the last 24 hours the guns have been silent around Bazarak.\n\nBoth delegations met in Charikar on Wednesday and Thursday.\n'),
+  // A city falls on Sunday 29 August; another outlet, two days later, dates a statement by it.
+  inventedArticle('c3', '2021-08-29', 'The town of Bazarak fell to the Taliban on Sunday after a day of shelling.\n'),
+  inventedArticle('c4', '2021-08-31', 'The governor resigned as Bazarak fell to the Taliban.\n'),
+  inventedArticle('c7', '2021-08-31', 'Traders left as the town fell to the Taliban.\n'),
+  // Fighters opposing the Taliban say they took districts: not the Taliban's own capture of them.
+  inventedArticle('c5', '2021-08-22', 'The Taliban said on Sunday they had retaken three districts in Baghlan from local militias.\n'),
+  inventedArticle('c6', '2021-08-23', 'Militias fighting the Taliban in Baghlan have said they retook three districts.\n'),
+]);
 
 const citing = (sourceId: string, words: RegExp): StoryEvent[] =>
   kb.events.filter((e) => e.citations.some((c) => c.sourceId === sourceId && words.test(c.text)));

@@ -3,83 +3,70 @@
  * it when it retells it; "A day earlier" ties two happenings into a chain that one known day
  * dates from end to end. Every sentence here is invented.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArticles } from '../../src/knowledge/articles.js';
-import { buildKnowledgeBase } from '../../src/knowledge/build.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
-import { loadRegistry } from '../../src/knowledge/registry.js';
-import { SEED_STORY_DIR } from './seed.js';
-
-function article(id: string, published: string, raw: string) {
-  return { id, file: `${id}.txt`, raw, meta: { outlet: `Outlet ${id}`, headline: `Report ${id}`, published, language: 'en' } };
-}
+import { inventedArticle, seedStoryWith } from './seed.js';
 
 // Every report is published on Monday 6 September 2021.
 const MONDAY = '2021-09-06';
 
-const kb = buildKnowledgeBase({
-  story: { id: 'panjshir', title: 'Panjshir' },
-  registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-  articles: [
-    ...loadArticles(SEED_STORY_DIR),
-    // The lede's statement, dated only when the body retells it.
-    article(
-      'r1',
-      MONDAY,
-      'Amrullah Saleh declared a general mobilisation of fighters from his base in the north.\n\n' +
-        'Elders in the villages met to discuss the harvest.\n\n' +
-        'Saleh, a former intelligence chief, announced the mobilisation in a video message on Wednesday.\n',
-    ),
-    // A lede dated only by a noun ("Tuesday's attack") takes the day its retelling gives.
-    article(
-      'r2',
-      MONDAY,
-      "After Tuesday's attack on a supply convoy, Amrullah Saleh vowed revenge against the Taliban.\n\n" +
-        'Saleh vowed revenge in a speech to commanders on Thursday.\n',
-    ),
-    // A lede that reports what was announced: the announcement's day is not the gathering's.
-    article(
-      'r3',
-      MONDAY,
-      'Amrullah Saleh announced that hundreds of fighters have gathered at the gates of the valley.\n\n' +
-        'In a message on Friday, Saleh said fighters had gathered at the gates.\n',
-    ),
-    // A chain: the quoted warning dates "A day earlier", and through it the tweet before it and
-    // the lede that tells that tweet.
-    article(
-      'r4',
-      MONDAY,
-      'Amrullah Saleh has warned of a desperate shortage of medicine in the hospitals of the north.\n\n' +
-        '“Hospitals have run out of medicine and the wounded are dying,” Saleh tweeted. A day earlier, Saleh had urged aid agencies to open a supply route.\n\n' +
-        '“Agencies must open a supply route before the winter closes the passes,” Saleh tweeted on Saturday.\n',
-    ),
-    // The same chain with a next sentence about something else: no day to take.
-    article(
-      'r5',
-      MONDAY,
-      'Amrullah Saleh has warned of a desperate shortage of fuel in the north.\n\n' +
-        '“Generators have stopped,” Saleh tweeted. A day earlier, Saleh had urged aid agencies to open a supply route.\n\n' +
-        '“The elders have had no news of the governor,” Saleh tweeted on Saturday.\n',
-    ),
-    // The lede's killing, dated by the account that follows it over two sentences.
-    article(
-      'r6',
-      MONDAY,
-      "Taliban fighters shot dead a tribal elder and his bodyguard in Bazarak, the elder's son said.\n\n" +
-        'The son said his father was driving to the market on Friday when Taliban fighters stopped him on the road.\n\n' +
-        '“They shot him and his bodyguard by the road,” he said.\n',
-    ),
-    // The same lede, with an account that shares one word of it: no day to take.
-    article(
-      'r7',
-      MONDAY,
-      "Taliban fighters shot dead a tribal elder and his bodyguard in Bazarak, the elder's son said.\n\n" +
-        'The son said his father was driving to the market on Friday when Taliban fighters stopped him on the road.\n\n' +
-        '“Nobody has seen him since,” he said.\n',
-    ),
-  ],
-});
+const kb = seedStoryWith([
+  // The lede's statement, dated only when the body retells it.
+  inventedArticle(
+    'r1',
+    MONDAY,
+    'Amrullah Saleh declared a general mobilisation of fighters from his base in the north.\n\n' +
+      'Elders in the villages met to discuss the harvest.\n\n' +
+      'Saleh, a former intelligence chief, announced the mobilisation in a video message on Wednesday.\n',
+  ),
+  // A lede dated only by a noun ("Tuesday's attack") takes the day its retelling gives.
+  inventedArticle(
+    'r2',
+    MONDAY,
+    "After Tuesday's attack on a supply convoy, Amrullah Saleh vowed revenge against the Taliban.\n\n" +
+      'Saleh vowed revenge in a speech to commanders on Thursday.\n',
+  ),
+  // A lede that reports what was announced: the announcement's day is not the gathering's.
+  inventedArticle(
+    'r3',
+    MONDAY,
+    'Amrullah Saleh announced that hundreds of fighters have gathered at the gates of the valley.\n\n' +
+      'In a message on Friday, Saleh said fighters had gathered at the gates.\n',
+  ),
+  // A chain: the quoted warning dates "A day earlier", and through it the tweet before it and
+  // the lede that tells that tweet.
+  inventedArticle(
+    'r4',
+    MONDAY,
+    'Amrullah Saleh has warned of a desperate shortage of medicine in the hospitals of the north.\n\n' +
+      '“Hospitals have run out of medicine and the wounded are dying,” Saleh tweeted. A day earlier, Saleh had urged aid agencies to open a supply route.\n\n' +
+      '“Agencies must open a supply route before the winter closes the passes,” Saleh tweeted on Saturday.\n',
+  ),
+  // The same chain with a next sentence about something else: no day to take.
+  inventedArticle(
+    'r5',
+    MONDAY,
+    'Amrullah Saleh has warned of a desperate shortage of fuel in the north.\n\n' +
+      '“Generators have stopped,” Saleh tweeted. A day earlier, Saleh had urged aid agencies to open a supply route.\n\n' +
+      '“The elders have had no news of the governor,” Saleh tweeted on Saturday.\n',
+  ),
+  // The lede's killing, dated by the account that follows it over two sentences.
+  inventedArticle(
+    'r6',
+    MONDAY,
+    "Taliban fighters shot dead a tribal elder and his bodyguard in Bazarak, the elder's son said.\n\n" +
+      'The son said his father was driving to the market on Friday when Taliban fighters stopped him on the road.\n\n' +
+      '“They shot him and his bodyguard by the road,” he said.\n',
+  ),
+  // The same lede, with an account that shares one word of it: no day to take.
+  inventedArticle(
+    'r7',
+    MONDAY,
+    "Taliban fighters shot dead a tribal elder and his bodyguard in Bazarak, the elder's son said.\n\n" +
+      'The son said his father was driving to the market on Friday when Taliban fighters stopped him on the road.\n\n' +
+      '“Nobody has seen him since,” he said.\n',
+  ),
+]);
 
 const days = (sourceId: string, words: RegExp): string[] =>
   kb.events

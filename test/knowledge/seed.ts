@@ -3,9 +3,11 @@
  * and small finders over it. The build is pure, so sharing it between tests is safe.
  */
 import { join } from 'node:path';
-import type { KnowledgeTrace } from '../../src/knowledge/build.js';
+import { loadArticles, type Article } from '../../src/knowledge/articles.js';
+import { buildKnowledgeBase, type KnowledgeTrace } from '../../src/knowledge/build.js';
 import { loadStoryWithTrace } from '../../src/knowledge/load.js';
-import type { Quote, Source } from '../../src/knowledge/model.js';
+import type { KnowledgeBase, Quote, Source } from '../../src/knowledge/model.js';
+import { loadRegistry } from '../../src/knowledge/registry.js';
 
 export const SEED_STORY_DIR = join(import.meta.dirname, '../../data/stories/panjshir');
 /** G1 (Globo), English translation. */
@@ -33,3 +35,18 @@ export function quoteIn(sourceId: string, text: string): Quote {
   if (!quote) throw new Error(`no quote "${text}" in ${sourceId}`);
   return quote;
 }
+
+/** An invented report for a rule's test: its text, published on a day, by "Outlet <id>". */
+export function inventedArticle(id: string, published: string, raw: string): Article {
+  return { id, file: `${id}.txt`, raw, meta: { outlet: `Outlet ${id}`, headline: `Report ${id}`, published, language: 'en' } };
+}
+
+/** The seed story with invented reports added, built by the real pipeline. */
+export function seedStoryWith(articles: readonly Article[]): KnowledgeBase {
+  return buildKnowledgeBase({
+    story: { id: 'panjshir', title: 'Panjshir' },
+    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
+    articles: [...loadArticles(SEED_STORY_DIR), ...articles],
+  });
+}
+
