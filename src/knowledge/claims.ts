@@ -471,6 +471,8 @@ export function extractClaims(input: AnalysisInput): Claim[] {
   const verdicts = new Map<string, Sentence[]>();
   const types: EntityTypes = new Map(input.entities.map((e) => [e.id, e.type]));
   const parties = partiesOf(input.entities);
+  /** Drafts by the main happening of their claim as first told, in the order they were made. */
+  const byMain = new Map<string | undefined, ClaimDraft[]>();
 
   for (const sentence of input.sentences) {
     const source = sources.get(sentence.sourceId);
@@ -489,28 +491,46 @@ export function extractClaims(input: AnalysisInput): Claim[] {
       // Compared with the claim as first told, not with its other tellings: a chain of
       // look-alikes ("took three districts" ~ "took districts" ~ "took the province") would
       // otherwise join statements that do not say the same thing.
-      const same = drafts.find((d) => sameAssertion(d.main, assertion, parties) > 0);
+      // Only a draft whose claim tells the same main happening can be the same (sameAssertion).
+      const same = (byMain.get(assertion.main) ?? []).find((d) => sameAssertion(d.main, assertion, parties) > 0);
       if (same) same.tellings.push(assertion);
-      else drafts.push({ main: assertion, tellings: [assertion], counters: [] });
+      else {
+        const draft = { main: assertion, tellings: [assertion], counters: [] };
+        drafts.push(draft);
+        (byMain.get(assertion.main) ?? byMain.set(assertion.main, []).get(assertion.main)!).push(draft);
+      }
     }
   }
+
+  const index = new ClaimIndex();
+  for (const draft of drafts) index.add(draft);
 
   for (const denial of denials) {
     // A denial that names what it denies ("refuted reports claiming he has fled") holds its claim.
     const named = deniedReport(denial);
     if (named) {
-      drafts.push({ main: named, tellings: [named], counters: [{ main: denial, tellings: [denial] }] });
+      const draft = { main: named, tellings: [named], counters: [{ main: denial, tellings: [denial] }] };
+      drafts.push(draft);
+      index.add(draft);
       continue;
     }
     let best: ClaimDraft | undefined;
     let bestScore = 0;
-    // The claim its report told last before it: what "such claims" points back to.
-    const nearest = drafts
-      .flatMap((d) => d.tellings.map((t) => t.sentence))
-      .filter((s) => s.sourceId === denial.sentence.sourceId && s.start < denial.sentence.start)
-      .sort((a, b) => b.start - a.start)[0];
-    for (const draft of drafts) {
-      const score = Math.max(...draft.tellings.map((t) => answers(denial, t, parties, nearest)));
+    // The claim its report told last before it: what "such claims" points back to (the first
+    // told, in the order of the drafts, when two share a sentence).
+    let nearest: Sentence | undefined;
+    for (const draft of index.ofSource(denial.sentence.sourceId)) {
+      for (const { sentence: s } of draft.tellings) {
+        if (s.sourceId === denial.sentence.sourceId && s.start < denial.sentence.start && (!nearest || s.start > nearest.start)) nearest = s;
+      }
+    }
+    // Only a claim of the denial's own report or one telling a happening of the denied kind can
+    // be answered (see answers); every other telling scores 0, so only these are scored, the
+    // drafts in the order they were made.
+    const family = denial.main === undefined ? undefined : KIND_FAMILY[denial.main] ?? denial.main;
+    for (const draft of index.candidates(denial.sentence.sourceId, family)) {
+      let score = 0;
+      for (const t of index.answerable(draft, denial.sentence.sourceId, family)) score = Math.max(score, answers(denial, t, parties, nearest));
       if (score > bestScore) [best, bestScore] = [draft, score];
     }
     if (!best) continue;
@@ -521,6 +541,67 @@ export function extractClaims(input: AnalysisInput): Claim[] {
   }
 
   return drafts.map((d) => toClaim(d, verdicts));
+}
+
+/**
+ * Claim drafts by the reports that tell them and by the kind families of their happenings, in
+ * the order the drafts were made, so a denial is scored only against claims it can answer.
+ */
+class ClaimIndex {
+  private readonly order = new Map<ClaimDraft, number>();
+  private readonly bySource = new Map<string, ClaimDraft[]>();
+  private readonly byFamily = new Map<string, ClaimDraft[]>();
+  private readonly tellingsBySource = new Map<ClaimDraft, Map<string, Assertion[]>>();
+  private readonly tellingsByFamily = new Map<ClaimDraft, Map<string, Assertion[]>>();
+
+  /** Index a draft and its tellings (drafts are added in the order they were made). */
+  add(draft: ClaimDraft): void {
+    this.order.set(draft, this.order.size);
+    const sources = new Map<string, Assertion[]>();
+    const families = new Map<string, Assertion[]>();
+    for (const t of draft.tellings) {
+      (sources.get(t.sentence.sourceId) ?? sources.set(t.sentence.sourceId, []).get(t.sentence.sourceId)!).push(t);
+      for (const f of new Set([...t.kinds].map((k) => KIND_FAMILY[k] ?? k))) (families.get(f) ?? families.set(f, []).get(f)!).push(t);
+    }
+    this.tellingsBySource.set(draft, sources);
+    this.tellingsByFamily.set(draft, families);
+    for (const id of sources.keys()) (this.bySource.get(id) ?? this.bySource.set(id, []).get(id)!).push(draft);
+    for (const f of families.keys()) (this.byFamily.get(f) ?? this.byFamily.set(f, []).get(f)!).push(draft);
+  }
+
+  /** Drafts with a telling from this report, oldest first. */
+  ofSource(sourceId: string): readonly ClaimDraft[] {
+    return this.bySource.get(sourceId) ?? [];
+  }
+
+  /** Drafts told by this report or telling a happening of this kind family, oldest first. */
+  candidates(sourceId: string, family: string | undefined): ClaimDraft[] {
+    const a = this.ofSource(sourceId);
+    const b = family === undefined ? [] : this.byFamily.get(family) ?? [];
+    const merged: ClaimDraft[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const x = a[i];
+      const y = b[j];
+      if (x && (!y || this.order.get(x)! <= this.order.get(y)!)) {
+        merged.push(x);
+        i++;
+        if (x === y) j++;
+      } else {
+        merged.push(y!);
+        j++;
+      }
+    }
+    return merged;
+  }
+
+  /** The draft's tellings from this report or of this kind family. */
+  answerable(draft: ClaimDraft, sourceId: string, family: string | undefined): Assertion[] {
+    const own = this.tellingsBySource.get(draft)?.get(sourceId) ?? [];
+    const kin = family === undefined ? [] : this.tellingsByFamily.get(draft)?.get(family) ?? [];
+    return [...own, ...kin];
+  }
 }
 
 function uniqueCitations(assertions: Assertion[]): Citation[] {
