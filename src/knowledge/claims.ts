@@ -375,7 +375,28 @@ function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
     return a.claimantEntity === b.claimantEntity || (parties.get(a.claimantEntity)?.has(b.claimantEntity) ?? false);
   }
   // By their words, most of both must agree: "volunteers fighting the Taliban" are not "the Taliban".
-  return sharedOfLarger(contentWords(a.claimant), contentWords(b.claimant)) >= 0.5;
+  return sharedOfLarger(claimantWords(a), claimantWords(b)) >= 0.5;
+}
+
+/**
+ * Per-assertion word sets the pairwise judgements read, worked out once per assertion (an
+ * assertion is never changed once made) rather than once per pair compared.
+ */
+const memo = new WeakMap<Assertion, { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> }>();
+function memoOf(a: Assertion): { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> } {
+  return memo.get(a) ?? memo.set(a, {}).get(a)!;
+}
+function claimantWords(a: Assertion): Set<string> {
+  const m = memoOf(a);
+  return (m.claimantWords ??= contentWords(a.claimant));
+}
+function claimantNames(a: Assertion): Set<string> {
+  const m = memoOf(a);
+  return (m.claimantNames ??= namesIn(` ${a.claimant}`));
+}
+function statementNames(a: Assertion): Set<string> {
+  const m = memoOf(a);
+  return (m.statementNames ??= namesIn(a.statement));
 }
 
 const ANONYMOUS = /^(?:\p{L}+\s+)?reports?$/iu;
@@ -390,9 +411,9 @@ function namesIn(statement: string): Set<string> {
  * person: "captured the centre of Shutul district" and "took Khinj district" are two claims.
  */
 function sameProposition(a: Assertion, b: Assertion): boolean {
-  const party = new Set([...namesIn(` ${a.claimant}`), ...namesIn(` ${b.claimant}`)]);
-  const na = [...namesIn(a.statement)].filter((n) => !party.has(n));
-  const nb = [...namesIn(b.statement)].filter((n) => !party.has(n));
+  const party = new Set([...claimantNames(a), ...claimantNames(b)]);
+  const na = [...statementNames(a)].filter((n) => !party.has(n));
+  const nb = [...statementNames(b)].filter((n) => !party.has(n));
   if (na.length === 0 || nb.length === 0) return true;
   // Each naming a place or person the other does not ("the centre of Shutul district" against
   // "the Afghan province of Panjshir") tells of two different things.
