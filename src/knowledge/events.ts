@@ -242,49 +242,17 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   for (const sentence of input.sentences) {
     const source = sources.get(sentence.sourceId);
     if (!source || sentence.caption) continue;
-    if (eventKinds(sentence.text).length === 0) continue;
-    const own = mentions.get(sentence.sourceId) ?? [];
-    const found = findDates(sentence.text, source.published).filter((d) => !datelineDate(sentence.text, d));
-    const dates = distinctDates(sentence.text, found.filter((d) => !speakersDay(sentence.text, d)));
-    // Dated by the speaker's "today" alone, the sentence gives no day of its own: like an
-    // undated one, it takes a date only from the sentences around it (see carryDates).
-    if (dates.length === 0) {
-      const told = telling(sentence, 0, sentence.text.length, own);
-      if (found.length === 0) undated.push(told);
-      pending.push(told);
+    const reading = readSentence(sentence, source, mentions.get(sentence.sourceId) ?? []);
+    if (!reading) continue;
+    if (reading.undated) {
+      if (reading.undated.noDate) undated.push(reading.undated.told);
+      pending.push(reading.undated.told);
       continue;
     }
-    // A date inside a clause that describes someone dates that description only ("who fought
-    // the Soviets in the 1980s"), never the statement the sentence reports.
-    const describing = describingClauses(sentence.text);
-    const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
-      const at = dates[i]?.index ?? -1;
-      // "On the tenth anniversary of …, they did X": the anniversary dates the whole sentence.
-      if (/anniversary of$/iu.test(dates[i]?.text ?? '')) return [0, sentence.text.length];
-      const clause = describing.find(([from, to]) => at >= from && at < to);
-      if (!clause) return w;
-      const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
-      return [clause[0] + lead, clause[1]];
-    });
-    // "Sunday's fall of Kabul" dates the fall, not what the sentence's subject did.
-    const possessive = dates.length === 1 ? possessivePhrase(sentence.text, dates[0]!) : undefined;
-    if (possessive) nounDated.set(sentence, telling(sentence, 0, sentence.text.length, own, possessive));
-    const relative = relativeClauses(sentence.text, source.published);
-    const tellings: Array<{ told: Telling; date: DateRef }> = [];
-    dates.forEach((d, i) => {
-      const [from, to] = windows[i] ?? [0, sentence.text.length];
-      // A clause dated from this one ("a day after they got trapped…") is its own happening,
-      // on its own day; the rest of the window tells this date's happening.
-      const rel: RelativeClause | undefined =
-        d.precision === 'day' ? relative.find((r) => r.index >= from && r.index + r.length <= to) : undefined;
-      const cut: [number, number] | undefined = rel ? [rel.index, rel.index + rel.length] : undefined;
-      tellings.push({ told: telling(sentence, from, to, own, cut), date: toDateRef(d) });
-      if (rel && cut) {
-        const day = addDays(d.start, rel.offset);
-        const text = sentence.text.slice(cut[0], cut[1]);
-        tellings.push({ told: telling(sentence, cut[0], cut[1], own), date: { text, precision: 'day', start: day, end: day } });
-      }
-    });
+    if (reading.nounDated) nounDated.set(sentence, reading.nounDated);
+    const single = reading.single;
+    // A date is a fresh object per build: the knowledge base holds it, the reading is kept.
+    const tellings = reading.tellings.map(({ told, date }) => ({ told, date: { ...date } }));
     tellings.forEach(({ told, date }) => {
       const same = sameDraft(told, date);
       const draft = same ?? { date, dated: [], undated: [] };
@@ -296,7 +264,7 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
         drafts.push(draft);
       }
       index.add(draft, told);
-      if (dates.length === 1 && date.precision === 'day' && !ownDay.has(sentence)) ownDay.set(sentence, { date, draft });
+      if (single && date.precision === 'day' && !ownDay.has(sentence)) ownDay.set(sentence, { date, draft });
     });
   }
 
@@ -313,6 +281,79 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources, mentions, named, settled);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
   return drafts.map((d) => toEvent(d, order)).sort(byDate);
+}
+
+/** What one sentence tells the timeline, before it is matched with other sentences. */
+interface SentenceReading {
+  /** A sentence with no date of its own, and whether it has no date at all (not even the speaker's "today"). */
+  undated?: { told: Telling; noDate: boolean };
+  /** Its dated tellings, in order. */
+  tellings: Array<{ told: Telling; date: DateRef }>;
+  /** Whether the sentence has exactly one date. */
+  single: boolean;
+  /** Its statement told without a date that names a noun ("Sunday's fall of Kabul"). */
+  nounDated?: Telling;
+}
+
+/**
+ * Readings kept per sentence: a sentence reads the same in every build as long as its report's
+ * publication day and the entity mentions inside it are the same (the per-article results are
+ * kept in memory between builds, so adding an article re-reads only its own sentences).
+ */
+const readings = new WeakMap<Sentence, { published: string; mentions: Mention[]; reading: SentenceReading | undefined }>();
+
+/** A sentence's reading (see {@link SentenceReading}), or `undefined` when it names no happening. */
+function readSentence(sentence: Sentence, source: Source, sourceMentions: readonly Mention[]): SentenceReading | undefined {
+  // Every span a telling reads lies inside the sentence's text: only these mentions matter.
+  const own = mentionsWithin(sourceMentions, sentence.sourceId, sentence.start, sentence.start + sentence.text.length);
+  const kept = readings.get(sentence);
+  if (kept && kept.published === source.published && kept.mentions.length === own.length && kept.mentions.every((m, i) => m === own[i])) return kept.reading;
+  const reading = freshReading(sentence, source, own);
+  readings.set(sentence, { published: source.published, mentions: own, reading });
+  return reading;
+}
+
+function freshReading(sentence: Sentence, source: Source, own: Mention[]): SentenceReading | undefined {
+  if (eventKinds(sentence.text).length === 0) return undefined;
+  const found = findDates(sentence.text, source.published).filter((d) => !datelineDate(sentence.text, d));
+  const dates = distinctDates(sentence.text, found.filter((d) => !speakersDay(sentence.text, d)));
+  // Dated by the speaker's "today" alone, the sentence gives no day of its own: like an
+  // undated one, it takes a date only from the sentences around it (see carryDates).
+  if (dates.length === 0) {
+    return { undated: { told: telling(sentence, 0, sentence.text.length, own), noDate: found.length === 0 }, tellings: [], single: false };
+  }
+  // A date inside a clause that describes someone dates that description only ("who fought
+  // the Soviets in the 1980s"), never the statement the sentence reports.
+  const describing = describingClauses(sentence.text);
+  const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
+    const at = dates[i]?.index ?? -1;
+    // "On the tenth anniversary of …, they did X": the anniversary dates the whole sentence.
+    if (/anniversary of$/iu.test(dates[i]?.text ?? '')) return [0, sentence.text.length];
+    const clause = describing.find(([from, to]) => at >= from && at < to);
+    if (!clause) return w;
+    const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
+    return [clause[0] + lead, clause[1]];
+  });
+  // "Sunday's fall of Kabul" dates the fall, not what the sentence's subject did.
+  const possessive = dates.length === 1 ? possessivePhrase(sentence.text, dates[0]!) : undefined;
+  const nounDated = possessive ? telling(sentence, 0, sentence.text.length, own, possessive) : undefined;
+  const relative = relativeClauses(sentence.text, source.published);
+  const tellings: Array<{ told: Telling; date: DateRef }> = [];
+  dates.forEach((d, i) => {
+    const [from, to] = windows[i] ?? [0, sentence.text.length];
+    // A clause dated from this one ("a day after they got trapped…") is its own happening,
+    // on its own day; the rest of the window tells this date's happening.
+    const rel: RelativeClause | undefined =
+      d.precision === 'day' ? relative.find((r) => r.index >= from && r.index + r.length <= to) : undefined;
+    const cut: [number, number] | undefined = rel ? [rel.index, rel.index + rel.length] : undefined;
+    tellings.push({ told: telling(sentence, from, to, own, cut), date: toDateRef(d) });
+    if (rel && cut) {
+      const day = addDays(d.start, rel.offset);
+      const text = sentence.text.slice(cut[0], cut[1]);
+      tellings.push({ told: telling(sentence, cut[0], cut[1], own), date: { text, precision: 'day', start: day, end: day } });
+    }
+  });
+  return { tellings, single: dates.length === 1, ...(nounDated ? { nounDated } : {}) };
 }
 
 /** How many sentences back a report's date still carries to an undated sentence. */
