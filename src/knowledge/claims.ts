@@ -498,17 +498,16 @@ export function extractClaims(input: AnalysisInput): Claim[] {
   for (const sentence of input.sentences) {
     const source = sources.get(sentence.sourceId);
     if (!source || sentence.caption) continue;
-    const own = mentions.get(sentence.sourceId) ?? [];
-    if (UNVERIFIED_WORDING.test(sentence.text) || CONFIRMED_WORDING.test(sentence.text)) {
+    const found = readSentence(sentence, source, mentions.get(sentence.sourceId) ?? [], types);
+    if (found.verdict) {
       verdicts.set(sentence.sourceId, [...(verdicts.get(sentence.sourceId) ?? []), sentence]);
       continue;
     }
-    const denial = denialIn(sentence, source, own, types);
-    if (denial) {
-      denials.push(denial);
+    if (found.denial) {
+      denials.push(found.denial);
       continue;
     }
-    for (const assertion of assertionsIn(sentence, source, own, types)) {
+    for (const assertion of found.assertions) {
       // Compared with the claim as first told, not with its other tellings: a chain of
       // look-alikes ("took three districts" ~ "took districts" ~ "took the province") would
       // otherwise join statements that do not say the same thing.
@@ -562,6 +561,47 @@ export function extractClaims(input: AnalysisInput): Claim[] {
   }
 
   return drafts.map((d) => toClaim(d, verdicts));
+}
+
+/** What one sentence gives the claims stage, before it is matched with other sentences. */
+interface SentenceClaims {
+  /** The sentence gives its report's verdict ("impossible to independently verify"). */
+  verdict: boolean;
+  denial?: Assertion;
+  assertions: Assertion[];
+}
+
+/**
+ * Readings kept per sentence between builds (the per-article results stay in memory, so an
+ * added article re-reads only its own sentences). A sentence reads the same while its text, its
+ * report's publication day, the entity mentions inside it (by identity) and those entities'
+ * types are the same; otherwise it is read again.
+ */
+const readings = new WeakMap<Sentence, { published: string; mentions: Mention[]; types: Array<Entity['type'] | undefined>; found: SentenceClaims }>();
+
+function readSentence(sentence: Sentence, source: Source, sourceMentions: readonly Mention[], types: EntityTypes): SentenceClaims {
+  // Every span the readers look at lies inside the sentence: only these mentions matter.
+  const own = mentionsWithin(sourceMentions, sentence.sourceId, sentence.start, Math.max(sentence.end, sentence.start + sentence.text.length));
+  const ownTypes = own.map((m) => types.get(m.entityId));
+  const kept = readings.get(sentence);
+  if (
+    kept &&
+    kept.published === source.published &&
+    kept.mentions.length === own.length &&
+    kept.mentions.every((m, i) => m === own[i] && kept.types[i] === ownTypes[i])
+  ) {
+    return kept.found;
+  }
+  const found = freshClaims(sentence, source, own, types);
+  readings.set(sentence, { published: source.published, mentions: own, types: ownTypes, found });
+  return found;
+}
+
+function freshClaims(sentence: Sentence, source: Source, own: Mention[], types: EntityTypes): SentenceClaims {
+  if (UNVERIFIED_WORDING.test(sentence.text) || CONFIRMED_WORDING.test(sentence.text)) return { verdict: true, assertions: [] };
+  const denial = denialIn(sentence, source, own, types);
+  if (denial) return { verdict: false, denial, assertions: [] };
+  return { verdict: false, assertions: assertionsIn(sentence, source, own, types) };
 }
 
 /**
@@ -671,6 +711,7 @@ function toClaim(draft: ClaimDraft, verdicts: Map<string, Sentence[]>): Claim {
     counterClaims,
     verification: { status, citations: verdictCitations },
     entities: [...entities],
-    ...(date ? { date } : {}),
+    // A copy: the knowledge base holds it, the assertion is kept between builds.
+    ...(date ? { date: { ...date } } : {}),
   };
 }

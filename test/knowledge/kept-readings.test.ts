@@ -1,8 +1,8 @@
 /**
- * The timeline stage keeps each sentence's reading between builds (the per-article results
- * stay in memory, so an addition re-reads only its own sentences). A kept reading is used only
- * while what it was read from is the same: the report's publication day and the entity
- * mentions inside the sentence. Each build here is compared with the same build over copies of
+ * The timeline and claims stages keep each sentence's reading between builds (the per-article
+ * results stay in memory, so an addition re-reads only its own sentences). A kept reading is
+ * used only while what it was read from is the same: the report's publication day, the entity
+ * mentions inside the sentence and (for claims) those entities' types. Each build here is compared with the same build over copies of
  * the per-article results, which nothing has read before.
  */
 import { join } from 'node:path';
@@ -11,10 +11,11 @@ import { loadCorpus } from '../../eval/corpus.js';
 import { knowArticles, type ArticleKnowledge } from '../../src/knowledge/article-knowledge.js';
 import { loadArticles } from '../../src/knowledge/articles.js';
 import { assembleKnowledge, canonicalOrder } from '../../src/knowledge/build.js';
+import { extractClaims } from '../../src/knowledge/claims.js';
 import { extractEvents } from '../../src/knowledge/events.js';
 import { loadStoryMeta } from '../../src/knowledge/load.js';
 import { loadRegistry } from '../../src/knowledge/registry.js';
-import type { StoryEvent } from '../../src/knowledge/model.js';
+import type { Claim, Entity, StoryEvent } from '../../src/knowledge/model.js';
 import { SEED_STORY_DIR } from './seed.js';
 
 const story = loadStoryMeta(SEED_STORY_DIR);
@@ -22,21 +23,50 @@ const registry = loadRegistry(join(SEED_STORY_DIR, 'registry.yaml'));
 const articles = canonicalOrder([...loadArticles(SEED_STORY_DIR), ...loadCorpus().map((r) => r.article)]);
 const entities = assembleKnowledge(story, registry, knowArticles(articles, registry.entities)).kb.entities;
 
-function events(units: readonly ArticleKnowledge[]): StoryEvent[] {
-  return extractEvents({
+function input(units: readonly ArticleKnowledge[], known: Entity[] = entities): Parameters<typeof extractEvents>[0] {
+  return {
     sources: units.map((u) => u.source),
     sentences: units.flatMap((u) => u.sentences),
     mentions: units.flatMap((u) => u.mentions),
-    entities,
+    entities: known,
     facts: [],
     quotes: [],
-  });
+  };
 }
+const events = (units: readonly ArticleKnowledge[]): StoryEvent[] => extractEvents(input(units));
+const claims = (units: readonly ArticleKnowledge[], known: Entity[] = entities): Claim[] => extractClaims(input(units, known));
 
 /** The same timeline from results no build has read: every sentence read afresh. */
 const fresh = (units: readonly ArticleKnowledge[]): StoryEvent[] => events(structuredClone(units));
+const freshClaims = (units: readonly ArticleKnowledge[], known: Entity[] = entities): Claim[] => claims(structuredClone(units), known);
 
 describe('kept sentence readings', () => {
+  it('give the claims a fresh build gives, as articles are added', () => {
+    const units = knowArticles(articles, registry.entities);
+    const half = Math.floor(units.length / 2);
+    expect(claims(units.slice(0, half))).toEqual(freshClaims(units.slice(0, half)));
+    expect(claims(units)).toEqual(freshClaims(units));
+  });
+
+  it('of claims are read again when an entity changes type', () => {
+    const units = knowArticles(articles, registry.entities);
+    const before = claims(units);
+    // A place never claims: with every entity a place, no claim names its claimant's entity.
+    const places = entities.map((e) => ({ ...e, type: 'place' as const }));
+    const after = claims(units, places);
+    expect(after).toEqual(freshClaims(units, places));
+    expect(after).not.toEqual(before);
+  });
+
+  it('of claims are read again when the report is dated another day', () => {
+    const units = knowArticles(articles, registry.entities);
+    const before = claims(units);
+    const shifted = units.map((u) => ({ ...u, source: { ...u.source, published: shiftDay(u.source.published, 40) } }));
+    const after = claims(shifted);
+    expect(after).toEqual(freshClaims(shifted));
+    expect(after).not.toEqual(before);
+  });
+
   it('give the timeline a fresh build gives, as articles are added', () => {
     const units = knowArticles(articles, registry.entities);
     const half = Math.floor(units.length / 2);
