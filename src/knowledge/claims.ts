@@ -375,7 +375,28 @@ function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
     return a.claimantEntity === b.claimantEntity || (parties.get(a.claimantEntity)?.has(b.claimantEntity) ?? false);
   }
   // By their words, most of both must agree: "volunteers fighting the Taliban" are not "the Taliban".
-  return sharedOfLarger(contentWords(a.claimant), contentWords(b.claimant)) >= 0.5;
+  return sharedOfLarger(claimantWords(a), claimantWords(b)) >= 0.5;
+}
+
+/**
+ * Per-assertion word sets the pairwise judgements read, worked out once per assertion (an
+ * assertion is never changed once made) rather than once per pair compared.
+ */
+const memo = new WeakMap<Assertion, { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> }>();
+function memoOf(a: Assertion): { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> } {
+  return memo.get(a) ?? memo.set(a, {}).get(a)!;
+}
+function claimantWords(a: Assertion): Set<string> {
+  const m = memoOf(a);
+  return (m.claimantWords ??= contentWords(a.claimant));
+}
+function claimantNames(a: Assertion): Set<string> {
+  const m = memoOf(a);
+  return (m.claimantNames ??= namesIn(` ${a.claimant}`));
+}
+function statementNames(a: Assertion): Set<string> {
+  const m = memoOf(a);
+  return (m.statementNames ??= namesIn(a.statement));
 }
 
 const ANONYMOUS = /^(?:\p{L}+\s+)?reports?$/iu;
@@ -390,9 +411,9 @@ function namesIn(statement: string): Set<string> {
  * person: "captured the centre of Shutul district" and "took Khinj district" are two claims.
  */
 function sameProposition(a: Assertion, b: Assertion): boolean {
-  const party = new Set([...namesIn(` ${a.claimant}`), ...namesIn(` ${b.claimant}`)]);
-  const na = [...namesIn(a.statement)].filter((n) => !party.has(n));
-  const nb = [...namesIn(b.statement)].filter((n) => !party.has(n));
+  const party = new Set([...claimantNames(a), ...claimantNames(b)]);
+  const na = [...statementNames(a)].filter((n) => !party.has(n));
+  const nb = [...statementNames(b)].filter((n) => !party.has(n));
   if (na.length === 0 || nb.length === 0) return true;
   // Each naming a place or person the other does not ("the centre of Shutul district" against
   // "the Afghan province of Panjshir") tells of two different things.
@@ -471,46 +492,65 @@ export function extractClaims(input: AnalysisInput): Claim[] {
   const verdicts = new Map<string, Sentence[]>();
   const types: EntityTypes = new Map(input.entities.map((e) => [e.id, e.type]));
   const parties = partiesOf(input.entities);
+  /** Drafts by the main happening of their claim as first told, in the order they were made. */
+  const byMain = new Map<string | undefined, ClaimDraft[]>();
 
   for (const sentence of input.sentences) {
     const source = sources.get(sentence.sourceId);
     if (!source || sentence.caption) continue;
-    const own = mentions.get(sentence.sourceId) ?? [];
-    if (UNVERIFIED_WORDING.test(sentence.text) || CONFIRMED_WORDING.test(sentence.text)) {
+    const found = readSentence(sentence, source, mentions.get(sentence.sourceId) ?? [], types);
+    if (found.verdict) {
       verdicts.set(sentence.sourceId, [...(verdicts.get(sentence.sourceId) ?? []), sentence]);
       continue;
     }
-    const denial = denialIn(sentence, source, own, types);
-    if (denial) {
-      denials.push(denial);
+    if (found.denial) {
+      denials.push(found.denial);
       continue;
     }
-    for (const assertion of assertionsIn(sentence, source, own, types)) {
+    for (const assertion of found.assertions) {
       // Compared with the claim as first told, not with its other tellings: a chain of
       // look-alikes ("took three districts" ~ "took districts" ~ "took the province") would
       // otherwise join statements that do not say the same thing.
-      const same = drafts.find((d) => sameAssertion(d.main, assertion, parties) > 0);
+      // Only a draft whose claim tells the same main happening can be the same (sameAssertion).
+      const same = (byMain.get(assertion.main) ?? []).find((d) => sameAssertion(d.main, assertion, parties) > 0);
       if (same) same.tellings.push(assertion);
-      else drafts.push({ main: assertion, tellings: [assertion], counters: [] });
+      else {
+        const draft = { main: assertion, tellings: [assertion], counters: [] };
+        drafts.push(draft);
+        (byMain.get(assertion.main) ?? byMain.set(assertion.main, []).get(assertion.main)!).push(draft);
+      }
     }
   }
+
+  const index = new ClaimIndex();
+  for (const draft of drafts) index.add(draft);
 
   for (const denial of denials) {
     // A denial that names what it denies ("refuted reports claiming he has fled") holds its claim.
     const named = deniedReport(denial);
     if (named) {
-      drafts.push({ main: named, tellings: [named], counters: [{ main: denial, tellings: [denial] }] });
+      const draft = { main: named, tellings: [named], counters: [{ main: denial, tellings: [denial] }] };
+      drafts.push(draft);
+      index.add(draft);
       continue;
     }
     let best: ClaimDraft | undefined;
     let bestScore = 0;
-    // The claim its report told last before it: what "such claims" points back to.
-    const nearest = drafts
-      .flatMap((d) => d.tellings.map((t) => t.sentence))
-      .filter((s) => s.sourceId === denial.sentence.sourceId && s.start < denial.sentence.start)
-      .sort((a, b) => b.start - a.start)[0];
-    for (const draft of drafts) {
-      const score = Math.max(...draft.tellings.map((t) => answers(denial, t, parties, nearest)));
+    // The claim its report told last before it: what "such claims" points back to (the first
+    // told, in the order of the drafts, when two share a sentence).
+    let nearest: Sentence | undefined;
+    for (const draft of index.ofSource(denial.sentence.sourceId)) {
+      for (const { sentence: s } of draft.tellings) {
+        if (s.sourceId === denial.sentence.sourceId && s.start < denial.sentence.start && (!nearest || s.start > nearest.start)) nearest = s;
+      }
+    }
+    // Only a claim of the denial's own report or one telling a happening of the denied kind can
+    // be answered (see answers); every other telling scores 0, so only these are scored, the
+    // drafts in the order they were made.
+    const family = denial.main === undefined ? undefined : KIND_FAMILY[denial.main] ?? denial.main;
+    for (const draft of index.candidates(denial.sentence.sourceId, family)) {
+      let score = 0;
+      for (const t of index.answerable(draft, denial.sentence.sourceId, family)) score = Math.max(score, answers(denial, t, parties, nearest));
       if (score > bestScore) [best, bestScore] = [draft, score];
     }
     if (!best) continue;
@@ -521,6 +561,108 @@ export function extractClaims(input: AnalysisInput): Claim[] {
   }
 
   return drafts.map((d) => toClaim(d, verdicts));
+}
+
+/** What one sentence gives the claims stage, before it is matched with other sentences. */
+interface SentenceClaims {
+  /** The sentence gives its report's verdict ("impossible to independently verify"). */
+  verdict: boolean;
+  denial?: Assertion;
+  assertions: Assertion[];
+}
+
+/**
+ * Readings kept per sentence between builds (the per-article results stay in memory, so an
+ * added article re-reads only its own sentences). A sentence reads the same while its text, its
+ * report's publication day, the entity mentions inside it (by identity) and those entities'
+ * types are the same; otherwise it is read again.
+ */
+const readings = new WeakMap<Sentence, { published: string; mentions: Mention[]; types: Array<Entity['type'] | undefined>; found: SentenceClaims }>();
+
+function readSentence(sentence: Sentence, source: Source, sourceMentions: readonly Mention[], types: EntityTypes): SentenceClaims {
+  // Every span the readers look at lies inside the sentence: only these mentions matter.
+  const own = mentionsWithin(sourceMentions, sentence.sourceId, sentence.start, Math.max(sentence.end, sentence.start + sentence.text.length));
+  const ownTypes = own.map((m) => types.get(m.entityId));
+  const kept = readings.get(sentence);
+  if (
+    kept &&
+    kept.published === source.published &&
+    kept.mentions.length === own.length &&
+    kept.mentions.every((m, i) => m === own[i] && kept.types[i] === ownTypes[i])
+  ) {
+    return kept.found;
+  }
+  const found = freshClaims(sentence, source, own, types);
+  readings.set(sentence, { published: source.published, mentions: own, types: ownTypes, found });
+  return found;
+}
+
+function freshClaims(sentence: Sentence, source: Source, own: Mention[], types: EntityTypes): SentenceClaims {
+  if (UNVERIFIED_WORDING.test(sentence.text) || CONFIRMED_WORDING.test(sentence.text)) return { verdict: true, assertions: [] };
+  const denial = denialIn(sentence, source, own, types);
+  if (denial) return { verdict: false, denial, assertions: [] };
+  return { verdict: false, assertions: assertionsIn(sentence, source, own, types) };
+}
+
+/**
+ * Claim drafts by the reports that tell them and by the kind families of their happenings, in
+ * the order the drafts were made, so a denial is scored only against claims it can answer.
+ */
+class ClaimIndex {
+  private readonly order = new Map<ClaimDraft, number>();
+  private readonly bySource = new Map<string, ClaimDraft[]>();
+  private readonly byFamily = new Map<string, ClaimDraft[]>();
+  private readonly tellingsBySource = new Map<ClaimDraft, Map<string, Assertion[]>>();
+  private readonly tellingsByFamily = new Map<ClaimDraft, Map<string, Assertion[]>>();
+
+  /** Index a draft and its tellings (drafts are added in the order they were made). */
+  add(draft: ClaimDraft): void {
+    this.order.set(draft, this.order.size);
+    const sources = new Map<string, Assertion[]>();
+    const families = new Map<string, Assertion[]>();
+    for (const t of draft.tellings) {
+      (sources.get(t.sentence.sourceId) ?? sources.set(t.sentence.sourceId, []).get(t.sentence.sourceId)!).push(t);
+      for (const f of new Set([...t.kinds].map((k) => KIND_FAMILY[k] ?? k))) (families.get(f) ?? families.set(f, []).get(f)!).push(t);
+    }
+    this.tellingsBySource.set(draft, sources);
+    this.tellingsByFamily.set(draft, families);
+    for (const id of sources.keys()) (this.bySource.get(id) ?? this.bySource.set(id, []).get(id)!).push(draft);
+    for (const f of families.keys()) (this.byFamily.get(f) ?? this.byFamily.set(f, []).get(f)!).push(draft);
+  }
+
+  /** Drafts with a telling from this report, oldest first. */
+  ofSource(sourceId: string): readonly ClaimDraft[] {
+    return this.bySource.get(sourceId) ?? [];
+  }
+
+  /** Drafts told by this report or telling a happening of this kind family, oldest first. */
+  candidates(sourceId: string, family: string | undefined): ClaimDraft[] {
+    const a = this.ofSource(sourceId);
+    const b = family === undefined ? [] : this.byFamily.get(family) ?? [];
+    const merged: ClaimDraft[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const x = a[i];
+      const y = b[j];
+      if (x && (!y || this.order.get(x)! <= this.order.get(y)!)) {
+        merged.push(x);
+        i++;
+        if (x === y) j++;
+      } else {
+        merged.push(y!);
+        j++;
+      }
+    }
+    return merged;
+  }
+
+  /** The draft's tellings from this report or of this kind family. */
+  answerable(draft: ClaimDraft, sourceId: string, family: string | undefined): Assertion[] {
+    const own = this.tellingsBySource.get(draft)?.get(sourceId) ?? [];
+    const kin = family === undefined ? [] : this.tellingsByFamily.get(draft)?.get(family) ?? [];
+    return [...own, ...kin];
+  }
 }
 
 function uniqueCitations(assertions: Assertion[]): Citation[] {
@@ -569,6 +711,7 @@ function toClaim(draft: ClaimDraft, verdicts: Map<string, Sentence[]>): Claim {
     counterClaims,
     verification: { status, citations: verdictCitations },
     entities: [...entities],
-    ...(date ? { date } : {}),
+    // A copy: the knowledge base holds it, the assertion is kept between builds.
+    ...(date ? { date: { ...date } } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { citationOf, mentionsBySource, shortHash } from './analysis-text.js';
 import { tidyWhitespace } from './text.js';
 import { extractClaims } from './claims.js';
 import { eventKinds, kindMatches, mainKind } from './events.js';
-import type { Citation, Claim, Conflict, Entity, EntityId } from './model.js';
+import type { Citation, Claim, Conflict, Entity, EntityId, Fact } from './model.js';
 import type { AnalysisInput, Mention, Sentence } from './sentence.js';
 
 /** What {@link findConflicts} returns: the conflicts, and for each fact the conflicts it is a side of. */
@@ -136,12 +136,19 @@ function titleConflicts(input: AnalysisInput, bySource: Map<string, Mention[]>, 
     const byOffice = new Map<string, Side[]>();
     for (const s of sides) push(byOffice, office(s.value), s);
     for (const [officeName, same] of byOffice) {
-      const firstPerSource = (list: Side[]): Side[] => list.filter((s, i) => list.findIndex((o) => o.sentence.sourceId === s.sentence.sourceId) === i);
+      const firstPerSource = (list: Side[]): Side[] => {
+        const seen = new Set<string>();
+        return list.filter((s) => !seen.has(s.sentence.sourceId) && seen.add(s.sentence.sourceId));
+      };
       const day = (s: Side): string => published.get(s.sentence.sourceId) ?? '';
       const former = firstPerSource(same.filter((s) => FORMER.test(s.value)));
       const current = firstPerSource(same.filter((s) => !FORMER.test(s.value)));
-      const contradicted = current.filter((c) => former.some((f) => day(f) <= day(c)));
-      const contradicting = former.filter((f) => current.some((c) => day(f) <= day(c)));
+      // "Some former title on or before this day" is "the earliest former title on or before it":
+      // one pass for the earliest and latest days instead of comparing every pair.
+      const earliestFormer = former.reduce<string | undefined>((min, f) => (min === undefined || day(f) < min ? day(f) : min), undefined);
+      const latestCurrent = current.reduce<string | undefined>((max, c) => (max === undefined || day(c) > max ? day(c) : max), undefined);
+      const contradicted = earliestFormer === undefined ? [] : current.filter((c) => earliestFormer <= day(c));
+      const contradicting = latestCurrent === undefined ? [] : former.filter((f) => day(f) <= latestCurrent);
       if (contradicted.length === 0 || contradicting.length === 0) continue;
       const label = entities.get(person)?.label ?? person;
       conflicts.push(conflictOf('title', `${label}: current or former ${officeName}?`, person, [...contradicted, ...contradicting]));
@@ -171,8 +178,11 @@ function deadPeople(sentences: Sentence[], bySource: Map<string, Mention[]>, ent
 /** One claim told with different extents ("surrounded" vs "surrounded on three sides"). */
 function extentConflicts(input: AnalysisInput, claims: Claim[]): Conflict[] {
   const conflicts: Conflict[] = [];
+  // A citation's sentence by report and offset (the first such sentence, as a scan would find).
+  const at = new Map<string, Sentence>();
+  for (const s of input.sentences) if (!at.has(`${s.sourceId}|${s.start}`)) at.set(`${s.sourceId}|${s.start}`, s);
   for (const claim of claims) {
-    const sentences = claim.citations.map((c) => input.sentences.find((s) => s.sourceId === c.sourceId && s.start === c.start));
+    const sentences = claim.citations.map((c) => at.get(`${c.sourceId}|${c.start}`));
     const kind = mainKind(eventKinds(claim.statement));
     if (!kind) continue;
     const sides: Side[] = [];
@@ -212,9 +222,14 @@ function shorten(text: string, max: number): string {
 function linkFacts(conflicts: Conflict[], input: AnalysisInput): Map<string, string[]> {
   const factConflicts = new Map<string, string[]>();
   const touches = (a: Citation, b: Citation): boolean => a.sourceId === b.sourceId && a.start < b.end && b.start < a.end;
+  // Only a fact cited from the side's report can touch it: facts by report, in their order.
+  const bySource = new Map<string, Fact[]>();
+  for (const fact of input.facts) {
+    for (const id of new Set(fact.citations.map((c) => c.sourceId))) (bySource.get(id) ?? bySource.set(id, []).get(id)!).push(fact);
+  }
   for (const conflict of conflicts) {
     for (const side of conflict.sides) {
-      for (const fact of input.facts) {
+      for (const fact of bySource.get(side.citation.sourceId) ?? []) {
         if (!fact.citations.some((c) => touches(c, side.citation))) continue;
         side.factId ??= fact.id;
         const ids = factConflicts.get(fact.id) ?? [];

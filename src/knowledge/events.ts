@@ -24,12 +24,22 @@ const SAME_EVENT_OVERLAP = 0.3;
  * An undated telling and a dated one are about the same actor when the first entity each
  * names (the subject, as a rule) is the same, or the undated one names none.
  */
-function sameActor(dated: Telling, undated: Telling, reporters: ReadonlySet<string>): boolean {
-  // A news agency or newspaper that reports the happening is not its actor.
-  const first = (t: Telling): string | undefined => [...t.entities].find((e) => !reporters.has(e));
+function sameActor(dated: Telling, undated: Telling, first: (t: Telling) => string | undefined): boolean {
   if (first(undated) === undefined) return true;
   // "Forces fighting the Taliban have said …": the sentence's subject is not the first name in it.
   return undated.subjectNamed && first(undated) === first(dated);
+}
+
+/**
+ * The first entity a telling names that is not a reporter (a news agency or newspaper that
+ * reports the happening is not its actor), worked out once per telling.
+ */
+function firstActor(reporters: ReadonlySet<string>): (t: Telling) => string | undefined {
+  const memo = new Map<Telling, string | undefined>();
+  return (t) => {
+    if (!memo.has(t)) memo.set(t, [...t.entities].find((e) => !reporters.has(e)));
+    return memo.get(t);
+  };
 }
 
 /**
@@ -213,60 +223,38 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   const ownDay = new Map<Sentence, { date: DateRef; draft: Draft }>();
   /** Sentences dated only by a date that names a noun ("Sunday's fall of Kabul"), their statement told without it. */
   const nounDated = new Map<Sentence, Telling>();
+  const index = new DraftIndex();
+  /**
+   * The first draft (in the order drafts were made) this telling is the same happening as: an
+   * overlapping date, no telling of the same sentence yet, a telling that matches. Only drafts
+   * with a telling of the same kind can match ({@link sameHappening}), so only those are read.
+   */
+  const sameDraft = (told: Telling, date: DateRef): Draft | undefined => {
+    if (!told.kind) return undefined;
+    return index.withKind(told.kind).find(
+      (draft) =>
+        datesOverlap(draft.date, date) &&
+        !index.hasSentence(draft, told.sentence) &&
+        index.tellings(draft, told.kind!).some((t) => sameHappening(t, told) > 0),
+    );
+  };
 
   for (const sentence of input.sentences) {
     const source = sources.get(sentence.sourceId);
     if (!source || sentence.caption) continue;
-    if (eventKinds(sentence.text).length === 0) continue;
-    const own = mentions.get(sentence.sourceId) ?? [];
-    const found = findDates(sentence.text, source.published).filter((d) => !datelineDate(sentence.text, d));
-    const dates = distinctDates(sentence.text, found.filter((d) => !speakersDay(sentence.text, d)));
-    // Dated by the speaker's "today" alone, the sentence gives no day of its own: like an
-    // undated one, it takes a date only from the sentences around it (see carryDates).
-    if (dates.length === 0) {
-      const told = telling(sentence, 0, sentence.text.length, own);
-      if (found.length === 0) undated.push(told);
-      pending.push(told);
+    const reading = readSentence(sentence, source, mentions.get(sentence.sourceId) ?? []);
+    if (!reading) continue;
+    if (reading.undated) {
+      if (reading.undated.noDate) undated.push(reading.undated.told);
+      pending.push(reading.undated.told);
       continue;
     }
-    // A date inside a clause that describes someone dates that description only ("who fought
-    // the Soviets in the 1980s"), never the statement the sentence reports.
-    const describing = describingClauses(sentence.text);
-    const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
-      const at = dates[i]?.index ?? -1;
-      // "On the tenth anniversary of …, they did X": the anniversary dates the whole sentence.
-      if (/anniversary of$/iu.test(dates[i]?.text ?? '')) return [0, sentence.text.length];
-      const clause = describing.find(([from, to]) => at >= from && at < to);
-      if (!clause) return w;
-      const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
-      return [clause[0] + lead, clause[1]];
-    });
-    // "Sunday's fall of Kabul" dates the fall, not what the sentence's subject did.
-    const possessive = dates.length === 1 ? possessivePhrase(sentence.text, dates[0]!) : undefined;
-    if (possessive) nounDated.set(sentence, telling(sentence, 0, sentence.text.length, own, possessive));
-    const relative = relativeClauses(sentence.text, source.published);
-    const tellings: Array<{ told: Telling; date: DateRef }> = [];
-    dates.forEach((d, i) => {
-      const [from, to] = windows[i] ?? [0, sentence.text.length];
-      // A clause dated from this one ("a day after they got trapped…") is its own happening,
-      // on its own day; the rest of the window tells this date's happening.
-      const rel: RelativeClause | undefined =
-        d.precision === 'day' ? relative.find((r) => r.index >= from && r.index + r.length <= to) : undefined;
-      const cut: [number, number] | undefined = rel ? [rel.index, rel.index + rel.length] : undefined;
-      tellings.push({ told: telling(sentence, from, to, own, cut), date: toDateRef(d) });
-      if (rel && cut) {
-        const day = addDays(d.start, rel.offset);
-        const text = sentence.text.slice(cut[0], cut[1]);
-        tellings.push({ told: telling(sentence, cut[0], cut[1], own), date: { text, precision: 'day', start: day, end: day } });
-      }
-    });
+    if (reading.nounDated) nounDated.set(sentence, reading.nounDated);
+    const single = reading.single;
+    // A date is a fresh object per build: the knowledge base holds it, the reading is kept.
+    const tellings = reading.tellings.map(({ told, date }) => ({ told, date: { ...date } }));
     tellings.forEach(({ told, date }) => {
-      const same = drafts.find(
-        (draft) =>
-          datesOverlap(draft.date, date) &&
-          !draft.dated.some((t) => t.sentence === sentence) &&
-          draft.dated.some((t) => sameHappening(t, told) > 0),
-      );
+      const same = sameDraft(told, date);
       const draft = same ?? { date, dated: [], undated: [] };
       if (same) {
         same.dated.push(told);
@@ -275,7 +263,8 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
         draft.dated.push(told);
         drafts.push(draft);
       }
-      if (dates.length === 1 && date.precision === 'day' && !ownDay.has(sentence)) ownDay.set(sentence, { date, draft });
+      index.add(draft, told);
+      if (single && date.precision === 'day' && !ownDay.has(sentence)) ownDay.set(sentence, { date, draft });
     });
   }
 
@@ -285,10 +274,86 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   const named = new Set(input.entities.filter((e) => e.type === 'person' || e.type === 'place').map((e) => e.id));
   const carried = carryDates(drafts, pending, input.sentences, people, named);
   for (const t of dateRetellings({ drafts, pending, nounDated, ownDay, carried, sentences: input.sentences, people, mentions })) carried.add(t);
-  attachUndatedReports(drafts, undated.filter((t) => !carried.has(t)), sources, reporters, people);
-  attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources, mentions, named);
+  // From here on the drafts and their dated tellings are settled: only undated tellings join them.
+  const settled = new DraftIndex();
+  for (const draft of drafts) for (const told of draft.dated) settled.add(draft, told);
+  attachUndatedReports(drafts, undated.filter((t) => !carried.has(t)), sources, reporters, people, settled);
+  attachTemporalClauses(drafts, undated.filter((t) => !carried.has(t)), sources, mentions, named, settled);
   const order = new Map(input.sources.map((s, i) => [s.id, i]));
   return drafts.map((d) => toEvent(d, order)).sort(byDate);
+}
+
+/** What one sentence tells the timeline, before it is matched with other sentences. */
+interface SentenceReading {
+  /** A sentence with no date of its own, and whether it has no date at all (not even the speaker's "today"). */
+  undated?: { told: Telling; noDate: boolean };
+  /** Its dated tellings, in order. */
+  tellings: Array<{ told: Telling; date: DateRef }>;
+  /** Whether the sentence has exactly one date. */
+  single: boolean;
+  /** Its statement told without a date that names a noun ("Sunday's fall of Kabul"). */
+  nounDated?: Telling;
+}
+
+/**
+ * Readings kept per sentence: a sentence reads the same in every build as long as its report's
+ * publication day and the entity mentions inside it are the same (the per-article results are
+ * kept in memory between builds, so adding an article re-reads only its own sentences).
+ */
+const readings = new WeakMap<Sentence, { published: string; mentions: Mention[]; reading: SentenceReading | undefined }>();
+
+/** A sentence's reading (see {@link SentenceReading}), or `undefined` when it names no happening. */
+function readSentence(sentence: Sentence, source: Source, sourceMentions: readonly Mention[]): SentenceReading | undefined {
+  // Every span a telling reads lies inside the sentence's text: only these mentions matter.
+  const own = mentionsWithin(sourceMentions, sentence.sourceId, sentence.start, sentence.start + sentence.text.length);
+  const kept = readings.get(sentence);
+  if (kept && kept.published === source.published && kept.mentions.length === own.length && kept.mentions.every((m, i) => m === own[i])) return kept.reading;
+  const reading = freshReading(sentence, source, own);
+  readings.set(sentence, { published: source.published, mentions: own, reading });
+  return reading;
+}
+
+function freshReading(sentence: Sentence, source: Source, own: Mention[]): SentenceReading | undefined {
+  if (eventKinds(sentence.text).length === 0) return undefined;
+  const found = findDates(sentence.text, source.published).filter((d) => !datelineDate(sentence.text, d));
+  const dates = distinctDates(sentence.text, found.filter((d) => !speakersDay(sentence.text, d)));
+  // Dated by the speaker's "today" alone, the sentence gives no day of its own: like an
+  // undated one, it takes a date only from the sentences around it (see carryDates).
+  if (dates.length === 0) {
+    return { undated: { told: telling(sentence, 0, sentence.text.length, own), noDate: found.length === 0 }, tellings: [], single: false };
+  }
+  // A date inside a clause that describes someone dates that description only ("who fought
+  // the Soviets in the 1980s"), never the statement the sentence reports.
+  const describing = describingClauses(sentence.text);
+  const windows = clauseWindows(sentence.text, dates).map((w, i): [number, number] => {
+    const at = dates[i]?.index ?? -1;
+    // "On the tenth anniversary of …, they did X": the anniversary dates the whole sentence.
+    if (/anniversary of$/iu.test(dates[i]?.text ?? '')) return [0, sentence.text.length];
+    const clause = describing.find(([from, to]) => at >= from && at < to);
+    if (!clause) return w;
+    const lead = /^[\s,]*/u.exec(sentence.text.slice(clause[0], clause[1]))?.[0].length ?? 0;
+    return [clause[0] + lead, clause[1]];
+  });
+  // "Sunday's fall of Kabul" dates the fall, not what the sentence's subject did.
+  const possessive = dates.length === 1 ? possessivePhrase(sentence.text, dates[0]!) : undefined;
+  const nounDated = possessive ? telling(sentence, 0, sentence.text.length, own, possessive) : undefined;
+  const relative = relativeClauses(sentence.text, source.published);
+  const tellings: Array<{ told: Telling; date: DateRef }> = [];
+  dates.forEach((d, i) => {
+    const [from, to] = windows[i] ?? [0, sentence.text.length];
+    // A clause dated from this one ("a day after they got trapped…") is its own happening,
+    // on its own day; the rest of the window tells this date's happening.
+    const rel: RelativeClause | undefined =
+      d.precision === 'day' ? relative.find((r) => r.index >= from && r.index + r.length <= to) : undefined;
+    const cut: [number, number] | undefined = rel ? [rel.index, rel.index + rel.length] : undefined;
+    tellings.push({ told: telling(sentence, from, to, own, cut), date: toDateRef(d) });
+    if (rel && cut) {
+      const day = addDays(d.start, rel.offset);
+      const text = sentence.text.slice(cut[0], cut[1]);
+      tellings.push({ told: telling(sentence, cut[0], cut[1], own), date: { text, precision: 'day', start: day, end: day } });
+    }
+  });
+  return { tellings, single: dates.length === 1, ...(nounDated ? { nounDated } : {}) };
 }
 
 /** How many sentences back a report's date still carries to an undated sentence. */
@@ -379,6 +444,7 @@ function attachTemporalClauses(
   sources: Map<string, Source>,
   mentions: Map<string, Mention[]>,
   named: ReadonlySet<string>,
+  index: DraftIndex,
 ): void {
   for (const told of undated) {
     const source = sources.get(told.sentence.sourceId);
@@ -400,10 +466,11 @@ function attachTemporalClauses(
           .filter((e) => named.has(e)),
       );
       if (places.size === 0) continue;
-      const draft = drafts.find(
+      // Only drafts with a dated telling of this kind can match; read in the order they were made.
+      const draft = index.withKind(kind).find(
         (d) =>
           datesOverlap(d.date, recent) &&
-          d.dated.some((t) => t.kind === kind && overlap(words, t.words) >= 0.5 && [...places].some((e) => t.entities.has(e))),
+          index.tellings(d, kind).some((t) => overlap(words, t.words) >= 0.5 && [...places].some((e) => t.entities.has(e))),
       );
       if (draft && !draft.undated.includes(told)) {
         draft.undated.push(told);
@@ -423,25 +490,83 @@ function attachUndatedReports(
   sources: Map<string, Source>,
   reporters: ReadonlySet<string>,
   people: ReadonlySet<string>,
+  index: DraftIndex,
 ): void {
   const best = new Map<string, { draft: Draft; told: Telling; score: number }>();
+  const first = firstActor(reporters);
+  const position = new Map(drafts.map((d, i) => [d, i]));
   for (const told of undated) {
     const source = sources.get(told.sentence.sourceId);
-    if (!source) continue;
+    // A telling of no kind is the same happening as nothing (see sameHappening).
+    if (!source || !told.kind) continue;
     const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
-    drafts.forEach((draft, i) => {
-      if (draft.carried || draft.dated.some((t) => t.sentence.sourceId === told.sentence.sourceId)) return;
-      if (!datesOverlap(draft.date, recent)) return;
+    // Only drafts with a dated telling of the same kind can score; read in the order they were made.
+    for (const draft of index.withKind(told.kind)) {
+      if (draft.carried || index.hasSource(draft, told.sentence.sourceId)) continue;
+      if (!datesOverlap(draft.date, recent)) continue;
       // An undated sentence is only taken for a dated event told of the same actor: "He did not
       // comment on claims…" or another party's capture of the same districts corroborates nothing.
-      const score = Math.max(
-        ...draft.dated.map((t) => (sameActor(t, told, reporters) && sameVictim(t, told, people) ? sameHappening(t, told) : 0)),
-      );
-      const key = `${i}|${told.sentence.sourceId}`;
+      let score = 0;
+      for (const t of index.tellings(draft, told.kind)) {
+        if (sameActor(t, told, first) && sameVictim(t, told, people)) score = Math.max(score, sameHappening(t, told));
+      }
+      const key = `${position.get(draft)!}|${told.sentence.sourceId}`;
       if (score > 0 && score > (best.get(key)?.score ?? 0)) best.set(key, { draft, told, score });
-    });
+    }
   }
   for (const { draft, told } of best.values()) draft.undated.push(told);
+}
+
+/**
+ * Drafts by the kinds of happening their dated tellings tell, kept in the order the drafts were
+ * made, so a search for "the first draft that matches" reads only drafts that can match and
+ * finds the same one a scan of every draft would.
+ */
+class DraftIndex {
+  private readonly order = new Map<Draft, number>();
+  private readonly byKind = new Map<string, Draft[]>();
+  private readonly kinds = new Map<Draft, Map<string, Telling[]>>();
+  private readonly sentences = new Map<Draft, Set<Sentence>>();
+  private readonly sources = new Map<Draft, Set<string>>();
+
+  /** Record that `told` is a dated telling of `draft` (a draft is numbered when first seen). */
+  add(draft: Draft, told: Telling): void {
+    if (!this.order.has(draft)) this.order.set(draft, this.order.size);
+    (this.sentences.get(draft) ?? this.sentences.set(draft, new Set()).get(draft)!).add(told.sentence);
+    (this.sources.get(draft) ?? this.sources.set(draft, new Set()).get(draft)!).add(told.sentence.sourceId);
+    if (!told.kind) return;
+    const kinds = this.kinds.get(draft) ?? this.kinds.set(draft, new Map()).get(draft)!;
+    const same = kinds.get(told.kind);
+    if (same) {
+      same.push(told);
+      return;
+    }
+    kinds.set(told.kind, [told]);
+    const list = this.byKind.get(told.kind) ?? this.byKind.set(told.kind, []).get(told.kind)!;
+    // Insert in the order drafts were made (an older draft may take a new kind late).
+    const at = this.order.get(draft)!;
+    let i = list.length;
+    while (i > 0 && this.order.get(list[i - 1]!)! > at) i--;
+    list.splice(i, 0, draft);
+  }
+
+  /** Drafts with a dated telling of `kind`, oldest first. */
+  withKind(kind: string): readonly Draft[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The draft's dated tellings of `kind`, in the order they joined. */
+  tellings(draft: Draft, kind: string): readonly Telling[] {
+    return this.kinds.get(draft)?.get(kind) ?? [];
+  }
+
+  hasSentence(draft: Draft, sentence: Sentence): boolean {
+    return this.sentences.get(draft)?.has(sentence) ?? false;
+  }
+
+  hasSource(draft: Draft, sourceId: string): boolean {
+    return this.sources.get(draft)?.has(sourceId) ?? false;
+  }
 }
 
 function toEvent(draft: Draft, order: ReadonlyMap<string, number>): StoryEvent {
