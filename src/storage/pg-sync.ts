@@ -75,8 +75,8 @@ function sideClient() {
   })().catch((error) => { side = undefined; throw error; });
   return side;
 }
-function answer(message) {
-  port.postMessage(message);
+function answer(seq, message) {
+  port.postMessage({ ...message, seq });
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
@@ -87,27 +87,27 @@ port.on('message', async (request) => {
     const run = () => sideClient().then((c) => c.query(sql, params)).catch(() => undefined);
     void run();
     repeating.set(id, setInterval(run, everyMs));
-    return answer({ ok: true });
+    return answer(request.seq, { ok: true });
   }
   if (request.unrepeat !== undefined) {
     clearInterval(repeating.get(request.unrepeat));
     repeating.delete(request.unrepeat);
-    return answer({ ok: true });
+    return answer(request.seq, { ok: true });
   }
   if (request.close) {
     for (const timer of repeating.values()) clearInterval(timer);
     if (side) await side.then((c) => c.end()).catch(() => undefined);
     await client.end().catch(() => undefined);
-    answer({ ok: true });
+    answer(request.seq, { ok: true });
     return;
   }
-  if (broken) return answer({ ok: false, message: 'PostgreSQL connection failed: ' + broken.message, code: broken.code });
+  if (broken) return answer(request.seq, { ok: false, message: 'PostgreSQL connection failed: ' + broken.message, code: broken.code });
   try {
     // No parameters: the simple protocol, which allows several statements (migrations).
     const result = await client.query(request.sql, request.params.length > 0 ? request.params : undefined);
-    answer({ ok: true, rows: result.rows, rowCount: result.rowCount ?? 0 });
+    answer(request.seq, { ok: true, rows: result.rows, rowCount: result.rowCount ?? 0 });
   } catch (error) {
-    answer({ ok: false, message: error.message, code: error.code });
+    answer(request.seq, { ok: false, message: error.message, code: error.code });
   }
 });
 `;
@@ -137,17 +137,30 @@ export function connectSyncPg(url: string, options: SyncPgOptions = {}): SyncPg 
   let closed = false;
   let inTransaction = false;
   let repeats = 0;
+  let sequence = 0;
 
   function call(request: Record<string, unknown>): WorkerAnswer {
     if (closed) throw new PgQueryError('The PostgreSQL connection is closed.', undefined);
-    Atomics.store(flag, 0, 0);
-    port1.postMessage(request);
-    const waited = Atomics.wait(flag, 0, 0, timeoutMs);
-    const message = receiveMessageOnPort(port1);
-    if (waited === 'timed-out' || message === undefined) {
-      throw new PgQueryError(`PostgreSQL did not answer within ${timeoutMs} ms.`, undefined);
+    // Every request carries a number its answer echoes. A request that timed out is still
+    // answered later, and that late answer must not be taken for the answer to the next request
+    // (it was: every query after a timeout then got the previous one's rows).
+    const seq = ++sequence;
+    port1.postMessage({ ...request, seq });
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      // Reset before looking: an answer posted after the look sets the flag again, so the wait
+      // below returns at once; one posted before it is already on the port.
+      Atomics.store(flag, 0, 0);
+      const message = receiveMessageOnPort(port1);
+      if (message !== undefined) {
+        const answer = message.message as WorkerAnswer & { seq?: number };
+        if (answer.seq === seq) return answer;
+        continue; // the late answer of a request that timed out: dropped
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw new PgQueryError(`PostgreSQL did not answer within ${timeoutMs} ms.`, undefined);
+      Atomics.wait(flag, 0, 0, left);
     }
-    return message.message as WorkerAnswer;
   }
 
   const db: SyncPg = {
