@@ -1,12 +1,8 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArticles } from '../../src/knowledge/articles.js';
-import { buildKnowledgeBase } from '../../src/knowledge/build.js';
 import { eventKinds, extractEvents } from '../../src/knowledge/events.js';
-import { loadRegistry } from '../../src/knowledge/registry.js';
 import type { StoryEvent } from '../../src/knowledge/model.js';
 import { analysisInputFor, findOne, FIXTURE_STORY, G1, JOURNAL, SEED_STORY } from './analysis-input.js';
-import { SEED_STORY_DIR } from './seed.js';
+import { seedStoryWith } from './seed.js';
 
 const input = analysisInputFor(SEED_STORY);
 const events = extractEvents(input);
@@ -104,19 +100,14 @@ describe('extractEvents on an article it has never seen (published Monday 6 Sep 
 });
 
 describe('an event is dated by its own clause', () => {
-  const kb = buildKnowledgeBase({
-    story: { id: 'panjshir', title: 'Panjshir' },
-    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-    articles: [
-      ...loadArticles(SEED_STORY_DIR),
+  const kb = seedStoryWith([
       {
         id: 'x',
         file: 'x.txt',
         raw: 'Ahmad Massoud, the son of a commander who fought the Soviets in the 1980s, said he will not surrender the valley, a TV channel cited him as saying on Sunday.\n',
         meta: { outlet: 'Wire', headline: 'No surrender', published: '2021-08-23', language: 'en' },
       },
-    ],
-  });
+  ]);
   const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'x'));
 
   it('the statement is on the day it was made ("cited him as saying on Sunday"), never in the 1980s of a description', () => {
@@ -126,11 +117,7 @@ describe('an event is dated by its own clause', () => {
 });
 
 describe('a clause dated from its main clause, and a feared happening', () => {
-  const kb = buildKnowledgeBase({
-    story: { id: 'panjshir', title: 'Panjshir' },
-    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-    articles: [
-      ...loadArticles(SEED_STORY_DIR),
+  const kb = seedStoryWith([
       {
         id: 'y',
         file: 'y.txt',
@@ -139,8 +126,7 @@ describe('a clause dated from its main clause, and a feared happening', () => {
           'Taliban fighters headed north on Tuesday, raising fears of heavy fighting in the valley.\n',
         meta: { outlet: 'Wire', headline: 'Massing', published: '2021-09-01', language: 'en' },
       },
-    ],
-  });
+  ]);
   const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'y'));
 
   it('dates "a day after they were ambushed" the day before the sentence\'s Sunday', () => {
@@ -158,11 +144,7 @@ describe('a clause dated from its main clause, and a feared happening', () => {
 });
 
 describe('dates that do not date the happening: a dateline, and "today" in a quotation', () => {
-  const kb = buildKnowledgeBase({
-    story: { id: 'panjshir', title: 'Panjshir' },
-    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-    articles: [
-      ...loadArticles(SEED_STORY_DIR),
+  const kb = seedStoryWith([
       {
         id: 'z',
         file: 'z.txt',
@@ -171,8 +153,7 @@ describe('dates that do not date the happening: a dateline, and "today" in a quo
           'In a statement on Facebook, the National Resistance Front said, “With regret, we lost two fighters killed in the valley today. Congratulations on their martyrdom!”\n',
         meta: { outlet: 'Wire', headline: 'Cut off', published: '2021-09-02', language: 'en' },
       },
-    ],
-  });
+  ]);
   const own = kb.events.filter((e) => e.citations.some((c) => c.sourceId === 'z'));
 
   it('never dates an event by the dateline of the report that tells it', () => {
@@ -195,11 +176,7 @@ describe('happenings a journalist names', () => {
     expect(eventKinds('three major offensives')).toEqual(['clash']);
   });
 
-  const kb = buildKnowledgeBase({
-    story: { id: 'panjshir', title: 'Panjshir' },
-    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-    articles: [
-      ...loadArticles(SEED_STORY_DIR),
+  const kb = seedStoryWith([
       {
         id: 'k1',
         file: 'k1.txt',
@@ -212,8 +189,7 @@ describe('happenings a journalist names', () => {
         raw: 'Taliban fighters killed the brother of Amrullah Saleh in Panjshir, his nephew said.\n',
         meta: { outlet: 'Post', headline: 'Brother killed', published: '2021-09-10', language: 'en' },
       },
-    ],
-  });
+  ]);
 
   it('never takes an undated killing of another person for a killing of the week before', () => {
     const dashty = kb.events.find((e) => e.citations.some((c) => c.sourceId === 'k1'));

@@ -1,11 +1,7 @@
-import { join } from 'node:path';
-import { loadArticles } from '../../src/knowledge/articles.js';
-import { buildKnowledgeBase } from '../../src/knowledge/build.js';
-import { loadRegistry } from '../../src/knowledge/registry.js';
 import { describe, expect, it } from 'vitest';
 import { findCandidates, findMentions, type MentionableEntity } from '../../src/knowledge/mentions.js';
 import type { Sentence } from '../../src/knowledge/sentence.js';
-import { G1_ID, JOURNAL_ID, SEED_STORY_DIR, seed } from './seed.js';
+import { G1_ID, JOURNAL_ID, seed, seedStoryWith } from './seed.js';
 
 /** The entities the mentions written `text` in a source link to, in reading order. */
 function entitiesWritten(sourceId: string, text: string): string[] {
@@ -105,11 +101,7 @@ describe('candidates: names no entity matches', () => {
 });
 
 describe('names on a report of another outlet', () => {
-  const kb = buildKnowledgeBase({
-    story: { id: 'panjshir', title: 'Panjshir' },
-    registry: loadRegistry(join(SEED_STORY_DIR, 'registry.yaml')),
-    articles: [
-      ...loadArticles(SEED_STORY_DIR),
+  const kb = seedStoryWith([
       {
         id: 'x',
         file: 'x.txt',
@@ -121,8 +113,7 @@ describe('names on a report of another outlet', () => {
         ].join('\n\n'),
         meta: { outlet: 'Wire', headline: 'Names', published: '2021-09-10', language: 'en' },
       },
-    ],
-  });
+  ]);
   const linked = (id: string): string[] =>
     kb.entities.find((e) => e.id === id)?.mentions.filter((m) => m.sourceId === 'x').map((m) => m.text) ?? [];
   const candidates = kb.candidates.filter((c) => c.citations.some((x) => x.sourceId === 'x'));
