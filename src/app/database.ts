@@ -65,9 +65,11 @@ export function openDatabase(config: Pick<Config, 'DATABASE_PATH' | 'DATABASE_UR
   }
   const url = config.DATABASE_URL;
   const where = redactDatabaseUrl(url);
+  const log = logger.child({ component: 'database' });
   let store: DatabaseStore;
   try {
-    store = openPostgresStore(url);
+    // A heartbeat failing for a whole lease period lets other instances take this one's deliveries.
+    store = openPostgresStore(url, { onHeartbeatError: (message) => log.warn({ reason: message }, 'delivery lease heartbeat failed; retrying') });
   } catch (error) {
     throw new DatabaseOpenError(
       `The PostgreSQL database ${where} cannot be used (${(error as Error).message}). Check DATABASE_URL and that the server is up.`,
@@ -75,7 +77,6 @@ export function openDatabase(config: Pick<Config, 'DATABASE_PATH' | 'DATABASE_UR
       { cause: error },
     );
   }
-  const log = logger.child({ component: 'database' });
   const articles = postgresArticleStore(url, config.STORY, { onError: (error) => log.warn({ err: error }, 'article change notifications failed; polling') });
   const health = new pg.Pool({ connectionString: url, max: 1, application_name: 'dossier-health', connectionTimeoutMillis: 1500 });
   health.on('error', (error) => log.warn({ err: error }, 'database health connection failed'));

@@ -49,6 +49,16 @@ export interface SyncPgOptions {
   timeoutMs?: number;
   /** `application_name`, shown in `pg_stat_activity`. */
   applicationName?: string;
+  /**
+   * Told when a repeated statement (the lease heartbeat) fails, with PostgreSQL's message: it is
+   * retried at its next run, but a heartbeat failing for a lease period loses the leases.
+   */
+  onRepeatError?: (message: string) => void;
+  /**
+   * PostgreSQL's own `statement_timeout` on both connections (default: just under `timeoutMs`),
+   * so a statement stuck on the server is cancelled there and its reason reported; `0`: none.
+   */
+  statementTimeoutMs?: number;
 }
 
 // The worker is plain JavaScript (it must run the same under tsx, vitest and dist/), given the
@@ -57,8 +67,10 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const pg = require(workerData.pgPath);
 pg.types.setTypeParser(20, (v) => Number(v)); // BIGINT counts and ids fit a JS number here
-const { port, flag, url, applicationName } = workerData;
-const client = new pg.Client({ connectionString: url, application_name: applicationName });
+const { port, events, flag, url, applicationName, statementTimeoutMs } = workerData;
+// The server cancels a statement just before the caller would give up on it: the caller then
+// gets PostgreSQL's own reason, and the connection is free for the next query.
+const client = new pg.Client({ connectionString: url, application_name: applicationName, statement_timeout: statementTimeoutMs });
 let broken;
 const ready = client.connect().catch((error) => { broken = error; });
 client.on('error', (error) => { broken = error; });
@@ -68,7 +80,7 @@ let side;
 const repeating = new Map();
 function sideClient() {
   side ??= (async () => {
-    const c = new pg.Client({ connectionString: url, application_name: applicationName + '-heartbeat' });
+    const c = new pg.Client({ connectionString: url, application_name: applicationName + '-heartbeat', statement_timeout: statementTimeoutMs });
     c.on('error', () => { side = undefined; });
     await c.connect();
     return c;
@@ -80,11 +92,13 @@ function answer(seq, message) {
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
-port.on('message', async (request) => {
+// A request whose handling throws is answered with the error, never left unanswered.
+port.on('message', (request) => handle(request).catch((error) => answer(request.seq, { ok: false, message: String(error && error.message ? error.message : error) })));
+async function handle(request) {
   await ready;
   if (request.repeat) {
     const { id, sql, params, everyMs } = request.repeat;
-    const run = () => sideClient().then((c) => c.query(sql, params)).catch(() => undefined);
+    const run = () => sideClient().then((c) => c.query(sql, params)).catch((error) => events.postMessage({ repeatFailed: id, message: String(error && error.message ? error.message : error) }));
     void run();
     repeating.set(id, setInterval(run, everyMs));
     return answer(request.seq, { ok: true });
@@ -109,8 +123,14 @@ port.on('message', async (request) => {
   } catch (error) {
     answer(request.seq, { ok: false, message: error.message, code: error.code });
   }
-});
+}
 `;
+
+/** What a request was, for an error message: its statement's first words. */
+function describe(request: Record<string, unknown>): string {
+  if (typeof request.sql === 'string') return request.sql.replace(/\s+/gu, ' ').trim().slice(0, 80);
+  return Object.keys(request).filter((k) => k !== 'seq').join(', ');
+}
 
 type WorkerAnswer = { ok: true; rows?: unknown[]; rowCount?: number } | { ok: false; message: string; code?: string };
 
@@ -126,14 +146,28 @@ export function connectSyncPg(url: string, options: SyncPgOptions = {}): SyncPg 
   const timeoutMs = options.timeoutMs ?? 30_000;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
+  // What the worker reports on its own (a failed heartbeat), read whenever this thread is free.
+  const events = new MessageChannel();
   const pgPath = createRequire(import.meta.url).resolve('pg');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { port: port2, flag, url, pgPath, applicationName: options.applicationName ?? 'dossier' },
-    transferList: [port2 as unknown as MessagePort],
+    workerData: {
+      port: port2,
+      events: events.port2,
+      flag,
+      url,
+      pgPath,
+      applicationName: options.applicationName ?? 'dossier',
+      statementTimeoutMs: options.statementTimeoutMs ?? Math.max(100, timeoutMs - Math.min(1000, timeoutMs / 10)),
+    },
+    transferList: [port2 as unknown as MessagePort, events.port2 as unknown as MessagePort],
   });
   worker.unref();
   port1.unref();
+  events.port1.on('message', (event: { repeatFailed?: number; message?: string }) => {
+    if (event.repeatFailed !== undefined) options.onRepeatError?.(event.message ?? 'unknown error');
+  });
+  events.port1.unref();
   let closed = false;
   let inTransaction = false;
   let repeats = 0;
@@ -158,7 +192,7 @@ export function connectSyncPg(url: string, options: SyncPgOptions = {}): SyncPg 
         continue; // the late answer of a request that timed out: dropped
       }
       const left = deadline - performance.now();
-      if (left <= 0) throw new PgQueryError(`PostgreSQL did not answer within ${timeoutMs} ms.`, undefined);
+      if (left <= 0) throw new PgQueryError(`PostgreSQL did not answer within ${timeoutMs} ms (${describe(request)}).`, undefined);
       Atomics.wait(flag, 0, 0, left);
     }
   }
@@ -207,6 +241,7 @@ export function connectSyncPg(url: string, options: SyncPgOptions = {}): SyncPg 
       }
       closed = true;
       port1.close();
+      events.port1.close();
       void worker.terminate();
     },
   };

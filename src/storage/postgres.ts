@@ -34,6 +34,8 @@ export interface PostgresStoreOptions {
   applicationName?: string;
   /** How long one query may take (default 30 s). */
   queryTimeoutMs?: number;
+  /** Told each time the lease heartbeat fails (it is retried at its next run). */
+  onHeartbeatError?: (message: string) => void;
 }
 
 const iso = (date: Date): string => date.toISOString();
@@ -61,6 +63,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   const db = connectSyncPg(url, {
     ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }),
     ...(options.queryTimeoutMs === undefined ? {} : { timeoutMs: options.queryTimeoutMs }),
+    ...(options.onHeartbeatError === undefined ? {} : { onRepeatError: options.onHeartbeatError }),
   });
   try {
     const schemaVersion = migratePostgres(db, redactDatabaseUrl(url));
