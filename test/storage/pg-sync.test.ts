@@ -20,9 +20,10 @@ describePostgres('a synchronous PostgreSQL connection', () => {
 
   it('after a query times out, every later query gets its own answer, not the late one', () => {
     // No server-side timeout: the server answers the slow query late, after the caller gave up.
-    const db = connectSyncPg(database.url, { timeoutMs: 300, statementTimeoutMs: 0 });
+    // The next query waits 0.3 s behind it, well within its own second on a loaded machine.
+    const db = connectSyncPg(database.url, { timeoutMs: 1000, statementTimeoutMs: 0 });
     try {
-      expect(() => db.query("SELECT pg_sleep(0.45), 'late' AS answer")).toThrow(PgQueryError);
+      expect(() => db.query("SELECT pg_sleep(1.3), 'late' AS answer")).toThrow(PgQueryError);
       // The server finishes the slow query while these wait behind it on the same connection.
       expect(db.query<{ answer: string }>("SELECT 'first' AS answer").rows).toEqual([{ answer: 'first' }]);
       expect(db.query<{ n: number }>('SELECT 2 AS n').rows).toEqual([{ n: 2 }]);
@@ -34,7 +35,8 @@ describePostgres('a synchronous PostgreSQL connection', () => {
   it('a statement stuck behind a lock is cancelled by the server before the caller gives up: its reason is reported and the connection goes on', async () => {
     const holder = new pg.Client({ connectionString: database.url });
     await holder.connect();
-    const db = connectSyncPg(database.url, { timeoutMs: 1500 });
+    // The default server-side timeout: 90 % of the caller's 3 s.
+    const db = connectSyncPg(database.url, { timeoutMs: 3000 });
     try {
       db.query('CREATE TABLE IF NOT EXISTS locked (n int)');
       // Another session holds the table the way a migration would.
