@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every check and every test, in one command.
+ * `npm test`: every check and every test, in one command, three processes at once:
  *
- *   - the bulk of the tests (vitest's `suite` project), then the fleet tests alone (its `fleet`
- *     project: several bot processes counted per second against the platforms' limits, which
- *     must judge the bot, not a busy machine);
- *   - all the while, the type check and lint (scripts/check.js, one CPU-bound process) at the
- *     lowest priority (nice 19): it runs on the CPU the tests leave idle while they wait on
- *     child processes, sockets and paced sends, and yields it whenever a test process wakes up.
- *     Before, it ran first, alone, for 20–40 s on one of the two cores.
+ *   - the fleet tests (vitest's `fleet` project: several bot processes whose sends are counted
+ *     per second against the platforms' limits) at normal priority: what they judge is the bot's
+ *     pacing, so they get the CPU first whenever they want it;
+ *   - the bulk of the tests (vitest's `suite` project) a little behind them (nice 5): most of
+ *     their time is waiting on child processes and sockets, and the fleet's is waiting on paced
+ *     sends, so the two overlap on two cores;
+ *   - the type check and lint (scripts/check.js, one CPU-bound process) at the lowest priority
+ *     (nice 19), on whatever CPU the tests leave idle.
+ *
+ * Run one after the other, the same work took about 3 minutes on two cores while using less than
+ * one of them on average (docs/development.md, "Testing").
  *
  * Arguments go to both vitest runs (`npm test -- --reporter=verbose`). Exits non-zero when
- * anything failed; the fleet still runs when the check or the suite failed, so one run reports
- * everything.
+ * anything failed; everything still runs when one part failed, so one run reports everything.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,7 +30,7 @@ const args = process.argv.slice(2);
 
 /** Run node with `argv`; resolves with its exit code (1 for a signal). */
 async function run(argv, options = {}) {
-  const child = spawn(process.execPath, argv, { cwd: root, stdio: options.stdio ?? 'inherit' });
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: options.stdio ?? 'inherit', env: { ...process.env, ...options.env } });
   if (options.nice !== undefined && child.pid !== undefined) {
     try {
       setPriority(child.pid, options.nice);
@@ -43,18 +46,25 @@ async function run(argv, options = {}) {
 }
 
 const started = Date.now();
-// The check's report is short: it is printed in one piece when it ends, not into vitest's.
+// The check's and the fleet's reports are short or late: each is printed in one piece when it
+// ends, not into the suite's live output. Each vitest run compiles the code its child processes
+// start into a folder of its own (test/support/compiled.ts).
 const check = run([join(root, 'scripts', 'check.js')], { stdio: ['ignore', 'pipe', 'pipe'], nice: 19 });
 // --passWithNoTests: `npm test -- test/cli` may name files of one project only.
-const suite = await run([vitest, 'run', '--project', 'suite', '--passWithNoTests', ...args]);
-const fleet = await run([vitest, 'run', '--project', 'fleet', '--passWithNoTests', ...args]);
+const fleet = run([vitest, 'run', '--project', 'fleet', '--passWithNoTests', ...args], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: { DOSSIER_TEST_JS_NAME: 'test-js-fleet' },
+});
+const suite = await run([vitest, 'run', '--project', 'suite', '--passWithNoTests', ...args], { nice: 5, env: { DOSSIER_TEST_JS_NAME: 'test-js-suite' } });
+const fleetRun = await fleet;
+process.stdout.write(`\n${fleetRun.output}`);
 const checked = await check;
 process.stdout.write(`\n${checked.output}`);
 
 const failed = [
   ...(checked.code === 0 ? [] : ['type check or lint']),
   ...(suite.code === 0 ? [] : ['tests']),
-  ...(fleet.code === 0 ? [] : ['fleet tests']),
+  ...(fleetRun.code === 0 ? [] : ['fleet tests']),
 ];
 const seconds = Math.round((Date.now() - started) / 1000);
 process.stdout.write(`\nnpm test: ${failed.length === 0 ? 'all passed' : `FAILED: ${failed.join(', ')}`} in ${Math.floor(seconds / 60)} min ${seconds % 60} s\n`);

@@ -20,8 +20,12 @@ import { join, relative, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '../..');
 
-/** Where the compiled mirror of the repository lives during a test run. */
-export const COMPILED_ROOT = join(repo, 'var', 'cache', 'test-js');
+/**
+ * Where the compiled mirror of the repository lives during a test run. `npm test` runs its two
+ * vitest runs at once and names each its own mirror (`DOSSIER_TEST_JS_NAME`), so that neither
+ * deletes the other's while its processes start from it.
+ */
+export const COMPILED_ROOT = join(repo, 'var', 'cache', process.env.DOSSIER_TEST_JS_NAME ?? 'test-js');
 
 /** What the mirror links to rather than compiles: files the code reads relative to itself. */
 const LINKED = ['data', 'docs', 'README.md', 'package.json'];
