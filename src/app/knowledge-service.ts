@@ -84,6 +84,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   let poller: NodeJS.Timeout | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let refreshing: Promise<boolean> | undefined;
+  let again: Promise<boolean> | undefined;
   let unwatchArticles: (() => void) | undefined;
 
   async function currentVersion(): Promise<string> {
@@ -137,11 +138,21 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const service: KnowledgeService = {
     current: () => snapshot,
     refresh() {
-      // One rebuild at a time; a change during a rebuild is picked up by the next call.
-      refreshing ??= refreshOnce().finally(() => {
-        refreshing = undefined;
+      if (refreshing === undefined) {
+        refreshing = refreshOnce().finally(() => {
+          refreshing = undefined;
+        });
+        return refreshing;
+      }
+      // One rebuild at a time. The running one may have listed the folder before the change
+      // this caller made (a fetched article just written): one more rebuild follows it, shared
+      // by every caller that arrives meanwhile, so none is told "done" before its change is in.
+      const running = refreshing;
+      again ??= running.then(async (first) => {
+        again = undefined;
+        return (await service.refresh()) || first;
       });
-      return refreshing;
+      return again;
     },
     onChange(listener) {
       listeners.add(listener);

@@ -79,6 +79,37 @@ describe('the knowledge service', () => {
     expect(seen).toEqual([3]);
   });
 
+  it('a refresh asked for while a rebuild runs is answered by a rebuild that starts after it: a change made meanwhile is in', async () => {
+    const storyDir = copyOfSeedStory();
+    let gate: (() => void) | undefined;
+    let builds = 0;
+    const service = await createKnowledgeService({
+      storyDir,
+      // The second build (the first refresh) waits until the test lets it go.
+      loadStory: async (dir) => {
+        builds++;
+        if (builds === 2) await new Promise<void>((resolve) => (gate = resolve));
+        return loadStory(dir);
+      },
+      createSearch: createKnowledgeSearch,
+      logger: capturingLogger().logger,
+      pollMs: 60_000,
+    });
+    services.push(service);
+    writeFileSync(join(storyDir, 'articles', 'touched.txt'), ''); // a change, so the first refresh rebuilds
+    const first = service.refresh();
+    await waitFor(() => gate !== undefined, 5000);
+    // The article arrives while that rebuild runs, and its writer asks for a refresh.
+    rmSync(join(storyDir, 'articles', 'touched.txt'));
+    addFixtureArticle(storyDir);
+    const second = service.refresh();
+    gate?.();
+    expect(await first).toBe(true);
+    expect(await second).toBe(true);
+    expect(service.current().kb.sources.map((s) => s.id)).toContain('100_fixture_panjshir_fall');
+    expect(builds).toBe(3);
+  });
+
   it('while watching, answers from a dropped-in article without being asked to refresh', async () => {
     const dir = copyOfSeedStory();
     const service = await start(dir);

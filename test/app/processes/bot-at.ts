@@ -5,7 +5,7 @@
  * the environment, platforms, feeds, digests, /healthz, graceful stop on SIGTERM — is the bot's
  * own start-up, unchanged.
  *
- *   node var/cache/test-js/test/app/processes/bot-at.js   (compiled by the tests: test/support/compiled.ts; settings in the environment)
+ *   node var/cache/test-js-suite/test/app/processes/bot-at.js   (compiled by the tests: test/support/compiled.ts; settings in the environment)
  */
 import { startApp } from '../../../src/app/app.js';
 import { StartupError } from '../../../src/app/core.js';
