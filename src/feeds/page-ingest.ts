@@ -127,27 +127,36 @@ export async function indexStoryArticles(story: string, articles: ArticleStore, 
   return added;
 }
 
-/** A page fetched and its report extracted, or why that failed (an outcome as {@link ingestPage} reports it). */
+/** A page fetched and its report extracted, or why that failed, or that it has not changed (an outcome as {@link ingestPage} reports it). */
 export type PageReading =
-  | { ok: true; fetched: { url: string }; extracted: ExtractedArticle }
-  | { ok: false; outcome: Extract<PageOutcome, { status: 'failed' }> };
+  | { ok: true; fetched: { url: string; etag?: string; lastModified?: string }; extracted: ExtractedArticle }
+  | { ok: false; outcome: Extract<PageOutcome, { status: 'failed' | 'duplicate' }> };
 
 /**
  * Fetch a page and extract its report, without storing anything: what {@link ingestPage} starts
  * with, and what a feed filter reads when the feed item alone cannot say whether it is about the
  * story (the reading is then handed to {@link ingestPage}, so the page is fetched once).
  *
+ * `stored`: the story's record of this page, when it has one. The request is then conditional on
+ * the validators the page was stored with, and a 304 says the stored article is still the page.
+ *
  * @example
  * const reading = await readPage(item.url, fetcher);
  * if (reading.ok) console.log(reading.extracted.paragraphs.join('\n'));
  */
-export async function readPage(url: string, fetcher: Fetcher): Promise<PageReading> {
-  const fetched = await fetcher.get(url, { expect: 'html' });
+export async function readPage(url: string, fetcher: Fetcher, stored?: WebArticleRecord): Promise<PageReading> {
+  const validators = { ...(stored?.pageEtag ? { etag: stored.pageEtag } : {}), ...(stored?.pageLastModified ? { lastModified: stored.pageLastModified } : {}) };
+  const fetched = await fetcher.get(url, { expect: 'html', ...(Object.keys(validators).length > 0 ? { validators } : {}) });
   if (fetched.kind === 'failed') return { ok: false, outcome: { status: 'failed', url, failure: fetched.failure, reason: fetched.reason, permanent: fetched.permanent } };
-  if (fetched.kind === 'not-modified') return { ok: false, outcome: { status: 'failed', url, failure: 'http-status', reason: 'HTTP 304 to an unconditional request', permanent: false } };
+  if (fetched.kind === 'not-modified') {
+    if (stored === undefined || Object.keys(validators).length === 0) {
+      return { ok: false, outcome: { status: 'failed', url, failure: 'http-status', reason: 'HTTP 304 to an unconditional request', permanent: false } };
+    }
+    return { ok: false, outcome: { status: 'duplicate', url, sourceId: stored.sourceId, reason: `the page has not changed since it was stored as ${stored.sourceId} (HTTP 304)`, appearanceAdded: false } };
+  }
   const extracted = extractArticle(fetched.text);
   if (!extracted.ok) return { ok: false, outcome: { status: 'failed', url, failure: extracted.kind, reason: extracted.reason, permanent: true } };
-  return { ok: true, fetched: { url: fetched.url }, extracted };
+  return { ok: true, fetched: { url: fetched.url, ...(fetched.etag ? { etag: fetched.etag } : {}), ...(fetched.lastModified ? { lastModified: fetched.lastModified } : {}) }, extracted };
 }
 
 /**
@@ -165,9 +174,10 @@ export async function ingestPage(url: string, context: PageIngestContext, hints:
   const { story, articles, store } = context;
   const overrides = hints.overrides ?? {};
   const fallbacks = hints.fallbacks ?? {};
-  const reading = alreadyRead ?? (await readPage(url, context.fetcher));
+  const reading = alreadyRead ?? (await readPage(url, context.fetcher, store.webArticleByUrl(story, normaliseUrl(url))));
   if (!reading.ok) return reading.outcome;
   const { fetched, extracted } = reading;
+  const pageValidators = { ...(fetched.etag ? { pageEtag: fetched.etag } : {}), ...(fetched.lastModified ? { pageLastModified: fetched.lastModified } : {}) };
   const page = extracted.metadata;
   const canonical = absolute(page.canonicalUrl, fetched.url);
   const pageUrl = canonical ?? fetched.url;
@@ -189,6 +199,11 @@ export async function ingestPage(url: string, context: PageIngestContext, hints:
   const samePage = keys.map((key) => store.webArticleByUrl(story, key)).find((record) => record !== undefined);
   if (samePage !== undefined) {
     if (samePage.contentHash === hash) {
+      // Served again unchanged, perhaps with new validators: the next request is conditional on these.
+      if (samePage.pageEtag !== pageValidators.pageEtag || samePage.pageLastModified !== pageValidators.pageLastModified) {
+        const { pageEtag: _etag, pageLastModified: _lastModified, ...rest } = samePage;
+        store.saveWebArticle({ ...rest, ...pageValidators });
+      }
       return { status: 'duplicate', url, sourceId: samePage.sourceId, reason: `already stored as ${samePage.sourceId}`, appearanceAdded: false };
     }
     if (!isNewer(page, samePage)) {
@@ -268,6 +283,7 @@ export async function ingestPage(url: string, context: PageIngestContext, hints:
     outlet,
     appearances: samePage?.appearances ?? [appearance],
     storedAt: now,
+    ...pageValidators,
   });
   return samePage === undefined ? { status: 'added', url, sourceId, meta: checked } : { status: 'updated', url, sourceId, replaced: samePage.sourceId, meta: checked };
 }

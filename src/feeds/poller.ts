@@ -24,9 +24,10 @@ import type { Fetcher } from '../fetch/fetcher.js';
 import { loadRegistry, type RegistryEntity } from '../knowledge/registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { ArticleStore } from '../storage/articles.js';
-import type { FeedItemRecord, FeedItemStatus, FeedState, FeedStore, SourceLedger } from '../storage/types.js';
+import type { FeedItemRecord, FeedItemStatus, FeedState, FeedStore, SourceLedger, WebArticleRecord } from '../storage/types.js';
 import { FeedConfigWatcher, judgeText, type FeedConfig } from './config.js';
 import { noFeedMetrics, type FeedMetrics } from './metrics.js';
+import { normaliseUrl } from './identity.js';
 import { indexStoryArticles, ingestPage, readPage, type PageOutcome, type PageReading } from './page-ingest.js';
 import { FeedParseError, parseFeedDocument, type FeedItem } from './parse.js';
 
@@ -168,14 +169,15 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
    * stored if it is taken (fetched once). A page that cannot be read is handed on too: storing
    * it fails the same way, with its reason.
    */
-  async function judgeItem(item: FeedItem, feed: FeedConfig): Promise<{ filtered: string } | { filtered?: undefined; matched?: string; reading?: PageReading }> {
+  async function judgeItem(item: FeedItem, feed: FeedConfig, stored: WebArticleRecord | undefined): Promise<{ filtered: string } | { filtered?: undefined; matched?: string; reading?: PageReading }> {
     const onItem = judgeText([item.title, item.summary, ...item.categories].join('\n'), feed, entities);
     if (onItem.kind === 'excluded') return { filtered: `the item mentions excluded "${onItem.term}"` };
     if (onItem.kind === 'included') return { matched: `the item mentions "${onItem.term}"` };
     if (onItem.kind === 'unfiltered') return {};
-    const reading = await readPage(item.url, fetcher);
+    const reading = await readPage(item.url, fetcher, stored);
     if (!reading.ok) {
-      metrics.articleJudged('failed');
+      // Not modified: the stored article was judged (and taken) before; nothing new to judge.
+      if (reading.outcome.status === 'failed') metrics.articleJudged('failed');
       return { reading };
     }
     const { extracted } = reading;
@@ -200,7 +202,9 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     const record = (status: FeedItemStatus, extra: Partial<FeedItemRecord> = {}): void =>
       store.saveFeedItem({ story, feedUrl: feed.url, itemKey: item.key, url: item.url, status, attempts: 0, seenAt: now, ...extra });
 
-    const verdict = await judgeItem(item, feed);
+    // An updated item whose page is stored: its page is asked for conditionally.
+    const stored = updatedSince ? store.webArticleByUrl(story, normaliseUrl(item.url)) : undefined;
+    const verdict = await judgeItem(item, feed, stored);
     if (verdict.filtered !== undefined) {
       record('filtered', { reason: verdict.filtered });
       metrics.item('filtered');

@@ -193,6 +193,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'page validators of web articles',
+    sql: `
+      -- The ETag and Last-Modified a stored page was served with, so that fetching it again (its
+      -- feed item says it was updated) is a conditional request.
+      ALTER TABLE web_articles ADD COLUMN page_etag TEXT;
+      ALTER TABLE web_articles ADD COLUMN page_last_modified TEXT;
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer version of Dossier. */

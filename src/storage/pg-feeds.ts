@@ -80,12 +80,13 @@ export function createPostgresFeedStore(db: SyncPg): FeedStore {
     saveWebArticle(record) {
       db.transaction(() => {
         db.query(
-          `INSERT INTO web_articles (story, source_id, url_key, canonical_key, content_hash, sketch, modified, outlet, appearances, stored_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+          `INSERT INTO web_articles (story, source_id, url_key, canonical_key, content_hash, sketch, modified, outlet, appearances, stored_at, page_etag, page_last_modified)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            ON CONFLICT (story, source_id) DO UPDATE SET
              url_key = excluded.url_key, canonical_key = excluded.canonical_key, content_hash = excluded.content_hash,
              sketch = excluded.sketch, modified = excluded.modified, outlet = excluded.outlet,
-             appearances = excluded.appearances, stored_at = excluded.stored_at`,
+             appearances = excluded.appearances, stored_at = excluded.stored_at,
+             page_etag = excluded.page_etag, page_last_modified = excluded.page_last_modified`,
           [
             record.story,
             record.sourceId,
@@ -97,6 +98,8 @@ export function createPostgresFeedStore(db: SyncPg): FeedStore {
             record.outlet,
             JSON.stringify(record.appearances.map((a) => ({ ...a, seenAt: a.seenAt.toISOString() }))),
             record.storedAt.toISOString(),
+            record.pageEtag ?? null,
+            record.pageLastModified ?? null,
           ],
         );
         const keys = [...new Set([record.urlKey, ...(record.canonicalKey === undefined ? [] : [record.canonicalKey]), ...record.otherUrlKeys])];

@@ -42,6 +42,8 @@ export interface ArticleRow {
   outlet: string;
   appearances: string;
   stored_at: string;
+  page_etag?: string | null;
+  page_last_modified?: string | null;
 }
 
 const iso = (date: Date | undefined): string | null => (date === undefined ? null : date.toISOString());
@@ -92,6 +94,8 @@ export function toArticle(row: ArticleRow, urlKeys: readonly string[]): WebArtic
     outlet: row.outlet,
     appearances,
     storedAt: new Date(row.stored_at),
+    ...(row.page_etag === null || row.page_etag === undefined ? {} : { pageEtag: row.page_etag }),
+    ...(row.page_last_modified === null || row.page_last_modified === undefined ? {} : { pageLastModified: row.page_last_modified }),
   };
 }
 
@@ -128,12 +132,13 @@ export function createSqliteFeedStore(db: Database.Database): FeedStore {
     ),
     articles: db.prepare('SELECT * FROM web_articles WHERE story = ? ORDER BY source_id'),
     saveArticle: db.prepare(
-      `INSERT INTO web_articles (story, source_id, url_key, canonical_key, content_hash, sketch, modified, outlet, appearances, stored_at)
-       VALUES (@story, @sourceId, @urlKey, @canonicalKey, @contentHash, @sketch, @modified, @outlet, @appearances, @storedAt)
+      `INSERT INTO web_articles (story, source_id, url_key, canonical_key, content_hash, sketch, modified, outlet, appearances, stored_at, page_etag, page_last_modified)
+       VALUES (@story, @sourceId, @urlKey, @canonicalKey, @contentHash, @sketch, @modified, @outlet, @appearances, @storedAt, @pageEtag, @pageLastModified)
        ON CONFLICT (story, source_id) DO UPDATE SET
          url_key = excluded.url_key, canonical_key = excluded.canonical_key, content_hash = excluded.content_hash,
          sketch = excluded.sketch, modified = excluded.modified, outlet = excluded.outlet,
-         appearances = excluded.appearances, stored_at = excluded.stored_at`,
+         appearances = excluded.appearances, stored_at = excluded.stored_at,
+         page_etag = excluded.page_etag, page_last_modified = excluded.page_last_modified`,
     ),
     saveUrl: db.prepare(
       `INSERT INTO web_article_urls (story, url_key, source_id) VALUES (?, ?, ?)
@@ -156,6 +161,8 @@ export function createSqliteFeedStore(db: Database.Database): FeedStore {
       outlet: record.outlet,
       appearances: JSON.stringify(record.appearances.map((a) => ({ ...a, seenAt: a.seenAt.toISOString() }))),
       storedAt: record.storedAt.toISOString(),
+      pageEtag: record.pageEtag ?? null,
+      pageLastModified: record.pageLastModified ?? null,
     });
     const keys = new Set([record.urlKey, ...(record.canonicalKey === undefined ? [] : [record.canonicalKey]), ...record.otherUrlKeys]);
     for (const key of keys) sql.saveUrl.run(record.story, key, record.sourceId);

@@ -427,6 +427,12 @@ export interface WebArticleRecord {
   outlet: string;
   appearances: ArticleAppearance[];
   storedAt: Date;
+  /**
+   * The validators the page was served with when it was stored (`ETag`, `Last-Modified`): when
+   * its feed item says it changed, the page is asked for again conditionally.
+   */
+  pageEtag?: string;
+  pageLastModified?: string;
 }
 
 /** Feed state and web-article identity, per story. */

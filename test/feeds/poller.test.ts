@@ -333,6 +333,48 @@ describe('one article, however many copies', () => {
   });
 });
 
+describe('an item its feed marks updated', () => {
+  /** The feed with its one item published (or updated) at `at`. */
+  function serveFeedUpdatedAt(at: number): void {
+    site.serve('/kd/atom.xml', { body: atomFeed('Kabul Dispatch', site.url('/kd'), [{ ...kdEntry(), published: new Date(at).toISOString() }]), contentType: 'application/atom+xml' });
+  }
+  const servePage = (extra: Partial<typeof kd> = {}): void =>
+    site.serve('/kd/masood-vows', { body: newsPage({ ...kd, canonical: site.url('/kd/masood-vows'), ...extra }), contentType: HTML, validators: true, lastModified: 'Wed, 25 Aug 2021 07:30:00 GMT' });
+
+  it('asks for its page again conditionally: an unchanged page (304) is not downloaded or stored again, a changed one replaces the article', async () => {
+    servePage({ modified: '2021-08-25T07:30:00Z' });
+    serveFeedUpdatedAt(clock - MINUTE);
+    listFeeds([{ url: site.url('/kd/atom.xml') }]);
+    const [first] = await poller.tick();
+    expect(first?.items[0]?.status).toBe('added');
+    const sourceId = first!.items[0]!.sourceId!;
+    const files = articleFiles();
+
+    // The feed says the item changed; the page did not.
+    clock += MINUTE;
+    serveFeedUpdatedAt(clock + 1000);
+    clock += MINUTE;
+    const [second] = await poller.tick();
+    expect(second?.items[0]).toMatchObject({ status: 'duplicate', sourceId });
+    expect(second?.items[0]?.reason).toMatch(/has not changed .*HTTP 304/u);
+    const pageRequests = site.requestsFor('/kd/masood-vows');
+    expect(pageRequests).toHaveLength(2);
+    expect(pageRequests[1]?.headers['if-none-match']).toMatch(/^"[0-9a-f]{16}"$/u);
+    expect(pageRequests[1]?.headers['if-modified-since']).toBe('Wed, 25 Aug 2021 07:30:00 GMT');
+    expect(articleFiles()).toEqual(files);
+
+    // Then the page really changes: the same conditional request gets the new page.
+    const update = 'Update: Masood later said talks with the Taliban delegation in Charikar had ended without agreement.';
+    servePage({ modified: '2021-08-25T12:00:00Z', paragraphs: [...kd.paragraphs, update] });
+    serveFeedUpdatedAt(clock + 1000);
+    clock += MINUTE;
+    const [third] = await poller.tick();
+    expect(third?.items[0]).toMatchObject({ status: 'updated', sourceId });
+    expect(site.requestsFor('/kd/masood-vows')).toHaveLength(3);
+    expect(loadStory(storyDir).sources.find((s) => s.id === sourceId)?.raw).toContain('Charikar');
+  });
+});
+
 describe('bad input: a logged, counted, visible state, and the others go on', () => {
   it('handles every bad feed and page in one tick while the good feed is ingested', async () => {
     await poller.stop();

@@ -322,7 +322,10 @@ export function storeContract(harness: () => ContractHarness): void {
         outlet: 'X',
         appearances: [{ outlet: 'X', url: 'http://x/a', seenAt: T0 }, { outlet: 'Y', url: 'http://y/copy', seenAt: T0 }],
         storedAt: T0,
+        pageEtag: '"p1"',
+        pageLastModified: 'Sun, 22 Aug 2021 07:00:00 GMT',
       });
+      expect(again.webArticleByUrl('s', 'http://x/a')).toMatchObject({ pageEtag: '"p1"', pageLastModified: 'Sun, 22 Aug 2021 07:00:00 GMT' });
       expect(again.feedState('s', 'http://x/feed')).toMatchObject({ etag: '"v1"', status: 'ok', consecutiveFailures: 0, subscribedAt: T0, nextPollAt: minutes(1) });
       expect(again.feedStates('other')).toEqual([]);
       expect(again.feedItem('s', 'http://x/feed', 'g1')).toMatchObject({ status: 'added', sourceId: '004_ab' });
