@@ -1,13 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Fault-injection tests that run several real bot processes and count what the fake platforms
- * received per second. `npm test` (scripts/test.js) runs them as a vitest run of their own,
- * beside the suite but at a higher priority than it: their "within the platform's per-second
- * limit" and "within the deadline" checks must judge the bot, not a machine the suite keeps busy.
- * Their two files run at once: each spends most of its time waiting on paced sends.
+ * Tests that count what the fake platforms received per second: fault injection with several
+ * real bot processes, and the in-process pacing test. `npm test` (scripts/test.js) runs them as a
+ * vitest run of their own, beside the suite but at a higher priority than it: their "within the
+ * platform's per-second limit" and "within the deadline" checks must judge the bot, not a
+ * machine the suite keeps busy. Two files run at once: most of their time is waiting on paced
+ * sends.
  */
-const FLEET_TESTS = ['test/deploy/instances.test.ts', 'test/digests/delivery-process.test.ts'];
+const FLEET_TESTS = ['test/deploy/instances.test.ts', 'test/digests/delivery-process.test.ts', 'test/adapters/telegram/sender-pacing.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,11 +1,11 @@
 /**
  * The Telegram sender on its own, against the fake Bot API: how an answer waits out a long
- * retry_after, and that every message is paced by the bot's one limiter.
+ * retry_after, and what a lost answer means. (That every message is paced by the bot's one
+ * limiter, counted per second, is ./sender-pacing.test.ts, run with the fleet tests.)
  */
 import { Api } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramSender } from '../../../src/adapters/telegram/sender.js';
-import { createSendLimiter, memoryPacingStore } from '../../../src/delivery/limiter.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { reply } from '../../../src/replies/reply.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/storage/sqlite.js';
@@ -50,23 +50,5 @@ describe('the Telegram sender', () => {
     expect(telegram.sent('42')).toHaveLength(1); // it did arrive
     telegram.setFaults({ serverError: { share: 1 } });
     await expect(sender.sendPart('42', part, { key: 'k' })).rejects.toMatchObject({ kind: 'transient', outcomeUnknown: false });
-  });
-
-  it('replies, digest parts and notices share one limiter: no second carries more than the bot may send', async () => {
-    const limiter = createSendLimiter({ store: memoryPacingStore(), pacing: { telegram: { perSecond: 20, perChatPerMinute: { private: 6000, group: 6000, channel: 6000 }, concurrency: 8 } } });
-    const sender = createTelegramSender({ api: new Api(telegram.token, { apiRoot: telegram.apiRoot }), chatState: store, logger: silentLogger(), now: () => new Date(), limiter });
-    const [part] = sender.plan(answer);
-    await Promise.all([
-      ...Array.from({ length: 15 }, (_, i) => sender.deliver(String(100 + i), answer)),
-      ...Array.from({ length: 15 }, (_, i) => sender.sendPart(String(200 + i), part, { key: `k${i}` })),
-    ]);
-    const times = telegram.sendTimes().sort((a, b) => a - b);
-    expect(times).toHaveLength(30);
-    let busiest = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i]! - times[j]! >= 1000) j++;
-      busiest = Math.max(busiest, i - j + 1);
-    }
-    expect(busiest).toBeLessThanOrEqual(21);
   });
 });
