@@ -27,13 +27,13 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
   let telegram: FakeTelegramBotApi;
   const bots: BotProcess[] = [];
   const database = () => join(dir.path, 'dossier.sqlite');
-  /** When the test's first process started (real time): its clock read SLOT then. */
-  let timelineStartedAt: number | undefined;
+  /** The real time at which every process's clock read SLOT: they share one clock, restarts included. */
+  let timeline = 0;
 
   beforeEach(async () => {
     dir = tempDir();
     telegram = await FakeTelegramBotApi.start();
-    timelineStartedAt = undefined;
+    timeline = Date.now();
   });
   afterEach(async () => {
     for (const bot of bots.splice(0)) bot.child.kill('SIGKILL');
@@ -48,6 +48,7 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
       apiUrl: telegram.apiRoot,
       token: telegram.token,
       startAt: SLOT.toISOString(),
+      clockAnchorMs: timeline,
       pacingScale: SCALE,
       perKind: 5,
       sendTimeoutSeconds: 2,
@@ -57,15 +58,7 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     };
   }
 
-  /**
-   * The clock a later process starts at: the first one's, carried on. A restarted bot must see
-   * the time the stopped one saw plus what passed since, as a real restart does, or it would
-   * read the stopped one's "retry after" times in the ledger as long past.
-   */
-  const carriedOnClock = (): string => new Date(SLOT.getTime() + (Date.now() - (timelineStartedAt ?? Date.now()))).toISOString();
-
   async function start(overrides: Partial<BotProcessSettings> = {}): Promise<BotProcess> {
-    timelineStartedAt ??= Date.now();
     const bot = await startBotProcess(settings(overrides));
     bots.push(bot);
     return bot;
@@ -184,7 +177,9 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     // Half-sent digests are recorded as exactly that: the ledger agrees with the fake, part by part.
     for (const row of ledger(database())) expect(telegram.sent(row.chatId)).toHaveLength(row.partsAccepted);
 
-    const second = await start({ startAt: carriedOnClock() });
+    // The same clock carries on, as it does for a real restart: the stopped process's "retry
+    // after" times in the ledger still mean what they meant.
+    const second = await start();
     const rows = await allFinished(all, [], 2, 0);
     expect(rows.every((r) => r.status === 'delivered' && r.partsAccepted === 2)).toBe(true);
     expect(expectEachPartOnceInOrder(all)).toBe(0);
@@ -205,7 +200,7 @@ describe('digest delivery under platform faults (bot processes, fake Bot API)', 
     const killedAt = Date.now();
     const recordedAtKill = new Map(ledger(database()).map((r) => [r.chatId, r.partsAccepted]));
 
-    await start({ leaseMs: 60_000, startAt: carriedOnClock() });
+    await start({ leaseMs: 60_000 });
     const rows = await allFinished(all, [], 2, 0);
     expect(Date.now() - killedAt).toBeLessThan(30_000);
     expect(rows.every((r) => r.status === 'delivered' && r.partsAccepted === 2)).toBe(true);

@@ -20,10 +20,11 @@ describePostgres('a synchronous PostgreSQL connection', () => {
 
   it('after a query times out, every later query gets its own answer, not the late one', () => {
     // No server-side timeout: the server answers the slow query late, after the caller gave up.
-    // The next query waits 0.3 s behind it, well within its own second on a loaded machine.
-    const db = connectSyncPg(database.url, { timeoutMs: 1000, statementTimeoutMs: 0 });
+    // The next query waits 0.2 s behind it: 1.8 s to spare on a loaded machine (with 0.7 s to
+    // spare it timed out once at load 10).
+    const db = connectSyncPg(database.url, { timeoutMs: 2000, statementTimeoutMs: 0 });
     try {
-      expect(() => db.query("SELECT pg_sleep(1.3), 'late' AS answer")).toThrow(PgQueryError);
+      expect(() => db.query("SELECT pg_sleep(2.2), 'late' AS answer")).toThrow(PgQueryError);
       // The server finishes the slow query while these wait behind it on the same connection.
       expect(db.query<{ answer: string }>("SELECT 'first' AS answer").rows).toEqual([{ answer: 'first' }]);
       expect(db.query<{ n: number }>('SELECT 2 AS n').rows).toEqual([{ n: 2 }]);

@@ -25,8 +25,13 @@ export interface BotProcessSettings {
   /** Telegram: the fake's apiRoot; Discord: the fake's apiUrl. */
   apiUrl: string;
   token: string;
-  /** The process's clock starts here (ISO). */
+  /** The process's clock reads this (ISO) at `clockAnchorMs`, or at its own start without one. */
   startAt: string;
+  /**
+   * The real time (epoch ms) at which the clock reads `startAt`: processes given the same anchor
+   * share one clock, however long each took to start, as real processes on one machine do.
+   */
+  clockAnchorMs?: number;
   /** The platforms' pacing, this many times faster (so a test of hundreds of chats takes seconds). */
   pacingScale: number;
   /** Items per kind in a digest (more = more message parts). */
@@ -40,7 +45,7 @@ export interface BotProcessSettings {
 const settings = JSON.parse(process.env.DOSSIER_TEST_BOT ?? '{}') as BotProcessSettings;
 const logger = createLogger({ level: 'warn', format: 'json', destination: process.stderr });
 const store = openSqliteStore(settings.database);
-const started = Date.now();
+const started = settings.clockAnchorMs ?? Date.now();
 const startAt = new Date(settings.startAt).getTime();
 const now = () => new Date(startAt + (Date.now() - started));
 const limiter = createSendLimiter({ store, pacing: { [settings.platform]: scalePacing(DEFAULT_PACING[settings.platform], settings.pacingScale) } });
