@@ -382,9 +382,26 @@ function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
  * Per-assertion word sets the pairwise judgements read, worked out once per assertion (an
  * assertion is never changed once made) rather than once per pair compared.
  */
-const memo = new WeakMap<Assertion, { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> }>();
-function memoOf(a: Assertion): { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> } {
+interface AssertionMemo {
+  claimantWords?: Set<string>;
+  claimantNames?: Set<string>;
+  statementNames?: Set<string>;
+  /** What {@link answers} reads of an assertion on every pair: its claimant folded, its words' tests, its kind families. */
+  answering?: { claimant: string; backReference: boolean; namesClaims: boolean; isClaim: boolean; families: Set<string> };
+}
+const memo = new WeakMap<Assertion, AssertionMemo>();
+function memoOf(a: Assertion): AssertionMemo {
   return memo.get(a) ?? memo.set(a, {}).get(a)!;
+}
+function answering(a: Assertion): NonNullable<AssertionMemo['answering']> {
+  const m = memoOf(a);
+  return (m.answering ??= {
+    claimant: a.claimant.toLowerCase(),
+    backReference: BACK_REFERENCE.test(a.statement),
+    namesClaims: /\bclaims?\b/iu.test(a.statement),
+    isClaim: /^claim/iu.test(a.verb),
+    families: new Set([...a.kinds].map((k) => KIND_FAMILY[k] ?? k)),
+  });
 }
 function claimantWords(a: Assertion): Set<string> {
   const m = memoOf(a);
@@ -449,15 +466,17 @@ const KIND_FAMILY: Record<string, string> = { capture: 'control', collapse: 'con
 /** How well a denial answers a claim (0 = it does not): it denies the happening the claim tells. */
 function answers(denial: Assertion, claim: Assertion, parties: Parties, nearest: Sentence | undefined): number {
   // Nobody denies their own claim.
-  if (denial.claimant.toLowerCase() === claim.claimant.toLowerCase()) return 0;
+  const d = answering(denial);
+  const c = answering(claim);
+  if (d.claimant === c.claimant) return 0;
   if (denial.claimantEntity && claim.claimantEntity && sameParty(denial, claim, parties)) return 0;
   const sameReport = claim.sentence.sourceId === denial.sentence.sourceId;
   const before = sameReport && claim.sentence.start < denial.sentence.start;
   // "denied such claims": the claim its report has just told, whatever its words.
-  const pointsBack = claim.sentence === nearest && BACK_REFERENCE.test(denial.statement);
-  const denialOfClaims = /\bclaims?\b/iu.test(denial.statement) && /^claim/iu.test(claim.verb);
+  const pointsBack = claim.sentence === nearest && d.backReference;
+  const denialOfClaims = d.namesClaims && c.isClaim;
   const family = denial.main === undefined ? undefined : KIND_FAMILY[denial.main] ?? denial.main;
-  const kindMatch = family !== undefined && [...claim.kinds].some((k) => (KIND_FAMILY[k] ?? k) === family);
+  const kindMatch = family !== undefined && c.families.has(family);
   if (!kindMatch && !denialOfClaims && !pointsBack) return 0;
   // Across reports the word "claims" alone says nothing of which claim: the happening must match.
   if (!sameReport && !kindMatch) return 0;
@@ -667,8 +686,12 @@ class ClaimIndex {
 
 function uniqueCitations(assertions: Assertion[]): Citation[] {
   const citations: Citation[] = [];
+  const seen = new Set<string>();
   for (const a of assertions) {
-    if (!citations.some((c) => c.sourceId === a.sentence.sourceId && c.start === a.sentence.start)) citations.push(citationOf(a.sentence));
+    const key = `${a.sentence.start}\u0000${a.sentence.sourceId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    citations.push(citationOf(a.sentence));
   }
   return citations;
 }

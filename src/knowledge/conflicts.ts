@@ -222,15 +222,19 @@ function shorten(text: string, max: number): string {
 function linkFacts(conflicts: Conflict[], input: AnalysisInput): Map<string, string[]> {
   const factConflicts = new Map<string, string[]>();
   const touches = (a: Citation, b: Citation): boolean => a.sourceId === b.sourceId && a.start < b.end && b.start < a.end;
-  // Only a fact cited from the side's report can touch it: facts by report, in their order.
-  const bySource = new Map<string, Fact[]>();
+  // Only a fact cited from the side's report can touch it, by a citation of that report: facts
+  // by report, in their order, each with its citations of that report (a fact corroborated by
+  // thousands of reports is not read whole for every side).
+  const bySource = new Map<string, Array<{ fact: Fact; citations: Citation[] }>>();
   for (const fact of input.facts) {
-    for (const id of new Set(fact.citations.map((c) => c.sourceId))) (bySource.get(id) ?? bySource.set(id, []).get(id)!).push(fact);
+    const own = new Map<string, Citation[]>();
+    for (const c of fact.citations) (own.get(c.sourceId) ?? own.set(c.sourceId, []).get(c.sourceId)!).push(c);
+    for (const [id, citations] of own) (bySource.get(id) ?? bySource.set(id, []).get(id)!).push({ fact, citations });
   }
   for (const conflict of conflicts) {
     for (const side of conflict.sides) {
-      for (const fact of bySource.get(side.citation.sourceId) ?? []) {
-        if (!fact.citations.some((c) => touches(c, side.citation))) continue;
+      for (const { fact, citations } of bySource.get(side.citation.sourceId) ?? []) {
+        if (!citations.some((c) => touches(c, side.citation))) continue;
         side.factId ??= fact.id;
         const ids = factConflicts.get(fact.id) ?? [];
         if (!ids.includes(conflict.id)) factConflicts.set(fact.id, [...ids, conflict.id]);

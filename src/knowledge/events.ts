@@ -576,8 +576,12 @@ function toEvent(draft: Draft, order: ReadonlyMap<string, number>): StoryEvent {
     (a, b) => (order.get(a.sentence.sourceId) ?? 0) - (order.get(b.sentence.sourceId) ?? 0) || a.sentence.start - b.sentence.start,
   );
   const citations: Citation[] = [];
+  const seen = new Set<string>();
   for (const t of tellings) {
-    if (!citations.some((c) => c.sourceId === t.sentence.sourceId && c.start === t.sentence.start)) citations.push(citationOf(t.sentence));
+    const key = `${t.sentence.start}\u0000${t.sentence.sourceId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    citations.push(citationOf(t.sentence));
   }
   const entities = new Set<string>();
   for (const t of tellings) for (const e of t.entities) entities.add(e);
