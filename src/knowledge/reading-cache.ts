@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
 import { loadArticle, metaPathFor, type Article } from './articles.js';
-import { assembleKnowledge, canonicalOrder } from './build.js';
+import { canonicalOrder, createAssembler, type Assembler } from './build.js';
 import { loadStoryMeta } from './load.js';
 import type { MentionableEntity } from './mentions.js';
 import type { KnowledgeBase } from './model.js';
@@ -119,6 +119,8 @@ export interface ReadingCache {
    * every `snapshotEveryMs` (or now when `force`).
    */
   built(key: string, kb: KnowledgeBase, force?: boolean): void;
+  /** The story-wide stages with their state kept between builds (an article that sorts last is added in place). */
+  readonly assembler: Assembler;
 }
 
 /**
@@ -202,6 +204,7 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
   return {
     stats,
     version,
+    assembler: createAssembler(),
     articles: folderArticles,
     keys: keysOf,
     snapshot(key) {
@@ -277,7 +280,7 @@ export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, 
     for (const source of saved.sources) source.raw = raws.get(source.id) ?? '';
     return saved;
   }
-  const kb = assembleKnowledge(story, registry, cache.read(ordered, registry.entities)).kb;
+  const kb = cache.assembler.assemble(story, registry, cache.read(ordered, registry.entities)).kb;
   cache.built(key, kb);
   return kb;
 }

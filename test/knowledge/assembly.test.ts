@@ -1,0 +1,88 @@
+/**
+ * The story-wide stages kept between builds (src/knowledge/assembly.ts): an article that sorts
+ * after every other is added in place, and the knowledge base is exactly the reference build's
+ * (every stage over the whole story at once) for the longer story, at every step; an article
+ * that sorts anywhere else, or a changed registry, builds the whole story and matches too.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../src/knowledge/articles.js';
+import { canonicalOrder, createAssembler } from '../../src/knowledge/build.js';
+import { createReadingCache } from '../../src/knowledge/reading-cache.js';
+import { copyOf, random, randomStory, registry, seed, shuffled, story } from './random-story.js';
+import { referenceBuild } from './reference-build.js';
+
+/** The shortest start of `ordered` that holds every seed article (the registry cites them). */
+function firstBuildable(ordered: readonly Article[]): number {
+  const ids = new Set(seed.map((a) => a.id));
+  let n = 0;
+  while (ids.size > 0 && n < ordered.length) ids.delete((ordered[n++] as Article).id);
+  return n;
+}
+
+/** A live feed: each new article published a day after the one before, after the whole story. */
+function liveFeed(seedValue: number, count: number): Article[] {
+  const next = random(seedValue);
+  const picked = shuffled(randomStory(seedValue).slice(seed.length), next).slice(0, count);
+  return picked.map((a, i) => copyOf({ ...a, meta: { ...a.meta, published: `2021-10-${String(i + 1).padStart(2, '0')}` } }, 20 + i));
+}
+
+describe('story-wide stages kept between builds', () => {
+  for (const seedValue of [1, 2, 3]) {
+    it(`adds each article that sorts last in place and equals the reference build at every step (story ${seedValue})`, () => {
+      const ordered = canonicalOrder(randomStory(seedValue));
+      const start = firstBuildable(ordered);
+      const cache = createReadingCache({ version: 'test' });
+      const assembler = createAssembler();
+      for (let n = start; n <= ordered.length; n++) {
+        const articles = ordered.slice(0, n);
+        const { kb } = assembler.assemble(story, registry, cache.read(articles, registry.entities));
+        expect(kb, `after ${n} articles`).toEqual(referenceBuild({ story, registry, articles }).kb);
+      }
+      // The first build is whole; every addition sorted last and was made in place.
+      expect(assembler.stats).toEqual({ full: 1, inPlace: ordered.length - start });
+    }, 120_000);
+  }
+
+  it('adds a live feed in place: every new article is the latest', () => {
+    const cache = createReadingCache({ version: 'test' });
+    const assembler = createAssembler();
+    const feed = liveFeed(5, 8);
+    let articles: Article[] = [...seed];
+    assembler.assemble(story, registry, cache.read(canonicalOrder(articles), registry.entities));
+    for (const article of feed) {
+      articles = [...articles, article];
+      const ordered = canonicalOrder(articles);
+      expect(ordered.at(-1)).toBe(article);
+      const { kb } = assembler.assemble(story, registry, cache.read(ordered, registry.entities));
+      expect(kb).toEqual(referenceBuild({ story, registry, articles }).kb);
+    }
+    expect(assembler.stats).toEqual({ full: 1, inPlace: feed.length });
+  }, 120_000);
+
+  it('builds the whole story for an article that sorts before the last, and still equals the reference build', () => {
+    const cache = createReadingCache({ version: 'test' });
+    const assembler = createAssembler();
+    const feed = liveFeed(6, 3);
+    const early = { ...copyOf(seed[1] as Article, 40), meta: { ...(seed[1] as Article).meta, published: '2021-08-01' } };
+    const steps: Article[][] = [[...seed, ...feed], [...seed, ...feed, early]];
+    const kbs = steps.map((articles) => assembler.assemble(story, registry, cache.read(canonicalOrder(articles), registry.entities)).kb);
+    expect(canonicalOrder(steps[1] as Article[]).at(-1)).not.toBe(early);
+    expect(assembler.stats).toEqual({ full: 2, inPlace: 0 });
+    steps.forEach((articles, i) => expect(kbs[i]).toEqual(referenceBuild({ story, registry, articles }).kb));
+  }, 120_000);
+
+  it('builds the whole story when the registry changed, and when an article left', () => {
+    const cache = createReadingCache({ version: 'test' });
+    const assembler = createAssembler();
+    const feed = liveFeed(7, 3);
+    const all = canonicalOrder([...seed, ...feed]);
+    assembler.assemble(story, registry, cache.read(all, registry.entities));
+    const renamed = { ...registry, entities: registry.entities.map((e, i) => (i === 0 ? { ...e, description: `${e.description} (edited)` } : e)) };
+    const edited = assembler.assemble(story, renamed, cache.read(all, renamed.entities)).kb;
+    expect(edited).toEqual(referenceBuild({ story, registry: renamed, articles: all }).kb);
+    const fewer = all.filter((a) => a !== feed[0]);
+    const left = assembler.assemble(story, renamed, cache.read(fewer, renamed.entities)).kb;
+    expect(left).toEqual(referenceBuild({ story, registry: renamed, articles: fewer }).kb);
+    expect(assembler.stats).toEqual({ full: 3, inPlace: 0 });
+  }, 120_000);
+});
