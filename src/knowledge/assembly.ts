@@ -9,11 +9,12 @@
  * and order). Anything else (an article that sorts earlier, one that left or changed, another
  * registry or story, a new unregistered speaker's spelling) builds the whole story again.
  *
- * The analysis stages (events, claims, conflicts) still run over the whole story on every build.
+ * Claims are kept the same way (claims.ts, {@link KeptClaims}). Events and conflicts still run
+ * over the whole story on every build.
  */
 import type { ArticleKnowledge } from './article-knowledge.js';
 import type { StoryMeta } from './build.js';
-import { extractClaims } from './claims.js';
+import { KeptClaims } from './claims.js';
 import { findConflicts } from './conflicts.js';
 import { Corroboration, FACT_SIMILARITY_THRESHOLD, QUOTE_SIMILARITY_THRESHOLD, type CorroborateOptions } from './corroborate.js';
 import { extractEvents } from './events.js';
@@ -112,6 +113,7 @@ export class KeptAssembly {
   private worded: Quote[];
   private readonly factMerge: Corroboration<Fact>;
   private readonly names = new Map<string, EntityCandidate>();
+  private readonly claims: KeptClaims;
   private current: KnowledgeTrace;
 
   private constructor(
@@ -145,6 +147,8 @@ export class KeptAssembly {
     for (const f of facts) this.factMerge.add(f);
 
     for (const unit of units) addCandidateNames(this.names, unit.names);
+    this.claims = new KeptClaims(this.entities);
+    this.claims.add(this.sources, this.sentences, this.mentions);
     this.current = this.analyse();
   }
 
@@ -205,6 +209,7 @@ export class KeptAssembly {
 
     for (const f of unit.facts) this.factMerge.add(f);
     addCandidateNames(this.names, unit.names);
+    this.claims.add([unit.source], unit.sentences, unit.mentions);
     this.current = this.analyse();
     return true;
   }
@@ -219,7 +224,7 @@ export class KeptAssembly {
     // Story analysis (timeline, contested claims, contradictions) reads the stages above.
     const analysis: AnalysisInput = { sources, sentences, mentions, entities: this.entities, facts: corroboratedFacts, quotes };
     const events = extractEvents(analysis);
-    const claims = extractClaims(analysis);
+    const claims = this.claims.claims();
     const { conflicts, factConflicts } = findConflicts(analysis, claims);
     const facts = corroboratedFacts.map((f) => ({ ...f, conflicts: factConflicts.get(f.id) ?? [] }));
     const candidates = clusterCandidates(this.names);

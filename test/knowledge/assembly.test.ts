@@ -10,6 +10,7 @@ import { canonicalOrder, createAssembler } from '../../src/knowledge/build.js';
 import { createReadingCache } from '../../src/knowledge/reading-cache.js';
 import { copyOf, random, randomStory, registry, seed, shuffled, story } from './random-story.js';
 import { referenceBuild } from './reference-build.js';
+import { inventedArticle } from './seed.js';
 
 /** The shortest start of `ordered` that holds every seed article (the registry cites them). */
 function firstBuildable(ordered: readonly Article[]): number {
@@ -85,4 +86,19 @@ describe('story-wide stages kept between builds', () => {
     expect(left).toEqual(referenceBuild({ story, registry: renamed, articles: fewer }).kb);
     expect(assembler.stats).toEqual({ full: 3, inPlace: 0 });
   }, 120_000);
+
+  it('lets an earlier denial answer a claim a later report makes, as the whole-story build does', () => {
+    const denial = inventedArticle('denial', '2021-08-24', 'Resistance commanders in Panjshir denied that the Taliban fighters had captured the Khinj district overnight.\n');
+    const claim = inventedArticle('claim', '2021-08-25', 'A Taliban spokesman said that their fighters had captured the Khinj district overnight after heavy fighting.\n');
+    const cache = createReadingCache({ version: 'test' });
+    const assembler = createAssembler();
+    let kb = assembler.assemble(story, registry, cache.read(canonicalOrder([...seed, denial]), registry.entities)).kb;
+    const articles = canonicalOrder([...seed, denial, claim]);
+    expect(articles.at(-1)).toBe(claim);
+    kb = assembler.assemble(story, registry, cache.read(articles, registry.entities)).kb;
+    expect(assembler.stats).toEqual({ full: 1, inPlace: 1 });
+    const answered = kb.claims.find((c) => c.citations.some((x) => x.sourceId === 'claim'));
+    expect(answered?.counterClaims.flatMap((c) => c.citations.map((x) => x.sourceId))).toContain('denial');
+    expect(kb).toEqual(referenceBuild({ story, registry, articles }).kb);
+  });
 });
