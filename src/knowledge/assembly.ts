@@ -9,13 +9,13 @@
  * and order). Anything else (an article that sorts earlier, one that left or changed, another
  * registry or story, a new unregistered speaker's spelling) builds the whole story again.
  *
- * Claims are kept the same way (claims.ts, {@link KeptClaims}). Events and conflicts still run
- * over the whole story on every build.
+ * Claims and conflicts are kept the same way ({@link KeptClaims}, {@link KeptConflicts}). Events
+ * still run over the whole story on every build.
  */
 import type { ArticleKnowledge } from './article-knowledge.js';
 import type { StoryMeta } from './build.js';
 import { KeptClaims } from './claims.js';
-import { findConflicts } from './conflicts.js';
+import { KeptConflicts } from './conflicts.js';
 import { Corroboration, FACT_SIMILARITY_THRESHOLD, QUOTE_SIMILARITY_THRESHOLD, type CorroborateOptions } from './corroborate.js';
 import { extractEvents } from './events.js';
 import { addCandidateNames, clusterCandidates } from './mentions.js';
@@ -114,6 +114,7 @@ export class KeptAssembly {
   private readonly factMerge: Corroboration<Fact>;
   private readonly names = new Map<string, EntityCandidate>();
   private readonly claims: KeptClaims;
+  private readonly conflicts: KeptConflicts;
   private current: KnowledgeTrace;
 
   private constructor(
@@ -149,6 +150,8 @@ export class KeptAssembly {
     for (const unit of units) addCandidateNames(this.names, unit.names);
     this.claims = new KeptClaims(this.entities);
     this.claims.add(this.sources, this.sentences, this.mentions);
+    this.conflicts = new KeptConflicts(this.entities);
+    this.conflicts.add(this.sources, this.sentences, this.mentions);
     this.current = this.analyse();
   }
 
@@ -210,6 +213,7 @@ export class KeptAssembly {
     for (const f of unit.facts) this.factMerge.add(f);
     addCandidateNames(this.names, unit.names);
     this.claims.add([unit.source], unit.sentences, unit.mentions);
+    this.conflicts.add([unit.source], unit.sentences, unit.mentions);
     this.current = this.analyse();
     return true;
   }
@@ -225,7 +229,7 @@ export class KeptAssembly {
     const analysis: AnalysisInput = { sources, sentences, mentions, entities: this.entities, facts: corroboratedFacts, quotes };
     const events = extractEvents(analysis);
     const claims = this.claims.claims();
-    const { conflicts, factConflicts } = findConflicts(analysis, claims);
+    const { conflicts, factConflicts } = this.conflicts.result(claims, corroboratedFacts);
     const facts = corroboratedFacts.map((f) => ({ ...f, conflicts: factConflicts.get(f.id) ?? [] }));
     const candidates = clusterCandidates(this.names);
     const story = this.story;

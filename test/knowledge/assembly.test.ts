@@ -101,4 +101,22 @@ describe('story-wide stages kept between builds', () => {
     expect(answered?.counterClaims.flatMap((c) => c.citations.map((x) => x.sourceId))).toContain('denial');
     expect(kb).toEqual(referenceBuild({ story, registry, articles }).kb);
   });
+
+  it('keeps the conflicts of a later report as the whole-story build finds them: a new side to a killing, a person now reported dead', () => {
+    const killing = inventedArticle('killing', '2021-08-26', 'Ahmad Shah Massoud was killed by the Soviets, one veteran said in a speech.\n');
+    const dead = inventedArticle('dead', '2021-08-27', 'Mourners gathered for the late Amrullah Saleh in Kabul.\n');
+    const cache = createReadingCache({ version: 'test' });
+    const assembler = createAssembler();
+    assembler.assemble(story, registry, cache.read(canonicalOrder(seed), registry.entities));
+    let articles = canonicalOrder([...seed, killing]);
+    let kb = assembler.assemble(story, registry, cache.read(articles, registry.entities)).kb;
+    expect(kb.conflicts.find((c) => c.topic.startsWith('Who killed'))?.sides.map((x) => x.citation.sourceId)).toContain('killing');
+    expect(kb).toEqual(referenceBuild({ story, registry, articles }).kb);
+    articles = canonicalOrder([...seed, killing, dead]);
+    kb = assembler.assemble(story, registry, cache.read(articles, registry.entities)).kb;
+    expect(kb.conflicts.some((c) => c.entities.includes('amrullah-saleh') && c.topic.includes('former'))).toBe(false);
+    expect(kb).toEqual(referenceBuild({ story, registry, articles }).kb);
+    expect(assembler.stats).toEqual({ full: 1, inPlace: 2 });
+  });
 });
+
