@@ -35,6 +35,9 @@ export interface BuildInput {
 
 export type { KnowledgeTrace } from './assembly.js';
 
+/** Each article's sort key, worked out once per article object (a story folder's articles are kept between builds). */
+const orderKeys = new WeakMap<Article, { raw: string; published: string; outlet: string; key: string }>();
+
 /**
  * The order the build reads articles in, whatever order they arrived or were listed in:
  * by publication date, then the longer report first, then outlet, then content. Every merge (quotes, facts, events,
@@ -47,9 +50,13 @@ export type { KnowledgeTrace } from './assembly.js';
 export function canonicalOrder(articles: readonly Article[]): Article[] {
   // Same day: the fuller report first (its wording leads merged items), then outlet, then content.
   const key = (a: Article): string => {
+    const known = orderKeys.get(a);
+    if (known !== undefined && known.raw === a.raw && known.published === a.meta.published && known.outlet === a.meta.outlet) return known.key;
     const text = a.raw.replace(/\r\n?/gu, '\n').trim();
     const shorter = String(1e9 - text.length).padStart(10, '0');
-    return `${a.meta.published}\u0000${shorter}\u0000${fold(a.meta.outlet)}\u0000${createHash('sha256').update(text).digest('hex')}`;
+    const made = `${a.meta.published}\u0000${shorter}\u0000${fold(a.meta.outlet)}\u0000${createHash('sha256').update(text).digest('hex')}`;
+    orderKeys.set(a, { raw: a.raw, published: a.meta.published, outlet: a.meta.outlet, key: made });
+    return made;
   };
   return articles
     .map((article) => ({ article, key: key(article) }))

@@ -115,8 +115,8 @@ export interface ReadingCache {
   snapshot(key: string): KnowledgeBase | undefined;
   /**
    * Remember the knowledge base built from `key`. Written to the snapshot file at once when
-   * this process has none yet (a cold start-up: what the next start-up needs), then at most
-   * every `snapshotEveryMs` (or now when `force`).
+   * this process has none yet (a cold start-up: what the next start-up needs) or when `force`;
+   * then at most every `snapshotEveryMs`, just after the build (not on its way).
    */
   built(key: string, kb: KnowledgeBase, force?: boolean): void;
   /** The story-wide stages with their state kept between builds (an article that sorts last is added in place). */
@@ -142,8 +142,16 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
     if (namesOf?.entities !== entities) namesOf = { entities, key: createHash('sha256').update(JSON.stringify(entities)).digest('hex') };
     return namesOf.key;
   };
-  const keyOf = (article: Article, entities: string): string =>
-    createHash('sha256').update(version).update('\u0000').update(entities).update('\u0000').update(article.id).update('\u0000').update(JSON.stringify(article.meta)).update('\u0000').update(article.raw).digest('hex');
+  // Each article's key, worked out once per article object (the folder's articles are kept between builds).
+  const known = new WeakMap<Article, { entities: string; id: string; meta: Article['meta']; metaText: string; raw: string; key: string }>();
+  const keyOf = (article: Article, entities: string): string => {
+    const kept = known.get(article);
+    const metaText = kept !== undefined && kept.meta === article.meta ? kept.metaText : JSON.stringify(article.meta);
+    if (kept !== undefined && kept.entities === entities && kept.id === article.id && kept.metaText === metaText && kept.raw === article.raw) return kept.key;
+    const key = createHash('sha256').update(version).update('\u0000').update(entities).update('\u0000').update(article.id).update('\u0000').update(metaText).update('\u0000').update(article.raw).digest('hex');
+    known.set(article, { entities, id: article.id, meta: article.meta, metaText, raw: article.raw, key });
+    return key;
+  };
 
   function parse(text: string, raw: string): ArticleKnowledge | undefined {
     try {
@@ -161,6 +169,7 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
   let fileChecked = false;
   let lastWrite: number | undefined;
   let latest: Snapshot | undefined;
+  let writing = false;
 
   function writeSnapshot(snapshot: Snapshot): void {
     if (options.snapshotFile === undefined) return;
@@ -223,7 +232,16 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
     },
     built(key, kb, force = false) {
       latest = { key, kb };
-      if (force || lastWrite === undefined || now() - lastWrite >= (options.snapshotEveryMs ?? 60_000)) writeSnapshot(latest);
+      if (force || lastWrite === undefined) writeSnapshot(latest);
+      else if (!writing && now() - lastWrite >= (options.snapshotEveryMs ?? 60_000)) {
+        // Not on the way of the build that asked: the knowledge base is answered from first, the
+        // file written just after (it still holds the event loop while it is serialised).
+        writing = true;
+        setImmediate(() => {
+          writing = false;
+          if (latest !== undefined) writeSnapshot(latest);
+        });
+      }
     },
     read(articles, entities) {
       const keys = keysOf(articles, entities);

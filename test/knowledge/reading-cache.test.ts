@@ -91,6 +91,28 @@ describe('snapshot of the built knowledge base', () => {
   });
 });
 
+describe('writing the snapshot while articles keep arriving', () => {
+  it('writes the first snapshot at once, a later one just after the build that made it (not during it), at most once per period', async () => {
+    const snapshotFile = join(dir, 'pace', 'panjshir.kb.json');
+    let clock = 0;
+    const cache = createReadingCache({ version: 'v1', snapshotFile, snapshotEveryMs: 60_000, now: () => clock });
+    const kb = buildKnowledgeBase({ story, registry, articles: loadArticles(SEED_STORY) });
+    const stored = (): string => (JSON.parse(readFileSync(snapshotFile, 'utf8')) as { key: string }).key;
+    cache.built('k1', kb);
+    expect(stored()).toBe('k1');
+    clock = 30_000;
+    cache.built('k2', kb);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stored()).toBe('k1');
+    clock = 61_000;
+    cache.built('k3', kb);
+    expect(stored()).toBe('k1');
+    cache.built('k4', kb);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stored()).toBe('k4');
+  });
+});
+
 describe('the story folder through one cache', () => {
   it('sees added, edited and removed article files on the next load', async () => {
     const storyDir = mkdtempSync(join(tmpdir(), 'dossier-folder-story-'));
