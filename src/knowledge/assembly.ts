@@ -9,22 +9,23 @@
  * and order). Anything else (an article that sorts earlier, one that left or changed, another
  * registry or story, a new unregistered speaker's spelling) builds the whole story again.
  *
- * Claims and conflicts are kept the same way ({@link KeptClaims}, {@link KeptConflicts}). Events
- * still run over the whole story on every build.
+ * The analysis stages keep their state the same way ({@link KeptEvents}, {@link KeptClaims},
+ * {@link KeptConflicts}); an added article that narrows an earlier event's date makes the
+ * timeline read the whole story again (same result, the whole story's cost).
  */
 import type { ArticleKnowledge } from './article-knowledge.js';
 import type { StoryMeta } from './build.js';
 import { KeptClaims } from './claims.js';
 import { KeptConflicts } from './conflicts.js';
 import { Corroboration, FACT_SIMILARITY_THRESHOLD, QUOTE_SIMILARITY_THRESHOLD, type CorroborateOptions } from './corroborate.js';
-import { extractEvents } from './events.js';
+import { KeptEvents } from './events.js';
 import { addCandidateNames, clusterCandidates } from './mentions.js';
 import type { Citation, DateRef, Entity, EntityCandidate, Fact, KnowledgeBase, Quote, Source } from './model.js';
 import { ProvisionalSpeakers } from './provisional.js';
 import { citationKey, preferredWording } from './quote-wording.js';
 import type { QuotedPassage } from './quotes.js';
 import { resolveEvidence, type Registry } from './registry.js';
-import type { AnalysisInput, Mention, Sentence } from './sentence.js';
+import type { Mention, Sentence } from './sentence.js';
 import { contentTokens } from './text-similarity.js';
 
 /** The knowledge base and the intermediate units it was built from (for analysis and review). */
@@ -115,6 +116,7 @@ export class KeptAssembly {
   private readonly names = new Map<string, EntityCandidate>();
   private readonly claims: KeptClaims;
   private readonly conflicts: KeptConflicts;
+  private readonly timeline: KeptEvents;
   private current: KnowledgeTrace;
 
   private constructor(
@@ -152,6 +154,8 @@ export class KeptAssembly {
     this.claims.add(this.sources, this.sentences, this.mentions);
     this.conflicts = new KeptConflicts(this.entities);
     this.conflicts.add(this.sources, this.sentences, this.mentions);
+    this.timeline = new KeptEvents(this.entities);
+    this.timeline.add(this.sources, this.sentences, this.mentions);
     this.current = this.analyse();
   }
 
@@ -214,6 +218,7 @@ export class KeptAssembly {
     addCandidateNames(this.names, unit.names);
     this.claims.add([unit.source], unit.sentences, unit.mentions);
     this.conflicts.add([unit.source], unit.sentences, unit.mentions);
+    this.timeline.add([unit.source], unit.sentences, unit.mentions);
     this.current = this.analyse();
     return true;
   }
@@ -225,9 +230,8 @@ export class KeptAssembly {
     const mentions = [...this.mentions];
     const corroboratedFacts = [...this.factMerge.merged];
     const quotes = [...this.worded];
-    // Story analysis (timeline, contested claims, contradictions) reads the stages above.
-    const analysis: AnalysisInput = { sources, sentences, mentions, entities: this.entities, facts: corroboratedFacts, quotes };
-    const events = extractEvents(analysis);
+    // Story analysis (timeline, contested claims, contradictions), each stage's state kept.
+    const events = this.timeline.events();
     const claims = this.claims.claims();
     const { conflicts, factConflicts } = this.conflicts.result(claims, corroboratedFacts);
     const facts = corroboratedFacts.map((f) => ({ ...f, conflicts: factConflicts.get(f.id) ?? [] }));

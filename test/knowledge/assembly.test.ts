@@ -118,5 +118,49 @@ describe('story-wide stages kept between builds', () => {
     expect(kb).toEqual(referenceBuild({ story, registry, articles }).kb);
     expect(assembler.stats).toEqual({ full: 1, inPlace: 2 });
   });
+
+  describe('the timeline', () => {
+    /** Seed, then each report added in place (each sorts last); the knowledge base after each, checked against the reference build. */
+    function addOneByOne(reports: Article[]): Array<ReturnType<typeof referenceBuild>['kb']> {
+      const cache = createReadingCache({ version: 'test' });
+      const assembler = createAssembler();
+      const kbs = [];
+      for (let n = 0; n <= reports.length; n++) {
+        const articles = canonicalOrder([...seed, ...reports.slice(0, n)]);
+        if (n > 0) expect(articles.at(-1)).toBe(reports[n - 1]);
+        const { kb } = assembler.assemble(story, registry, cache.read(articles, registry.entities));
+        expect(kb, `after ${n} reports`).toEqual(referenceBuild({ story, registry, articles }).kb);
+        kbs.push(kb);
+      }
+      expect(assembler.stats).toEqual({ full: 1, inPlace: reports.length });
+      return kbs;
+    }
+    const citing = (kb: { events: Array<{ citations: Array<{ sourceId: string }> }> }, id: string) => kb.events.find((e) => e.citations.some((c) => c.sourceId === id));
+
+    it('lets an earlier undated report join an earlier event through a telling a later report adds to it', () => {
+      const dated = inventedArticle('dated', '2021-09-02', 'Heavy clashes broke out near Bazarak on September 2.\n');
+      const undated = inventedArticle('undated', '2021-09-03', 'Fighters were wounded in fierce clashes in Shutul.\n');
+      const later = inventedArticle('later', '2021-09-04', 'Fierce clashes near Bazarak on September 2 left fighters wounded in Shutul.\n');
+      const kbs = addOneByOne([dated, undated, later]);
+      expect(citing(kbs[2]!, 'dated')?.citations.map((c) => c.sourceId)).not.toContain('undated');
+      expect(citing(kbs[3]!, 'later')?.citations.map((c) => c.sourceId)).toEqual(expect.arrayContaining(['dated', 'undated', 'later']));
+    });
+
+    it('reads the whole story again when a later report narrows an earlier event’s date', () => {
+      const month = inventedArticle('month', '2021-09-02', 'Heavy clashes broke out near Bazarak in September.\n');
+      const undated = inventedArticle('undated', '2021-09-10', 'Fierce clashes broke out near the valley, leaving many fighters wounded.\n');
+      const day = inventedArticle('day', '2021-09-12', 'Heavy clashes broke out near Bazarak on September 2.\n');
+      const kbs = addOneByOne([month, undated, day]);
+      expect(citing(kbs[2]!, 'month')?.citations.map((c) => c.sourceId)).toContain('undated');
+      expect(citing(kbs[3]!, 'day')?.citations.map((c) => c.sourceId)).not.toContain('undated');
+    });
+
+    it('dates an earlier sentence by its temporal clause when a later report tells that happening', () => {
+      const tweet = inventedArticle('tweet', '2021-09-06', 'Amrullah Saleh tweeted as Bazarak fell to the militants.\n');
+      const fall = inventedArticle('fall', '2021-09-07', 'Bazarak fell to the Taliban on September 5.\n');
+      const kbs = addOneByOne([tweet, fall]);
+      expect(citing(kbs[2]!, 'fall')?.citations.map((c) => c.sourceId)).toContain('tweet');
+    });
+  });
 });
 
