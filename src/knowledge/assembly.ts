@@ -113,6 +113,8 @@ export class KeptAssembly {
   private readonly quoteMerge: Corroboration<Quote>;
   private worded: Quote[];
   private readonly factMerge: Corroboration<Fact>;
+  /** Where each report's facts went: the merged fact's index and the report's citations in it, in merged order. */
+  private readonly factsBySource = new Map<string, Array<{ at: number; citations: Citation[] }>>();
   private readonly names = new Map<string, EntityCandidate>();
   private readonly claims: KeptClaims;
   private readonly conflicts: KeptConflicts;
@@ -147,7 +149,7 @@ export class KeptAssembly {
 
     const facts = units.flatMap((u) => u.facts);
     this.factMerge = new Corroboration(FACT_OPTIONS, frequencies(facts));
-    for (const f of facts) this.factMerge.add(f);
+    for (const unit of units) this.addFacts(unit.facts);
 
     for (const unit of units) addCandidateNames(this.names, unit.names);
     this.claims = new KeptClaims(this.entities);
@@ -214,7 +216,7 @@ export class KeptAssembly {
     this.worded = this.worded.slice();
     for (const at of [...touched].sort((a, b) => a - b)) this.worded[at] = preferredWording(merged[at] as Quote, this.drafts, this.sourceOf);
 
-    for (const f of unit.facts) this.factMerge.add(f);
+    this.addFacts(unit.facts);
     addCandidateNames(this.names, unit.names);
     this.claims.add([unit.source], unit.sentences, unit.mentions);
     this.conflicts.add([unit.source], unit.sentences, unit.mentions);
@@ -223,17 +225,33 @@ export class KeptAssembly {
     return true;
   }
 
+  /** One article's facts through corroboration; where each went is kept by report (for the conflicts' facts). */
+  private addFacts(facts: readonly Fact[]): void {
+    const touched = new Set<string>();
+    for (const f of facts) {
+      const at = this.factMerge.add(f);
+      // A merged fact holds one item per report (corroboration never joins two of one report).
+      const own = new Map<string, Citation[]>();
+      for (const c of f.citations) (own.get(c.sourceId) ?? own.set(c.sourceId, []).get(c.sourceId)!).push(c);
+      for (const [id, citations] of own) {
+        (this.factsBySource.get(id) ?? this.factsBySource.set(id, []).get(id)!).push({ at, citations });
+        touched.add(id);
+      }
+    }
+    for (const id of touched) this.factsBySource.get(id)!.sort((a, b) => a.at - b.at);
+  }
+
   /** The analysis stages over the state, and the knowledge base. */
   private analyse(): KnowledgeTrace {
     const sources = [...this.sources];
-    const sentences = [...this.sentences];
-    const mentions = [...this.mentions];
     const corroboratedFacts = [...this.factMerge.merged];
     const quotes = [...this.worded];
     // Story analysis (timeline, contested claims, contradictions), each stage's state kept.
     const events = this.timeline.events();
     const claims = this.claims.claims();
-    const { conflicts, factConflicts } = this.conflicts.result(claims, corroboratedFacts);
+    const { conflicts, factConflicts } = this.conflicts.result(claims, (id) =>
+      (this.factsBySource.get(id) ?? []).map(({ at, citations }) => ({ fact: corroboratedFacts[at] as Fact, citations })),
+    );
     const facts = corroboratedFacts.map((f) => ({ ...f, conflicts: factConflicts.get(f.id) ?? [] }));
     const candidates = clusterCandidates(this.names);
     const story = this.story;
@@ -248,6 +266,21 @@ export class KeptAssembly {
       conflicts,
       candidates,
     };
-    return { kb, sentences, mentions, passages: [...this.passages] };
+    // The units' lists are copied only when read (the refresh path reads only the knowledge base).
+    const lists = { sentences: this.sentences.length, mentions: this.mentions.length, passages: this.passages.length };
+    const copies: Partial<Omit<KnowledgeTrace, 'kb'>> = {};
+    const [sentences, mentions, passages] = [this.sentences, this.mentions, this.passages];
+    return {
+      kb,
+      get sentences() {
+        return (copies.sentences ??= sentences.slice(0, lists.sentences));
+      },
+      get mentions() {
+        return (copies.mentions ??= mentions.slice(0, lists.mentions));
+      },
+      get passages() {
+        return (copies.passages ??= passages.slice(0, lists.passages));
+      },
+    };
   }
 }

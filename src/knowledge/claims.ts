@@ -540,7 +540,10 @@ export class KeptClaims {
   private readonly verdicts = new Map<string, Sentence[]>();
   private readonly index: ClaimIndex;
   /** Each draft's claim and what it was made from (its tellings, its counters' tellings). */
-  private readonly made = new Map<ClaimDraft, { tellings: number; counters: Assertion[][]; claim: Claim }>();
+  private readonly made = new Map<ClaimDraft, { tellings: number; groups: Counter[] | undefined; sizes: number[]; claim: Claim }>();
+  /** Counter-claims grouped so far, by claim: denials up to `groupedUpTo`, in reading order. */
+  private grouped = new Map<ClaimDraft, Counter[]>();
+  private groupedUpTo = 0;
 
   constructor(entities: Entity[]) {
     this.types = new Map(entities.map((e) => [e.id, e.type]));
@@ -647,37 +650,49 @@ export class KeptClaims {
       if (draft === best) score = Math.max(score, raised);
       else if (raised > score || (raised === score && best !== undefined && this.index.before(draft, best))) [best, score] = [draft, raised];
     }
+    // Another claim answered: the counter-claims are grouped again from the first denial.
+    if (best !== outcome.best) this.groupedUpTo = 0;
     this.outcomes[i] = { best, score, nearest: outcome.nearest };
   }
 
   /** The claims of every report read so far, in reading order (claims named by denials last). */
   claims(): Claim[] {
-    // Counter-claims grouped again, the denials in reading order.
-    const counters = new Map<ClaimDraft, Array<{ main: Assertion; tellings: Assertion[] }>>();
-    this.denials.forEach((denial, i) => {
+    // Counter-claims grouped, the denials in reading order (the new ones only, when no earlier denial changed its claim).
+    if (this.groupedUpTo === 0) this.grouped = new Map();
+    const counters = this.grouped;
+    for (let i = this.groupedUpTo; i < this.denials.length; i++) {
+      const denial = this.denials[i]!;
       const outcome = this.outcomes[i]!;
       if ('named' in outcome) {
         counters.set(outcome.named, [{ main: denial, tellings: [denial] }]);
-        return;
+        continue;
       }
       const best = outcome.best;
-      if (!best) return;
+      if (!best) continue;
       const list = counters.get(best) ?? counters.set(best, []).get(best)!;
       // One counter-claim per party saying the same thing.
       const sameCounter = list.find((c) => c.tellings.some((t) => sameParty(t, denial, this.parties) && overlap(t.words, denial.words) >= 0.25));
       if (sameCounter) sameCounter.tellings.push(denial);
       else list.push({ main: denial, tellings: [denial] });
-    });
+    }
+    this.groupedUpTo = this.denials.length;
     return [...this.drafts, ...this.named].map((draft) => {
-      draft.counters = counters.get(draft) ?? [];
-      const shape = draft.counters.map((c) => c.tellings);
+      const groups = counters.get(draft);
+      draft.counters = groups ?? [];
+      const sizes = draft.counters.map((c) => c.tellings.length);
       const made = this.made.get(draft);
-      if (made && made.tellings === draft.tellings.length && sameShape(made.counters, shape)) return made.claim;
+      if (made && made.tellings === draft.tellings.length && made.groups === groups && made.sizes.length === sizes.length && made.sizes.every((n, i) => n === sizes[i])) return made.claim;
       const claim = toClaim(draft, this.verdicts);
-      this.made.set(draft, { tellings: draft.tellings.length, counters: shape, claim });
+      this.made.set(draft, { tellings: draft.tellings.length, groups, sizes, claim });
       return claim;
     });
   }
+}
+
+/** A counter-claim: the denial that leads it and every denial of the same party saying the same. */
+interface Counter {
+  main: Assertion;
+  tellings: Assertion[];
 }
 
 /** Where claims named by denials start in the order: after any number of first-pass claims. */
@@ -685,10 +700,6 @@ const NAMED_PLACE = 2 ** 40;
 
 function familyOf(a: Assertion): string | undefined {
   return a.main === undefined ? undefined : KIND_FAMILY[a.main] ?? a.main;
-}
-
-function sameShape(a: Assertion[][], b: Assertion[][]): boolean {
-  return a.length === b.length && a.every((x, i) => x.length === b[i]!.length && x.every((y, j) => y === b[i]![j]));
 }
 
 /** What one sentence gives the claims stage, before it is matched with other sentences. */

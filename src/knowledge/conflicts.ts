@@ -91,8 +91,8 @@ export class KeptConflicts {
     }
   }
 
-  /** The conflicts of every report read so far, and for each of `facts` the conflicts it is a side of. */
-  result(claims: readonly Claim[], facts: readonly Fact[]): ConflictResult {
+  /** The conflicts of every report read so far, and for each of `facts` (or the facts cited from each report) the conflicts it is a side of. */
+  result(claims: readonly Claim[], facts: readonly Fact[] | FactsOfReport): ConflictResult {
     const conflicts: Conflict[] = [...this.agentConflicts(), ...this.titleConflicts(), ...this.extentConflicts(claims)];
     return { conflicts, factConflicts: linkFacts(conflicts, facts) };
   }
@@ -277,21 +277,13 @@ function shorten(text: string, max: number): string {
 }
 
 /** Facts whose citations are a side's sentence (or overlap it) are that conflict's facts. */
-function linkFacts(conflicts: Conflict[], facts: readonly Fact[]): Map<string, string[]> {
+function linkFacts(conflicts: Conflict[], facts: readonly Fact[] | FactsOfReport): Map<string, string[]> {
+  const factsOf = typeof facts === 'function' ? facts : factsByReport(facts);
   const factConflicts = new Map<string, string[]>();
   const touches = (a: Citation, b: Citation): boolean => a.sourceId === b.sourceId && a.start < b.end && b.start < a.end;
-  // Only a fact cited from the side's report can touch it, by a citation of that report: facts
-  // by report, in their order, each with its citations of that report (a fact corroborated by
-  // thousands of reports is not read whole for every side).
-  const bySource = new Map<string, Array<{ fact: Fact; citations: Citation[] }>>();
-  for (const fact of facts) {
-    const own = new Map<string, Citation[]>();
-    for (const c of fact.citations) (own.get(c.sourceId) ?? own.set(c.sourceId, []).get(c.sourceId)!).push(c);
-    for (const [id, citations] of own) (bySource.get(id) ?? bySource.set(id, []).get(id)!).push({ fact, citations });
-  }
   for (const conflict of conflicts) {
     for (const side of conflict.sides) {
-      for (const { fact, citations } of bySource.get(side.citation.sourceId) ?? []) {
+      for (const { fact, citations } of factsOf(side.citation.sourceId)) {
         if (!citations.some((c) => touches(c, side.citation))) continue;
         side.factId ??= fact.id;
         const ids = factConflicts.get(fact.id) ?? [];
@@ -300,4 +292,21 @@ function linkFacts(conflicts: Conflict[], facts: readonly Fact[]): Map<string, s
     }
   }
   return factConflicts;
+}
+
+/**
+ * The facts cited from a report, in the order of the facts, each with its citations of that
+ * report: only such a fact can touch a side of that report (a fact corroborated by thousands of
+ * reports is not read whole for every side).
+ */
+export type FactsOfReport = (sourceId: string) => ReadonlyArray<{ fact: Fact; citations: readonly Citation[] }>;
+
+function factsByReport(facts: readonly Fact[]): FactsOfReport {
+  const bySource = new Map<string, Array<{ fact: Fact; citations: Citation[] }>>();
+  for (const fact of facts) {
+    const own = new Map<string, Citation[]>();
+    for (const c of fact.citations) (own.get(c.sourceId) ?? own.set(c.sourceId, []).get(c.sourceId)!).push(c);
+    for (const [id, citations] of own) (bySource.get(id) ?? bySource.set(id, []).get(id)!).push({ fact, citations });
+  }
+  return (id) => bySource.get(id) ?? [];
 }

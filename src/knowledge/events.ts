@@ -887,10 +887,18 @@ function toEvent(draft: Draft, order: ReadonlyMap<string, number>): StoryEvent {
   };
 }
 
+/** Each date's span in days, worked out once per date object (a sort compares each event many times). */
+const spans = new WeakMap<DateRef, number>();
+function span(date: DateRef): number {
+  let days = spans.get(date);
+  if (days === undefined) spans.set(date, (days = spanDays(date)));
+  return days;
+}
+
 function byDate(a: StoryEvent, b: StoryEvent): number {
   if (a.date.start !== b.date.start) return a.date.start < b.date.start ? -1 : 1;
   // Same first day: the wider period first ("2001" before "11 Sep 2001").
-  const width = spanDays(b.date) - spanDays(a.date);
+  const width = span(b.date) - span(a.date);
   if (width !== 0) return width;
   return a.text.localeCompare(b.text);
 }
