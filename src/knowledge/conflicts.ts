@@ -198,21 +198,37 @@ function titleSides(sentence: Sentence, own: Mention[], entities: Map<EntityId, 
   return out;
 }
 
+/** The office a title names, and whether it is a former one: worked out once per wording (titles repeat). */
+const offices = new Map<string, { office: string; former: boolean }>();
+function titleOf(title: string): { office: string; former: boolean } {
+  let known = offices.get(title);
+  if (known === undefined) {
+    known = { office: (/vice[ -]president/iu.exec(title)?.[0] ?? new RegExp(ROLE, 'iu').exec(title)?.[0] ?? title).toLowerCase().replace('-', ' '), former: FORMER.test(title) };
+    if (offices.size < 10_000) offices.set(title, known);
+  }
+  return known;
+}
+const officeOf = (title: string): string => titleOf(title).office;
+const isFormer = (title: string): boolean => titleOf(title).former;
+
 /** One (living) person's titles: a current one against an earlier "former" one of the same office. */
 function personTitleConflicts(person: EntityId, sides: Side[], published: ReadonlyMap<string, string>, entities: Map<EntityId, Entity>): Conflict[] {
   const conflicts: Conflict[] = [];
   // Only a current title against a "former" one of the same office is a contradiction.
-  const office = (t: string): string => (/vice[ -]president/iu.exec(t)?.[0] ?? new RegExp(ROLE, 'iu').exec(t)?.[0] ?? t).toLowerCase().replace('-', ' ');
   const byOffice = new Map<string, Side[]>();
-  for (const s of sides) push(byOffice, office(s.value), s);
+  for (const s of sides) {
+    const list = byOffice.get(officeOf(s.value));
+    if (list) list.push(s);
+    else byOffice.set(officeOf(s.value), [s]);
+  }
   for (const [officeName, same] of byOffice) {
     const firstPerSource = (list: Side[]): Side[] => {
       const seen = new Set<string>();
       return list.filter((s) => !seen.has(s.sentence.sourceId) && seen.add(s.sentence.sourceId));
     };
     const day = (s: Side): string => published.get(s.sentence.sourceId) ?? '';
-    const former = firstPerSource(same.filter((s) => FORMER.test(s.value)));
-    const current = firstPerSource(same.filter((s) => !FORMER.test(s.value)));
+    const former = firstPerSource(same.filter((s) => isFormer(s.value)));
+    const current = firstPerSource(same.filter((s) => !isFormer(s.value)));
     // "Some former title on or before this day" is "the earliest former title on or before it":
     // one pass for the earliest and latest days instead of comparing every pair.
     const earliestFormer = former.reduce<string | undefined>((min, f) => (min === undefined || day(f) < min ? day(f) : min), undefined);

@@ -321,6 +321,7 @@ interface TemporalClause {
 export class KeptEvents {
   private readonly sources = new Map<string, Source>();
   private readonly order = new Map<string, number>();
+  private readonly recent = new Map<string, DateRef>();
   private readonly mentions = new Map<string, Mention[]>();
   private readonly sentences: Sentence[] = [];
   private readonly reporters: Set<string>;
@@ -477,10 +478,9 @@ export class KeptEvents {
 
   /** Score undated telling `u` against some of `draft`'s tellings; it replaces its report's best when higher (or as high and read first). */
   private consider(draft: Draft, u: Telling, tellings: readonly Telling[], first: (t: Telling) => string | undefined): void {
-    const source = this.sources.get(u.sentence.sourceId);
-    if (!source || !u.kind || draft.carried || this.settled.hasSource(draft, u.sentence.sourceId)) return;
-    const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
-    if (!datesOverlap(draft.date, recent)) return;
+    if (!u.kind || draft.carried || this.settled.hasSource(draft, u.sentence.sourceId)) return;
+    const recent = this.recentOf(u.sentence.sourceId);
+    if (!recent || !datesOverlap(draft.date, recent)) return;
     let score = 0;
     for (const t of tellings) if (t.kind === u.kind && sameActor(t, u, first) && sameVictim(t, u, this.people)) score = Math.max(score, sameHappening(t, u));
     if (score <= 0) return;
@@ -489,6 +489,17 @@ export class KeptEvents {
     if (!best || score > best.score || (score === best.score && this.undatedAt.get(u)! < this.undatedAt.get(best.told)!)) {
       byReport.set(u.sentence.sourceId, { told: u, score: best?.told === u ? Math.max(score, best.score) : score });
     }
+  }
+
+  /** The week up to a report's publication (when its undated sentences happened), worked out once per report. */
+  private recentOf(sourceId: string): DateRef | undefined {
+    let recent = this.recent.get(sourceId);
+    const source = this.sources.get(sourceId);
+    if (recent === undefined && source !== undefined) {
+      recent = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
+      this.recent.set(sourceId, recent);
+    }
+    return recent;
   }
 
   /** Read every report again from nothing (after a change the state cannot take in place). */
@@ -503,6 +514,7 @@ export class KeptEvents {
     });
     this.sources.clear();
     this.order.clear();
+    this.recent.clear();
     this.mentions.clear();
     this.sentences.length = 0;
     this.rebuilds++;
