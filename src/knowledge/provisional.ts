@@ -232,7 +232,7 @@ export class ProvisionalSpeakers {
   private entityList: Entity[];
   private quoteList: Quote[];
 
-  /** The state after {@link provisionalSpeakers} over `quotes` and `sources` (which it runs). */
+  /** The state after {@link provisionalSpeakers} over `quotes` and `sources` (the same result, with what made it kept). */
   constructor(
     quotes: readonly Quote[],
     sources: readonly Source[],
@@ -240,25 +240,27 @@ export class ProvisionalSpeakers {
   ) {
     this.sourceList = [...sources];
     for (const s of sources) this.byId.set(s.id, s);
-    const result = provisionalSpeakers(quotes, sources, registered);
-    this.entityList = result.entities;
-    this.quoteList = result.quotes;
-    // The clusters again, with their spellings, as the whole-story pass made them.
     const named = quotes.map((q) => this.nameOf(q));
-    const spellings = [...new Set(named.flatMap((n) => (n ? [n.name] : [])))].sort((a, b) => nameWords(b).length - nameWords(a).length || a.localeCompare(b));
-    this.clusters = [];
-    for (const spelling of spellings) {
-      const cluster = this.clusters.find((c) => c.spellings.some((n) => samePersonName(n, spelling)));
-      if (cluster) cluster.spellings.push(spelling);
-      else this.clusters.push({ spellings: [spelling], body: [], credit: [], spelled: [] });
-    }
+    this.clusters = ProvisionalSpeakers.cluster(new Set(named.flatMap((n) => (n ? [n.name] : [])))).map((spellings) => ({ spellings, body: [], credit: [], spelled: [] }));
     for (const cluster of this.clusters) for (const spelling of cluster.spellings) this.clusterOf.set(spelling, cluster);
     for (const n of named) if (n) this.clusterOf.get(n.name)?.spelled.push(n.spelled);
     for (const source of sources) this.addOccurrences(source);
-    for (const entity of this.entityList) {
-      const cluster = this.clusters.find((c) => entity.aliases[0] === c.spellings[0]);
-      if (cluster) cluster.id = entity.id;
+    // Ids in cluster order; a cluster named nowhere gives no entity.
+    const ids = new Set<EntityId>();
+    this.entityList = [];
+    for (const cluster of this.clusters) {
+      if (cluster.body.length === 0 && cluster.credit.length === 0) continue;
+      let id = `unregistered-${kebab(cluster.spellings[0] ?? '')}`;
+      while (registered.has(id) || ids.has(id)) id = `${id}-x`;
+      ids.add(id);
+      cluster.id = id;
+      this.entityList.push(this.entityOf(cluster, id));
     }
+    this.quoteList = quotes.map((q, i) => {
+      const n = named[i];
+      const id = n ? this.clusterOf.get(n.name)?.id : undefined;
+      return id ? { ...q, speakerId: id, entities: [...new Set([id, ...q.entities])] } : q;
+    });
   }
 
   get quotes(): readonly Quote[] {
