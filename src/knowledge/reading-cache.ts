@@ -286,8 +286,8 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
  * const kb = await loadStoryWithCache('data/stories/panjshir', cache);
  */
 export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, articles?: { list(): Promise<Article[]> }): Promise<KnowledgeBase> {
-  const story = loadStoryMeta(storyDir);
-  const registry = loadRegistry(join(storyDir, 'registry.yaml'));
+  const story = unchangedFile(join(storyDir, 'story.yaml'), () => loadStoryMeta(storyDir));
+  const registry = unchangedFile(join(storyDir, 'registry.yaml'), (file) => loadRegistry(file));
   const listed = articles === undefined ? cache.articles(storyDir) : await articles.list();
   const ordered = canonicalOrder(listed);
   // Everything the story-wide stages read: the code, the story, the registry, each article.
@@ -301,4 +301,18 @@ export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, 
   const kb = cache.assembler.assemble(story, registry, cache.read(ordered, registry.entities)).kb;
   cache.built(key, kb);
   return kb;
+}
+
+/** Parsed story.yaml and registry.yaml files, by path, with the size and time they had. */
+const parsedFiles = new Map<string, { signature: string; value: unknown }>();
+
+/** `load(file)`, or what it gave last time while the file's size and modification time are the same. */
+function unchangedFile<T>(file: string, load: (file: string) => T): T {
+  const info = statSync(file, { throwIfNoEntry: false });
+  const signature = info === undefined ? '-' : `${info.size}:${info.mtimeMs}:${info.ino}`;
+  const known = parsedFiles.get(file);
+  if (known !== undefined && known.signature === signature) return known.value as T;
+  const value = load(file); // throws as it would without the memo
+  parsedFiles.set(file, { signature, value });
+  return value;
 }

@@ -113,6 +113,28 @@ describe('writing the snapshot while articles keep arriving', () => {
   });
 });
 
+describe('the story files through one cache', () => {
+  it('reads story.yaml and registry.yaml again when they change, not otherwise', async () => {
+    const storyDir = mkdtempSync(join(tmpdir(), 'dossier-registry-story-'));
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    try {
+      const cache = createReadingCache({ version: 'v1' });
+      const before = await loadStoryWithCache(storyDir, cache);
+      expect(await loadStoryWithCache(storyDir, cache)).toBe(before);
+      const file = join(storyDir, 'registry.yaml');
+      const yaml = readFileSync(file, 'utf8');
+      const first = /^ +description: (.*)$/mu.exec(yaml)![1]!;
+      writeFileSync(file, yaml.replace(`description: ${first}`, `description: ${first} Edited.`));
+      writeFileSync(join(storyDir, 'story.yaml'), readFileSync(join(storyDir, 'story.yaml'), 'utf8').replace(/title: .*/u, 'title: Edited title'));
+      const after = await loadStoryWithCache(storyDir, cache);
+      expect(after.entities.some((e) => e.description.endsWith(' Edited.'))).toBe(true);
+      expect(after.story.title).toBe('Edited title');
+    } finally {
+      rmSync(storyDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the story folder through one cache', () => {
   it('sees added, edited and removed article files on the next load', async () => {
     const storyDir = mkdtempSync(join(tmpdir(), 'dossier-folder-story-'));
