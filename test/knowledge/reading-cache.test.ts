@@ -113,6 +113,32 @@ describe('writing the snapshot while articles keep arriving', () => {
   });
 });
 
+describe('an article added to the story folder', () => {
+  it('is added in place when it is the latest, and the whole story is built when it is not — the same knowledge base either way', async () => {
+    const storyDir = mkdtempSync(join(tmpdir(), 'dossier-in-place-story-'));
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    const write = (article: Article): void => {
+      writeFileSync(join(storyDir, 'articles', `${article.id}.txt`), article.raw);
+      writeFileSync(join(storyDir, 'articles', `${article.id}.meta.yaml`), articleMetaYaml(article.meta));
+    };
+    try {
+      const cache = createReadingCache({ version: 'v1' });
+      await loadStoryWithCache(storyDir, cache);
+      write(extra); // 25 August: after both seed reports
+      const latest = await loadStoryWithCache(storyDir, cache);
+      expect(cache.assembler.stats).toEqual({ full: 1, inPlace: 1 });
+      expect(latest).toEqual(buildKnowledgeBase({ story, registry, articles: loadArticles(storyDir) }));
+      const earlier = { ...extra, id: '005_earlier_dispatch', meta: { ...extra.meta, published: '2021-08-20' } };
+      write(earlier);
+      const built = await loadStoryWithCache(storyDir, cache);
+      expect(cache.assembler.stats).toEqual({ full: 2, inPlace: 1 });
+      expect(built).toEqual(buildKnowledgeBase({ story, registry, articles: loadArticles(storyDir) }));
+    } finally {
+      rmSync(storyDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the story files through one cache', () => {
   it('reads story.yaml and registry.yaml again when they change, not otherwise', async () => {
     const storyDir = mkdtempSync(join(tmpdir(), 'dossier-registry-story-'));
