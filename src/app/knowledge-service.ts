@@ -56,18 +56,25 @@ export interface KnowledgeService {
 async function folderSignature(storyDir: string): Promise<string> {
   const entries: string[] = [];
   async function walk(dir: string): Promise<void> {
+    const files: string[] = [];
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) {
-        const info = await stat(path);
-        entries.push(`${path}\u0000${info.size}\u0000${info.mtimeMs}`);
-      }
+      else if (entry.isFile()) files.push(path);
+    }
+    // A story of 10,000 articles has 20,000 files: stat them in parallel batches, not one after another.
+    for (let i = 0; i < files.length; i += STAT_BATCH) {
+      const batch = files.slice(i, i + STAT_BATCH);
+      const infos = await Promise.all(batch.map((path) => stat(path)));
+      infos.forEach((info, n) => entries.push(`${batch[n]!}\u0000${info.size}\u0000${info.mtimeMs}`));
     }
   }
   await walk(storyDir);
   return createHash('sha256').update(entries.sort().join('\n')).digest('hex').slice(0, 16);
 }
+
+/** How many files' stats are asked for at once. */
+const STAT_BATCH = 256;
 
 /**
  * Load the story and keep it fresh.

@@ -10,17 +10,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
 import type { Article } from './articles.js';
-import { extractClaims } from './claims.js';
-import { findConflicts } from './conflicts.js';
-import { corroborate, FACT_SIMILARITY_THRESHOLD, QUOTE_SIMILARITY_THRESHOLD } from './corroborate.js';
-import { extractEvents } from './events.js';
-import { addCandidateNames, clusterCandidates } from './mentions.js';
-import type { DateRef, Entity, EntityCandidate, Fact, KnowledgeBase, Quote, Source } from './model.js';
-import { provisionalSpeakers } from './provisional.js';
-import { preferOriginalWording } from './quote-wording.js';
-import type { QuotedPassage } from './quotes.js';
-import { resolveEvidence, type Registry } from './registry.js';
-import type { AnalysisInput, Mention, Sentence } from './sentence.js';
+import { KeptAssembly, type KnowledgeTrace } from './assembly.js';
+import type { KnowledgeBase } from './model.js';
+import type { Registry } from './registry.js';
 import { fold } from './text.js';
 
 export { readArticles, type ArticleKnowledge, type ReadArticles } from './article-knowledge.js';
@@ -41,57 +33,10 @@ export interface BuildInput {
   read?: typeof knowArticles;
 }
 
-/** The knowledge base and the intermediate units it was built from (for analysis and review). */
-export interface KnowledgeTrace {
-  kb: KnowledgeBase;
-  sentences: Sentence[];
-  mentions: Mention[];
-  /** Every passage in quotation marks, with its kind (speech, title, term). */
-  passages: QuotedPassage[];
-}
+export type { KnowledgeTrace } from './assembly.js';
 
-// ── Stages ────────────────────────────────────────────────────────────────────────────
-
-function entitiesOf(registry: Registry, sources: readonly Source[], mentions: readonly Mention[]): Entity[] {
-  const raws = new Map(sources.map((s) => [s.id, s.raw]));
-  const byEntity = new Map<string, Mention[]>();
-  for (const m of mentions) {
-    const list = byEntity.get(m.entityId);
-    if (list) list.push(m);
-    else byEntity.set(m.entityId, [m]);
-  }
-  return registry.entities.map((e) => ({
-    id: e.id,
-    type: e.type,
-    label: e.label,
-    aliases: e.aliases,
-    ...(e.role ? { role: e.role } : {}),
-    description: e.description,
-    descriptionCitation: resolveEvidence(e.evidence, raws, { file: registry.file, entityId: e.id, field: 'evidence' }),
-    links: e.links.map((link, i) => ({
-      relation: link.relation,
-      target: link.target,
-      citation: resolveEvidence(link.evidence, raws, { file: registry.file, entityId: e.id, field: `links.${i}.evidence` }),
-    })),
-    mentions: (byEntity.get(e.id) ?? []).map((m) => ({ sourceId: m.sourceId, start: m.start, end: m.end, text: m.text })),
-  }));
-}
-
-function withEarlierDate<T extends { date?: DateRef }>(kept: T, other: T): T {
-  return kept.date || !other.date ? kept : { ...kept, date: other.date };
-}
-
-/** A quote reported by two outlets: the more specific "how" wins ("tweeted" over "said"). */
-function fillQuote(kept: Quote, other: Quote): Quote {
-  const dated = withEarlierDate(kept, other);
-  const mode = (!dated.mode || dated.mode === 'said') && other.mode ? other.mode : dated.mode;
-  return {
-    ...dated,
-    ...(mode ? { mode } : {}),
-    ...(!dated.context && other.context ? { context: other.context } : {}),
-    ...(!dated.speakerText && other.speakerText ? { speakerText: other.speakerText } : {}),
-  };
-}
+/** Each article's sort key, worked out once per article object (a story folder's articles are kept between builds). */
+const orderKeys = new WeakMap<Article, { raw: string; published: string; outlet: string; key: string }>();
 
 /**
  * The order the build reads articles in, whatever order they arrived or were listed in:
@@ -105,9 +50,13 @@ function fillQuote(kept: Quote, other: Quote): Quote {
 export function canonicalOrder(articles: readonly Article[]): Article[] {
   // Same day: the fuller report first (its wording leads merged items), then outlet, then content.
   const key = (a: Article): string => {
+    const known = orderKeys.get(a);
+    if (known !== undefined && known.raw === a.raw && known.published === a.meta.published && known.outlet === a.meta.outlet) return known.key;
     const text = a.raw.replace(/\r\n?/gu, '\n').trim();
     const shorter = String(1e9 - text.length).padStart(10, '0');
-    return `${a.meta.published}\u0000${shorter}\u0000${fold(a.meta.outlet)}\u0000${createHash('sha256').update(text).digest('hex')}`;
+    const made = `${a.meta.published}\u0000${shorter}\u0000${fold(a.meta.outlet)}\u0000${createHash('sha256').update(text).digest('hex')}`;
+    orderKeys.set(a, { raw: a.raw, published: a.meta.published, outlet: a.meta.outlet, key: made });
+    return made;
   };
   return articles
     .map((article) => ({ article, key: key(article) }))
@@ -137,53 +86,60 @@ export function buildKnowledgeBaseWithTrace(input: BuildInput): KnowledgeTrace {
  * const { kb } = assembleKnowledge(story, registry, knowArticles(canonicalOrder(articles), registry.entities));
  */
 export function assembleKnowledge(story: StoryMeta, registry: Registry, units: readonly ArticleKnowledge[]): KnowledgeTrace {
-  const sources = units.map((u) => u.source);
-  const sentences = units.flatMap((u) => u.sentences);
-  const mentions = units.flatMap((u) => u.mentions);
-  const passages = units.flatMap((u) => u.passages);
-  const entities = entitiesOf(registry, sources, mentions);
+  return KeptAssembly.build(story, registry, units).trace;
+}
 
-  // Speakers named but not in the registry get a provisional entity before quotes merge.
-  const provisional = provisionalSpeakers(units.flatMap((u) => u.quotes), sources, new Set(entities.map((e) => e.id)));
-  const merged = corroborate(provisional.quotes, {
-    threshold: QUOTE_SIMILARITY_THRESHOLD,
-    sameSpeaker: true,
-    fill: fillQuote,
-  });
-  // Each merged quote shows its fullest, untranslated wording first.
-  const quotes = preferOriginalWording(merged, provisional.quotes, sources);
+/** Builds of one story that keep the story-wide stages' state (see {@link createAssembler}). */
+export interface Assembler {
+  /** {@link assembleKnowledge}, in place when the articles are the last build's and more after them. */
+  assemble(story: StoryMeta, registry: Registry, units: readonly ArticleKnowledge[]): KnowledgeTrace;
+  /** Builds of the whole story and builds in place, since creation (for logs, the bench and tests). */
+  readonly stats: { full: number; inPlace: number };
+}
 
-  const corroboratedFacts = corroborate(units.flatMap((u) => u.facts), {
-    threshold: FACT_SIMILARITY_THRESHOLD,
-    sameSpeaker: false,
-    fill: withEarlierDate,
-    // A caption describes a photo; it does not corroborate a report's sentence, nor the reverse.
-    compatible: (a: Fact, b: Fact) => a.rank === b.rank,
-  });
-
-  // Story analysis (timeline, contested claims, contradictions) reads the stages above.
-  const analysis: AnalysisInput = { sources, sentences, mentions, entities, facts: corroboratedFacts, quotes };
-  const events = extractEvents(analysis);
-  const claims = extractClaims(analysis);
-  const { conflicts, factConflicts } = findConflicts(analysis, claims);
-  const facts = corroboratedFacts.map((f) => ({ ...f, conflicts: factConflicts.get(f.id) ?? [] }));
-
-  const names = new Map<string, EntityCandidate>();
-  for (const unit of units) addCandidateNames(names, unit.names);
-  const candidates = clusterCandidates(names);
-
-  const kb: KnowledgeBase = {
-    story: { id: story.id, title: story.title, ...(story.description ? { description: story.description } : {}) },
-    sources,
-    entities: [...entities, ...provisional.entities],
-    facts,
-    quotes,
-    events,
-    claims,
-    conflicts,
-    candidates,
+/**
+ * Story-wide stages that keep their state between builds of one story: when the per-article
+ * results given are those of the last build (the same objects, in the same order) followed by
+ * more, the new ones are added in place (see assembly.ts); otherwise the whole story is built.
+ * Either way the result is {@link assembleKnowledge}'s.
+ *
+ * @example
+ * const assembler = createAssembler();
+ * const { kb } = assembler.assemble(story, registry, cache.read(canonicalOrder(articles), registry.entities));
+ */
+export function createAssembler(): Assembler {
+  let kept: { context: string; assembly: KeptAssembly } | undefined;
+  const stats = { full: 0, inPlace: 0 };
+  return {
+    stats,
+    assemble(story, registry, units) {
+      const context = JSON.stringify([story, registry]);
+      const previous = kept;
+      kept = undefined; // a build that throws leaves no state half changed
+      if (previous !== undefined && previous.context === context) {
+        const known = previous.assembly.articles;
+        if (known.length <= units.length && known.every((u, i) => units[i] === u)) {
+          if (known.length === units.length) {
+            kept = previous;
+            return previous.assembly.trace;
+          }
+          let appended = true;
+          for (const unit of units.slice(known.length)) {
+            if (!(appended = previous.assembly.append(unit))) break;
+          }
+          if (appended) {
+            stats.inPlace++;
+            kept = previous;
+            return previous.assembly.trace;
+          }
+        }
+      }
+      const assembly = KeptAssembly.build(story, registry, units);
+      stats.full++;
+      kept = { context, assembly };
+      return assembly.trace;
+    },
   };
-  return { kb, sentences, mentions, passages };
 }
 
 /**

@@ -382,9 +382,26 @@ function sameParty(a: Assertion, b: Assertion, parties: Parties): boolean {
  * Per-assertion word sets the pairwise judgements read, worked out once per assertion (an
  * assertion is never changed once made) rather than once per pair compared.
  */
-const memo = new WeakMap<Assertion, { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> }>();
-function memoOf(a: Assertion): { claimantWords?: Set<string>; claimantNames?: Set<string>; statementNames?: Set<string> } {
+interface AssertionMemo {
+  claimantWords?: Set<string>;
+  claimantNames?: Set<string>;
+  statementNames?: Set<string>;
+  /** What {@link answers} reads of an assertion on every pair: its claimant folded, its words' tests, its kind families. */
+  answering?: { claimant: string; backReference: boolean; namesClaims: boolean; isClaim: boolean; families: Set<string> };
+}
+const memo = new WeakMap<Assertion, AssertionMemo>();
+function memoOf(a: Assertion): AssertionMemo {
   return memo.get(a) ?? memo.set(a, {}).get(a)!;
+}
+function answering(a: Assertion): NonNullable<AssertionMemo['answering']> {
+  const m = memoOf(a);
+  return (m.answering ??= {
+    claimant: a.claimant.toLowerCase(),
+    backReference: BACK_REFERENCE.test(a.statement),
+    namesClaims: /\bclaims?\b/iu.test(a.statement),
+    isClaim: /^claim/iu.test(a.verb),
+    families: new Set([...a.kinds].map((k) => KIND_FAMILY[k] ?? k)),
+  });
 }
 function claimantWords(a: Assertion): Set<string> {
   const m = memoOf(a);
@@ -449,15 +466,17 @@ const KIND_FAMILY: Record<string, string> = { capture: 'control', collapse: 'con
 /** How well a denial answers a claim (0 = it does not): it denies the happening the claim tells. */
 function answers(denial: Assertion, claim: Assertion, parties: Parties, nearest: Sentence | undefined): number {
   // Nobody denies their own claim.
-  if (denial.claimant.toLowerCase() === claim.claimant.toLowerCase()) return 0;
+  const d = answering(denial);
+  const c = answering(claim);
+  if (d.claimant === c.claimant) return 0;
   if (denial.claimantEntity && claim.claimantEntity && sameParty(denial, claim, parties)) return 0;
   const sameReport = claim.sentence.sourceId === denial.sentence.sourceId;
   const before = sameReport && claim.sentence.start < denial.sentence.start;
   // "denied such claims": the claim its report has just told, whatever its words.
-  const pointsBack = claim.sentence === nearest && BACK_REFERENCE.test(denial.statement);
-  const denialOfClaims = /\bclaims?\b/iu.test(denial.statement) && /^claim/iu.test(claim.verb);
+  const pointsBack = claim.sentence === nearest && d.backReference;
+  const denialOfClaims = d.namesClaims && c.isClaim;
   const family = denial.main === undefined ? undefined : KIND_FAMILY[denial.main] ?? denial.main;
-  const kindMatch = family !== undefined && [...claim.kinds].some((k) => (KIND_FAMILY[k] ?? k) === family);
+  const kindMatch = family !== undefined && c.families.has(family);
   if (!kindMatch && !denialOfClaims && !pointsBack) return 0;
   // Across reports the word "claims" alone says nothing of which claim: the happening must match.
   if (!sameReport && !kindMatch) return 0;
@@ -485,61 +504,118 @@ interface ClaimDraft {
  *            //   verification: { status: 'unverified', citations: [...] }, … }
  */
 export function extractClaims(input: AnalysisInput): Claim[] {
-  const sources = new Map<string, Source>(input.sources.map((s) => [s.id, s]));
-  const mentions = mentionsBySource(input.mentions);
-  const drafts: ClaimDraft[] = [];
-  const denials: Assertion[] = [];
-  const verdicts = new Map<string, Sentence[]>();
-  const types: EntityTypes = new Map(input.entities.map((e) => [e.id, e.type]));
-  const parties = partiesOf(input.entities);
-  /** Drafts by the main happening of their claim as first told, in the order they were made. */
-  const byMain = new Map<string | undefined, ClaimDraft[]>();
+  const kept = new KeptClaims(input.entities);
+  kept.add(input.sources, input.sentences, input.mentions);
+  return kept.claims();
+}
 
-  for (const sentence of input.sentences) {
-    const source = sources.get(sentence.sourceId);
-    if (!source || sentence.caption) continue;
-    const found = readSentence(sentence, source, mentions.get(sentence.sourceId) ?? [], types);
-    if (found.verdict) {
-      verdicts.set(sentence.sourceId, [...(verdicts.get(sentence.sourceId) ?? []), sentence]);
-      continue;
-    }
-    if (found.denial) {
-      denials.push(found.denial);
-      continue;
-    }
-    for (const assertion of found.assertions) {
-      // Compared with the claim as first told, not with its other tellings: a chain of
-      // look-alikes ("took three districts" ~ "took districts" ~ "took the province") would
-      // otherwise join statements that do not say the same thing.
-      // Only a draft whose claim tells the same main happening can be the same (sameAssertion).
-      const same = (byMain.get(assertion.main) ?? []).find((d) => sameAssertion(d.main, assertion, parties) > 0);
-      if (same) same.tellings.push(assertion);
-      else {
-        const draft = { main: assertion, tellings: [assertion], counters: [] };
-        drafts.push(draft);
-        (byMain.get(assertion.main) ?? byMain.set(assertion.main, []).get(assertion.main)!).push(draft);
+/** What became of a denial: the claim it names itself, or the claim it answers best (if any). */
+type Outcome = { named: ClaimDraft } | { best: ClaimDraft | undefined; score: number; nearest: Sentence | undefined };
+
+/**
+ * The claims stage's state, kept so that a story growing at its end (every added report sorts
+ * after the others) is extended in place: {@link KeptClaims.claims} gives exactly what
+ * {@link extractClaims} gives over all the reports added so far.
+ *
+ * The stage reads in two passes: every attribution joins the first claim it repeats (or starts
+ * one), in reading order; then every denial, in reading order, counters the claim it answers
+ * best. A new report's attributions continue the first pass. Its claims can only raise what an
+ * earlier denial scores against a claim (a score is the best over the claim's tellings), so each
+ * earlier denial keeps its best claim unless one the new report told or joined now scores higher
+ * (or as high, and comes first); then the new report's denials are read, and the counter-claims
+ * are grouped again.
+ */
+export class KeptClaims {
+  private readonly sources = new Map<string, Source>();
+  private readonly types: EntityTypes;
+  private readonly parties: Parties;
+  /** Claims of the first pass, in the order they were made. */
+  private readonly drafts: ClaimDraft[] = [];
+  /** Claims named by denials, in the order of the denials. */
+  private readonly named: ClaimDraft[] = [];
+  /** Drafts by the main happening of their claim as first told, in the order they were made. */
+  private readonly byMain = new Map<string | undefined, ClaimDraft[]>();
+  private readonly denials: Assertion[] = [];
+  private readonly outcomes: Outcome[] = [];
+  private readonly verdicts = new Map<string, Sentence[]>();
+  private readonly index: ClaimIndex;
+  /** Each draft's claim and what it was made from (its tellings, its counters' tellings). */
+  private readonly made = new Map<ClaimDraft, { tellings: number; groups: Counter[] | undefined; sizes: number[]; claim: Claim }>();
+  /** Counter-claims grouped so far, by claim: denials up to `groupedUpTo`, in reading order. */
+  private grouped = new Map<ClaimDraft, Counter[]>();
+  private groupedUpTo = 0;
+
+  constructor(entities: Entity[]) {
+    this.types = new Map(entities.map((e) => [e.id, e.type]));
+    this.parties = partiesOf(entities);
+    this.index = new ClaimIndex();
+  }
+
+  /** Read more reports (each sorting after every report read so far): sources, their sentences and mentions in order. */
+  add(sources: readonly Source[], sentences: readonly Sentence[], mentions: Mention[]): void {
+    for (const s of sources) this.sources.set(s.id, s);
+    const bySource = mentionsBySource(mentions);
+    const parties = this.parties;
+    const newDenials: Assertion[] = [];
+    /** Tellings added now, by draft (for earlier denials). */
+    const grown = new Map<ClaimDraft, Assertion[]>();
+    for (const sentence of sentences) {
+      const source = this.sources.get(sentence.sourceId);
+      if (!source || sentence.caption) continue;
+      const found = readSentence(sentence, source, bySource.get(sentence.sourceId) ?? [], this.types);
+      if (found.verdict) {
+        this.verdicts.set(sentence.sourceId, [...(this.verdicts.get(sentence.sourceId) ?? []), sentence]);
+        continue;
       }
+      if (found.denial) {
+        newDenials.push(found.denial);
+        continue;
+      }
+      for (const assertion of found.assertions) {
+        // Compared with the claim as first told, not with its other tellings: a chain of
+        // look-alikes ("took three districts" ~ "took districts" ~ "took the province") would
+        // otherwise join statements that do not say the same thing.
+        // Only a draft whose claim tells the same main happening can be the same (sameAssertion).
+        const same = (this.byMain.get(assertion.main) ?? []).find((d) => sameAssertion(d.main, assertion, parties) > 0);
+        const draft = same ?? { main: assertion, tellings: [], counters: [] };
+        if (!same) {
+          this.drafts.push(draft);
+          this.index.place(draft, this.drafts.length - 1);
+          (this.byMain.get(assertion.main) ?? this.byMain.set(assertion.main, []).get(assertion.main)!).push(draft);
+        }
+        draft.tellings.push(assertion);
+        this.index.addTelling(draft, assertion);
+        (grown.get(draft) ?? grown.set(draft, []).get(draft)!).push(assertion);
+      }
+    }
+
+    // Earlier denials: only the claims told or joined now can change which claim each answers.
+    if (grown.size > 0) this.denials.forEach((denial, i) => this.reconsider(i, denial, grown));
+
+    for (const denial of newDenials) {
+      this.denials.push(denial);
+      this.outcomes.push(this.answer(denial));
     }
   }
 
-  const index = new ClaimIndex();
-  for (const draft of drafts) index.add(draft);
-
-  for (const denial of denials) {
+  /** A denial read for the first time: the claim it names, or the one it answers best. */
+  private answer(denial: Assertion): Outcome {
     // A denial that names what it denies ("refuted reports claiming he has fled") holds its claim.
     const named = deniedReport(denial);
     if (named) {
-      const draft = { main: named, tellings: [named], counters: [{ main: denial, tellings: [denial] }] };
-      drafts.push(draft);
-      index.add(draft);
-      continue;
+      const draft = { main: named, tellings: [named], counters: [] };
+      this.named.push(draft);
+      // Claims named by denials come after every first-pass claim, in the order of the denials.
+      this.index.place(draft, NAMED_PLACE + this.named.length - 1);
+      this.index.addTelling(draft, named);
+      return { named: draft };
     }
     let best: ClaimDraft | undefined;
     let bestScore = 0;
     // The claim its report told last before it: what "such claims" points back to (the first
     // told, in the order of the drafts, when two share a sentence).
     let nearest: Sentence | undefined;
-    for (const draft of index.ofSource(denial.sentence.sourceId)) {
+    for (const draft of this.index.ofSource(denial.sentence.sourceId)) {
       for (const { sentence: s } of draft.tellings) {
         if (s.sourceId === denial.sentence.sourceId && s.start < denial.sentence.start && (!nearest || s.start > nearest.start)) nearest = s;
       }
@@ -547,20 +623,83 @@ export function extractClaims(input: AnalysisInput): Claim[] {
     // Only a claim of the denial's own report or one telling a happening of the denied kind can
     // be answered (see answers); every other telling scores 0, so only these are scored, the
     // drafts in the order they were made.
-    const family = denial.main === undefined ? undefined : KIND_FAMILY[denial.main] ?? denial.main;
-    for (const draft of index.candidates(denial.sentence.sourceId, family)) {
+    const family = familyOf(denial);
+    for (const draft of this.index.candidates(denial.sentence.sourceId, family)) {
       let score = 0;
-      for (const t of index.answerable(draft, denial.sentence.sourceId, family)) score = Math.max(score, answers(denial, t, parties, nearest));
+      for (const t of this.index.answerable(draft, denial.sentence.sourceId, family)) score = Math.max(score, answers(denial, t, this.parties, nearest));
       if (score > bestScore) [best, bestScore] = [draft, score];
     }
-    if (!best) continue;
-    // One counter-claim per party saying the same thing.
-    const sameCounter = best.counters.find((c) => c.tellings.some((t) => sameParty(t, denial, parties) && overlap(t.words, denial.words) >= 0.25));
-    if (sameCounter) sameCounter.tellings.push(denial);
-    else best.counters.push({ main: denial, tellings: [denial] });
+    return { best, score: bestScore, nearest };
   }
 
-  return drafts.map((d) => toClaim(d, verdicts));
+  /**
+   * An earlier denial after tellings were added (`grown`, none of the denial's own report): a
+   * draft's score is the best over its tellings, so only the added tellings can raise it.
+   */
+  private reconsider(i: number, denial: Assertion, grown: ReadonlyMap<ClaimDraft, Assertion[]>): void {
+    const outcome = this.outcomes[i]!;
+    if ('named' in outcome) return;
+    const family = familyOf(denial);
+    // Across reports only a telling of the denied kind family is answerable.
+    if (family === undefined) return;
+    let { best, score } = outcome;
+    for (const [draft, added] of grown) {
+      let raised = 0;
+      for (const t of added) if (answering(t).families.has(family) && t.sentence.sourceId !== denial.sentence.sourceId) raised = Math.max(raised, answers(denial, t, this.parties, outcome.nearest));
+      if (raised <= 0) continue;
+      if (draft === best) score = Math.max(score, raised);
+      else if (raised > score || (raised === score && best !== undefined && this.index.before(draft, best))) [best, score] = [draft, raised];
+    }
+    // Another claim answered: the counter-claims are grouped again from the first denial.
+    if (best !== outcome.best) this.groupedUpTo = 0;
+    this.outcomes[i] = { best, score, nearest: outcome.nearest };
+  }
+
+  /** The claims of every report read so far, in reading order (claims named by denials last). */
+  claims(): Claim[] {
+    // Counter-claims grouped, the denials in reading order (the new ones only, when no earlier denial changed its claim).
+    if (this.groupedUpTo === 0) this.grouped = new Map();
+    const counters = this.grouped;
+    for (let i = this.groupedUpTo; i < this.denials.length; i++) {
+      const denial = this.denials[i]!;
+      const outcome = this.outcomes[i]!;
+      if ('named' in outcome) {
+        counters.set(outcome.named, [{ main: denial, tellings: [denial] }]);
+        continue;
+      }
+      const best = outcome.best;
+      if (!best) continue;
+      const list = counters.get(best) ?? counters.set(best, []).get(best)!;
+      // One counter-claim per party saying the same thing.
+      const sameCounter = list.find((c) => c.tellings.some((t) => sameParty(t, denial, this.parties) && overlap(t.words, denial.words) >= 0.25));
+      if (sameCounter) sameCounter.tellings.push(denial);
+      else list.push({ main: denial, tellings: [denial] });
+    }
+    this.groupedUpTo = this.denials.length;
+    return [...this.drafts, ...this.named].map((draft) => {
+      const groups = counters.get(draft);
+      draft.counters = groups ?? [];
+      const sizes = draft.counters.map((c) => c.tellings.length);
+      const made = this.made.get(draft);
+      if (made && made.tellings === draft.tellings.length && made.groups === groups && made.sizes.length === sizes.length && made.sizes.every((n, i) => n === sizes[i])) return made.claim;
+      const claim = toClaim(draft, this.verdicts);
+      this.made.set(draft, { tellings: draft.tellings.length, groups, sizes, claim });
+      return claim;
+    });
+  }
+}
+
+/** A counter-claim: the denial that leads it and every denial of the same party saying the same. */
+interface Counter {
+  main: Assertion;
+  tellings: Assertion[];
+}
+
+/** Where claims named by denials start in the order: after any number of first-pass claims. */
+const NAMED_PLACE = 2 ** 40;
+
+function familyOf(a: Assertion): string | undefined {
+  return a.main === undefined ? undefined : KIND_FAMILY[a.main] ?? a.main;
 }
 
 /** What one sentence gives the claims stage, before it is matched with other sentences. */
@@ -606,36 +745,59 @@ function freshClaims(sentence: Sentence, source: Source, own: Mention[], types: 
 
 /**
  * Claim drafts by the reports that tell them and by the kind families of their happenings, in
- * the order the drafts were made, so a denial is scored only against claims it can answer.
+ * the order of the drafts (`order`), so a denial is scored only against claims it can answer.
  */
 class ClaimIndex {
-  private readonly order = new Map<ClaimDraft, number>();
   private readonly bySource = new Map<string, ClaimDraft[]>();
   private readonly byFamily = new Map<string, ClaimDraft[]>();
   private readonly tellingsBySource = new Map<ClaimDraft, Map<string, Assertion[]>>();
   private readonly tellingsByFamily = new Map<ClaimDraft, Map<string, Assertion[]>>();
+  private readonly position = new Map<ClaimDraft, number>();
 
-  /** Index a draft and its tellings (drafts are added in the order they were made). */
-  add(draft: ClaimDraft): void {
-    this.order.set(draft, this.order.size);
-    const sources = new Map<string, Assertion[]>();
-    const families = new Map<string, Assertion[]>();
-    for (const t of draft.tellings) {
-      (sources.get(t.sentence.sourceId) ?? sources.set(t.sentence.sourceId, []).get(t.sentence.sourceId)!).push(t);
-      for (const f of new Set([...t.kinds].map((k) => KIND_FAMILY[k] ?? k))) (families.get(f) ?? families.set(f, []).get(f)!).push(t);
-    }
-    this.tellingsBySource.set(draft, sources);
-    this.tellingsByFamily.set(draft, families);
-    for (const id of sources.keys()) (this.bySource.get(id) ?? this.bySource.set(id, []).get(id)!).push(draft);
-    for (const f of families.keys()) (this.byFamily.get(f) ?? this.byFamily.set(f, []).get(f)!).push(draft);
+  /** Give a draft its place in the order (before any of its tellings is indexed). */
+  place(draft: ClaimDraft, at: number): void {
+    this.position.set(draft, at);
   }
 
-  /** Drafts with a telling from this report, oldest first. */
+  /** Whether draft `a` comes before draft `b`. */
+  before(a: ClaimDraft, b: ClaimDraft): boolean {
+    return this.position.get(a)! < this.position.get(b)!;
+  }
+
+  /** Insert `draft` into `list` in draft order (a draft may start telling a source or family late). */
+  private insert(list: ClaimDraft[], draft: ClaimDraft): void {
+    let i = list.length;
+    while (i > 0 && this.before(draft, list[i - 1]!)) i--;
+    list.splice(i, 0, draft);
+  }
+
+  /** Index one more telling of a draft. */
+  addTelling(draft: ClaimDraft, t: Assertion): void {
+    const sources = this.tellingsBySource.get(draft) ?? this.tellingsBySource.set(draft, new Map()).get(draft)!;
+    const families = this.tellingsByFamily.get(draft) ?? this.tellingsByFamily.set(draft, new Map()).get(draft)!;
+    const id = t.sentence.sourceId;
+    const own = sources.get(id);
+    if (own) own.push(t);
+    else {
+      sources.set(id, [t]);
+      this.insert(this.bySource.get(id) ?? this.bySource.set(id, []).get(id)!, draft);
+    }
+    for (const f of answering(t).families) {
+      const kin = families.get(f);
+      if (kin) kin.push(t);
+      else {
+        families.set(f, [t]);
+        this.insert(this.byFamily.get(f) ?? this.byFamily.set(f, []).get(f)!, draft);
+      }
+    }
+  }
+
+  /** Drafts with a telling from this report, in order. */
   ofSource(sourceId: string): readonly ClaimDraft[] {
     return this.bySource.get(sourceId) ?? [];
   }
 
-  /** Drafts told by this report or telling a happening of this kind family, oldest first. */
+  /** Drafts told by this report or telling a happening of this kind family, in order. */
   candidates(sourceId: string, family: string | undefined): ClaimDraft[] {
     const a = this.ofSource(sourceId);
     const b = family === undefined ? [] : this.byFamily.get(family) ?? [];
@@ -645,7 +807,7 @@ class ClaimIndex {
     while (i < a.length || j < b.length) {
       const x = a[i];
       const y = b[j];
-      if (x && (!y || this.order.get(x)! <= this.order.get(y)!)) {
+      if (x && (!y || x === y || this.before(x, y))) {
         merged.push(x);
         i++;
         if (x === y) j++;
@@ -667,8 +829,12 @@ class ClaimIndex {
 
 function uniqueCitations(assertions: Assertion[]): Citation[] {
   const citations: Citation[] = [];
+  const seen = new Set<string>();
   for (const a of assertions) {
-    if (!citations.some((c) => c.sourceId === a.sentence.sourceId && c.start === a.sentence.start)) citations.push(citationOf(a.sentence));
+    const key = `${a.sentence.start}\u0000${a.sentence.sourceId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    citations.push(citationOf(a.sentence));
   }
   return citations;
 }

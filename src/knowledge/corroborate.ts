@@ -86,45 +86,76 @@ export function corroborate<T extends Corroborable>(items: readonly T[], options
   // One order of words for every text: rarest first, so prefixes hold the telling words.
   const frequency = new Map<string, number>();
   for (const item of items) for (const token of contentTokens(item.text)) frequency.set(token, (frequency.get(token) ?? 0) + 1);
-  const prefix = (text: string): string[] => {
-    const tokens = [...contentTokens(text)].sort((a, b) => (frequency.get(a) ?? 0) - (frequency.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
-    return tokens.slice(0, tokens.length - minimumOverlap(tokens.length, options.threshold) + 1);
-  };
+  const kept = new Corroboration(options, frequency);
+  for (const item of items) kept.add(item);
+  return [...kept.merged];
+}
 
-  const merged: T[] = [];
-  const mergedSources: Array<Set<string>> = [];
-  const postings = new Map<string, number[]>();
-  const index = (at: number): void => {
-    for (const token of prefix((merged[at] as T).text)) {
-      const list = postings.get(token);
+/**
+ * The state of {@link corroborate}'s greedy pass, kept so that items read after the last one
+ * (an article that sorts last in the build's order) continue the same pass: the merged items
+ * are exactly what {@link corroborate} gives for all the items read so far.
+ *
+ * The word order of the prefix filter is fixed when the state is made (`frequency`; words it
+ * does not know count 0): the filter is exact for any one order used on both sides, so a stale
+ * order only makes it read more candidates, never another result.
+ */
+export class Corroboration<T extends Corroborable> {
+  private readonly items: T[] = [];
+  private readonly sources: Array<Set<string>> = [];
+  private readonly postings = new Map<string, number[]>();
+
+  constructor(
+    private readonly options: CorroborateOptions<T>,
+    private readonly frequency: ReadonlyMap<string, number>,
+  ) {
+    if (options.threshold <= 0) throw new Error('prefix filtering needs a positive threshold');
+  }
+
+  /** The merged items so far, in the order they were first kept (do not change them). */
+  get merged(): readonly T[] {
+    return this.items;
+  }
+
+  private prefix(text: string): string[] {
+    const f = this.frequency;
+    const tokens = [...contentTokens(text)].sort((a, b) => (f.get(a) ?? 0) - (f.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+    return tokens.slice(0, tokens.length - minimumOverlap(tokens.length, this.options.threshold) + 1);
+  }
+
+  private index(at: number): void {
+    for (const token of this.prefix((this.items[at] as T).text)) {
+      const list = this.postings.get(token);
       if (list) list.push(at);
-      else postings.set(token, [at]);
+      else this.postings.set(token, [at]);
     }
-  };
-  for (const item of items) {
+  }
+
+  /** Read one more item; returns the index of the merged item it made or joined. */
+  add(item: T): number {
     const candidates = new Set<number>();
-    for (const token of prefix(item.text)) for (const at of postings.get(token) ?? []) candidates.add(at);
+    for (const token of this.prefix(item.text)) for (const at of this.postings.get(token) ?? []) candidates.add(at);
     let best: { index: number; score: number } | undefined;
     // Ascending index: on equal scores the earliest kept item wins, as in the every-pair loop.
     for (const at of [...candidates].sort((a, b) => a - b)) {
-      const candidate = merged[at] as T;
-      if (!mayJoin(candidate, mergedSources[at] as Set<string>, item, options)) continue;
+      const candidate = this.items[at] as T;
+      if (!mayJoin(candidate, this.sources[at] as Set<string>, item, this.options)) continue;
       const score = diceSimilarity(candidate.text, item.text);
-      if (score >= options.threshold && (!best || score > best.score)) best = { index: at, score };
+      if (score >= this.options.threshold && (!best || score > best.score)) best = { index: at, score };
     }
     if (!best) {
-      merged.push(item);
-      mergedSources.push(new Set(item.citations.map((c) => c.sourceId)));
-      index(merged.length - 1);
-      continue;
+      this.items.push(item);
+      this.sources.push(new Set(item.citations.map((c) => c.sourceId)));
+      this.index(this.items.length - 1);
+      return this.items.length - 1;
     }
-    const kept = merged[best.index] as T;
-    const next = join(kept, item, options);
-    merged[best.index] = next;
-    for (const c of item.citations) mergedSources[best.index]?.add(c.sourceId);
-    if (next.text !== kept.text) index(best.index); // a `fill` that rewrites the text is found by its new words too
+    const kept = this.items[best.index] as T;
+    const next = join(kept, item, this.options);
+    this.items[best.index] = next;
+    for (const c of item.citations) this.sources[best.index]?.add(c.sourceId);
+    if (next.text !== kept.text) this.index(best.index); // a `fill` that rewrites the text is found by its new words too
+    return best.index;
   }
-  return merged;
 }
 
 /** The same greedy rule comparing each item with every kept one (any threshold). */

@@ -74,6 +74,8 @@ function retells(a: Telling, b: Telling, people: ReadonlySet<string>, mentions: 
 
 export interface Retelling {
   drafts: Draft[];
+  /** Where the second rule's events go (default `drafts`): the build orders them after the first rule's. */
+  ledes?: Draft[];
   pending: readonly Telling[];
   nounDated: ReadonlyMap<Sentence, Telling>;
   ownDay: ReadonlyMap<Sentence, { date: DateRef; draft: Draft }>;
@@ -148,7 +150,7 @@ export function dateRetellings(r: Retelling): Set<Telling> {
       if (!same && !accountRetells(told, s, goesOn, own(lede))) continue;
       // The same statement told twice is one event; an account's day dates the lede's own happening.
       if (same && mine) mine.draft.undated.push(told);
-      else r.drafts.push({ date, dated: [told], undated: [], carried: true });
+      else (r.ledes ?? r.drafts).push({ date, dated: [told], undated: [], carried: true });
       dated.add(told);
       break;
     }

@@ -283,6 +283,301 @@ export function extractEvents(input: AnalysisInput): StoryEvent[] {
   return drafts.map((d) => toEvent(d, order)).sort(byDate);
 }
 
+/** Where events made by later rules start in the order of drafts (after any number of first-pass drafts). */
+const CARRIED_PLACE = 2 ** 40;
+const RETOLD_PLACE = 2 ** 41;
+const LEDE_PLACE = 2 ** 42;
+
+/** An undated report sentence's best telling of a draft so far, per report. */
+interface Attached {
+  told: Telling;
+  score: number;
+}
+
+/** A temporal clause of an undated sentence, read once per telling. */
+interface TemporalClause {
+  kind: string;
+  words: Set<string>;
+  places: Set<string>;
+}
+
+/**
+ * The timeline stage's state ({@link extractEvents}), kept so that a story growing at its end
+ * (every added report sorts after the others) is extended in place: {@link KeptEvents.events}
+ * gives exactly what {@link extractEvents} gives over all the reports added so far.
+ *
+ * - The first pass (dated tellings joining the first draft they match) simply goes on.
+ * - Carrying dates over and dating retold ledes read only a report's own sentences and the
+ *   drafts of its own tellings: a new report's are added after the others'.
+ * - An undated report sentence joins, for each draft, as the best of its report's sentences (the
+ *   first best): a draft's score is the best over its dated tellings, so a draft the new report
+ *   joined is only reconsidered against the tellings it gained, a new draft against every
+ *   undated sentence, and every draft against the new report's undated sentences.
+ * - Temporal clauses are matched again over the kept drafts (their readings are kept).
+ *
+ * A new report that narrows the date of an earlier draft changes what the later rules read of
+ * it: then the whole story is read again (still the same result, at the whole story's cost).
+ */
+export class KeptEvents {
+  private readonly sources = new Map<string, Source>();
+  private readonly order = new Map<string, number>();
+  private readonly recent = new Map<string, DateRef>();
+  private readonly mentions = new Map<string, Mention[]>();
+  private readonly sentences: Sentence[] = [];
+  private readonly reporters: Set<string>;
+  private readonly people: Set<string>;
+  private readonly named: Set<string>;
+  private drafts: Draft[] = [];
+  private carriedDrafts: Draft[] = [];
+  private retoldDrafts: Draft[] = [];
+  private ledeDrafts: Draft[] = [];
+  /** Undated report sentences (no date at all), in reading order, by kind. */
+  private undatedByKind = new Map<string, Telling[]>();
+  private undatedAt = new Map<Telling, number>();
+  private undatedCount = 0;
+  /** Undated report sentences with a temporal clause, in reading order. */
+  private withClauses: Array<{ told: Telling; clauses: TemporalClause[] }> = [];
+  private pending: Telling[] = [];
+  private ownDay = new Map<Sentence, { date: DateRef; draft: Draft }>();
+  private nounDated = new Map<Sentence, Telling>();
+  private index = new DraftIndex();
+  private settled = new DraftIndex();
+  private carried = new Set<Telling>();
+  /** For each first-pass draft, the best undated telling of each report. */
+  private attached = new Map<Draft, Map<string, Attached>>();
+  private made = new WeakMap<Draft, { dated: number; undated: Telling[]; date: DateRef; event: StoryEvent }>();
+  /** Whole rebuilds since creation (a new report narrowed an earlier draft's date). */
+  rebuilds = 0;
+
+  constructor(entities: readonly { id: string; type: string; role?: string }[]) {
+    this.reporters = new Set(entities.filter((e) => /\b(news|agency|newspaper|magazine|broadcaster|channel|social network)\b/iu.test(e.role ?? '')).map((e) => e.id));
+    this.people = new Set(entities.filter((e) => e.type === 'person').map((e) => e.id));
+    // People and places tie two sentences to one happening; a party named everywhere (an army, a movement) does not.
+    this.named = new Set(entities.filter((e) => e.type === 'person' || e.type === 'place').map((e) => e.id));
+  }
+
+  /** Read more reports (each sorting after every report read so far): sources, their sentences and mentions in order. */
+  add(sources: readonly Source[], sentences: readonly Sentence[], mentions: readonly Mention[]): void {
+    for (const s of sources) {
+      this.sources.set(s.id, s);
+      this.order.set(s.id, this.order.size);
+    }
+    for (const m of mentions) (this.mentions.get(m.sourceId) ?? this.mentions.set(m.sourceId, []).get(m.sourceId)!).push(m);
+    const known = this.drafts.length;
+    const dates = new Map(this.drafts.map((d) => [d, d.date]));
+    for (const s of sentences) this.sentences.push(s);
+
+    // The first pass goes on: dated tellings join the first draft they match.
+    const grown = new Map<Draft, Telling[]>();
+    const newUndated: Telling[] = [];
+    const newPending: Telling[] = [];
+    for (const sentence of sentences) {
+      const source = this.sources.get(sentence.sourceId);
+      if (!source || sentence.caption) continue;
+      const reading = readSentence(sentence, source, this.mentions.get(sentence.sourceId) ?? []);
+      if (!reading) continue;
+      if (reading.undated) {
+        if (reading.undated.noDate) newUndated.push(reading.undated.told);
+        newPending.push(reading.undated.told);
+        continue;
+      }
+      if (reading.nounDated) this.nounDated.set(sentence, reading.nounDated);
+      const single = reading.single;
+      // A date is a fresh object per build: the knowledge base holds it, the reading is kept.
+      const tellings = reading.tellings.map(({ told, date }) => ({ told, date: { ...date } }));
+      tellings.forEach(({ told, date }) => {
+        const same = this.sameDraft(told, date);
+        const draft = same ?? { date, dated: [], undated: [] };
+        if (same) {
+          same.dated.push(told);
+          same.date = narrower(same.date, date);
+        } else {
+          draft.dated.push(told);
+          this.drafts.push(draft);
+          this.index.place(draft, this.drafts.length - 1);
+          this.settled.place(draft, this.drafts.length - 1);
+        }
+        this.index.add(draft, told);
+        this.settled.add(draft, told);
+        (grown.get(draft) ?? grown.set(draft, []).get(draft)!).push(told);
+        if (single && date.precision === 'day' && !this.ownDay.has(sentence)) this.ownDay.set(sentence, { date, draft });
+      });
+    }
+    // An earlier draft whose date the new report narrowed reads differently to every later rule.
+    if ([...dates].some(([d, date]) => d.date !== date)) {
+      this.rebuild();
+      return;
+    }
+
+    // Dates carried over and retold ledes: the new reports' own sentences, after the others'.
+    const ownDrafts = [...grown.keys()].sort((a, b) => this.index.position(a) - this.index.position(b));
+    const scratch = [...ownDrafts];
+    const carried = carryDates(scratch, newPending, sentences, this.people, this.named);
+    for (const d of scratch.slice(ownDrafts.length)) this.addLater(d, this.carriedDrafts, CARRIED_PLACE);
+    const retold: Draft[] = [];
+    const ledes: Draft[] = [];
+    const dated = dateRetellings({ drafts: retold, ledes, pending: newPending, nounDated: this.nounDated, ownDay: this.ownDay, carried, sentences, people: this.people, mentions: this.mentions });
+    for (const d of retold) this.addLater(d, this.retoldDrafts, RETOLD_PLACE);
+    for (const d of ledes) this.addLater(d, this.ledeDrafts, LEDE_PLACE);
+    for (const t of carried) this.carried.add(t);
+    for (const t of dated) this.carried.add(t);
+    for (const t of newPending) this.pending.push(t);
+
+    // Undated report sentences join, per draft, as the best of their report.
+    const fresh = newUndated.filter((t) => !this.carried.has(t));
+    const freshFrom = this.undatedCount;
+    for (const t of fresh) {
+      this.undatedAt.set(t, this.undatedCount++);
+      if (t.kind) (this.undatedByKind.get(t.kind) ?? this.undatedByKind.set(t.kind, []).get(t.kind)!).push(t);
+      // Temporal clauses are read once; only sentences that have one are matched on each build.
+      const clauses = temporalClauses(t, this.mentions.get(t.sentence.sourceId) ?? [], this.named);
+      if (clauses.length > 0) this.withClauses.push({ told: t, clauses });
+    }
+    const first = firstActor(this.reporters);
+    // Earlier drafts: the tellings they gained, against the earlier undated sentences.
+    for (const [draft, added] of grown) {
+      if (this.index.position(draft) >= known) continue;
+      for (const kind of new Set(added.map((t) => t.kind).filter((k): k is string => k !== undefined))) {
+        const mine = added.filter((t) => t.kind === kind);
+        for (const u of this.undatedByKind.get(kind) ?? []) {
+          if (this.undatedAt.get(u)! >= freshFrom) break; // the new reports' come last; they are read below against every telling
+          this.consider(draft, u, mine, first);
+        }
+      }
+    }
+    // Every earlier draft: the new reports' undated sentences, against all its tellings.
+    for (const u of fresh) {
+      if (!u.kind) continue;
+      for (const draft of this.settled.withKind(u.kind)) {
+        if (draft.carried || this.settled.position(draft) >= known) continue;
+        this.consider(draft, u, this.settled.tellings(draft, u.kind), first);
+      }
+    }
+    // New drafts: every undated sentence, in reading order, against all their tellings.
+    for (const draft of this.drafts.slice(known)) {
+      for (const kind of new Set(draft.dated.map((t) => t.kind).filter((k): k is string => k !== undefined))) {
+        for (const u of this.undatedByKind.get(kind) ?? []) this.consider(draft, u, this.settled.tellings(draft, kind), first);
+      }
+    }
+  }
+
+  /** A draft made by a later rule: kept in its list, indexed after every first-pass draft. */
+  private addLater(draft: Draft, list: Draft[], from: number): void {
+    list.push(draft);
+    this.settled.place(draft, from + list.length - 1);
+    for (const told of draft.dated) this.settled.add(draft, told);
+  }
+
+  /** The first draft (in the order drafts were made) a dated telling is the same happening as (see extractEvents). */
+  private sameDraft(told: Telling, date: DateRef): Draft | undefined {
+    if (!told.kind) return undefined;
+    return this.index.withKind(told.kind).find(
+      (draft) => datesOverlap(draft.date, date) && !this.index.hasSentence(draft, told.sentence) && this.index.tellings(draft, told.kind!).some((t) => sameHappening(t, told) > 0),
+    );
+  }
+
+  /** Score undated telling `u` against some of `draft`'s tellings; it replaces its report's best when higher (or as high and read first). */
+  private consider(draft: Draft, u: Telling, tellings: readonly Telling[], first: (t: Telling) => string | undefined): void {
+    if (!u.kind || draft.carried || this.settled.hasSource(draft, u.sentence.sourceId)) return;
+    const recent = this.recentOf(u.sentence.sourceId);
+    if (!recent || !datesOverlap(draft.date, recent)) return;
+    let score = 0;
+    for (const t of tellings) if (t.kind === u.kind && sameActor(t, u, first) && sameVictim(t, u, this.people)) score = Math.max(score, sameHappening(t, u));
+    if (score <= 0) return;
+    const byReport = this.attached.get(draft) ?? this.attached.set(draft, new Map()).get(draft)!;
+    const best = byReport.get(u.sentence.sourceId);
+    if (!best || score > best.score || (score === best.score && this.undatedAt.get(u)! < this.undatedAt.get(best.told)!)) {
+      byReport.set(u.sentence.sourceId, { told: u, score: best?.told === u ? Math.max(score, best.score) : score });
+    }
+  }
+
+  /** The week up to a report's publication (when its undated sentences happened), worked out once per report. */
+  private recentOf(sourceId: string): DateRef | undefined {
+    let recent = this.recent.get(sourceId);
+    const source = this.sources.get(sourceId);
+    if (recent === undefined && source !== undefined) {
+      recent = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
+      this.recent.set(sourceId, recent);
+    }
+    return recent;
+  }
+
+  /** Read every report again from nothing (after a change the state cannot take in place). */
+  private rebuild(): void {
+    const sources = [...this.sources.values()];
+    const sentences = [...this.sentences];
+    const mentions = [...this.mentions.values()].flat();
+    for (const d of [...this.drafts, ...this.carriedDrafts, ...this.retoldDrafts, ...this.ledeDrafts]) d.undated = [];
+    Object.assign(this, {
+      drafts: [], carriedDrafts: [], retoldDrafts: [], ledeDrafts: [], undatedByKind: new Map(), undatedAt: new Map(), undatedCount: 0, withClauses: [],
+      pending: [], ownDay: new Map(), nounDated: new Map(), index: new DraftIndex(), settled: new DraftIndex(), carried: new Set(), attached: new Map(),
+    });
+    this.sources.clear();
+    this.order.clear();
+    this.recent.clear();
+    this.mentions.clear();
+    this.sentences.length = 0;
+    this.rebuilds++;
+    this.add(sources, sentences, mentions);
+  }
+
+  /** The events of every report read so far, oldest first. */
+  events(): StoryEvent[] {
+    const drafts = [...this.drafts, ...this.carriedDrafts, ...this.retoldDrafts, ...this.ledeDrafts];
+    // Undated sentences that joined by the best-of-report rule, then by a temporal clause.
+    const joined = new Map<Draft, Telling[]>();
+    for (const [draft, byReport] of this.attached) joined.set(draft, [...byReport.values()].map((a) => a.told));
+    for (const { told, clauses } of this.withClauses) this.temporal(told, clauses, joined);
+    return drafts
+      .map((d) => {
+        const undated = [...d.undated, ...(joined.get(d) ?? [])];
+        const made = this.made.get(d);
+        if (made && made.dated === d.dated.length && made.date === d.date && made.undated.length === undated.length && made.undated.every((t, i) => t === undated[i])) return made.event;
+        const event = toEvent({ ...d, undated }, this.order);
+        this.made.set(d, { dated: d.dated.length, undated, date: d.date, event });
+        return event;
+      })
+      .sort(byDate);
+  }
+
+  /** An undated sentence whose time clause names a dated happening of the week before joins it (see attachTemporalClauses). */
+  private temporal(told: Telling, clauses: readonly TemporalClause[], joined: Map<Draft, Telling[]>): void {
+    const source = this.sources.get(told.sentence.sourceId);
+    if (!source) return;
+    const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
+    for (const { kind, words, places } of clauses) {
+      const draft = this.settled.withKind(kind).find(
+        (d) => datesOverlap(d.date, recent) && this.settled.tellings(d, kind).some((t) => overlap(words, t.words) >= 0.5 && [...places].some((e) => t.entities.has(e))),
+      );
+      if (draft && !draft.undated.includes(told) && !(joined.get(draft) ?? []).includes(told)) {
+        (joined.get(draft) ?? joined.set(draft, []).get(draft)!).push(told);
+        break;
+      }
+    }
+  }
+}
+
+/** The temporal clauses of an undated sentence that name a person or place (see attachTemporalClauses). */
+function temporalClauses(told: Telling, mentions: readonly Mention[], named: ReadonlySet<string>): TemporalClause[] {
+  const out: TemporalClause[] = [];
+  for (const m of told.sentence.text.matchAll(TEMPORAL_CLAUSE)) {
+    const clause = (m[1] ?? '').split(/\s+(?:and|but|or)\s+/u)[0] ?? '';
+    const kind = mainKind(eventKinds(clause.split(/\s+/u).slice(0, 5).join(' ')));
+    if (!kind || kind === 'say') continue;
+    const words = contentWords(clause);
+    if (words.size < 2) continue;
+    const from = told.sentence.start + m.index + m[0].length - (m[1] ?? '').length;
+    const places = new Set(
+      mentionsWithin(mentions, told.sentence.sourceId, from, from + clause.length)
+        .map((x) => x.entityId)
+        .filter((e) => named.has(e)),
+    );
+    if (places.size === 0) continue;
+    out.push({ kind, words, places });
+  }
+  return out;
+}
+
 /** What one sentence tells the timeline, before it is matched with other sentences. */
 interface SentenceReading {
   /** A sentence with no date of its own, and whether it has no date at all (not even the speaker's "today"). */
@@ -529,6 +824,11 @@ class DraftIndex {
   private readonly sentences = new Map<Draft, Set<Sentence>>();
   private readonly sources = new Map<Draft, Set<string>>();
 
+  /** Give a draft its place in the order before it is first seen (otherwise it goes after every draft seen). */
+  place(draft: Draft, at: number): void {
+    if (!this.order.has(draft)) this.order.set(draft, at);
+  }
+
   /** Record that `told` is a dated telling of `draft` (a draft is numbered when first seen). */
   add(draft: Draft, told: Telling): void {
     if (!this.order.has(draft)) this.order.set(draft, this.order.size);
@@ -548,6 +848,11 @@ class DraftIndex {
     let i = list.length;
     while (i > 0 && this.order.get(list[i - 1]!)! > at) i--;
     list.splice(i, 0, draft);
+  }
+
+  /** The draft's place in the order. */
+  position(draft: Draft): number {
+    return this.order.get(draft) ?? Infinity;
   }
 
   /** Drafts with a dated telling of `kind`, oldest first. */
@@ -576,8 +881,12 @@ function toEvent(draft: Draft, order: ReadonlyMap<string, number>): StoryEvent {
     (a, b) => (order.get(a.sentence.sourceId) ?? 0) - (order.get(b.sentence.sourceId) ?? 0) || a.sentence.start - b.sentence.start,
   );
   const citations: Citation[] = [];
+  const seen = new Set<string>();
   for (const t of tellings) {
-    if (!citations.some((c) => c.sourceId === t.sentence.sourceId && c.start === t.sentence.start)) citations.push(citationOf(t.sentence));
+    const key = `${t.sentence.start}\u0000${t.sentence.sourceId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    citations.push(citationOf(t.sentence));
   }
   const entities = new Set<string>();
   for (const t of tellings) for (const e of t.entities) entities.add(e);
@@ -590,10 +899,18 @@ function toEvent(draft: Draft, order: ReadonlyMap<string, number>): StoryEvent {
   };
 }
 
+/** Each date's span in days, worked out once per date object (a sort compares each event many times). */
+const spans = new WeakMap<DateRef, number>();
+function span(date: DateRef): number {
+  let days = spans.get(date);
+  if (days === undefined) spans.set(date, (days = spanDays(date)));
+  return days;
+}
+
 function byDate(a: StoryEvent, b: StoryEvent): number {
   if (a.date.start !== b.date.start) return a.date.start < b.date.start ? -1 : 1;
   // Same first day: the wider period first ("2001" before "11 Sep 2001").
-  const width = spanDays(b.date) - spanDays(a.date);
+  const width = span(b.date) - span(a.date);
   if (width !== 0) return width;
   return a.text.localeCompare(b.text);
 }

@@ -396,13 +396,16 @@ function close(a: string, b: string): boolean {
  * The name with most words leads; `variants` lists every spelling.
  */
 function clusterVariants(candidates: EntityCandidate[]): EntityCandidate[] {
-  const sorted = [...candidates].sort((a, b) => nameKey(b.name).length - nameKey(a.name).length || b.count - a.count || a.name.localeCompare(b.name));
+  // Each name's words once, not once per comparison.
+  const keys = new Map<string, string[]>();
+  const keyOf = (name: string): string[] => keys.get(name) ?? keys.set(name, nameKey(name)).get(name)!;
+  const sorted = [...candidates].sort((a, b) => keyOf(b.name).length - keyOf(a.name).length || b.count - a.count || a.name.localeCompare(b.name));
   const out: EntityCandidate[] = [];
   for (const c of sorted) {
-    const words = nameKey(c.name);
+    const words = keyOf(c.name);
     const last = words[words.length - 1] ?? '';
     const home = out.find((o) => {
-      const ow = nameKey(o.name);
+      const ow = keyOf(o.name);
       return close(ow[ow.length - 1] ?? '', last) && words.every((w) => ow.some((x) => close(x, w))) && !/^\p{Lu}{2,}$/u.test(c.name);
     });
     if (!home) {

@@ -186,3 +186,211 @@ export function provisionalSpeakers(
   });
   return { quotes: out, entities };
 }
+
+/** One cluster of spellings and where the sources name it, in the build's canonical order. */
+interface KeptCluster {
+  spellings: string[];
+  /** Where report bodies name them. */
+  body: Citation[];
+  /** Where they are named outside the bodies (a pull quote's credit line). */
+  credit: Citation[];
+  /** The spellings of the speaker phrases, in quote order. */
+  spelled: string[];
+  /** The entity's id when it has one (a cluster named nowhere gives none). */
+  id?: EntityId;
+}
+
+/** A spelling's occurrences in one source, split into the body's and the rest, by position. */
+function occurrences(source: Source, spellings: readonly string[]): { body: Citation[]; credit: Citation[] } {
+  const body: Citation[] = [];
+  const credit: Citation[] = [];
+  for (const spelling of spellings) {
+    for (let at = source.raw.indexOf(spelling); at !== -1; at = source.raw.indexOf(spelling, at + spelling.length)) {
+      const citation = { sourceId: source.id, start: at, end: at + spelling.length, text: spelling };
+      (source.body.some((p) => p.start <= at && at < p.end) ? body : credit).push(citation);
+    }
+  }
+  // Stable: on one position the cluster's spelling order, as in the whole-story pass.
+  body.sort((a, b) => a.start - b.start);
+  credit.sort((a, b) => a.start - b.start);
+  return { body, credit };
+}
+
+/**
+ * {@link provisionalSpeakers} kept between builds, for a story growing at its end (each added
+ * source sorts after every other): {@link ProvisionalSpeakers.append} gives, for the quotes and
+ * sources so far, exactly what {@link provisionalSpeakers} gives over all of them — or refuses
+ * (returns `undefined`) when the new source would change the clusters (a new spelling, or a
+ * cluster named for the first time), which changes earlier quotes' speakers: the caller then
+ * builds the whole story.
+ */
+export class ProvisionalSpeakers {
+  private readonly clusters: KeptCluster[];
+  private readonly clusterOf = new Map<string, KeptCluster>();
+  private readonly byId = new Map<string, Source>();
+  private readonly sourceList: Source[];
+  private entityList: Entity[];
+  private quoteList: Quote[];
+
+  /** The state after {@link provisionalSpeakers} over `quotes` and `sources` (the same result, with what made it kept). */
+  constructor(
+    quotes: readonly Quote[],
+    sources: readonly Source[],
+    private readonly registered: ReadonlySet<EntityId>,
+  ) {
+    this.sourceList = [...sources];
+    for (const s of sources) this.byId.set(s.id, s);
+    const named = quotes.map((q) => this.nameOf(q));
+    this.clusters = ProvisionalSpeakers.cluster(new Set(named.flatMap((n) => (n ? [n.name] : [])))).map((spellings) => ({ spellings, body: [], credit: [], spelled: [] }));
+    for (const cluster of this.clusters) for (const spelling of cluster.spellings) this.clusterOf.set(spelling, cluster);
+    for (const n of named) if (n) this.clusterOf.get(n.name)?.spelled.push(n.spelled);
+    for (const source of sources) this.addOccurrences(source);
+    // Ids in cluster order; a cluster named nowhere gives no entity.
+    const ids = new Set<EntityId>();
+    this.entityList = [];
+    for (const cluster of this.clusters) {
+      if (cluster.body.length === 0 && cluster.credit.length === 0) continue;
+      let id = `unregistered-${kebab(cluster.spellings[0] ?? '')}`;
+      while (registered.has(id) || ids.has(id)) id = `${id}-x`;
+      ids.add(id);
+      cluster.id = id;
+      this.entityList.push(this.entityOf(cluster, id));
+    }
+    this.quoteList = quotes.map((q, i) => {
+      const n = named[i];
+      const id = n ? this.clusterOf.get(n.name)?.id : undefined;
+      return id ? { ...q, speakerId: id, entities: [...new Set([id, ...q.entities])] } : q;
+    });
+  }
+
+  get quotes(): readonly Quote[] {
+    return this.quoteList;
+  }
+
+  get entities(): readonly Entity[] {
+    return this.entityList;
+  }
+
+  private nameOf(q: Quote): { name: string; spelled: string } | undefined {
+    const citation = q.citations[0];
+    const source = citation ? this.byId.get(citation.sourceId) : undefined;
+    if (q.speakerId !== null || !q.speakerText || !source) return undefined;
+    return personNameIn(q.speakerText, source);
+  }
+
+  private addOccurrences(source: Source): Set<KeptCluster> {
+    const grown = new Set<KeptCluster>();
+    for (const cluster of this.clusters) {
+      const { body, credit } = occurrences(source, cluster.spellings);
+      if (body.length > 0 || credit.length > 0) grown.add(cluster);
+      cluster.body.push(...body);
+      cluster.credit.push(...credit);
+    }
+    return grown;
+  }
+
+  /** The cluster's entity as {@link provisionalSpeakers} makes it (the same fields, in the same order). */
+  private entityOf(cluster: KeptCluster, id: EntityId): Entity {
+    const mentions = cluster.body.length > 0 ? cluster.body : cluster.credit;
+    const canonical = cluster.spellings[0] ?? '';
+    const surnames = [...new Set(cluster.spellings.map((n) => n.split(/\s+/u).pop() ?? n))];
+    return {
+      id,
+      type: 'person',
+      label: `${canonical} (not yet in the registry)`,
+      aliases: [...new Set([...cluster.spellings, ...surnames, ...cluster.spelled])],
+      description: `Quoted by name in ${[...new Set(mentions.map((m) => this.byId.get(m.sourceId)?.outlet ?? m.sourceId))].join(', ')}; not yet in the registry`,
+      descriptionCitation: mentions[0] as Citation,
+      links: [],
+      mentions: [...mentions],
+      provisional: true,
+    };
+  }
+
+  /** Clusters of `spellings` as {@link provisionalSpeakers} makes them (sorted, then greedy). */
+  private static cluster(spellings: Iterable<string>): string[][] {
+    const sorted = [...spellings].sort((a, b) => nameWords(b).length - nameWords(a).length || a.localeCompare(b));
+    const clusters: string[][] = [];
+    for (const spelling of sorted) {
+      const cluster = clusters.find((c) => c.some((n) => samePersonName(n, spelling)));
+      if (cluster) cluster.push(spelling);
+      else clusters.push([spelling]);
+    }
+    return clusters;
+  }
+
+  /**
+   * Spellings met for the first time: clustered again with the known ones. In place only when
+   * every known cluster stays as it was (same spellings, same id) and the new spellings make
+   * clusters of their own; those are looked for in every source. Returns whether it could.
+   */
+  private addSpellings(spellings: ReadonlySet<string>): boolean {
+    const clusters = ProvisionalSpeakers.cluster([...this.clusterOf.keys(), ...spellings]);
+    const next: KeptCluster[] = [];
+    for (const members of clusters) {
+      const known = members.map((m) => this.clusterOf.get(m)).filter((c): c is KeptCluster => c !== undefined);
+      if (known.length === 0) {
+        const fresh: KeptCluster = { spellings: members, body: [], credit: [], spelled: [] };
+        for (const source of this.sourceList) {
+          const found = occurrences(source, members);
+          fresh.body.push(...found.body);
+          fresh.credit.push(...found.credit);
+        }
+        next.push(fresh);
+        continue;
+      }
+      const cluster = known[0] as KeptCluster;
+      if (known.length !== members.length || cluster.spellings.length !== members.length || cluster.spellings.some((m, i) => members[i] !== m)) return false;
+      next.push(cluster);
+    }
+    // Ids in cluster order, as the whole-story pass gives them: the known ones must not move.
+    const ids = new Set<EntityId>();
+    for (const cluster of next) {
+      if (cluster.body.length === 0 && cluster.credit.length === 0) continue;
+      let id = `unregistered-${kebab(cluster.spellings[0] ?? '')}`;
+      while (this.registered.has(id) || ids.has(id)) id = `${id}-x`;
+      ids.add(id);
+      if (cluster.id !== undefined && cluster.id !== id) return false;
+      if (cluster.id === undefined && this.clusters.includes(cluster)) return false;
+      cluster.id = id;
+    }
+    this.clusters.splice(0, this.clusters.length, ...next);
+    for (const cluster of next) for (const spelling of cluster.spellings) this.clusterOf.set(spelling, cluster);
+    return true;
+  }
+
+  /**
+   * Add a source that sorts after every source so far, with its quotes (in order). Returns
+   * `false` when it cannot be added in place (the state is then unusable): when it changes the
+   * clusters of known spellings or names a cluster named nowhere before, which changes earlier
+   * quotes' speakers.
+   */
+  append(quotes: readonly Quote[], source: Source): boolean {
+    const known = new Set(this.clusters);
+    const grown = this.addOccurrences(source);
+    this.byId.set(source.id, source);
+    this.sourceList.push(source);
+    const named = quotes.map((q) => this.nameOf(q));
+    const unknown = new Set(named.flatMap((n) => (n && !this.clusterOf.has(n.name) ? [n.name] : [])));
+    // A known cluster named for the first time becomes an entity: earlier quotes change speaker.
+    if (this.clusters.some((c) => c.id === undefined && (c.body.length > 0 || c.credit.length > 0))) return false;
+    if (unknown.size > 0 && !this.addSpellings(unknown)) return false;
+    for (const n of named) if (n) this.clusterOf.get(n.name)?.spelled.push(n.spelled);
+    const previous = new Map(this.entityList.map((e) => [e.id, e]));
+    const entities: Entity[] = [];
+    for (const cluster of this.clusters) {
+      if (cluster.id === undefined) continue;
+      const before = previous.get(cluster.id);
+      const same = before !== undefined && known.has(cluster) && !grown.has(cluster) && !named.some((n) => n && cluster.spellings.includes(n.name));
+      entities.push(same ? before : this.entityOf(cluster, cluster.id));
+    }
+    this.entityList = entities;
+    const fresh = quotes.map((q, i) => {
+      const n = named[i];
+      const id = n ? this.clusterOf.get(n.name)?.id : undefined;
+      return id ? { ...q, speakerId: id, entities: [...new Set([id, ...q.entities])] } : q;
+    });
+    this.quoteList = [...this.quoteList, ...fresh];
+    return true;
+  }
+}

@@ -25,25 +25,34 @@ const key = (c: Citation): string => `${c.sourceId}\u0000${c.start}\u0000${c.end
  * preferOriginalWording(merged, drafts, sources)[0].citations[0].sourceId // the untranslated report
  */
 export function preferOriginalWording(quotes: readonly Quote[], drafts: readonly Quote[], sources: readonly Source[]): Quote[] {
-  const draftOf = new Map(drafts.flatMap((d) => d.citations.map((c) => [key(c), d] as const)));
+  const draftOf = new Map(drafts.flatMap((d) => d.citations.map((c) => [citationKey(c), d] as const)));
   const sourceOf = new Map(sources.map((s) => [s.id, s]));
-  return quotes.map((quote) => {
-    if (quote.citations.length < 2) return quote;
-    const ranked = quote.citations
-      .map((citation, order) => ({ citation, order, draft: draftOf.get(key(citation)) }))
-      .sort(
-        (a, b) =>
-          Number(a.draft?.partial ?? quote.partial) - Number(b.draft?.partial ?? quote.partial) ||
-          Number(isTranslation(sourceOf.get(a.citation.sourceId))) - Number(isTranslation(sourceOf.get(b.citation.sourceId))) ||
-          a.order - b.order,
-      );
-    const first = ranked[0];
-    if (!first || first.order === 0) return quote;
-    return {
-      ...quote,
-      text: first.draft?.text ?? tidyWhitespace(first.citation.text),
-      partial: first.draft?.partial ?? quote.partial,
-      citations: ranked.map((r) => r.citation),
-    };
-  });
+  return quotes.map((quote) => preferredWording(quote, draftOf, sourceOf));
+}
+
+/** A citation's key in the `draftOf` map of {@link preferredWording}. */
+export const citationKey = key;
+
+/**
+ * One merged quote with its preferred wording first (see {@link preferOriginalWording}):
+ * `draftOf` gives the draft of each citation (by {@link citationKey}), `sourceOf` each source.
+ */
+export function preferredWording(quote: Quote, draftOf: ReadonlyMap<string, Quote>, sourceOf: ReadonlyMap<string, Source>): Quote {
+  if (quote.citations.length < 2) return quote;
+  const ranked = quote.citations
+    .map((citation, order) => ({ citation, order, draft: draftOf.get(key(citation)) }))
+    .sort(
+      (a, b) =>
+        Number(a.draft?.partial ?? quote.partial) - Number(b.draft?.partial ?? quote.partial) ||
+        Number(isTranslation(sourceOf.get(a.citation.sourceId))) - Number(isTranslation(sourceOf.get(b.citation.sourceId))) ||
+        a.order - b.order,
+    );
+  const first = ranked[0];
+  if (!first || first.order === 0) return quote;
+  return {
+    ...quote,
+    text: first.draft?.text ?? tidyWhitespace(first.citation.text),
+    partial: first.draft?.partial ?? quote.partial,
+    citations: ranked.map((r) => r.citation),
+  };
 }

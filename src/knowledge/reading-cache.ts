@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { knowArticles, type ArticleKnowledge } from './article-knowledge.js';
 import { loadArticle, metaPathFor, type Article } from './articles.js';
-import { assembleKnowledge, canonicalOrder } from './build.js';
+import { canonicalOrder, createAssembler, type Assembler } from './build.js';
 import { loadStoryMeta } from './load.js';
 import type { MentionableEntity } from './mentions.js';
 import type { KnowledgeBase } from './model.js';
@@ -115,10 +115,12 @@ export interface ReadingCache {
   snapshot(key: string): KnowledgeBase | undefined;
   /**
    * Remember the knowledge base built from `key`. Written to the snapshot file at once when
-   * this process has none yet (a cold start-up: what the next start-up needs), then at most
-   * every `snapshotEveryMs` (or now when `force`).
+   * this process has none yet (a cold start-up: what the next start-up needs) or when `force`;
+   * then at most every `snapshotEveryMs`, just after the build (not on its way).
    */
   built(key: string, kb: KnowledgeBase, force?: boolean): void;
+  /** The story-wide stages with their state kept between builds (an article that sorts last is added in place). */
+  readonly assembler: Assembler;
 }
 
 /**
@@ -140,8 +142,16 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
     if (namesOf?.entities !== entities) namesOf = { entities, key: createHash('sha256').update(JSON.stringify(entities)).digest('hex') };
     return namesOf.key;
   };
-  const keyOf = (article: Article, entities: string): string =>
-    createHash('sha256').update(version).update('\u0000').update(entities).update('\u0000').update(article.id).update('\u0000').update(JSON.stringify(article.meta)).update('\u0000').update(article.raw).digest('hex');
+  // Each article's key, worked out once per article object (the folder's articles are kept between builds).
+  const known = new WeakMap<Article, { entities: string; id: string; meta: Article['meta']; metaText: string; raw: string; key: string }>();
+  const keyOf = (article: Article, entities: string): string => {
+    const kept = known.get(article);
+    const metaText = kept !== undefined && kept.meta === article.meta ? kept.metaText : JSON.stringify(article.meta);
+    if (kept !== undefined && kept.entities === entities && kept.id === article.id && kept.metaText === metaText && kept.raw === article.raw) return kept.key;
+    const key = createHash('sha256').update(version).update('\u0000').update(entities).update('\u0000').update(article.id).update('\u0000').update(metaText).update('\u0000').update(article.raw).digest('hex');
+    known.set(article, { entities, id: article.id, meta: article.meta, metaText, raw: article.raw, key });
+    return key;
+  };
 
   function parse(text: string, raw: string): ArticleKnowledge | undefined {
     try {
@@ -159,6 +169,7 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
   let fileChecked = false;
   let lastWrite: number | undefined;
   let latest: Snapshot | undefined;
+  let writing = false;
 
   function writeSnapshot(snapshot: Snapshot): void {
     if (options.snapshotFile === undefined) return;
@@ -202,6 +213,7 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
   return {
     stats,
     version,
+    assembler: createAssembler(),
     articles: folderArticles,
     keys: keysOf,
     snapshot(key) {
@@ -220,7 +232,16 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
     },
     built(key, kb, force = false) {
       latest = { key, kb };
-      if (force || lastWrite === undefined || now() - lastWrite >= (options.snapshotEveryMs ?? 60_000)) writeSnapshot(latest);
+      if (force || lastWrite === undefined) writeSnapshot(latest);
+      else if (!writing && now() - lastWrite >= (options.snapshotEveryMs ?? 60_000)) {
+        // Not on the way of the build that asked: the knowledge base is answered from first, the
+        // file written just after (it still holds the event loop while it is serialised).
+        writing = true;
+        setImmediate(() => {
+          writing = false;
+          if (latest !== undefined) writeSnapshot(latest);
+        });
+      }
     },
     read(articles, entities) {
       const keys = keysOf(articles, entities);
@@ -265,8 +286,8 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
  * const kb = await loadStoryWithCache('data/stories/panjshir', cache);
  */
 export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, articles?: { list(): Promise<Article[]> }): Promise<KnowledgeBase> {
-  const story = loadStoryMeta(storyDir);
-  const registry = loadRegistry(join(storyDir, 'registry.yaml'));
+  const story = unchangedFile(join(storyDir, 'story.yaml'), () => loadStoryMeta(storyDir));
+  const registry = unchangedFile(join(storyDir, 'registry.yaml'), (file) => loadRegistry(file));
   const listed = articles === undefined ? cache.articles(storyDir) : await articles.list();
   const ordered = canonicalOrder(listed);
   // Everything the story-wide stages read: the code, the story, the registry, each article.
@@ -277,7 +298,21 @@ export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, 
     for (const source of saved.sources) source.raw = raws.get(source.id) ?? '';
     return saved;
   }
-  const kb = assembleKnowledge(story, registry, cache.read(ordered, registry.entities)).kb;
+  const kb = cache.assembler.assemble(story, registry, cache.read(ordered, registry.entities)).kb;
   cache.built(key, kb);
   return kb;
+}
+
+/** Parsed story.yaml and registry.yaml files, by path, with the size and time they had. */
+const parsedFiles = new Map<string, { signature: string; value: unknown }>();
+
+/** `load(file)`, or what it gave last time while the file's size and modification time are the same. */
+function unchangedFile<T>(file: string, load: (file: string) => T): T {
+  const info = statSync(file, { throwIfNoEntry: false });
+  const signature = info === undefined ? '-' : `${info.size}:${info.mtimeMs}:${info.ino}`;
+  const known = parsedFiles.get(file);
+  if (known !== undefined && known.signature === signature) return known.value as T;
+  const value = load(file); // throws as it would without the memo
+  parsedFiles.set(file, { signature, value });
+  return value;
 }

@@ -91,6 +91,76 @@ describe('snapshot of the built knowledge base', () => {
   });
 });
 
+describe('writing the snapshot while articles keep arriving', () => {
+  it('writes the first snapshot at once, a later one just after the build that made it (not during it), at most once per period', async () => {
+    const snapshotFile = join(dir, 'pace', 'panjshir.kb.json');
+    let clock = 0;
+    const cache = createReadingCache({ version: 'v1', snapshotFile, snapshotEveryMs: 60_000, now: () => clock });
+    const kb = buildKnowledgeBase({ story, registry, articles: loadArticles(SEED_STORY) });
+    const stored = (): string => (JSON.parse(readFileSync(snapshotFile, 'utf8')) as { key: string }).key;
+    cache.built('k1', kb);
+    expect(stored()).toBe('k1');
+    clock = 30_000;
+    cache.built('k2', kb);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stored()).toBe('k1');
+    clock = 61_000;
+    cache.built('k3', kb);
+    expect(stored()).toBe('k1');
+    cache.built('k4', kb);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stored()).toBe('k4');
+  });
+});
+
+describe('an article added to the story folder', () => {
+  it('is added in place when it is the latest, and the whole story is built when it is not — the same knowledge base either way', async () => {
+    const storyDir = mkdtempSync(join(tmpdir(), 'dossier-in-place-story-'));
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    const write = (article: Article): void => {
+      writeFileSync(join(storyDir, 'articles', `${article.id}.txt`), article.raw);
+      writeFileSync(join(storyDir, 'articles', `${article.id}.meta.yaml`), articleMetaYaml(article.meta));
+    };
+    try {
+      const cache = createReadingCache({ version: 'v1' });
+      await loadStoryWithCache(storyDir, cache);
+      write(extra); // 25 August: after both seed reports
+      const latest = await loadStoryWithCache(storyDir, cache);
+      expect(cache.assembler.stats).toEqual({ full: 1, inPlace: 1 });
+      expect(latest).toEqual(buildKnowledgeBase({ story, registry, articles: loadArticles(storyDir) }));
+      const earlier = { ...extra, id: '005_earlier_dispatch', meta: { ...extra.meta, published: '2021-08-20' } };
+      write(earlier);
+      const built = await loadStoryWithCache(storyDir, cache);
+      expect(cache.assembler.stats).toEqual({ full: 2, inPlace: 1 });
+      expect(built).toEqual(buildKnowledgeBase({ story, registry, articles: loadArticles(storyDir) }));
+    } finally {
+      rmSync(storyDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the story files through one cache', () => {
+  it('reads story.yaml and registry.yaml again when they change, not otherwise', async () => {
+    const storyDir = mkdtempSync(join(tmpdir(), 'dossier-registry-story-'));
+    cpSync(SEED_STORY, storyDir, { recursive: true });
+    try {
+      const cache = createReadingCache({ version: 'v1' });
+      const before = await loadStoryWithCache(storyDir, cache);
+      expect(await loadStoryWithCache(storyDir, cache)).toBe(before);
+      const file = join(storyDir, 'registry.yaml');
+      const yaml = readFileSync(file, 'utf8');
+      const first = /^ +description: (.*)$/mu.exec(yaml)![1]!;
+      writeFileSync(file, yaml.replace(`description: ${first}`, `description: ${first} Edited.`));
+      writeFileSync(join(storyDir, 'story.yaml'), readFileSync(join(storyDir, 'story.yaml'), 'utf8').replace(/title: .*/u, 'title: Edited title'));
+      const after = await loadStoryWithCache(storyDir, cache);
+      expect(after.entities.some((e) => e.description.endsWith(' Edited.'))).toBe(true);
+      expect(after.story.title).toBe('Edited title');
+    } finally {
+      rmSync(storyDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the story folder through one cache', () => {
   it('sees added, edited and removed article files on the next load', async () => {
     const storyDir = mkdtempSync(join(tmpdir(), 'dossier-folder-story-'));
