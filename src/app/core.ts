@@ -82,6 +82,23 @@ export function storyFolder(config: Pick<Config, 'DATA_DIR' | 'STORY'>): string 
 }
 
 /**
+ * Units of other pipeline versions stay a day (instances of the previous release may still be
+ * running during a rolling deploy), then go: every release would otherwise add a whole story's
+ * worth of them to the database.
+ */
+const KEEP_OTHER_VERSIONS_MS = 24 * 3_600_000;
+
+/** Delete per-article results no release of the last day built; a failure is logged, not fatal. */
+function pruneOldKnowledgeUnits(store: DatabaseStore, version: string, now: Date, logger: Logger): void {
+  try {
+    const pruned = store.pruneKnowledgeUnits(version, new Date(now.getTime() - KEEP_OTHER_VERSIONS_MS));
+    if (pruned > 0) logger.info({ pruned, pipelineVersion: version }, 'per-article results of older knowledge code deleted');
+  } catch (error) {
+    logger.warn({ err: error }, 'per-article results of older knowledge code could not be deleted; trying again at the next start');
+  }
+}
+
+/**
  * Load the story, open the database and wire the commands. Nothing is scheduled or connected
  * yet: the caller starts the digests and the platforms.
  *
@@ -116,7 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // What each article gives is built once and kept in the database (shared by every instance in
   // PostgreSQL mode); the last built knowledge base is kept in a file for the next start-up.
   const reading = createReadingCache({
-    store: { get: (keys) => store.knowledgeUnits(keys), put: (entries) => store.putKnowledgeUnits(entries, now()) },
+    store: { get: (keys) => store.knowledgeUnits(keys), put: (entries) => store.putKnowledgeUnits(entries, now(), reading.version) },
     ...(config.DATABASE_PATH === ':memory:' ? {} : { snapshotFile: resolve(dirname(resolve(config.DATABASE_PATH)), 'knowledge', `${config.STORY}.kb.json`) }),
   });
 
@@ -158,6 +175,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const provider: KnowledgeProvider = () => knowledge.current();
   logger.info({ database: database.where, backend: store.backend }, 'database open');
+  pruneOldKnowledgeUnits(store, reading.version, now(), logger);
 
   const senders = new Map<Platform, MessageSender>();
   // One pace for the bot, kept in the database: every process sending as this bot shares it.

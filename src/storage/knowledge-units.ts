@@ -18,10 +18,11 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 /** The SQLite store. */
 export function createSqliteKnowledgeUnitStore(db: Database.Database): KnowledgeUnitStore {
-  const insert = db.prepare('INSERT INTO knowledge_units (key, body, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING');
-  const putAll = db.transaction((entries: ReadonlyArray<readonly [string, string]>, at: string) => {
-    for (const [key, body] of entries) insert.run(key, body, at);
+  const insert = db.prepare('INSERT INTO knowledge_units (key, body, created_at, version) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING');
+  const putAll = db.transaction((entries: ReadonlyArray<readonly [string, string]>, at: string, version: string | null) => {
+    for (const [key, body] of entries) insert.run(key, body, at, version);
   });
+  const prune = db.prepare('DELETE FROM knowledge_units WHERE (version IS NULL OR version <> ?) AND created_at < ?');
   return {
     knowledgeUnits(keys) {
       const found = new Map<string, string>();
@@ -31,8 +32,11 @@ export function createSqliteKnowledgeUnitStore(db: Database.Database): Knowledge
       }
       return found;
     },
-    putKnowledgeUnits(entries, now) {
-      if (entries.length > 0) putAll.immediate(entries, now.toISOString());
+    putKnowledgeUnits(entries, now, version) {
+      if (entries.length > 0) putAll.immediate(entries, now.toISOString(), version ?? null);
+    },
+    pruneKnowledgeUnits(keep, storedBefore) {
+      return prune.run(keep, storedBefore.toISOString()).changes;
     },
   };
 }
@@ -48,14 +52,17 @@ export function createPostgresKnowledgeUnitStore(db: SyncPg): KnowledgeUnitStore
       }
       return found;
     },
-    putKnowledgeUnits(entries, now) {
+    putKnowledgeUnits(entries, now, version) {
       for (const part of chunks(entries)) {
         db.query(
-          `INSERT INTO knowledge_units (key, body, created_at)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) ON CONFLICT (key) DO NOTHING`,
-          [part.map((e) => e[0]), part.map((e) => e[1]), part.map(() => now.toISOString())],
+          `INSERT INTO knowledge_units (key, body, created_at, version)
+           SELECT key, body, created_at, $4::text FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(key, body, created_at) ON CONFLICT (key) DO NOTHING`,
+          [part.map((e) => e[0]), part.map((e) => e[1]), part.map(() => now.toISOString()), version ?? null],
         );
       }
+    },
+    pruneKnowledgeUnits(keep, storedBefore) {
+      return db.query('DELETE FROM knowledge_units WHERE (version IS NULL OR version <> $1) AND created_at < $2', [keep, storedBefore.toISOString()]).rowCount;
     },
   };
 }

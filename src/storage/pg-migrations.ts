@@ -249,6 +249,16 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE web_articles ADD COLUMN page_last_modified TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'knowledge units carry their pipeline version',
+    sql: `
+      -- The pipeline version a unit was built by: units of other versions (the knowledge code
+      -- changed since) are deleted at start-up once they are a day old, so the table does not
+      -- grow by a whole story's worth with every release.
+      ALTER TABLE knowledge_units ADD COLUMN version TEXT;
+    `,
+  },
 ];
 
 /**

@@ -462,6 +462,14 @@ export interface FeedStore {
 export interface KnowledgeUnitStore {
   /** The stored text of each key that is stored (missing keys are left out). */
   knowledgeUnits(keys: readonly string[]): Map<string, string>;
-  /** Store entries; a key already stored keeps its text (the same key always means the same text). */
-  putKnowledgeUnits(entries: ReadonlyArray<readonly [string, string]>, now: Date): void;
+  /**
+   * Store entries built by pipeline `version`; a key already stored keeps its text (the same key
+   * always means the same text).
+   */
+  putKnowledgeUnits(entries: ReadonlyArray<readonly [string, string]>, now: Date, version?: string): void;
+  /**
+   * Delete the units of every pipeline version but `keep` (and those stored before versions
+   * were recorded) that were stored before `storedBefore`. Returns how many went.
+   */
+  pruneKnowledgeUnits(keep: string, storedBefore: Date): number;
 }

@@ -12,7 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { consoleEnabled, startApp, type RunningApp } from '../../src/app/app.js';
 import { StartupError } from '../../src/app/core.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import { pipelineVersion } from '../../src/knowledge/reading-cache.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { openSqliteStore } from '../../src/storage/sqlite.js';
 import { FakeDiscord } from '../fakes/discord-api.js';
 import { chatInputInteraction } from '../fakes/discord-payloads.js';
 import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.js';
@@ -106,6 +108,20 @@ describe('with no settings at all', () => {
     const messages = bot.logs().map((l) => l.msg);
     expect(messages).toEqual(expect.arrayContaining(['starting', 'ready', 'stopping', 'stopped']));
     expect(bot.logs().find((l) => l.event === 'command')).toMatchObject({ platform: 'console', command: 'where', outcome: 'answer' });
+  });
+
+  it('deletes at start-up what older knowledge code built per article once it is a day old, keeping the current code’s and the last day’s', async () => {
+    const config = settings();
+    const now = new Date('2021-08-24T06:00:00Z'); // the app's clock in start()
+    const before = openSqliteStore(config.DATABASE_PATH);
+    before.putKnowledgeUnits([['older-code', '{}']], new Date(now.getTime() - 2 * 86_400_000), 'an-older-version');
+    before.putKnowledgeUnits([['older-code-yesterday', '{}']], new Date(now.getTime() - 3_600_000), 'an-older-version');
+    before.putKnowledgeUnits([['this-code', '{}']], new Date(now.getTime() - 2 * 86_400_000), pipelineVersion());
+    before.close();
+
+    const bot = await start(config);
+    expect([...bot.app.core.store.knowledgeUnits(['older-code', 'older-code-yesterday', 'this-code']).keys()].sort()).toEqual(['older-code-yesterday', 'this-code']);
+    expect(bot.logs().find((l) => l.msg === 'per-article results of older knowledge code deleted')).toMatchObject({ pruned: 1 });
   });
 
   it('posts a console subscription’s digest in the console when its slot comes', async () => {

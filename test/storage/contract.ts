@@ -356,5 +356,16 @@ export function storeContract(harness: () => ContractHarness): void {
       expect(read.get('k7')).toBe('{"k":"k7"}');
       expect(read.get('k1199')).toBe('{"k":"k1199"}');
     });
+
+    it('prunes the units other pipeline versions stored before a moment, and keeps the rest', () => {
+      const store = open();
+      store.putKnowledgeUnits([['unversioned-old', '{}']], T0);
+      store.putKnowledgeUnits([['v1-old', '{}']], T0, 'v1');
+      store.putKnowledgeUnits([['v2-old', '{}']], T0, 'v2');
+      store.putKnowledgeUnits([['v1-recent', '{}']], minutes(90), 'v1');
+      expect(store.pruneKnowledgeUnits('v2', minutes(60))).toBe(2);
+      expect([...store.knowledgeUnits(['unversioned-old', 'v1-old', 'v2-old', 'v1-recent']).keys()].sort()).toEqual(['v1-recent', 'v2-old']);
+      expect(store.pruneKnowledgeUnits('v2', minutes(60))).toBe(0);
+    });
   });
 }
