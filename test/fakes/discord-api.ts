@@ -22,6 +22,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { choiceProblems, commandProblems, messageProblems, type MessageLike } from './discord-limits.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /** How long a test waits for the bot by default: generous, since a loaded CI machine is slow; a pass never waits this long. */
 const WAIT_MS = 10_000;
@@ -205,14 +206,7 @@ export class FakeDiscord {
   /** Inject {@link ChannelFaults} into every later channel message create (`undefined` = none). */
   setChannelFaults(faults: ChannelFaults | undefined): void {
     this.channelFaults = faults;
-    let state = (faults?.seed ?? 1) >>> 0;
-    this.random = () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    this.random = seededRandom(faults?.seed ?? 1);
   }
 
   /** Messages created in one channel, in order. */

@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { UserFromGetMe } from 'grammy/types';
 import { checkTelegramHtml } from './telegram-html.js';
+import { seededRandom } from '../support/seeded-random.js';
 import {
   ALICE,
   callbackQueryBody,
@@ -94,17 +95,6 @@ export interface SendFaults {
   seed?: number;
 }
 
-/** A small seeded generator (mulberry32): the same faults on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FakeTelegramOptions {
   token?: string;
@@ -196,7 +186,7 @@ export class FakeTelegramBotApi {
   /** `sendMessage` calls over the per-bot rate limit set with {@link enforceRateLimit} (each answered 429). */
   rateLimitViolations = 0;
   #faults: SendFaults | undefined;
-  #random: () => number = seeded(1);
+  #random: () => number = seededRandom(1);
   /** Per chat: until when a 429 holds it (epoch ms). */
   readonly #heldUntil = new Map<string, number>();
   readonly #unknownOutcomes = new Map<string, number>();
@@ -299,7 +289,7 @@ export class FakeTelegramBotApi {
   /** Inject {@link SendFaults} into every later `sendMessage` (`undefined` = none). */
   setFaults(faults: SendFaults | undefined): void {
     this.#faults = faults;
-    this.#random = seeded(faults?.seed ?? 1);
+    this.#random = seededRandom(faults?.seed ?? 1);
   }
 
   /** How many sends to `chatId` the faults made of unknown outcome (accepted, but the bot never heard). */

@@ -10,23 +10,15 @@ import { loadArticles, type Article } from '../../src/knowledge/articles.js';
 import { loadStoryMeta } from '../../src/knowledge/load.js';
 import { loadRegistry } from '../../src/knowledge/registry.js';
 import { SEED_STORY_DIR } from './seed.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 export const story = loadStoryMeta(SEED_STORY_DIR);
 export const registry = loadRegistry(join(SEED_STORY_DIR, 'registry.yaml'));
 export const seed = loadArticles(SEED_STORY_DIR);
 const reports = loadCorpus().map((r) => r.article);
 
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-export function random(seedValue: number): () => number {
-  let state = seedValue >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so a failure can be replayed. */
+export const random = seededRandom;
 
 export function shuffled<T>(items: readonly T[], next: () => number): T[] {
   const out = [...items];
