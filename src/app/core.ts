@@ -72,7 +72,10 @@ export interface Core {
   readonly limiter: SendLimiter;
   readonly router: CommandRouter;
   inlineAnswers(query: string): InlineAnswer[];
-  /** Stop watching the story folder and close the database (digests must be stopped first). */
+  /**
+   * Stop watching the story folder, write the knowledge snapshot if it is behind, and close the
+   * database (digests must be stopped first).
+   */
   close(): Promise<void>;
 }
 
@@ -234,6 +237,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     database,
     async close() {
       knowledge.stop();
+      // The knowledge base of the last minute's articles is written now, so that the next
+      // start-up loads it rather than running the story-wide stages over the whole story.
+      try {
+        if (reading.flush()) logger.info('knowledge snapshot written for the next start-up');
+      } catch (error) {
+        logger.warn({ err: error }, 'knowledge snapshot could not be written; the next start-up builds the story-wide stages again');
+      }
       await database.close();
     },
   };

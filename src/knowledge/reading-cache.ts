@@ -119,6 +119,12 @@ export interface ReadingCache {
    * then at most every `snapshotEveryMs`, just after the build (not on its way).
    */
   built(key: string, kb: KnowledgeBase, force?: boolean): void;
+  /**
+   * Write the last built knowledge base to the snapshot file now if the file is older (on a
+   * graceful stop: the next start-up then loads it instead of running the story-wide stages).
+   * Returns whether it wrote.
+   */
+  flush(): boolean;
   /** The story-wide stages with their state kept between builds (an article that sorts last is added in place). */
   readonly assembler: Assembler;
 }
@@ -169,10 +175,13 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
   let fileChecked = false;
   let lastWrite: number | undefined;
   let latest: Snapshot | undefined;
+  /** What the file holds (as far as this process knows). */
+  let written: Snapshot | undefined;
   let writing = false;
 
   function writeSnapshot(snapshot: Snapshot): void {
     if (options.snapshotFile === undefined) return;
+    written = snapshot;
     mkdirSync(dirname(options.snapshotFile), { recursive: true });
     const temporary = `${options.snapshotFile}.${process.pid}.tmp`;
     // Raw texts stay in the articles: the snapshot names them by source id.
@@ -224,6 +233,7 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
         const stored = JSON.parse(readFileSync(options.snapshotFile, 'utf8')) as Snapshot;
         if (stored.key !== key) return undefined;
         latest = stored;
+        written = stored;
         lastWrite = now();
         return stored.kb;
       } catch {
@@ -242,6 +252,11 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
           if (latest !== undefined) writeSnapshot(latest);
         });
       }
+    },
+    flush() {
+      if (latest === undefined || latest === written || options.snapshotFile === undefined) return false;
+      writeSnapshot(latest);
+      return true;
     },
     read(articles, entities) {
       const keys = keysOf(articles, entities);

@@ -4,9 +4,9 @@
  * the graceful stop. Platforms are the fake Telegram and Discord servers on 127.0.0.1.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleEnabled, startApp, type RunningApp } from '../../src/app/app.js';
@@ -122,6 +122,28 @@ describe('with no settings at all', () => {
     const bot = await start(config);
     expect([...bot.app.core.store.knowledgeUnits(['older-code', 'older-code-yesterday', 'this-code']).keys()].sort()).toEqual(['older-code-yesterday', 'this-code']);
     expect(bot.logs().find((l) => l.msg === 'per-article results of older knowledge code deleted')).toMatchObject({ pruned: 1 });
+  });
+
+  it('a graceful stop writes the knowledge snapshot of articles added since the last one, so the next start-up can load it', async () => {
+    const data = tempDir();
+    cpSync('data', data, { recursive: true });
+    const config = settings({ DATA_DIR: data });
+    const snapshotFile = join(dirname(config.DATABASE_PATH), 'knowledge', 'panjshir.kb.json');
+    const sourcesInSnapshot = () => (JSON.parse(readFileSync(snapshotFile, 'utf8')) as { kb: { sources: Array<{ id: string }> } }).kb.sources.map((s) => s.id);
+    const bot = await start(config);
+    expect(sourcesInSnapshot()).toHaveLength(2); // written after the first build
+
+    // An article arrives while it runs: answered at once, the file written at most once a minute.
+    const fixture = 'test/fixtures/analysis/articles/100_fixture_panjshir_fall';
+    for (const ext of ['.txt', '.meta.yaml']) copyFileSync(`${fixture}${ext}`, join(data, 'stories', 'panjshir', 'articles', `100_fixture_panjshir_fall${ext}`));
+    await bot.app.core.knowledge.refresh();
+    expect(bot.app.core.provider().kb.sources.map((s) => s.id)).toContain('100_fixture_panjshir_fall');
+    expect(sourcesInSnapshot()).not.toContain('100_fixture_panjshir_fall');
+
+    bot.endInput();
+    expect(await bot.exited).toBe(0);
+    expect(sourcesInSnapshot()).toContain('100_fixture_panjshir_fall');
+    expect(bot.logs().map((l) => l.msg)).toContain('knowledge snapshot written for the next start-up');
   });
 
   it('posts a console subscription’s digest in the console when its slot comes', async () => {
