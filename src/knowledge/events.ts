@@ -561,11 +561,14 @@ export class KeptEvents {
 function temporalClauses(told: Telling, mentions: readonly Mention[], named: ReadonlySet<string>): TemporalClause[] {
   const out: TemporalClause[] = [];
   for (const m of told.sentence.text.matchAll(TEMPORAL_CLAUSE)) {
+    // The clause up to its first coordination; its happening told in its first words
+    // ("as Kabul fell …", not "as president and fled …").
     const clause = (m[1] ?? '').split(/\s+(?:and|but|or)\s+/u)[0] ?? '';
     const kind = mainKind(eventKinds(clause.split(/\s+/u).slice(0, 5).join(' ')));
     if (!kind || kind === 'say') continue;
     const words = contentWords(clause);
     if (words.size < 2) continue;
+    // The clause names where or whom it happened to ("as Kabul fell"): the event must too.
     const from = told.sentence.start + m.index + m[0].length - (m[1] ?? '').length;
     const places = new Set(
       mentionsWithin(mentions, told.sentence.sourceId, from, from + clause.length)
@@ -745,22 +748,7 @@ function attachTemporalClauses(
     const source = sources.get(told.sentence.sourceId);
     if (!source) continue;
     const recent: DateRef = { text: '', precision: 'span', start: addDays(source.published, -RECENT_DAYS), end: source.published };
-    for (const m of told.sentence.text.matchAll(TEMPORAL_CLAUSE)) {
-      // The clause up to its first coordination; its happening told in its first words
-      // ("as Kabul fell …", not "as president and fled …").
-      const clause = (m[1] ?? '').split(/\s+(?:and|but|or)\s+/u)[0] ?? '';
-      const kind = mainKind(eventKinds(clause.split(/\s+/u).slice(0, 5).join(' ')));
-      if (!kind || kind === 'say') continue;
-      const words = contentWords(clause);
-      if (words.size < 2) continue;
-      // The clause names where or whom it happened to ("as Kabul fell"): the event must too.
-      const from = told.sentence.start + m.index + m[0].length - (m[1] ?? '').length;
-      const places = new Set(
-        mentionsWithin(mentions.get(told.sentence.sourceId) ?? [], told.sentence.sourceId, from, from + clause.length)
-          .map((x) => x.entityId)
-          .filter((e) => named.has(e)),
-      );
-      if (places.size === 0) continue;
+    for (const { kind, words, places } of temporalClauses(told, mentions.get(told.sentence.sourceId) ?? [], named)) {
       // Only drafts with a dated telling of this kind can match; read in the order they were made.
       const draft = index.withKind(kind).find(
         (d) =>
