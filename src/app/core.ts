@@ -146,9 +146,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     knowledge = await createKnowledgeService({
       storyDir,
       // Each article is read once; only the story-wide stages run again (docs/feeds.md).
-      loadStory: async (dir) => {
+      loadStory: async (dir, files) => {
         const before = { ...reading.stats };
-        const kb = await loadStoryWithCache(dir, reading, sharedArticles);
+        const kb = await loadStoryWithCache(dir, reading, sharedArticles, files);
         const read = reading.stats.misses - before.misses;
         // Every article read again at start-up means the knowledge code (its pipeline version) changed.
         if (read > 0) logger.info({ pipelineVersion: reading.version, read, kept: reading.stats.hits - before.hits }, 'articles read by the knowledge pipeline');

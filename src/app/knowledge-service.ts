@@ -17,7 +17,7 @@ export interface KnowledgeServiceOptions {
   /** The story folder: story.yaml, registry.yaml and articles/. */
   storyDir: string;
   /** Builds a knowledge base from the story folder (the ingest pipeline). */
-  loadStory: (storyDir: string) => KnowledgeBase | Promise<KnowledgeBase>;
+  loadStory: (storyDir: string, files?: FolderListing) => KnowledgeBase | Promise<KnowledgeBase>;
   /** Builds the search over a knowledge base. */
   createSearch: (kb: KnowledgeBase) => KnowledgeSearch;
   /**
@@ -52,9 +52,17 @@ export interface KnowledgeService {
   stop(): void;
 }
 
-/** A signature of the story folder's files (name, size, modification time), cheap to compute. */
-async function folderSignature(storyDir: string): Promise<string> {
+/**
+ * The story folder's files as just listed: path → `size:mtimeMs`. Handed to the loader, so that
+ * a refresh stats each file once (a story of 10,000 articles has 20,000 of them), not once for
+ * the signature and again to find which articles changed.
+ */
+export type FolderListing = ReadonlyMap<string, string>;
+
+/** A signature of the story folder's files (name, size, modification time), cheap to compute, and the listing it was made from. */
+async function folderSignature(storyDir: string): Promise<{ signature: string; files: FolderListing }> {
   const entries: string[] = [];
+  const listing = new Map<string, string>();
   async function walk(dir: string): Promise<void> {
     const files: string[] = [];
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -66,11 +74,14 @@ async function folderSignature(storyDir: string): Promise<string> {
     for (let i = 0; i < files.length; i += STAT_BATCH) {
       const batch = files.slice(i, i + STAT_BATCH);
       const infos = await Promise.all(batch.map((path) => stat(path)));
-      infos.forEach((info, n) => entries.push(`${batch[n]!}\u0000${info.size}\u0000${info.mtimeMs}`));
+      infos.forEach((info, n) => {
+        entries.push(`${batch[n]!}\u0000${info.size}\u0000${info.mtimeMs}`);
+        listing.set(batch[n]!, `${info.size}:${info.mtimeMs}`);
+      });
     }
   }
   await walk(storyDir);
-  return createHash('sha256').update(entries.sort().join('\n')).digest('hex').slice(0, 16);
+  return { signature: createHash('sha256').update(entries.sort().join('\n')).digest('hex').slice(0, 16), files: listing };
 }
 
 /** How many files' stats are asked for at once. */
@@ -94,14 +105,14 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   let again: Promise<boolean> | undefined;
   let unwatchArticles: (() => void) | undefined;
 
-  async function currentVersion(): Promise<string> {
-    const folder = await folderSignature(options.storyDir);
-    return options.articles === undefined ? folder : `${folder}:${await options.articles.version()}`;
+  async function currentVersion(): Promise<{ version: string; files: FolderListing }> {
+    const { signature, files } = await folderSignature(options.storyDir);
+    return { version: options.articles === undefined ? signature : `${signature}:${await options.articles.version()}`, files };
   }
 
-  async function build(version: string, previous?: KnowledgeSnapshot): Promise<KnowledgeSnapshot> {
+  async function build({ version, files }: { version: string; files: FolderListing }, previous?: KnowledgeSnapshot): Promise<KnowledgeSnapshot> {
     const started = performance.now();
-    const kb = await options.loadStory(options.storyDir);
+    const kb = await options.loadStory(options.storyDir, files);
     const built = performance.now();
     const search = previous !== undefined && options.updateSearch !== undefined ? options.updateSearch(previous, kb) : options.createSearch(kb);
     options.logger.info(
@@ -125,9 +136,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   async function refreshOnce(): Promise<boolean> {
     try {
       await options.beforeBuild?.();
-      const version = await currentVersion();
-      if (version === snapshot.version) return false;
-      snapshot = await build(version, snapshot);
+      const current = await currentVersion();
+      if (current.version === snapshot.version) return false;
+      snapshot = await build(current, snapshot);
     } catch (error) {
       options.logger.error({ err: error, storyDir: options.storyDir }, 'knowledge base rebuild failed; still answering from the previous one');
       return false;

@@ -106,9 +106,10 @@ export interface ReadingCache {
   readonly version: string;
   /**
    * The story folder's articles, as {@link loadArticles} gives them; a file pair whose size and
-   * modification time are those of the last call is not read and parsed again.
+   * modification time are those of the last call is not read and parsed again. `listing`: sizes
+   * and times the caller has just read (path → `size:mtimeMs`), used instead of asking again.
    */
-  articles(storyDir: string): Article[];
+  articles(storyDir: string, listing?: ReadonlyMap<string, string>): Article[];
   /** The key of each article's kept result (what {@link ReadingCache.read} looks up). */
   keys(articles: readonly Article[], entities: readonly MentionableEntity[]): string[];
   /** The snapshot file's knowledge base when it was built from exactly `key` (read once). */
@@ -196,7 +197,7 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
   };
 
   const files = new Map<string, { signature: string; article: Article }>();
-  function folderArticles(storyDir: string): Article[] {
+  function folderArticles(storyDir: string, listing?: ReadonlyMap<string, string>): Article[] {
     const dir = join(storyDir, 'articles');
     if (!existsSync(dir)) return [];
     const names = readdirSync(dir).filter((name) => name.endsWith('.txt')).sort();
@@ -205,6 +206,9 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
       const file = join(dir, name);
       seen.add(file);
       const stat = (path: string): string => {
+        // The caller's listing, when it just made one; a file it did not see is looked at now.
+        const listed = listing?.get(path);
+        if (listed !== undefined) return listed;
         const info = statSync(path, { throwIfNoEntry: false });
         return info === undefined ? '-' : `${info.size}:${info.mtimeMs}`;
       };
@@ -300,10 +304,15 @@ export function createReadingCache(options: ReadingCacheOptions = {}): ReadingCa
  * @example
  * const kb = await loadStoryWithCache('data/stories/panjshir', cache);
  */
-export async function loadStoryWithCache(storyDir: string, cache: ReadingCache, articles?: { list(): Promise<Article[]> }): Promise<KnowledgeBase> {
+export async function loadStoryWithCache(
+  storyDir: string,
+  cache: ReadingCache,
+  articles?: { list(): Promise<Article[]> },
+  listing?: ReadonlyMap<string, string>,
+): Promise<KnowledgeBase> {
   const story = unchangedFile(join(storyDir, 'story.yaml'), () => loadStoryMeta(storyDir));
   const registry = unchangedFile(join(storyDir, 'registry.yaml'), (file) => loadRegistry(file));
-  const listed = articles === undefined ? cache.articles(storyDir) : await articles.list();
+  const listed = articles === undefined ? cache.articles(storyDir, listing) : await articles.list();
   const ordered = canonicalOrder(listed);
   // Everything the story-wide stages read: the code, the story, the registry, each article.
   const key = createHash('sha256').update(cache.version).update('\u0000').update(JSON.stringify(story)).update('\u0000').update(JSON.stringify(registry)).update(cache.keys(ordered, registry.entities).join('\n')).digest('hex');
